@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The test runner behind `pnpm test`: vitest inside a private network namespace (scripts/netns-run.mjs),
+// then one totals line `N passed, N failed`. Under CI=true a skipped test counts as a failure: CI must
+// prove the LAN and browser tests ran, not that they were skipped.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = join('.test-results', 'vitest.json');
+mkdirSync('.test-results', { recursive: true });
+rmSync(out, { force: true });
+const extra = process.argv.slice(2);
+const r = spawnSync(
+  process.execPath,
+  [
+    'scripts/netns-run.mjs',
+    'node_modules/.bin/vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+    ...extra,
+  ],
+  { stdio: 'inherit' },
+);
+
+let report;
+try {
+  report = JSON.parse(readFileSync(out, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  console.error('test: vitest wrote no report (it crashed or was not started)');
+  process.exit(1);
+}
+const passed = report.numPassedTests ?? 0;
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+// A file that failed to load has no test results of its own: count it as one failure.
+const brokenFiles = (report.testResults ?? []).filter(
+  (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+).length;
+let failed = (report.numFailedTests ?? 0) + brokenFiles;
+if (process.env.CI === 'true' && skipped > 0) {
+  console.error(`test: CI=true and ${skipped} test(s) were skipped — every LAN/browser test must run in CI`);
+  failed += skipped;
+}
+const status = r.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(status);
