@@ -10,6 +10,7 @@ export {
   toHex,
   utf8,
 } from './encoding/bytes.js';
+export { FINGERPRINT_BYTES, formatSdpFingerprint, parseSdpFingerprint } from './encoding/fingerprint.js';
 export { ByteReader } from './encoding/reader.js';
 export { ByteWriter } from './encoding/writer.js';
 export {
