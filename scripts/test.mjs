@@ -39,6 +39,11 @@ const brokenFiles = (report.testResults ?? []).filter(
   (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
 ).length;
 let failed = (report.numFailedTests ?? 0) + brokenFiles;
+if (r.status !== 0 && failed === 0) {
+  // vitest failed without a failing test: unhandled errors, a crashed worker, a config error.
+  console.error('test: vitest exited non-zero with no failing test (unhandled errors?) — counted as a failure');
+  failed = 1;
+}
 if (process.env.CI === 'true' && skipped > 0) {
   console.error(`test: CI=true and ${skipped} test(s) were skipped — every LAN/browser test must run in CI`);
   failed += skipped;

@@ -36,3 +36,114 @@ export class InvalidKeyError extends LanrtcError {
 export class InvalidArgumentError extends LanrtcError {
   static override readonly code = 'InvalidArgumentError';
 }
+
+/** An operation on a transport (or session) that has been closed. */
+export class TransportClosedError extends LanrtcError {
+  static override readonly code = 'TransportClosedError';
+}
+
+/** An envelope addressed to another identity than the one opening it. */
+export class WrongRecipientError extends LanrtcError {
+  static override readonly code = 'WrongRecipientError';
+}
+
+/** An envelope whose (sender, session, counter) was already accepted or is behind the replay window. */
+export class ReplayedEnvelopeError extends LanrtcError {
+  static override readonly code = 'ReplayedEnvelopeError';
+}
+
+/** An envelope whose timestamp is too old or too far in the future for the receiver's clock. */
+export class StaleEnvelopeError extends LanrtcError {
+  static override readonly code = 'StaleEnvelopeError';
+}
+
+/** A validly signed envelope from another sender than the one the caller expected. */
+export class UnexpectedSenderError extends LanrtcError {
+  static override readonly code = 'UnexpectedSenderError';
+}
+
+/** A validly signed envelope of a type the caller did not expect at this point. */
+export class UnexpectedEnvelopeTypeError extends LanrtcError {
+  static override readonly code = 'UnexpectedEnvelopeTypeError';
+}
+
+/** A card whose expiry time has passed. */
+export class CardExpiredError extends LanrtcError {
+  static override readonly code = 'CardExpiredError';
+}
+
+/** A DTLS fingerprint not previously seen for a peer and not vouched for by that peer's identity. */
+export class FingerprintMismatchError extends LanrtcError {
+  static override readonly code = 'FingerprintMismatchError';
+}
+
+/** A peer id that is not in the trust store. */
+export class UnknownPeerError extends LanrtcError {
+  static override readonly code = 'UnknownPeerError';
+}
+
+/** A pairing that did not authenticate: wrong PIN/secret, failed key confirmation, bad signature, rejected comparison or an aborted peer; deliberately does not say which. */
+export class PairingFailedError extends LanrtcError {
+  static override readonly code = 'PairingFailedError';
+}
+
+/** A pairing message or call that arrives in the wrong state (out of order, repeated, after the end). */
+export class PairingStateError extends LanrtcError {
+  static override readonly code = 'PairingStateError';
+}
+
+/** Pairing refused by the attempt policy; `retryAfterMs` says when the next attempt may start. */
+export class PairingLockedError extends LanrtcError {
+  static override readonly code = 'PairingLockedError';
+  /** Milliseconds until the lockout ends. */
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The PIN shown on the device expired before the attempt started; show the new one. */
+export class PairingExpiredError extends LanrtcError {
+  static override readonly code = 'PairingExpiredError';
+}
+
+/** A PIN that is trivial to guess (all one digit, a run such as 123456, a short repeated block). */
+export class WeakPinError extends LanrtcError {
+  static override readonly code = 'WeakPinError';
+}
+
+/** A connection was asked of a peer that is not in the trust store (pair first). */
+export class NotPairedError extends LanrtcError {
+  static override readonly code = 'NotPairedError';
+}
+
+/** A pairing request arrived while this agent is not accepting pairings. */
+export class PairingNotOpenError extends LanrtcError {
+  static override readonly code = 'PairingNotOpenError';
+}
+
+/** The other side ended the session; `reason` is its stable reason code (usually an error name). */
+export class PeerRejectedError extends LanrtcError {
+  static override readonly code = 'PeerRejectedError';
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** A signalling step or the transport did not complete before its deadline. */
+export class SessionTimeoutError extends LanrtcError {
+  static override readonly code = 'SessionTimeoutError';
+}
+
+/** Refused: too many concurrent sessions, or a session id already in use. */
+export class SessionLimitError extends LanrtcError {
+  static override readonly code = 'SessionLimitError';
+}
+
+/** An SDP the compact codec cannot represent faithfully (e.g. media other than one DataChannel section). */
+export class UnsupportedSdpError extends LanrtcError {
+  static override readonly code = 'UnsupportedSdpError';
+}

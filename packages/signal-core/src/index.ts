@@ -1,5 +1,45 @@
 /** @lanrtc/signal-core — platform-free core of lanrtc. Explicit named exports only. */
 
+export { createCard } from './card/create.js';
+export { cardFromText, cardToText, type OpenCardOptions, openCard } from './card/open.js';
+export {
+  CARD_DOMAIN,
+  CARD_VERSION,
+  type Card,
+  type CardCandidate,
+  type CardIce,
+  type CardInit,
+  type CardRelay,
+  MAX_CARD_BYTES,
+  MAX_CARD_CANDIDATES,
+  MAX_CARD_NAME_BYTES,
+  MAX_CUSTOM_DEVICE_TYPES,
+  WELL_KNOWN_DEVICE_TYPES,
+} from './card/types.js';
+export { BASE45_ALPHABET, fromBase45, toBase45 } from './codec/base45.js';
+export type { CandidateSummary, IceCandidateType, IceTcpType } from './codec/candidate.js';
+export {
+  COMPACT_CANDIDATE_VERSION,
+  decodeCandidate,
+  encodeCandidate,
+  type IceCandidateInit,
+} from './codec/candidate-compact.js';
+export { fromQrText, QR_TEXT_PREFIX, toQrText } from './codec/qr-text.js';
+export {
+  type DtlsSetup,
+  formatSdp,
+  parseSdpSummary,
+  type SdpSummary,
+  type SessionDescriptionInit,
+} from './codec/sdp.js';
+export {
+  COMPACT_SDP_VERSION,
+  decodeSdp,
+  decodeSdpSummary,
+  encodeSdp,
+  encodeSdpSummary,
+  PROFILE_DATACHANNEL,
+} from './codec/sdp-compact.js';
 export {
   concatBytes,
   equalBytes,
@@ -13,13 +53,43 @@ export {
 export { FINGERPRINT_BYTES, formatSdpFingerprint, parseSdpFingerprint } from './encoding/fingerprint.js';
 export { ByteReader } from './encoding/reader.js';
 export { ByteWriter } from './encoding/writer.js';
+export { type OpenEnvelopeOptions, openEnvelope } from './envelope/open.js';
+export { createReplayGuard, type ReplayGuard, type ReplayGuardInit } from './envelope/replay.js';
+export { type EnvelopeInit, SESSION_ID_BYTES, sealEnvelope } from './envelope/seal.js';
 export {
+  ENVELOPE_VERSION,
+  type EnvelopeType,
+  envelopeDomain,
+  MAX_ENVELOPE_PAYLOAD,
+  type OpenedEnvelope,
+} from './envelope/types.js';
+export {
+  CardExpiredError,
+  FingerprintMismatchError,
   InvalidArgumentError,
   InvalidKeyError,
   InvalidSignatureError,
   LanrtcError,
   MalformedInputError,
+  NotPairedError,
+  PairingExpiredError,
+  PairingFailedError,
+  PairingLockedError,
+  PairingNotOpenError,
+  PairingStateError,
+  PeerRejectedError,
+  ReplayedEnvelopeError,
+  SessionLimitError,
+  SessionTimeoutError,
+  StaleEnvelopeError,
+  TransportClosedError,
+  UnexpectedEnvelopeTypeError,
+  UnexpectedSenderError,
+  UnknownPeerError,
+  UnsupportedSdpError,
   UnsupportedVersionError,
+  WeakPinError,
+  WrongRecipientError,
 } from './errors.js';
 export {
   assertSignature,
@@ -36,3 +106,82 @@ export {
   signWithDomain,
   verifyWithDomain,
 } from './identity/identity.js';
+export { encodePairingAbort, PAIRING_VERSION } from './pairing/messages.js';
+export {
+  createPairing,
+  PAIRING_CONFIRM_DOMAIN,
+  PAIRING_SESSION_KEY_BYTES,
+  type Pairing,
+  type PairingAttemptHooks,
+  type PairingInit,
+  type PairingMode,
+  type PairingResult,
+  type PairingState,
+  type PairingStep,
+} from './pairing/pairing.js';
+export {
+  assertUsablePin,
+  DEFAULT_PIN_LENGTH,
+  decodePairingSecret,
+  encodePairingSecret,
+  generatePairingSecret,
+  generatePin,
+  isTrivialPin,
+  MAX_PIN_LENGTH,
+  MIN_PIN_LENGTH,
+  PAIRING_SECRET_BYTES,
+  type RandomSource,
+} from './pairing/pin.js';
+export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
+export {
+  Agent,
+  type AgentInit,
+  type Connection,
+  createAgent,
+  type Logger,
+  type PairingWindow,
+  type PeerContext,
+} from './session/agent.js';
+export type { SessionPeer } from './session/peer.js';
+export {
+  createMemoryNetwork,
+  type MemoryNetwork,
+  type MemoryNetworkInit,
+  type TamperHook,
+} from './transport/memory.js';
+export { AsyncQueue } from './transport/queue.js';
+export type { SignalTransport, TransportFrame } from './transport/transport.js';
+export {
+  cardFingerprintEvidence,
+  checkPeerFingerprint,
+  type FingerprintCheck,
+  type FingerprintEvidence,
+} from './trust/fingerprint.js';
+export { knownPeerFromJson, knownPeerToJson } from './trust/json.js';
+export { createMemoryTrustStore } from './trust/memory.js';
+export {
+  clearSuspicion,
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_SIMULTANEOUS_MS,
+  hasGrant,
+  isSuspicious,
+  type PeerSighting,
+  type RememberPeerInit,
+  recordFailure,
+  recordSighting,
+  recordSuccess,
+  rememberPeer,
+  revokeGrant,
+  type SuspicionPolicy,
+  setGrant,
+} from './trust/peers.js';
+export { assertKnownPeer, cloneKnownPeer, MAX_FINGERPRINTS_PER_PEER } from './trust/record.js';
+export type {
+  Grant,
+  KnownPeer,
+  PeerAddress,
+  SeenFingerprint,
+  SuspicionFlag,
+  SuspicionKind,
+  TrustStore,
+} from './trust/store.js';

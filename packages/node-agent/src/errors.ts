@@ -1,0 +1,25 @@
+/**
+ * Every error node-agent throws beyond signal-core's. Callers branch on `err.name` (stable), never on
+ * the message. Messages never contain a key, PEM or secret.
+ */
+import { LanrtcError } from '@lanrtc/signal-core';
+
+/** A stored DTLS certificate that does not parse, is not ECDSA P-256/SHA-256, or whose key does not match it. */
+export class InvalidCertificateError extends LanrtcError {
+  static override readonly code = 'InvalidCertificateError';
+}
+
+/** An address asked for in `interfaceAddresses` that no local interface carries. */
+export class InterfaceNotFoundError extends LanrtcError {
+  static override readonly code = 'InterfaceNotFoundError';
+}
+
+/** The werift build in use lacks an internal hook node-agent relies on (a werift upgrade changed it). */
+export class WeriftInternalsError extends LanrtcError {
+  static override readonly code = 'WeriftInternalsError';
+}
+
+/** The remote presented different DTLS certificates on different transports of one connection. */
+export class AmbiguousRemoteCertificateError extends LanrtcError {
+  static override readonly code = 'AmbiguousRemoteCertificateError';
+}

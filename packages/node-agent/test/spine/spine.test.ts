@@ -1,0 +1,160 @@
+/**
+ * The whole spine in one process: two Node agents with fresh identities and real werift peers, a
+ * signalling path that is an in-memory switch (so a test can play a malicious relay on it), pairing
+ * by PIN, signed offer/answer/candidates, a DataChannel echo, and the DTLS fingerprint check.
+ * Runs inside the private network namespace (scripts/netns-run.mjs); werift binds only 10.77.0.1.
+ */
+import {
+  type Connection,
+  createAttemptPolicy,
+  createIdentity,
+  createMemoryNetwork,
+  createMemoryTrustStore,
+  equalBytes,
+  type LanrtcError,
+  type MemoryNetwork,
+  NotPairedError,
+  PeerRejectedError,
+} from '@lanrtc/signal-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  certificateFingerprint,
+  createDtlsCertificate,
+  createNodeAgent,
+  type WeriftSessionPeer,
+} from '../../src/index.js';
+import { IN_NETNS } from '../peer/pair.js';
+
+const ADDRESSES = ['10.77.0.1'];
+
+async function makeNode(net: MemoryNetwork) {
+  const identity = createIdentity();
+  const certificate = await createDtlsCertificate();
+  const trust = createMemoryTrustStore();
+  const incoming: Connection<WeriftSessionPeer>[] = [];
+  const errors: LanrtcError[] = [];
+  const agent = createNodeAgent({
+    identity,
+    certificate,
+    transport: net.connect(identity.id),
+    trust,
+    peer: { interfaceAddresses: ADDRESSES },
+    timeoutMs: 8_000,
+    onConnection: (c) => incoming.push(c),
+    onSessionError: (e) => errors.push(e),
+  });
+  return { identity, trust, agent, incoming, errors, fingerprint: certificateFingerprint(certificate) };
+}
+type Node = Awaited<ReturnType<typeof makeNode>>;
+
+/** A device B showing a PIN, and a phone A that types it. */
+async function pairByPin(a: Node, b: Node): Promise<void> {
+  const policy = createAttemptPolicy();
+  const stop = b.agent.openPairing({ mode: () => policy.mode(), policy });
+  const result = await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+  expect(result.peer.id).toBe(b.identity.id);
+  expect(equalBytes(result.peerFingerprint, b.fingerprint)).toBe(true);
+  await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), { timeout: 5_000 });
+  stop();
+}
+
+async function echoOnce(a: Connection<WeriftSessionPeer>, b: Connection<WeriftSessionPeer>, text: string) {
+  const [chA, chB] = await Promise.all([a.peer.channel('lanrtc'), b.peer.channel('lanrtc')]);
+  chB.onMessage.subscribe((m) => chB.send(`echo:${m.toString()}`));
+  const reply = new Promise<string>((resolve) => chA.onMessage.subscribe((m) => resolve(m.toString())));
+  chA.send(text);
+  return reply;
+}
+
+/** Index of `needle` inside `hay`, or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+describe.skipIf(!IN_NETNS)('spine: pair, signal, connect, verify (werift, in-memory signalling)', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0)) await c();
+  });
+
+  it('pairs by PIN, connects with signed envelopes, echoes, and a second connection needs no PIN', async () => {
+    const net = createMemoryNetwork();
+    const a = await makeNode(net);
+    const b = await makeNode(net);
+    cleanup.push(
+      () => a.agent.close(),
+      () => b.agent.close(),
+    );
+
+    await expect(a.agent.connect(b.identity.id)).rejects.toThrow(NotPairedError);
+    await pairByPin(a, b);
+
+    const conn = await a.agent.connect(b.identity.id);
+    await vi.waitFor(() => expect(b.incoming).toHaveLength(1), { timeout: 5_000 });
+    const back = b.incoming[0] as Connection<WeriftSessionPeer>;
+    // Each side saw the certificate the paired identity signed for.
+    expect(conn.remote.id).toBe(b.identity.id);
+    expect(back.remote.id).toBe(a.identity.id);
+    expect(equalBytes(conn.remoteFingerprint, b.fingerprint)).toBe(true);
+    expect(equalBytes(back.remoteFingerprint, a.fingerprint)).toBe(true);
+    const stored = await b.trust.get(a.identity.id);
+    expect(stored?.fingerprints.some((f) => equalBytes(f.fingerprint, a.fingerprint))).toBe(true);
+    expect(await echoOnce(conn, back, 'hello')).toBe('echo:hello');
+    await conn.close();
+    await back.close();
+
+    // Trust persists: no pairing window is open now, and the second connection needs none.
+    const again = await a.agent.connect(b.identity.id);
+    await vi.waitFor(() => expect(b.incoming).toHaveLength(2), { timeout: 5_000 });
+    expect(await echoOnce(again, b.incoming[1] as Connection<WeriftSessionPeer>, 'again')).toBe('echo:again');
+    await again.close();
+    expect(a.errors).toEqual([]);
+  });
+
+  it.each([
+    ['offer (A→B): B rejects it and tells A', 'a', PeerRejectedError],
+    ['answer (B→A): A rejects it itself', 'b', 'InvalidSignatureError'],
+  ] as const)(
+    'a relay flipping one fingerprint byte in the %s; no connection, no data',
+    async (_, victim, expected) => {
+      const net = createMemoryNetwork();
+      const a = await makeNode(net);
+      const b = await makeNode(net);
+      cleanup.push(
+        () => a.agent.close(),
+        () => b.agent.close(),
+      );
+      await pairByPin(a, b);
+
+      const target = victim === 'a' ? a : b;
+      let flipped = 0;
+      net.setTamper(({ from, bytes }) => {
+        if (from !== target.identity.id) return bytes;
+        const at = indexOfBytes(bytes, target.fingerprint);
+        if (at < 0) return bytes;
+        flipped++;
+        const out = bytes.slice();
+        out[at + 7] = (out[at + 7] as number) ^ 0x01;
+        return out;
+      });
+
+      const attempt = a.agent.connect(b.identity.id);
+      if (expected === PeerRejectedError) {
+        const error = await attempt.catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(PeerRejectedError);
+        expect((error as PeerRejectedError).reason).toBe('InvalidSignatureError');
+        expect(b.agent.rejected.InvalidSignatureError).toBe(1);
+      } else {
+        await expect(attempt).rejects.toMatchObject({ name: expected });
+        expect(a.agent.rejected.InvalidSignatureError).toBe(1);
+      }
+      expect(flipped).toBe(1);
+      // Nothing reached either application.
+      expect(b.incoming).toHaveLength(0);
+    },
+  );
+});

@@ -1,0 +1,75 @@
+/**
+ * The patched werift still accepts a real browser: Chromium answers a createNodePeer offer, so
+ * Chromium is the DTLS client whose CertificateVerify the patch now checks, and its ICE checks must
+ * pass the MESSAGE-INTEGRITY check. Chromium keeps its mDNS host-candidate obfuscation, so werift
+ * (which drops `.local` candidates by default) reaches it through the peer-reflexive candidate.
+ */
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createDtlsCertificate, createNodePeer, remoteCertificateFingerprint } from '../../src/index.js';
+import { IN_NETNS, opened, waitFor } from '../peer/pair.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe.skipIf(!IN_NETNS || !existsSync(CHROMIUM))('werift patch: Chromium interop (netns)', () => {
+  it('Chromium as DTLS client connects and echoes; its certificate is the one in its answer', async () => {
+    // playwright-core gives the browser a fresh temporary profile of its own.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const pc = createNodePeer({
+      certificate: await createDtlsCertificate(),
+      interfaceAddresses: ['10.77.0.1'],
+    });
+    try {
+      const page = await browser.newPage();
+      const channel = pc.createDataChannel('echo');
+      await pc.setLocalDescription(await pc.createOffer());
+      if (pc.iceGatheringState !== 'complete') {
+        await waitFor(pc.iceGatheringStateChange, (s) => s === 'complete', 5_000, 'gathering');
+      }
+      const offer = pc.localDescription?.sdp ?? '';
+      const answer = await page.evaluate(async (sdp: string) => {
+        const remote = new RTCPeerConnection();
+        remote.ondatachannel = (e) => {
+          e.channel.onmessage = (m) => e.channel.send(`echo:${m.data}`);
+        };
+        await remote.setRemoteDescription({ type: 'offer', sdp });
+        await remote.setLocalDescription();
+        await new Promise<void>((resolve) => {
+          if (remote.iceGatheringState === 'complete') return resolve();
+          remote.onicegatheringstatechange = () => remote.iceGatheringState === 'complete' && resolve();
+          setTimeout(resolve, 3_000);
+        });
+        (globalThis as unknown as { keep: unknown }).keep = remote;
+        return remote.localDescription?.sdp ?? '';
+      }, offer);
+      expect(answer).toMatch(/a=setup:active/);
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      await opened(channel, 10_000);
+      expect(pc.dtlsTransports[0]?.role).toBe('server');
+
+      const reply = waitFor(channel.onMessage, () => true, 5_000, 'echo');
+      channel.send('hello');
+      expect(Buffer.from(await reply).toString()).toBe('echo:hello');
+
+      const sdpFingerprint = /a=fingerprint:sha-256 (\S+)/.exec(answer)?.[1] ?? '';
+      const seen = remoteCertificateFingerprint(pc);
+      expect(Buffer.from(seen ?? []).toString('hex')).toBe(sdpFingerprint.replaceAll(':', '').toLowerCase());
+      expect(seen?.length).toBe(32);
+    } finally {
+      await pc.close();
+      await browser.close();
+    }
+  }, 40_000);
+});

@@ -1,0 +1,541 @@
+/**
+ * The signalling agent: one per identity, it owns a transport and routes every incoming sealed
+ * envelope to the session it belongs to. It runs first-contact pairing (a PAKE carried in `pairing`
+ * envelopes) and connections (offer / answer / trickled candidates), and hands a connection to the
+ * application only after the DTLS certificate the peer actually presented equals the fingerprint
+ * that peer's identity signed. It is one file because the routing table, the per-session inboxes and
+ * the failure rules (which errors end which sessions) only make sense together.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import { equalBytes, toHex } from '../encoding/bytes.js';
+import { parseSdpFingerprint } from '../encoding/fingerprint.js';
+import { type EnvelopeType, type OpenedEnvelope, openEnvelope, sealEnvelope } from '../envelope/envelope.js';
+import { createReplayGuard, type ReplayGuard } from '../envelope/replay.js';
+import {
+  FingerprintMismatchError,
+  InvalidSignatureError,
+  LanrtcError,
+  MalformedInputError,
+  NotPairedError,
+  PairingNotOpenError,
+  PeerRejectedError,
+  SessionLimitError,
+  SessionTimeoutError,
+  TransportClosedError,
+} from '../errors.js';
+import type { Identity, PublicIdentity } from '../identity/identity.js';
+import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
+import type { AttemptPolicy } from '../pairing/policy.js';
+import type { SignalTransport } from '../transport/transport.js';
+import { checkPeerFingerprint } from '../trust/fingerprint.js';
+import { rememberPeer } from '../trust/peers.js';
+import type { TrustStore } from '../trust/store.js';
+import { Inbox } from './inbox.js';
+import {
+  decodeBye,
+  decodeCandidatePayload,
+  decodeDescription,
+  encodeBye,
+  encodeCandidatePayload,
+  encodeDescription,
+} from './payload.js';
+import type { SessionPeer } from './peer.js';
+
+/** Who the new peer connection is for. */
+export interface PeerContext {
+  readonly remote: PublicIdentity;
+  readonly role: 'offerer' | 'answerer';
+  readonly session: string;
+}
+
+/** An authenticated connection handed to the application. */
+export interface Connection<P extends SessionPeer> {
+  /** The verified identity of the other side (paired before). */
+  readonly remote: PublicIdentity;
+  readonly session: string;
+  /** The peer connection; its DTLS certificate fingerprint has been checked. */
+  readonly peer: P;
+  /** SHA-256 of the certificate the remote presented in DTLS, equal to the one its identity signed. */
+  readonly remoteFingerprint: Uint8Array;
+  /** Close the peer connection and tell the other side (`bye`). */
+  close(): Promise<void>;
+}
+
+/**
+ * Responder-side pairing window: what the device shows, and how attempts are limited. With a
+ * `policy`, every attempt is admitted by `policy.assertAllowed()` and ends as exactly one
+ * success or failure — including attempts the initiator abandons, so a guesser gains nothing by
+ * walking away after the first reply.
+ */
+export interface PairingWindow {
+  /** Current mode; called for every attempt so a PIN can rotate after a failure (`policy.mode`). */
+  readonly mode: () => PairingMode;
+  readonly policy?: AttemptPolicy;
+  /** Called after each failed attempt (e.g. to show a fresh PIN). */
+  readonly onFailure?: (error: LanrtcError) => void;
+  readonly onPaired?: (result: PairingResult) => void;
+}
+
+/** Minimal structured logger; nothing is logged without one. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options for `createAgent`. */
+export interface AgentInit<P extends SessionPeer> {
+  readonly identity: Identity;
+  readonly transport: SignalTransport;
+  readonly trust: TrustStore;
+  /** SHA-256 of this agent's DTLS certificate, bound into pairings. */
+  readonly fingerprint: Uint8Array;
+  readonly createPeer: (context: PeerContext) => P | Promise<P>;
+  /** Incoming connections, after verification. */
+  readonly onConnection?: (connection: Connection<P>) => void;
+  /** A session that failed on this side (the application may log it). */
+  readonly onSessionError?: (error: LanrtcError, remoteId: string | undefined) => void;
+  /** Deadline for each signalling step and for the transport to connect (default 15 s). */
+  readonly timeoutMs?: number;
+  /** Concurrent sessions (default 64); more are refused with `bye`. */
+  readonly maxSessions?: number;
+  readonly now?: () => number;
+  readonly logger?: Logger;
+}
+
+interface SessionState {
+  readonly id: string;
+  readonly sessionBytes: Uint8Array;
+  readonly remoteId: string;
+  readonly inbox: Inbox<OpenedEnvelope>;
+  counter: number;
+  /** Ends the session's waiting with an error (set by whoever runs the session). */
+  fail: (error: LanrtcError) => void;
+}
+
+const ZERO_SESSION = new Uint8Array(16);
+
+/** Create an agent bound to one identity and one transport. Call `start()` to begin receiving. */
+export function createAgent<P extends SessionPeer>(init: AgentInit<P>): Agent<P> {
+  return new Agent(init);
+}
+
+/** See `createAgent`. Owns its sessions; `close()` ends them all. */
+export class Agent<P extends SessionPeer> {
+  readonly #init: AgentInit<P>;
+  readonly #replay: ReplayGuard = createReplayGuard();
+  readonly #sessions = new Map<string, SessionState>();
+  readonly #timeoutMs: number;
+  #pairingWindow: PairingWindow | undefined;
+  #closed = false;
+  #loop: Promise<void> | undefined;
+  /** Frames rejected, by error name (what a hostile transport or neighbour costs us). */
+  readonly rejected: Record<string, number> = {};
+
+  constructor(init: AgentInit<P>) {
+    this.#init = init;
+    this.#timeoutMs = init.timeoutMs ?? 15_000;
+  }
+
+  /** This agent's identity id. */
+  get id(): string {
+    return this.#init.identity.id;
+  }
+
+  /** Begin processing incoming frames (idempotent). */
+  start(): this {
+    this.#loop ??= this.#receiveLoop();
+    return this;
+  }
+
+  /** Accept pairing requests until the returned function is called. */
+  openPairing(window: PairingWindow): () => void {
+    this.#pairingWindow = window;
+    return () => {
+      if (this.#pairingWindow === window) this.#pairingWindow = undefined;
+    };
+  }
+
+  /** Pair with `remoteId` as initiator (e.g. the user typed the PIN the device shows). */
+  async pair(remoteId: string, mode: PairingMode): Promise<PairingResult> {
+    const s = this.#openSession(remoteId);
+    const pairing = createPairing({
+      role: 'initiator',
+      identity: this.#init.identity,
+      fingerprint: this.#init.fingerprint,
+      mode,
+      sessionId: s.sessionBytes,
+    });
+    try {
+      await this.#send(s, 'pairing', pairing.start());
+      return await this.#runPairing(s, pairing, await this.#next(s, ['pairing']));
+    } catch (error) {
+      await this.#abortPairing(s, pairing);
+      throw error;
+    } finally {
+      this.#endSession(s);
+    }
+  }
+
+  /** Open an authenticated connection to a paired peer. */
+  async connect(remoteId: string): Promise<Connection<P>> {
+    const known = await this.#init.trust.get(remoteId);
+    if (!known) throw new NotPairedError('peer is not in the trust store; pair first');
+    const remote: PublicIdentity = { publicKey: known.publicKey, id: known.id };
+    const s = this.#openSession(remoteId);
+    const peer = await this.#init.createPeer({ remote, role: 'offerer', session: s.id });
+    try {
+      const stopTrickle = this.#trickle(s, peer);
+      const offer = await peer.createOffer();
+      await peer.setLocalDescription(offer);
+      await this.#send(s, 'offer', encodeDescription(peer.localDescription() ?? offer));
+      stopTrickle.ready();
+      const answerEnv = await this.#next(s, ['answer']);
+      const answer = decodeDescription(answerEnv.payload, 'answer');
+      await peer.setRemoteDescription(answer);
+      return await this.#finish(s, peer, answerEnv.sender, answer.sdp);
+    } catch (error) {
+      peer.close();
+      this.#endSession(s);
+      throw error;
+    }
+  }
+
+  /** Stop: fail all sessions, close the transport. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#sessions.values()) s.fail(new TransportClosedError('agent closed'));
+    this.#init.transport.close();
+    await this.#loop;
+  }
+
+  // ---- receiving -------------------------------------------------------------------------------
+
+  async #receiveLoop(): Promise<void> {
+    for await (const frame of this.#init.transport.messages) {
+      let env: OpenedEnvelope;
+      try {
+        env = openEnvelope(frame.bytes, { recipient: this.id, replay: this.#replay, now: this.#now() });
+      } catch (error) {
+        this.#rejectFrame(error, frame.from);
+        continue;
+      }
+      const key = toHex(env.session);
+      const s = this.#sessions.get(key);
+      if (s) {
+        if (s.remoteId !== env.sender.id) {
+          this.#count('UnexpectedSenderError');
+          continue;
+        }
+        s.inbox.push(env);
+      } else if (env.type === 'bye' && equalBytes(env.session, ZERO_SESSION)) {
+        // The peer could not verify a frame we sent it: end our sessions with it.
+        const reason = safeBye(env.payload);
+        for (const open of this.#sessions.values()) {
+          if (open.remoteId === env.sender.id)
+            open.fail(new PeerRejectedError(`peer rejected: ${reason}`, reason));
+        }
+      } else if (env.type === 'pairing') {
+        void this.#respondPairing(env);
+      } else if (env.type === 'offer') {
+        void this.#answer(env);
+      } else {
+        this.#count('UnknownSessionError');
+      }
+    }
+  }
+
+  #rejectFrame(error: unknown, fromHint: string): void {
+    const name = error instanceof LanrtcError ? error.name : 'MalformedInputError';
+    this.#count(name);
+    this.#init.logger?.warn('dropped frame', { reason: name, from: fromHint });
+    // A frame that fails verification (not a replay or a stale one, which honest duplicates cause)
+    // ends the sessions waiting on that peer at once, instead of leaving them to time out.
+    if (error instanceof InvalidSignatureError || error instanceof MalformedInputError) {
+      for (const s of this.#sessions.values()) if (s.remoteId === fromHint) s.fail(error);
+      void this.#sendRawBye(fromHint, name);
+    }
+  }
+
+  async #respondPairing(first: OpenedEnvelope): Promise<void> {
+    const window = this.#pairingWindow;
+    if (!window) return this.#refuse(first, new PairingNotOpenError('pairing is not open'));
+    let s: SessionState;
+    try {
+      window.policy?.assertAllowed();
+      s = this.#openSession(first.sender.id, first.session);
+    } catch (error) {
+      return this.#refuse(first, error);
+    }
+    const pairing = createPairing({
+      role: 'responder',
+      identity: this.#init.identity,
+      fingerprint: this.#init.fingerprint,
+      mode: window.mode(),
+      sessionId: s.sessionBytes,
+      ...(window.policy ? { attempt: window.policy } : {}),
+    });
+    try {
+      const result = await this.#runPairing(s, pairing, first);
+      window.onPaired?.(result);
+    } catch (error) {
+      const e = asLanrtcError(error);
+      // Ends the attempt as a failure in the policy if the pairing itself has not (timeout, bye).
+      await this.#abortPairing(s, pairing);
+      if (e.name === 'PairingFailedError') window.onFailure?.(e);
+      this.#init.onSessionError?.(e, first.sender.id);
+    } finally {
+      this.#endSession(s);
+    }
+  }
+
+  /** Feed pairing envelopes to the state machine until it yields a result. */
+  async #runPairing(s: SessionState, pairing: Pairing, first: OpenedEnvelope): Promise<PairingResult> {
+    let env = first;
+    for (;;) {
+      const out = pairing.receive(env.payload);
+      if (out.send) await this.#send(s, 'pairing', out.send);
+      if (out.result) {
+        // The PAKE transcript names an identity key; it must be the key that signed the envelopes.
+        if (!equalBytes(out.result.peer.publicKey, env.sender.publicKey)) {
+          throw new InvalidSignatureError('pairing identity differs from the envelope signer');
+        }
+        await rememberPeer(this.#init.trust, {
+          identity: out.result.peer,
+          fingerprints: [out.result.peerFingerprint],
+          pairedAt: this.#now(),
+          now: this.#now(),
+        });
+        return out.result;
+      }
+      env = await this.#next(s, ['pairing']);
+    }
+  }
+
+  async #abortPairing(s: SessionState, pairing: Pairing): Promise<void> {
+    if (pairing.state === 'done' || pairing.state === 'failed') return;
+    await this.#send(s, 'pairing', pairing.abort()).catch(() => {});
+  }
+
+  async #answer(offerEnv: OpenedEnvelope): Promise<void> {
+    const known = await this.#init.trust.get(offerEnv.sender.id);
+    if (!known || !equalBytes(known.publicKey, offerEnv.sender.publicKey)) {
+      return this.#refuse(offerEnv, new NotPairedError('offer from an identity that is not paired'));
+    }
+    let s: SessionState;
+    try {
+      s = this.#openSession(offerEnv.sender.id, offerEnv.session);
+    } catch (error) {
+      return this.#refuse(offerEnv, error);
+    }
+    let peer: P | undefined;
+    try {
+      peer = await this.#init.createPeer({ remote: offerEnv.sender, role: 'answerer', session: s.id });
+      const stopTrickle = this.#trickle(s, peer);
+      const offer = decodeDescription(offerEnv.payload, 'offer');
+      await peer.setRemoteDescription(offer);
+      const answer = await peer.createAnswer();
+      await peer.setLocalDescription(answer);
+      await this.#send(s, 'answer', encodeDescription(peer.localDescription() ?? answer));
+      stopTrickle.ready();
+      const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp);
+      this.#init.onConnection?.(connection);
+    } catch (error) {
+      const e = asLanrtcError(error);
+      peer?.close();
+      await this.#sendBye(s, e.name);
+      this.#endSession(s);
+      this.#init.onSessionError?.(e, offerEnv.sender.id);
+    }
+  }
+
+  // ---- session plumbing ------------------------------------------------------------------------
+
+  /** Wait for the transport, then check the certificate the peer showed against what it signed. */
+  async #finish(s: SessionState, peer: P, remote: PublicIdentity, remoteSdp: string): Promise<Connection<P>> {
+    void this.#drainCandidates(s, peer);
+    await this.#withDeadline(s, peer.connected(), 'transport did not connect');
+    const signed = signedFingerprint(remoteSdp);
+    const seen = await peer.remoteCertificateFingerprint();
+    if (!seen || !equalBytes(seen, signed)) {
+      throw new FingerprintMismatchError('DTLS certificate differs from the fingerprint the peer signed');
+    }
+    // The SDP carrying `signed` came in an envelope `remote` signed: that is the rotation evidence.
+    await checkPeerFingerprint(
+      this.#init.trust,
+      remote.id,
+      seen,
+      { signedBy: remote, fingerprints: [signed] },
+      {
+        now: this.#now(),
+      },
+    );
+    return {
+      remote,
+      session: s.id,
+      peer,
+      remoteFingerprint: seen,
+      close: async () => {
+        peer.close();
+        await this.#sendBye(s, 'closed');
+        this.#endSession(s);
+      },
+    };
+  }
+
+  /** Keep applying trickled candidates and watching for `bye` for the life of the session. */
+  async #drainCandidates(s: SessionState, peer: P): Promise<void> {
+    try {
+      for (;;) {
+        const env = await this.#next(s, ['candidate', 'bye'], Number.POSITIVE_INFINITY);
+        if (env.type === 'candidate') await peer.addIceCandidate(decodeCandidatePayload(env.payload));
+      }
+    } catch {
+      // The session ended (bye, close or failure); whoever ended it reports why.
+    }
+  }
+
+  /** Send local candidates once the description that precedes them is out. */
+  #trickle(s: SessionState, peer: P): { ready(): void } {
+    const early: Parameters<typeof encodeCandidatePayload>[0][] = [];
+    let ready = false;
+    const send = (c: Parameters<typeof encodeCandidatePayload>[0]) => {
+      this.#send(s, 'candidate', encodeCandidatePayload(c)).catch(() => {});
+    };
+    const unsubscribe = peer.onLocalCandidate((c) => (ready ? send(c) : early.push(c)));
+    s.inbox.onEnd(unsubscribe);
+    return {
+      ready() {
+        ready = true;
+        for (const c of early.splice(0)) send(c);
+      },
+    };
+  }
+
+  #openSession(remoteId: string, sessionBytes?: Uint8Array): SessionState {
+    if (this.#closed) throw new TransportClosedError('agent closed');
+    if (this.#sessions.size >= (this.#init.maxSessions ?? 64)) {
+      throw new SessionLimitError('too many concurrent sessions');
+    }
+    const bytes = sessionBytes ?? randomSession();
+    const id = toHex(bytes);
+    if (this.#sessions.has(id)) throw new SessionLimitError('session id already in use');
+    const inbox = new Inbox<OpenedEnvelope>(256);
+    const s: SessionState = {
+      id,
+      sessionBytes: bytes,
+      remoteId,
+      inbox,
+      counter: 0,
+      fail: (error) => inbox.fail(error),
+    };
+    this.#sessions.set(id, s);
+    return s;
+  }
+
+  #endSession(s: SessionState): void {
+    this.#sessions.delete(s.id);
+    s.inbox.end();
+  }
+
+  async #next(
+    s: SessionState,
+    types: readonly EnvelopeType[],
+    timeoutMs = this.#timeoutMs,
+  ): Promise<OpenedEnvelope> {
+    for (;;) {
+      const env = await s.inbox.take(timeoutMs, () => new SessionTimeoutError('no reply from peer in time'));
+      if (env.type === 'bye') {
+        const reason = safeBye(env.payload);
+        throw new PeerRejectedError(`peer ended the session: ${reason}`, reason);
+      }
+      if (types.includes(env.type)) return env;
+      this.#count('UnexpectedEnvelopeTypeError');
+    }
+  }
+
+  async #withDeadline(s: SessionState, p: Promise<void>, what: string): Promise<void> {
+    await s.inbox.race(p, this.#timeoutMs, () => new SessionTimeoutError(what));
+  }
+
+  async #send(s: SessionState, type: EnvelopeType, payload: Uint8Array): Promise<void> {
+    s.counter += 1;
+    const bytes = sealEnvelope(this.#init.identity, {
+      type,
+      recipient: s.remoteId,
+      session: s.sessionBytes,
+      counter: s.counter,
+      timestamp: this.#now(),
+      payload,
+    });
+    await this.#init.transport.send(s.remoteId, bytes);
+  }
+
+  async #sendBye(s: SessionState, reason: string): Promise<void> {
+    await this.#send(s, 'bye', encodeBye(reason)).catch(() => {});
+  }
+
+  /** Tell a peer (by transport hint) that a frame of its failed here; signed, so it cannot be forged. */
+  #byeBudget = new Map<string, number>();
+  async #sendRawBye(to: string, reason: string): Promise<void> {
+    const now = this.#now();
+    if ((this.#byeBudget.get(to) ?? 0) > now) return; // at most one per peer per second
+    this.#byeBudget.set(to, now + 1000);
+    if (this.#byeBudget.size > 1024) this.#byeBudget.clear();
+    const bytes = sealEnvelope(this.#init.identity, {
+      type: 'bye',
+      recipient: to,
+      session: ZERO_SESSION,
+      counter: now,
+      timestamp: now,
+      payload: encodeBye(reason),
+    });
+    await this.#init.transport.send(to, bytes).catch(() => {});
+  }
+
+  async #refuse(env: OpenedEnvelope, error: unknown): Promise<void> {
+    const e = asLanrtcError(error);
+    this.#count(e.name);
+    const bytes = sealEnvelope(this.#init.identity, {
+      type: 'bye',
+      recipient: env.sender.id,
+      session: env.session,
+      counter: 1,
+      timestamp: this.#now(),
+      payload: encodeBye(e.name),
+    });
+    await this.#init.transport.send(env.sender.id, bytes).catch(() => {});
+    this.#init.onSessionError?.(e, env.sender.id);
+  }
+
+  #count(name: string): void {
+    this.rejected[name] = (this.rejected[name] ?? 0) + 1;
+  }
+
+  #now(): number {
+    return this.#init.now?.() ?? Date.now();
+  }
+}
+
+function randomSession(): Uint8Array {
+  return randomBytes(16);
+}
+
+function signedFingerprint(sdp: string): Uint8Array {
+  const line = /^a=fingerprint:(.+)$/m.exec(sdp);
+  if (!line?.[1]) throw new FingerprintMismatchError('remote description carries no fingerprint');
+  return parseSdpFingerprint(line[1]);
+}
+
+function safeBye(payload: Uint8Array): string {
+  try {
+    return decodeBye(payload);
+  } catch {
+    return 'unknown';
+  }
+}
+
+function asLanrtcError(error: unknown): LanrtcError {
+  if (error instanceof LanrtcError) return error;
+  return new LanrtcError('unexpected failure', { cause: error });
+}

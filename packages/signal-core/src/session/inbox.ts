@@ -1,0 +1,119 @@
+/**
+ * A session's inbox: verified envelopes waiting for the step that consumes them. Unlike the
+ * transport queue it is pulled one item at a time with a deadline, and it can be failed: whoever
+ * learns that the session is over (a bye, a forged frame, close) fails the inbox and every waiter
+ * rejects with that error. Timers are always cleared, so nothing keeps the process alive.
+ */
+import { type LanrtcError, TransportClosedError } from '../errors.js';
+
+interface Waiter<T> {
+  resolve(item: T): void;
+  reject(error: LanrtcError): void;
+}
+
+/** Bounded pull queue with deadlines and failure. */
+export class Inbox<T> {
+  readonly #items: T[] = [];
+  readonly #limit: number;
+  readonly #waiters = new Set<Waiter<T>>();
+  readonly #onEnd: (() => void)[] = [];
+  #error: LanrtcError | undefined;
+  /** Items refused because the inbox was full or over. */
+  dropped = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** Deliver an item to the oldest waiter, or queue it; false (counted) when full or over. */
+  push(item: T): boolean {
+    if (this.#error) return false;
+    const [waiter] = this.#waiters;
+    if (waiter) {
+      this.#waiters.delete(waiter);
+      waiter.resolve(item);
+      return true;
+    }
+    if (this.#items.length >= this.#limit) {
+      this.dropped++;
+      return false;
+    }
+    this.#items.push(item);
+    return true;
+  }
+
+  /** The next item; rejects with the failure, or with `onTimeout()` after `timeoutMs`. */
+  take(timeoutMs: number, onTimeout: () => LanrtcError): Promise<T> {
+    if (this.#items.length > 0) return Promise.resolve(this.#items.shift() as T);
+    return this.#wait<T>(
+      (w) => this.#waiters.add(w),
+      (w) => this.#waiters.delete(w),
+      timeoutMs,
+      onTimeout,
+    );
+  }
+
+  /** Settle with `promise`, unless the inbox fails or `timeoutMs` passes first. */
+  race(promise: Promise<void>, timeoutMs: number, onTimeout: () => LanrtcError): Promise<void> {
+    // If the inbox already failed, `promise` is never awaited below: keep its rejection handled.
+    promise.catch(() => {});
+    const failer: Waiter<unknown> = { resolve: () => {}, reject: () => {} };
+    return this.#wait<void>(
+      (w) => {
+        failer.reject = w.reject;
+        this.#waiters.add(failer as Waiter<T>);
+        promise.then(() => w.resolve(), w.reject as (e: unknown) => void);
+      },
+      () => this.#waiters.delete(failer as Waiter<T>),
+      timeoutMs,
+      onTimeout,
+    );
+  }
+
+  /** End the inbox with `error`: every current and future waiter rejects with it. */
+  fail(error: LanrtcError): void {
+    if (this.#error) return;
+    this.#error = error;
+    this.#items.length = 0;
+    for (const w of this.#waiters) w.reject(error);
+    this.#waiters.clear();
+    for (const cb of this.#onEnd.splice(0)) cb();
+  }
+
+  /** End normally (the session is over). */
+  end(): void {
+    this.fail(new TransportClosedError('session ended'));
+  }
+
+  /** Run `cb` once when the inbox ends or fails. */
+  onEnd(cb: () => void): void {
+    if (this.#error) cb();
+    else this.#onEnd.push(cb);
+  }
+
+  #wait<R>(
+    arm: (w: Waiter<R>) => void,
+    disarm: (w: Waiter<R>) => void,
+    timeoutMs: number,
+    onTimeout: () => LanrtcError,
+  ): Promise<R> {
+    if (this.#error) return Promise.reject(this.#error);
+    return new Promise<R>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const w: Waiter<R> = {
+        resolve: (v) => {
+          if (timer) clearTimeout(timer);
+          disarm(w);
+          resolve(v);
+        },
+        reject: (e) => {
+          if (timer) clearTimeout(timer);
+          disarm(w);
+          reject(e);
+        },
+      };
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => w.reject(onTimeout()), timeoutMs);
+      arm(w);
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What the signalling session needs from a peer connection. It is the W3C `RTCPeerConnection`
+ * surface the session drives (names kept from the spec) plus two things the spec object does not
+ * give directly: a promise for "transport connected" and the fingerprint of the certificate the
+ * remote side actually presented in DTLS. node-agent adapts werift to it, browser-client the native
+ * `RTCPeerConnection`.
+ */
+
+import type { IceCandidateInit } from '../codec/candidate-compact.js';
+import type { SessionDescriptionInit } from '../codec/sdp.js';
+
+/** A peer connection as the session drives it. */
+export interface SessionPeer {
+  createOffer(): Promise<SessionDescriptionInit>;
+  createAnswer(): Promise<SessionDescriptionInit>;
+  setLocalDescription(description: SessionDescriptionInit): Promise<void>;
+  setRemoteDescription(description: SessionDescriptionInit): Promise<void>;
+  /** Add a remote candidate; `null` means end-of-candidates. */
+  addIceCandidate(candidate: IceCandidateInit | null): Promise<void>;
+  /** The current local description (after `setLocalDescription`), with gathered candidates if any. */
+  localDescription(): SessionDescriptionInit | undefined;
+  /** Subscribe to local candidates as they are gathered (`null` = gathering complete). Returns unsubscribe. */
+  onLocalCandidate(listener: (candidate: IceCandidateInit | null) => void): () => void;
+  /** Resolves when ICE + DTLS are connected; rejects when the connection fails or closes first. */
+  connected(): Promise<void>;
+  /** SHA-256 of the DER certificate the remote side presented in the DTLS handshake (32 bytes). */
+  remoteCertificateFingerprint(): Promise<Uint8Array | undefined>;
+  close(): void;
+}
