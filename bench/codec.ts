@@ -43,7 +43,16 @@ for (const f of readdirSync(dir)
     String(raw.version),
   ]);
 }
-const header = ['fixture', 'candidates', 'SDP chars', 'compact bytes', 'QR text chars', 'QR ver. L (mode)', 'QR ver. M', 'raw SDP QR ver. M'];
+const header = [
+  'fixture',
+  'candidates',
+  'SDP chars',
+  'compact bytes',
+  'QR text chars',
+  'QR ver. L (mode)',
+  'QR ver. M',
+  'raw SDP QR ver. M',
+];
 const peers = [
   ['QWBP (published, munged ufrag/pwd)', '—', '—', '41 min / 62 typical / 110 max', '—', '—', '—', '—'],
   ['short_offer (published)', '—', 'Chrome 488, Firefox 534', '—', 'Chrome 95, Firefox 119', '—', '—', '—'],
@@ -59,7 +68,9 @@ if (process.argv.includes('--write')) {
   const file = join(root, 'BENCHMARKS.md');
   const heading = '## Compact SDP codec (bench:codec)';
   const intro = `${heading}\n\nReproduce: \`pnpm bench:codec\` (\`--write\` refreshes this table). Fixtures: \`packages/signal-core/test/fixtures/sdp/\`, captured by \`scripts/capture-sdp.ts capture\` (Chromium 156 in network namespaces, werift 0.24.4 in \`scripts/netns-run.mjs\`). QR versions from the \`qrcode\` package (\`QRCode.create(text, { errorCorrectionLevel })\`); the compact text only ever uses QR alphanumeric/numeric segments, never byte mode. Real ICE ufrag/pwd are kept (no munging); the QR text is \`LR1:\` + base45.\n\n${md}\n`;
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nMeasured numbers of lanrtc, each with the command that reproduces it.\n';
+  let doc = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nMeasured numbers of lanrtc, each with the command that reproduces it.\n';
   const start = doc.indexOf(heading);
   if (start < 0) doc = `${doc.trimEnd()}\n\n${intro}`;
   else {
@@ -68,7 +79,11 @@ if (process.argv.includes('--write')) {
     const marker = '<!-- bench:codec notes -->';
     const section = doc.slice(start, next < 0 ? undefined : next);
     const notes = section.includes(marker) ? section.slice(section.indexOf(marker)) : '';
-    doc = doc.slice(0, start) + intro + (notes ? `\n${notes.trimEnd()}\n` : '') + (next < 0 ? '' : doc.slice(next));
+    doc =
+      doc.slice(0, start) +
+      intro +
+      (notes ? `\n${notes.trimEnd()}\n` : '') +
+      (next < 0 ? '' : doc.slice(next));
   }
   writeFileSync(file, doc);
   console.log(`wrote ${file}`);

@@ -195,7 +195,7 @@ async function captureChromium(): Promise<void> {
       answerer: addHost('d', ['10.98.0.5/24']),
       mdns: false,
       media: true,
-      lan: `offerer netns with eth0 10.98.0.3/24 and eth1 10.98.0.4/24 (both on the bridge) + default route, answerer 10.98.0.5/24; ${NO_MDNS}`,
+      lan: `offerer netns with eth0 10.98.0.3/24 and eth1 10.98.0.4/24 (both on the bridge) + default route, answerer 10.98.0.5/24; ${NO_MDNS}; offerer page on an intercepted https origin with ${FAKE_MEDIA.join(' ')} and one getUserMedia({audio:true}) call first (Chromium enumerates all interfaces only with media permission)`,
     },
     {
       name: 'chromium-ipv6',

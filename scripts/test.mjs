@@ -41,7 +41,9 @@ const brokenFiles = (report.testResults ?? []).filter(
 let failed = (report.numFailedTests ?? 0) + brokenFiles;
 if (r.status !== 0 && failed === 0) {
   // vitest failed without a failing test: unhandled errors, a crashed worker, a config error.
-  console.error('test: vitest exited non-zero with no failing test (unhandled errors?) — counted as a failure');
+  console.error(
+    'test: vitest exited non-zero with no failing test (unhandled errors?) — counted as a failure',
+  );
   failed = 1;
 }
 if (process.env.CI === 'true' && skipped > 0) {

@@ -8,7 +8,8 @@
  * Output goes through process.stdout/stderr (this is the package's only terminal-facing file).
  */
 import { parseArgs } from 'node:util';
-import { createLan, type LanOptions, lanAvailability } from './lan.js';
+import { lanAvailability } from './availability.js';
+import { createLan, type LanOptions } from './lan.js';
 import { cleanStaleLans, listLanNetns } from './stale.js';
 
 const USAGE = `usage:

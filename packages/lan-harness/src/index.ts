@@ -2,6 +2,8 @@
  * @lanrtc/lan-harness: a throw-away virtual LAN of N hosts made of Linux network namespaces, for
  * lanrtc's LAN tests (mDNS between hosts, avahi interop, browsers and werift agents in hosts).
  */
+
+export { type LanAvailability, lanAvailability } from './availability.js';
 export {
   InvalidLanOptionsError,
   LanClosedError,
@@ -13,10 +15,8 @@ export type { LanExecOptions, LanExecResult, LanHost, LanSpawnOptions } from './
 export {
   createLan,
   type Lan,
-  type LanAvailability,
   type LanHostInit,
   type LanOptions,
-  lanAvailability,
   withLan,
 } from './lan.js';
 export { NETNS_PREFIX, type ParsedNetnsName, parseNetnsName } from './naming.js';

@@ -3,9 +3,11 @@
  * bridge in one more namespace (FACTS.md "Virtual LAN for tests"). The bridge namespace has no other
  * link and no address, so the LAN is closed: the hosts' default route (which browsers need before
  * they gather host candidates) leads onto the bridge and nowhere else, and multicast stays on it.
+ * One file because setup, close() and the exit-path closeSync() share the LAN's state.
  */
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lanAvailability } from './availability.js';
 import { InvalidLanOptionsError, LanClosedError, LanUnavailableError } from './errors.js';
 import { createHost, hasExited, killGroup, type LanHost } from './host.js';
 import { findTool, ip, ipBatch, ipBatchSync, netnsPidsSync } from './ip.js';
@@ -57,22 +59,6 @@ export interface Lan {
   host(label: string): LanHost;
   /** Kills every owned process and deletes every namespace; idempotent. */
   close(): Promise<void>;
-}
-
-/** Whether this machine can build a namespace LAN, and why not. */
-export type LanAvailability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-/** Checks for root and for `ip`/`unshare` (without root, no namespace can be created). */
-export function lanAvailability(): LanAvailability {
-  if (process.platform !== 'linux') return { ok: false, reason: 'network namespaces need Linux' };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    return { ok: false, reason: 'network namespaces need root (process.getuid() !== 0)' };
-  }
-  for (const tool of ['ip', 'unshare']) {
-    if (findTool(tool) === undefined)
-      return { ok: false, reason: `\`${tool}\` not found (install iproute2/util-linux)` };
-  }
-  return { ok: true };
 }
 
 function hostInits(hosts: LanOptions['hosts']): LanHostInit[] {

@@ -4,7 +4,7 @@
  * LAN tests ran, not that they were skipped (scripts/test.mjs also counts skips as failures there).
  */
 import { describe, it } from 'vitest';
-import { lanAvailability } from './lan.js';
+import { lanAvailability } from './availability.js';
 
 /** Why LAN tests cannot run here, or undefined when they can. */
 export function lanSkipReason(): string | undefined {

@@ -32,8 +32,18 @@ export async function surviving(names: readonly string[]): Promise<string[]> {
 
 /** Starts a TypeScript fixture in a plain Node process (tsx loader, `source` condition), outside any LAN. */
 export function startTsFixture(name: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+  return startTs(fixture(name), args, opts);
+}
+
+/** Node arguments that run a TypeScript file through tsx with the `source` condition. */
+export function tsNodeArgs(path: string, args: readonly string[]): string[] {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return spawn(process.execPath, ['--conditions=source', '--import', loader, fixture(name), ...args], {
+  return ['--conditions=source', '--import', loader, path, ...args];
+}
+
+/** Starts a TypeScript file (absolute path) in a plain Node process with the tsx loader. */
+export function startTs(path: string, args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, tsNodeArgs(path, args), {
     ...opts,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

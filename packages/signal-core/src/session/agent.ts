@@ -57,6 +57,8 @@ export interface Connection<P extends SessionPeer> {
   readonly peer: P;
   /** SHA-256 of the certificate the remote presented in DTLS, equal to the one its identity signed. */
   readonly remoteFingerprint: Uint8Array;
+  /** Settles with the reason code when the session ends (`closed`, or the peer's `bye` reason). */
+  readonly ended: Promise<string>;
   /** Close the peer connection and tell the other side (`bye`). */
   close(): Promise<void>;
 }
@@ -71,7 +73,7 @@ export interface PairingWindow {
   /** Current mode; called for every attempt so a PIN can rotate after a failure (`policy.mode`). */
   readonly mode: () => PairingMode;
   readonly policy?: AttemptPolicy;
-  /** Called after each failed attempt (e.g. to show a fresh PIN). */
+  /** Called after each failed attempt — wrong secret, timeout, abandoned — e.g. to show a fresh PIN. */
   readonly onFailure?: (error: LanrtcError) => void;
   readonly onPaired?: (result: PairingResult) => void;
 }
@@ -282,7 +284,7 @@ export class Agent<P extends SessionPeer> {
       const e = asLanrtcError(error);
       // Ends the attempt as a failure in the policy if the pairing itself has not (timeout, bye).
       await this.#abortPairing(s, pairing);
-      if (e.name === 'PairingFailedError') window.onFailure?.(e);
+      window.onFailure?.(e);
       this.#init.onSessionError?.(e, first.sender.id);
     } finally {
       this.#endSession(s);
@@ -313,7 +315,8 @@ export class Agent<P extends SessionPeer> {
   }
 
   async #abortPairing(s: SessionState, pairing: Pairing): Promise<void> {
-    if (pairing.state === 'done' || pairing.state === 'failed') return;
+    // Also after a local failure: the peer must learn at once, not wait for its deadline.
+    if (pairing.state === 'done') return;
     await this.#send(s, 'pairing', pairing.abort()).catch(() => {});
   }
 
@@ -353,7 +356,7 @@ export class Agent<P extends SessionPeer> {
 
   /** Wait for the transport, then check the certificate the peer showed against what it signed. */
   async #finish(s: SessionState, peer: P, remote: PublicIdentity, remoteSdp: string): Promise<Connection<P>> {
-    void this.#drainCandidates(s, peer);
+    const ended = this.#drainCandidates(s, peer);
     await this.#withDeadline(s, peer.connected(), 'transport did not connect');
     const signed = signedFingerprint(remoteSdp);
     const seen = await peer.remoteCertificateFingerprint();
@@ -375,6 +378,7 @@ export class Agent<P extends SessionPeer> {
       session: s.id,
       peer,
       remoteFingerprint: seen,
+      ended,
       close: async () => {
         peer.close();
         await this.#sendBye(s, 'closed');
@@ -383,15 +387,23 @@ export class Agent<P extends SessionPeer> {
     };
   }
 
-  /** Keep applying trickled candidates and watching for `bye` for the life of the session. */
-  async #drainCandidates(s: SessionState, peer: P): Promise<void> {
+  /**
+   * Keep applying trickled candidates for the life of the session. A `bye` from the peer (it closed,
+   * or its own verification failed after ours passed) closes the peer connection here.
+   */
+  async #drainCandidates(s: SessionState, peer: P): Promise<string> {
     try {
       for (;;) {
-        const env = await this.#next(s, ['candidate', 'bye'], Number.POSITIVE_INFINITY);
-        if (env.type === 'candidate') await peer.addIceCandidate(decodeCandidatePayload(env.payload));
+        const env = await this.#next(s, ['candidate'], Number.POSITIVE_INFINITY);
+        await peer.addIceCandidate(decodeCandidatePayload(env.payload));
       }
-    } catch {
-      // The session ended (bye, close or failure); whoever ended it reports why.
+    } catch (error) {
+      if (error instanceof PeerRejectedError) {
+        peer.close();
+        this.#endSession(s);
+        return error.reason;
+      }
+      return 'closed';
     }
   }
 

@@ -54,7 +54,7 @@ export function createMemoryNetwork(init: MemoryNetworkInit = {}): MemoryNetwork
           let out: Uint8Array | undefined = bytes.slice();
           if (tamper) out = tamper({ from: id, to, bytes: out });
           const target = endpoints.get(to);
-          if (!out || !target || !target.push({ from: id, bytes: out })) dropped++;
+          if (!out || !target?.push({ from: id, bytes: out })) dropped++;
         },
         close() {
           if (closed) return;

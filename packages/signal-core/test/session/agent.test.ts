@@ -1,0 +1,159 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createAgent,
+  createAttemptPolicy,
+  createIdentity,
+  createMemoryNetwork,
+  createMemoryTrustStore,
+  equalBytes,
+  type LanrtcError,
+  type MemoryNetwork,
+  NotPairedError,
+  PairingFailedError,
+  PairingLockedError,
+  type PeerRejectedError,
+} from '../../src/index.js';
+import { fakePeer, fixtureFingerprint } from './fake-peer.js';
+
+function node(net: MemoryNetwork, fingerprint: Uint8Array, remoteCert?: Uint8Array) {
+  const identity = createIdentity();
+  const trust = createMemoryTrustStore();
+  const errors: LanrtcError[] = [];
+  const incoming: string[] = [];
+  const peers: ReturnType<typeof fakePeer>[] = [];
+  const agent = createAgent({
+    identity,
+    transport: net.connect(identity.id),
+    trust,
+    fingerprint,
+    timeoutMs: 2_000,
+    createPeer: ({ role }) => {
+      const p = fakePeer(role, remoteCert);
+      peers.push(p);
+      return p;
+    },
+    onConnection: (c) => incoming.push(c.remote.id),
+    onSessionError: (e) => errors.push(e),
+  }).start();
+  return { identity, trust, agent, errors, incoming, peers };
+}
+
+/** A (offerer, fixture offer's cert) and B (answerer, fixture answer's cert), paired by PIN. */
+async function pairedPair(opts: { bShows?: Uint8Array } = {}) {
+  const net = createMemoryNetwork();
+  const a = node(net, fixtureFingerprint('offer'));
+  const b = node(net, fixtureFingerprint('answer'), opts.bShows);
+  const policy = createAttemptPolicy();
+  b.agent.openPairing({ mode: () => policy.mode(), policy });
+  await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+  await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
+  return { net, a, b, policy };
+}
+
+describe('agent', () => {
+  it('hands over a connection only when the DTLS certificate equals the signed fingerprint', async () => {
+    const { a, b } = await pairedPair();
+    const conn = await a.agent.connect(b.identity.id);
+    expect(equalBytes(conn.remoteFingerprint, fixtureFingerprint('answer'))).toBe(true);
+    await vi.waitFor(() => expect(b.incoming).toEqual([a.identity.id]));
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('fails with FingerprintMismatchError when the certificate seen differs, and closes the peer', async () => {
+    // B's peer claims A showed a different certificate than A signed: B must refuse and tell A.
+    // Each side verifies on its own; A's check (of B) passes first here, so A's connection is
+    // ended by B's bye rather than refused.
+    const { a, b } = await pairedPair({ bShows: new Uint8Array(32).fill(7) });
+    const outcome = await a.agent.connect(b.identity.id).then(
+      (c) => c.ended,
+      (e: PeerRejectedError) => e.reason,
+    );
+    expect(outcome).toBe('FingerprintMismatchError');
+    expect(a.peers.every((p) => p.closed)).toBe(true);
+    expect(b.errors.map((e) => e.name)).toEqual(['FingerprintMismatchError']);
+    expect(b.incoming).toEqual([]);
+    expect(b.peers.every((p) => p.closed)).toBe(true);
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('refuses offers from identities it has not paired with', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    // A believes it is paired (B is in A's store) but B never paired with A.
+    await a.trust.update(b.identity.id, () => ({
+      id: b.identity.id,
+      publicKey: b.identity.publicKey,
+      name: '',
+      deviceTypes: [],
+      fingerprints: [],
+      firstSeen: 0,
+      lastSeen: 0,
+      grants: [],
+      flags: [],
+      failures: 0,
+    }));
+    const error = await a.agent.connect(b.identity.id).catch((e: unknown) => e);
+    expect((error as PeerRejectedError).reason).toBe('NotPairedError');
+    expect(b.incoming).toEqual([]);
+    await expect(b.agent.connect(a.identity.id)).rejects.toThrow(NotPairedError);
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('refuses pairing when no window is open', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const error = await a.agent.pair(b.identity.id, { kind: 'pin', pin: '581937' }).catch((e: unknown) => e);
+    expect((error as PeerRejectedError).reason).toBe('PairingNotOpenError');
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('counts wrong PINs in the policy, locks after 5, and refuses even the right PIN while locked', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const policy = createAttemptPolicy({ maxFailures: 5 });
+    const failures: string[] = [];
+    b.agent.openPairing({ mode: () => policy.mode(), policy, onFailure: (e) => failures.push(e.name) });
+    for (let i = 0; i < 5; i++) {
+      const wrong = policy.pin() === '582914' ? '582915' : '582914';
+      await expect(a.agent.pair(b.identity.id, { kind: 'pin', pin: wrong })).rejects.toThrow(
+        PairingFailedError,
+      );
+      // The responder records the failure when the finish message arrives; wait for the rotation.
+      await vi.waitFor(() => expect(failures).toHaveLength(i + 1));
+    }
+    expect(policy.retryAfterMs()).toBeGreaterThan(0);
+    const locked = await a.agent
+      .pair(b.identity.id, { kind: 'pin', pin: policy.pin() })
+      .catch((e: unknown) => e);
+    expect((locked as PeerRejectedError).reason).toBe(PairingLockedError.code);
+    expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('counts a pairing attempt the initiator abandons after the first reply as a failure', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const policy = createAttemptPolicy();
+    const pinBefore = policy.pin();
+    b.agent.openPairing({ mode: () => policy.mode(), policy });
+    // A guesser sends the hello, reads the response (enough for an offline check) and walks away:
+    // drop A's finish message in transit.
+    let pairingFrames = 0;
+    net.setTamper(({ from, bytes }) => (from === a.identity.id && ++pairingFrames === 2 ? undefined : bytes));
+    await expect(a.agent.pair(b.identity.id, { kind: 'pin', pin: pinBefore })).resolves.toBeDefined();
+    // B times out (2 s here), aborts, and the policy counts it: the PIN rotates.
+    await vi.waitFor(() => expect(policy.pin()).not.toBe(pinBefore), { timeout: 4_000 });
+    expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    await a.agent.close();
+    await b.agent.close();
+  });
+});
