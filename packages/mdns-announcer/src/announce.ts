@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
+import type { Card } from '@lanrtc/signal-core';
 import type { CardVerifier, VerifiedCard } from './card.js';
+import { openSignedCard } from './default-verifier.js';
 import { NameConflictError } from './errors.js';
 import { type Link, type LinkOptions, type Logger, listInterfaces, openLinks } from './link.js';
 import {
@@ -41,11 +43,11 @@ import {
 } from './wire.js';
 
 /** Options for `announce`. */
-export interface AnnounceInit<C extends VerifiedCard = VerifiedCard> {
+export interface AnnounceInit<C extends VerifiedCard = Card> {
   /** The signed card (≤ 250 bytes) to publish in TXT. */
   readonly card: Uint8Array;
   /** Opens cards; the announcer checks its own card with it before publishing. */
-  readonly verifyCard: CardVerifier<C>;
+  readonly verifyCard?: CardVerifier<C>;
   /** The port the agent listens on (SRV). */
   readonly port: number;
   /** Instance label; defaults to the card's name. Renamed "Name (2)" on conflict. */

@@ -7,7 +7,9 @@ import type { RemoteInfo } from 'node:dgram';
 import { AsyncQueue, equalBytes, type LanrtcError } from '@lanrtc/signal-core';
 import type { DecodedPacket } from 'dns-packet';
 import { cacheBucket, RecordCache } from './cache.js';
+import type { Card } from '@lanrtc/signal-core';
 import type { CardVerifier, VerifiedCard } from './card.js';
+import { openSignedCard } from './default-verifier.js';
 import { InvalidDeviceTypeError } from './errors.js';
 import { type Link, type Logger, listInterfaces, openLinks } from './link.js';
 import { instanceLabel, isDeviceType, MDNS_PORT, SERVICE_TYPE, sameName, subtypeName } from './names.js';
@@ -16,9 +18,9 @@ import { decodeServiceTxt } from './txt.js';
 import { asRecordType, isInternetRecord, isWellFormed, type Rr } from './wire.js';
 
 /** Options for `browse`. */
-export interface BrowseInit<C extends VerifiedCard = VerifiedCard> {
+export interface BrowseInit<C extends VerifiedCard = Card> {
   /** Opens cards found in TXT records; only what it accepts is yielded. */
-  readonly verifyCard: CardVerifier<C>;
+  readonly verifyCard?: CardVerifier<C>;
   /** Only services of this device type (queried as the `_<type>._sub` subtype). */
   readonly deviceType?: string;
   /** Interface names or IPv4 addresses; defaults to every non-internal IPv4 interface. */
