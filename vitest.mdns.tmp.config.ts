@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: '/work/main',
   resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: ["source"] } },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 20_000,

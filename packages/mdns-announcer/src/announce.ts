@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
-import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { Card } from '@lanrtc/signal-core';
+import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { CardVerifier, VerifiedCard } from './card.js';
-import { openSignedCard } from './default-verifier.js';
+import { verifierOf } from './default-verifier.js';
 import { NameConflictError } from './errors.js';
 import { type Link, type LinkOptions, type Logger, listInterfaces, openLinks } from './link.js';
 import {
@@ -46,7 +46,7 @@ import {
 export interface AnnounceInit<C extends VerifiedCard = Card> {
   /** The signed card (≤ 250 bytes) to publish in TXT. */
   readonly card: Uint8Array;
-  /** Opens cards; the announcer checks its own card with it before publishing. */
+  /** Opens cards; the announcer checks its own card before publishing. Default: signal-core `openCard`. */
   readonly verifyCard?: CardVerifier<C>;
   /** The port the agent listens on (SRV). */
   readonly port: number;
@@ -97,6 +97,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
   readonly #init: AnnounceInit<C>;
   readonly #ttl: RecordTtls;
   readonly #mdnsPort: number;
+  readonly #verify: CardVerifier<C>;
   #links: Link[] = [];
   #records = new Map<Link, OwnRecord[]>();
   #ownKeys = new Set<string>();
@@ -116,7 +117,8 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     this.#init = init;
     this.#ttl = { ...DEFAULT_TTLS, ...init.ttl };
     this.#mdnsPort = init.mdnsPort ?? MDNS_PORT;
-    const card = init.verifyCard(init.card, Math.floor(Date.now() / 1000));
+    this.#verify = verifierOf(init);
+    const card = this.#verify(init.card, Math.floor(Date.now() / 1000));
     this.#txt = encodeServiceTxt(init.card, card);
     this.#deviceTypes = card.deviceTypes.filter(isDeviceType);
     this.name = toLabel(init.instanceName ?? card.name);
@@ -146,7 +148,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
 
   async update(cardBytes: Uint8Array): Promise<void> {
     if (this.#phase === 'closed') return;
-    const card = this.#init.verifyCard(cardBytes, Math.floor(Date.now() / 1000));
+    const card = this.#verify(cardBytes, Math.floor(Date.now() / 1000));
     const txt = encodeServiceTxt(cardBytes, card);
     const before = new Map(this.#records);
     this.#txt = txt;
@@ -457,7 +459,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
  * Publish `init.card` as `_lanrtc._udp.local` with one subtype per device type; resolves once the
  * names are probed (renamed on conflict) and the first announcement is sent.
  */
-export async function announce<C extends VerifiedCard>(init: AnnounceInit<C>): Promise<Announcement> {
+export async function announce<C extends VerifiedCard = Card>(init: AnnounceInit<C>): Promise<Announcement> {
   const announcer = new Announcer(init);
   const onAbort = () => void announcer.close();
   init.signal?.addEventListener('abort', onAbort, { once: true });

@@ -4,12 +4,12 @@
  * `update` / `down` only for cards the verifier accepted. Anything else is counted in `stats`.
  */
 import type { RemoteInfo } from 'node:dgram';
+import type { Card } from '@lanrtc/signal-core';
 import { AsyncQueue, equalBytes, type LanrtcError } from '@lanrtc/signal-core';
 import type { DecodedPacket } from 'dns-packet';
 import { cacheBucket, RecordCache } from './cache.js';
-import type { Card } from '@lanrtc/signal-core';
 import type { CardVerifier, VerifiedCard } from './card.js';
-import { openSignedCard } from './default-verifier.js';
+import { verifierOf } from './default-verifier.js';
 import { InvalidDeviceTypeError } from './errors.js';
 import { type Link, type Logger, listInterfaces, openLinks } from './link.js';
 import { instanceLabel, isDeviceType, MDNS_PORT, SERVICE_TYPE, sameName, subtypeName } from './names.js';
@@ -19,7 +19,7 @@ import { asRecordType, isInternetRecord, isWellFormed, type Rr } from './wire.js
 
 /** Options for `browse`. */
 export interface BrowseInit<C extends VerifiedCard = Card> {
-  /** Opens cards found in TXT records; only what it accepts is yielded. */
+  /** Opens cards found in TXT records; only what it accepts is yielded. Default: signal-core `openCard`. */
   readonly verifyCard?: CardVerifier<C>;
   /** Only services of this device type (queried as the `_<type>._sub` subtype). */
   readonly deviceType?: string;
@@ -85,6 +85,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
   readonly #init: BrowseInit<C>;
   readonly #browseName: string;
   readonly #mdnsPort: number;
+  readonly #verifyCard: CardVerifier<C>;
   readonly #cache: RecordCache;
   readonly #services = new Map<string, ServiceState<C>>();
   readonly #events = new AsyncQueue<BrowseEvent<C>>(1024);
@@ -104,6 +105,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     this.#init = init;
     this.#browseName = init.deviceType ? subtypeName(init.deviceType) : SERVICE_TYPE;
     this.#mdnsPort = init.mdnsPort ?? MDNS_PORT;
+    this.#verifyCard = verifierOf(init);
     this.#cache = new RecordCache(init.maxRecords ?? 1024, this.stats);
     this.#now = init.now ?? Date.now;
   }
@@ -324,7 +326,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     if (s.rejected && equalBytes(s.rejected, parsed.card)) return undefined;
     if (!this.#verifyAllowed(now)) return undefined; // try again on a later tick
     try {
-      const card = this.#init.verifyCard(parsed.card, nowSeconds);
+      const card = this.#verifyCard(parsed.card, nowSeconds);
       const typeOk = !this.#init.deviceType || card.deviceTypes.includes(this.#init.deviceType);
       if ((parsed.id !== undefined && parsed.id !== card.id) || !typeOk || card.expiresAt <= nowSeconds) {
         throw new Error('TXT hints do not match the card');
@@ -371,7 +373,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
 }
 
 /** Start browsing `_lanrtc._udp.local` (or one device-type subtype); resolves once the sockets are bound. */
-export async function browse<C extends VerifiedCard>(init: BrowseInit<C>): Promise<Browser<C>> {
+export async function browse<C extends VerifiedCard = Card>(init: BrowseInit<C>): Promise<Browser<C>> {
   const browser = new ServiceBrowser(init);
   init.signal?.throwIfAborted();
   await browser.start();

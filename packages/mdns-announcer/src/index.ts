@@ -3,6 +3,7 @@
 export { type AnnounceInit, type Announcement, announce } from './announce.js';
 export { type BrowseEvent, type BrowseInit, type Browser, browse, type DiscoveredService } from './browse.js';
 export type { CardVerifier, VerifiedCard } from './card.js';
+export { openSignedCard } from './default-verifier.js';
 export {
   CardTooLargeError,
   InvalidDeviceTypeError,

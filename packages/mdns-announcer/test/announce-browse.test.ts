@@ -2,9 +2,9 @@
  * Announce and browse in the runner's private network namespace: several multicast-dns sockets on
  * one veth hear each other through multicast loopback. Port 25353 keeps this file apart from others.
  */
-import { createIdentity } from '@lanrtc/signal-core';
+import { createCard, createIdentity } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Announcement, announce, type Browser, browse } from '../src/index.js';
+import { type Announcement, announce, type Browser, browse, CardTooLargeError } from '../src/index.js';
 import { IFACES, IN_NETNS, makeCard, newCard, Recorder, sleep, verifyTestCard } from './support.js';
 
 const mdnsPort = 25353;
@@ -170,5 +170,33 @@ describe.skipIf(!IN_NETNS)('announce + browse (netns)', () => {
     await sleep(2500);
     expect(recFuture.events.some((e) => e.instance === 'Old')).toBe(false);
     expect(future.stats.expired).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe.skipIf(!IN_NETNS)('with real signal-core cards (netns)', () => {
+  it('announces and discovers a createCard card through the default openCard verifier', async () => {
+    const identity = createIdentity();
+    const card = createCard(identity, {
+      name: 'Real door',
+      deviceTypes: ['doorbell'],
+      fingerprint: new Uint8Array(32).fill(7),
+      ice: { ufrag: 'abcd', pwd: 'abcdefghijklmnopqrstuv' },
+      candidates: [{ address: '10.77.0.1', port: 40000 }],
+    });
+    expect(card.length).toBeLessThanOrEqual(250);
+    const browser = track(await browse({ interfaces: IFACES, mdnsPort, deviceType: 'doorbell' }));
+    const rec = new Recorder(browser);
+    track(await announce({ card, port: 40000, interfaces: IFACES, mdnsPort, handleSignals: false }));
+    const up = await rec.waitFor((e) => e.type === 'up' && e.instance === 'Real door', 3000, 'up');
+    expect(up.card.id).toBe(identity.id);
+    expect(up.card.name).toBe('Real door');
+  });
+
+  it('refuses to announce a card that does not fit one TXT string', async () => {
+    const card = new Uint8Array(251);
+    const lax = () => ({ id: 'x', name: 'Big', deviceTypes: [], expiresAt: 2 ** 31 });
+    await expect(
+      announce({ card, verifyCard: lax, port: 1, interfaces: IFACES, mdnsPort, handleSignals: false }),
+    ).rejects.toThrow(CardTooLargeError);
   });
 });

@@ -4,7 +4,8 @@
  * acceptable, so both sides enforce exactly the same limits.
  */
 import { utf8 } from '../encoding/bytes.js';
-import { isHostName, isLocalHostName, parseIPv4, parseIPv6 } from './address.js';
+import { parseIPv4, parseIPv6 } from '../encoding/ip.js';
+import { isHostName, isLocalHostName } from './address.js';
 import { isIceChars } from './ice-chars.js';
 import { MAX_CARD_NAME_BYTES } from './types.js';
 

@@ -1,12 +1,12 @@
 import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIPv6 } from '../../src/card/address.js';
 import { createCard } from '../../src/card/create.js';
 import { cardFromText, cardToText, openCard } from '../../src/card/open.js';
 import { nameProblem } from '../../src/card/rules.js';
 import { type CardInit, MAX_CARD_BYTES, WELL_KNOWN_DEVICE_TYPES } from '../../src/card/types.js';
 import { fromHex, toHex, utf8 } from '../../src/encoding/bytes.js';
+import { formatIPv6, parseIPv6 } from '../../src/encoding/ip.js';
 import {
   CardExpiredError,
   InvalidArgumentError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAddress, formatIpv6, parseIpv6 } from '../../src/codec/address.js';
+import { canonicalAddress } from '../../src/codec/address.js';
+import { formatIPv6, parseIPv6 } from '../../src/encoding/ip.js';
 import { UnsupportedSdpError } from '../../src/index.js';
 
 describe('candidate addresses', () => {
@@ -14,14 +15,14 @@ describe('candidate addresses', () => {
     ['fe80::', 'fe80::'],
     ['::ffff:192.0.2.1', '::ffff:c000:201'],
   ])('prints %s as %s', (text, canonical) => {
-    expect(formatIpv6(parseIpv6(text) as Uint8Array)).toBe(canonical);
+    expect(formatIPv6(parseIPv6(text) as Uint8Array)).toBe(canonical);
     expect(canonicalAddress(text)).toBe(canonical);
   });
 
   it.each(['1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', ':::', '1:2:3:4:5:6:7', '::1.2.3', '1:2:3:4:5:6:7::8'])(
     'does not parse %s as IPv6',
     (text) => {
-      expect(parseIpv6(text)).toBeUndefined();
+      expect(parseIPv6(text)).toBeUndefined();
     },
   );
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, parseIpv6 } from '../../src/codec/address.js';
 import { parseCandidate } from '../../src/codec/candidate.js';
+import { formatIPv6, parseIPv6 } from '../../src/encoding/ip.js';
 import {
   decodeCandidate,
   encodeCandidate,
@@ -97,8 +97,8 @@ describe('standalone candidate codec', () => {
           const back = decodeCandidate(encodeCandidate(init));
           const c = parseCandidate(back.candidate as string);
           expect([c.priority, c.port, c.type]).toEqual([prio, port, type]);
-          const v6 = parseIpv6(addr);
-          expect(c.address).toBe(v6 ? formatIpv6(v6) : addr);
+          const v6 = parseIPv6(addr);
+          expect(c.address).toBe(v6 ? formatIPv6(v6) : addr);
         },
       ),
       { seed: 42, numRuns: 300 },

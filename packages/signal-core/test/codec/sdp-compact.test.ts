@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIpv6, parseIpv6 } from '../../src/codec/address.js';
 import type { CandidateSummary } from '../../src/codec/candidate.js';
+import { formatIPv6, parseIPv6 } from '../../src/encoding/ip.js';
 import {
   decodeSdp,
   decodeSdpSummary,
@@ -96,7 +96,7 @@ const iceString = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...ICE), minLength: min, maxLength: max });
 const address = fc.oneof(
   fc.ipV4(),
-  fc.ipV6().map((a) => formatIpv6(parseIpv6(a) as Uint8Array)),
+  fc.ipV6().map((a) => formatIPv6(parseIPv6(a) as Uint8Array)),
   fc.uuid().map((u) => `${u}.local`),
   fc.constantFrom('printer.local', 'host-1.lan', 'a.example'),
 );

@@ -1,0 +1,35 @@
+/**
+ * Every error browser-client throws beyond signal-core's. Callers branch on `err.name` (stable across
+ * versions and bundles), never on the message. Messages never contain a PIN, key or certificate.
+ */
+import { LanrtcError } from '@lanrtc/signal-core';
+
+/** The page has no IndexedDB (private mode in some browsers, or a sandboxed/opaque origin). */
+export class StorageUnavailableError extends LanrtcError {
+  static override readonly code = 'StorageUnavailableError';
+}
+
+/** An IndexedDB request or transaction failed or was aborted (quota, blocked upgrade, closed database). */
+export class StorageFailedError extends LanrtcError {
+  static override readonly code = 'StorageFailedError';
+}
+
+/** A stored identity, certificate or trust record does not decode or validate. */
+export class CorruptStorageError extends LanrtcError {
+  static override readonly code = 'CorruptStorageError';
+}
+
+/** The browser cannot create an ECDSA P-256 DTLS certificate (`RTCPeerConnection.generateCertificate`). */
+export class CertificateUnavailableError extends LanrtcError {
+  static override readonly code = 'CertificateUnavailableError';
+}
+
+/** The peer connection reports no `remote-certificate` stats after DTLS connected. */
+export class RemoteCertificateUnavailableError extends LanrtcError {
+  static override readonly code = 'RemoteCertificateUnavailableError';
+}
+
+/** A pairing mode the current signal-core agent cannot run (numeric comparison needs a confirm step). */
+export class PairingModeUnsupportedError extends LanrtcError {
+  static override readonly code = 'PairingModeUnsupportedError';
+}

@@ -1,0 +1,208 @@
+/**
+ * Relay wire protocol, version 1 (docs/PROTOCOL.md §"Relay protocol"): the few frames a relay and its
+ * clients exchange over one WebSocket, each a binary message `version ‖ code ‖ fields`. Platform-free
+ * so browsers (native WebSocket) and Node (`ws`) share one codec. `decodeRelayFrame` is the only way
+ * to read a frame: every field is bounds-checked, unknown codes and trailing bytes are rejected.
+ * The relay never looks inside `send`/`deliver` bytes: they are sealed envelopes it cannot forge.
+ */
+import { ByteReader } from '../encoding/reader.js';
+import { ByteWriter } from '../encoding/writer.js';
+import { MalformedInputError, UnsupportedVersionError } from '../errors.js';
+import { ID_BYTES } from '../identity/identity.js';
+import { MAX_ENVELOPE_PAYLOAD } from '../envelope/types.js';
+
+/** Relay protocol version this build writes and reads. */
+export const RELAY_VERSION = 1;
+/** Bytes of the relay's auth challenge. */
+export const RELAY_CHALLENGE_BYTES = 32;
+/** Largest opaque payload of `send`/`deliver`: a maximal envelope (64 KiB payload + header) fits. */
+export const MAX_RELAY_PAYLOAD = MAX_ENVELOPE_PAYLOAD + 1024;
+/** Largest room name in UTF-8 bytes. */
+export const MAX_ROOM_BYTES = 64;
+/** Largest endpoint string (the relay's `host:port` as the client addressed it). */
+export const MAX_ENDPOINT_BYTES = 255;
+/** Largest error detail text. */
+export const MAX_ERROR_DETAIL_BYTES = 200;
+/** Most member ids one `joined` frame may list (a relay's room limit must not exceed it). */
+export const MAX_ROOM_MEMBERS = 1024;
+
+/** Stable error codes of the relay's `error` frame; clients branch on the name, never on the text. */
+export const RELAY_ERROR_CODES = {
+  'malformed-frame': 1,
+  'unsupported-version': 2,
+  'not-authenticated': 3,
+  'auth-failed': 4,
+  'frame-too-large': 5,
+  'rate-limited': 6,
+  'room-full': 7,
+  'too-many-rooms': 8,
+  'unknown-recipient': 9,
+  replaced: 10,
+  'idle-timeout': 11,
+  'slow-consumer': 12,
+  'shutting-down': 13,
+  'server-full': 14,
+  'auth-timeout': 15,
+} as const;
+
+/** Name of a relay error code. */
+export type RelayErrorCode = keyof typeof RELAY_ERROR_CODES;
+
+const ERROR_BY_NUMBER = new Map<number, RelayErrorCode>(
+  Object.entries(RELAY_ERROR_CODES).map(([name, n]) => [n, name as RelayErrorCode]),
+);
+
+/** Frame type codes: 0x0_ / 0x1_ relay → client, 0x8_ client → relay (0 reserved). */
+export const RELAY_FRAME_CODES = {
+  hello: 0x01,
+  welcome: 0x02,
+  deliver: 0x10,
+  joined: 0x11,
+  presence: 0x12,
+  error: 0x1e,
+  auth: 0x81,
+  send: 0x82,
+  join: 0x83,
+  leave: 0x84,
+} as const;
+
+/** Every relay frame, decoded. Ids are the raw 16 id bytes. */
+export type RelayFrame =
+  | { type: 'hello'; challenge: Uint8Array; endpoint: string; maxPayload: number; heartbeatMs: number }
+  | { type: 'welcome'; id: Uint8Array }
+  | { type: 'deliver'; from: Uint8Array; bytes: Uint8Array }
+  | { type: 'joined'; room: string; members: Uint8Array[] }
+  | { type: 'presence'; room: string; id: Uint8Array; present: boolean }
+  | { type: 'error'; code: RelayErrorCode; subject: string; detail: string }
+  | { type: 'auth'; publicKey: Uint8Array; signature: Uint8Array }
+  | { type: 'send'; to: Uint8Array; bytes: Uint8Array }
+  | { type: 'join'; room: string }
+  | { type: 'leave'; room: string };
+
+function fixed(bytes: Uint8Array, length: number, field: string): Uint8Array {
+  if (bytes.length !== length) throw new MalformedInputError(`${field} must be ${length} bytes`);
+  return bytes;
+}
+
+/** Encode a relay frame; throws `MalformedInputError` for fields out of bounds. */
+export function encodeRelayFrame(frame: RelayFrame): Uint8Array {
+  const w = new ByteWriter().u8(RELAY_VERSION).u8(RELAY_FRAME_CODES[frame.type]);
+  switch (frame.type) {
+    case 'hello':
+      return w
+        .raw(fixed(frame.challenge, RELAY_CHALLENGE_BYTES, 'challenge'))
+        .string(frame.endpoint)
+        .varuint(frame.maxPayload)
+        .varuint(frame.heartbeatMs)
+        .finish();
+    case 'welcome':
+      return w.raw(fixed(frame.id, ID_BYTES, 'id')).finish();
+    case 'deliver':
+      return w.raw(fixed(frame.from, ID_BYTES, 'from')).bytes(frame.bytes).finish();
+    case 'joined':
+      w.string(frame.room).varuint(frame.members.length);
+      for (const m of frame.members) w.raw(fixed(m, ID_BYTES, 'member'));
+      return w.finish();
+    case 'presence':
+      return w
+        .string(frame.room)
+        .raw(fixed(frame.id, ID_BYTES, 'id'))
+        .u8(frame.present ? 1 : 0)
+        .finish();
+    case 'error':
+      return w.u8(RELAY_ERROR_CODES[frame.code]).string(frame.subject).string(frame.detail).finish();
+    case 'auth':
+      return w.raw(fixed(frame.publicKey, 32, 'public key')).raw(fixed(frame.signature, 64, 'signature')).finish();
+    case 'send':
+      return w.raw(fixed(frame.to, ID_BYTES, 'to')).bytes(frame.bytes).finish();
+    case 'join':
+    case 'leave':
+      return w.string(frame.room).finish();
+  }
+}
+
+/** Encode a `deliver` frame without an intermediate object: the relay's hot path. */
+export function encodeDeliver(from: Uint8Array, bytes: Uint8Array): Uint8Array {
+  return new ByteWriter().u8(RELAY_VERSION).u8(RELAY_FRAME_CODES.deliver).raw(from).bytes(bytes).finish();
+}
+
+function room(r: ByteReader): string {
+  const name = r.string('room', MAX_ROOM_BYTES);
+  if (name.length === 0) throw new MalformedInputError('empty room name');
+  return name;
+}
+
+/**
+ * Decode and bounds-check one frame. Throws `UnsupportedVersionError` for another version (checked
+ * first, so a future layout is never misparsed) and `MalformedInputError` for everything else.
+ */
+export function decodeRelayFrame(bytes: Uint8Array): RelayFrame {
+  const r = new ByteReader(bytes);
+  const version = r.u8('relay version');
+  if (version !== RELAY_VERSION) throw new UnsupportedVersionError(`relay version ${version}`);
+  const code = r.u8('relay frame type');
+  let frame: RelayFrame;
+  switch (code) {
+    case RELAY_FRAME_CODES.hello:
+      frame = {
+        type: 'hello',
+        challenge: r.raw('challenge', RELAY_CHALLENGE_BYTES),
+        endpoint: r.string('endpoint', MAX_ENDPOINT_BYTES),
+        maxPayload: r.varuint('max payload'),
+        heartbeatMs: r.varuint('heartbeat'),
+      };
+      break;
+    case RELAY_FRAME_CODES.welcome:
+      frame = { type: 'welcome', id: r.raw('id', ID_BYTES) };
+      break;
+    case RELAY_FRAME_CODES.deliver:
+      frame = { type: 'deliver', from: r.raw('from', ID_BYTES), bytes: r.bytes('payload', MAX_RELAY_PAYLOAD) };
+      break;
+    case RELAY_FRAME_CODES.joined: {
+      const name = room(r);
+      const count = r.varuint('member count', MAX_ROOM_MEMBERS);
+      // The count is bounded and each member must really be present: no allocation from a claim.
+      if (count * ID_BYTES > r.remaining) throw new MalformedInputError('truncated: members');
+      const members: Uint8Array[] = [];
+      for (let i = 0; i < count; i++) members.push(r.raw('member', ID_BYTES));
+      frame = { type: 'joined', room: name, members };
+      break;
+    }
+    case RELAY_FRAME_CODES.presence: {
+      const name = room(r);
+      const id = r.raw('id', ID_BYTES);
+      const flag = r.u8('present');
+      if (flag > 1) throw new MalformedInputError('presence flag must be 0 or 1');
+      frame = { type: 'presence', room: name, id, present: flag === 1 };
+      break;
+    }
+    case RELAY_FRAME_CODES.error: {
+      const n = r.u8('error code');
+      const name = ERROR_BY_NUMBER.get(n);
+      if (!name) throw new MalformedInputError(`unknown relay error code ${n}`);
+      frame = {
+        type: 'error',
+        code: name,
+        subject: r.string('error subject', MAX_ROOM_BYTES),
+        detail: r.string('error detail', MAX_ERROR_DETAIL_BYTES),
+      };
+      break;
+    }
+    case RELAY_FRAME_CODES.auth:
+      frame = { type: 'auth', publicKey: r.raw('public key', 32), signature: r.raw('signature', 64) };
+      break;
+    case RELAY_FRAME_CODES.send:
+      frame = { type: 'send', to: r.raw('to', ID_BYTES), bytes: r.bytes('payload', MAX_RELAY_PAYLOAD) };
+      break;
+    case RELAY_FRAME_CODES.join:
+      frame = { type: 'join', room: room(r) };
+      break;
+    case RELAY_FRAME_CODES.leave:
+      frame = { type: 'leave', room: room(r) };
+      break;
+    default:
+      throw new MalformedInputError(`unknown relay frame type ${code}`);
+  }
+  r.end('relay frame');
+  return frame;
+}
