@@ -39,8 +39,10 @@ export function openLanrtcDb(name: string = DEFAULT_DB_NAME): Promise<IDBDatabas
       db.onversionchange = () => db.close();
       resolve(db);
     };
-    request.onerror = () => reject(new StorageFailedError('could not open IndexedDB', { cause: request.error }));
-    request.onblocked = () => reject(new StorageFailedError('IndexedDB open is blocked by another connection'));
+    request.onerror = () =>
+      reject(new StorageFailedError('could not open IndexedDB', { cause: request.error }));
+    request.onblocked = () =>
+      reject(new StorageFailedError('IndexedDB open is blocked by another connection'));
   });
 }
 
@@ -48,7 +50,8 @@ export function openLanrtcDb(name: string = DEFAULT_DB_NAME): Promise<IDBDatabas
 export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new StorageFailedError('IndexedDB request failed', { cause: request.error }));
+    request.onerror = () =>
+      reject(new StorageFailedError('IndexedDB request failed', { cause: request.error }));
   });
 }
 

@@ -4,8 +4,14 @@
  * (W3C webrtc-pc §4.9.1, "serializable"), so the browser stores its private key without ever
  * exposing it to script; Web Crypto is not needed, which matters on an insecure `http://` LAN page.
  */
-import { type Identity, createIdentity, exportIdentity, importIdentity, parseSdpFingerprint } from '@lanrtc/signal-core';
-import { KEYVAL_STORE, getValue, putValue, requestResult, transactionDone } from './db.js';
+import {
+  createIdentity,
+  exportIdentity,
+  type Identity,
+  importIdentity,
+  parseSdpFingerprint,
+} from '@lanrtc/signal-core';
+import { getValue, KEYVAL_STORE, requestResult, transactionDone } from './db.js';
 import { CertificateUnavailableError, CorruptStorageError } from './errors.js';
 
 const IDENTITY_KEY = 'identity';
@@ -20,7 +26,12 @@ export const CERTIFICATE_LIFETIME_MS = 365 * 24 * 60 * 60_000;
  * Store `value` under `key` unless something is already there, in one readwrite transaction, and
  * return whichever value is stored afterwards: two tabs starting at once end up with the same identity.
  */
-async function putIfAbsent<T>(db: IDBDatabase, key: string, value: T, replace?: (current: unknown) => boolean): Promise<unknown> {
+async function putIfAbsent<T>(
+  db: IDBDatabase,
+  key: string,
+  value: T,
+  replace?: (current: unknown) => boolean,
+): Promise<unknown> {
   const tx = db.transaction(KEYVAL_STORE, 'readwrite');
   const store = tx.objectStore(KEYVAL_STORE);
   const current = await requestResult(store.get(key));
@@ -68,7 +79,10 @@ function isUsable(value: unknown, now: number): value is RTCCertificate {
 }
 
 /** Load the persisted DTLS certificate, creating (or renewing, near expiry) it when needed. */
-export async function loadOrCreateCertificate(db: IDBDatabase, now: number = Date.now()): Promise<StoredCertificate> {
+export async function loadOrCreateCertificate(
+  db: IDBDatabase,
+  now: number = Date.now(),
+): Promise<StoredCertificate> {
   const stored = await getValue(db, CERTIFICATE_KEY);
   let certificate: unknown = stored;
   if (!isUsable(stored, now)) {
@@ -85,6 +99,9 @@ export async function loadOrCreateCertificate(db: IDBDatabase, now: number = Dat
     }
     certificate = await putIfAbsent(db, CERTIFICATE_KEY, fresh, (current) => !isUsable(current, now));
   }
-  if (!isUsable(certificate, now)) throw new CorruptStorageError('stored certificate is not an RTCCertificate');
+  // A certificate just generated is the freshest there can be, whatever validity the browser granted.
+  if (!(certificate instanceof RTCCertificate)) {
+    throw new CorruptStorageError('stored certificate is not an RTCCertificate');
+  }
   return { certificate, fingerprint: rtcCertificateFingerprint(certificate) };
 }

@@ -2,7 +2,8 @@
  * The responder: publishes one card as a DNS-SD service and defends its names. One file because
  * probing, announcing, answering and conflict handling share one state machine (RFC 6762 §8–§10):
  * probe (§8.1, tiebreak §8.2) → announce twice (§8.3) → answer queries (§6, §6.7, §7.1) → on a
- * conflicting response re-probe (§9) → goodbye with TTL 0 on close (§10.1).
+ * conflicting response re-probe (§9) → re-announce on card or address change (§8.4) → goodbye with
+ * TTL 0 on close (§10.1).
  */
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
@@ -62,6 +63,8 @@ export interface AnnounceInit<C extends VerifiedCard = Card> {
   readonly mdnsPort?: number;
   /** Per-link packet rate limit. */
   readonly maxPacketsPerSecond?: number;
+  /** How often interface addresses are checked for changes, which trigger a re-announcement (default 5000 ms). */
+  readonly addressCheckMs?: number;
   /** Send goodbyes on SIGINT/SIGTERM (default true). */
   readonly handleSignals?: boolean;
   readonly logger?: Logger;
@@ -112,6 +115,8 @@ class Announcer<C extends VerifiedCard> implements Announcement {
   #wakers = new Set<() => void>();
   #unicast = { second: 0, count: 0 };
   #closing: Promise<void> | undefined;
+  #watch: NodeJS.Timeout | undefined;
+  #checking = false;
 
   constructor(init: AnnounceInit<C>) {
     this.#init = init;
@@ -126,16 +131,11 @@ class Announcer<C extends VerifiedCard> implements Announcement {
   }
 
   async start(): Promise<void> {
-    const options: LinkOptions = {
-      port: this.#mdnsPort,
-      ...(this.#init.maxPacketsPerSecond ? { maxPacketsPerSecond: this.#init.maxPacketsPerSecond } : {}),
-      ...(this.#init.logger ? { logger: this.#init.logger } : {}),
-    };
     this.#links = await openLinks(
       listInterfaces(this.#init.interfaces),
       this.stats,
       (p, r, l) => this.#onPacket(p, r, l),
-      options,
+      this.#linkOptions(),
     );
     try {
       await this.#probe();
@@ -143,6 +143,74 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     } catch (error) {
       await this.close();
       throw error;
+    }
+    this.#watch = setInterval(() => void this.#checkAddresses(), this.#init.addressCheckMs ?? 5000);
+  }
+
+  #linkOptions(): LinkOptions {
+    return {
+      port: this.#mdnsPort,
+      ...(this.#init.maxPacketsPerSecond ? { maxPacketsPerSecond: this.#init.maxPacketsPerSecond } : {}),
+      ...(this.#init.logger ? { logger: this.#init.logger } : {}),
+    };
+  }
+
+  /**
+   * RFC 6762 §8.4: new address data must be announced again. A link whose interface changed its
+   * IPv4 or IPv6 addresses says goodbye for the addresses that went away, is reopened on the new
+   * address (its socket joined the group on the old one), and everything is re-announced.
+   */
+  async #checkAddresses(): Promise<void> {
+    if (this.#phase !== 'announced' || this.#checking) return;
+    let current: ReturnType<typeof listInterfaces>;
+    try {
+      current = listInterfaces(this.#init.interfaces);
+    } catch {
+      return; // no interface right now: keep what we have until one comes back
+    }
+    this.#checking = true;
+    try {
+      let changed = false;
+      for (const [index, link] of this.#links.entries()) {
+        const now = current.find((i) => i.name === link.iface.name);
+        if (!now || (now.address === link.iface.address && now.ipv6.join() === link.iface.ipv6.join()))
+          continue;
+        const kept = new Set([now.address, ...now.ipv6]);
+        const gone = (this.#records.get(link) ?? []).filter(
+          (r) => (r.answer.type === 'A' || r.answer.type === 'AAAA') && !kept.has(String(r.answer.data)),
+        );
+        if (gone.length > 0) {
+          await link.send({
+            type: 'response',
+            flags: dnsPacket.AUTHORITATIVE_ANSWER,
+            answers: withTtl(gone, () => 0, false),
+          });
+        }
+        await link.close();
+        this.#records.delete(link);
+        const [fresh] = await openLinks(
+          [now],
+          this.stats,
+          (p, r, l) => this.#onPacket(p, r, l),
+          this.#linkOptions(),
+        );
+        if (!fresh) continue;
+        if (this.#isClosed()) {
+          await fresh.close();
+          return;
+        }
+        this.#links[index] = fresh;
+        changed = true;
+      }
+      if (changed) {
+        this.#init.logger?.debug('mdns: interface addresses changed, re-announcing');
+        this.#rebuild();
+        await this.#announce();
+      }
+    } catch (error) {
+      this.#init.logger?.warn('mdns: re-announcing after an address change failed', { error: String(error) });
+    } finally {
+      this.#checking = false;
     }
   }
 
@@ -181,6 +249,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     const wasAnnounced = this.#phase === 'announced' && goodbye;
     this.#phase = 'closed';
     releaseOnSignals(this);
+    clearInterval(this.#watch);
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const wake of this.#wakers) wake();

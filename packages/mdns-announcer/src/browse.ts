@@ -377,6 +377,10 @@ export async function browse<C extends VerifiedCard = Card>(init: BrowseInit<C>)
   const browser = new ServiceBrowser(init);
   init.signal?.throwIfAborted();
   await browser.start();
+  if (init.signal?.aborted) {
+    await browser.close();
+    init.signal.throwIfAborted();
+  }
   init.signal?.addEventListener('abort', () => void browser.close(), { once: true });
   return browser;
 }

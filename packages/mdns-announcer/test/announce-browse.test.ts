@@ -200,3 +200,14 @@ describe.skipIf(!IN_NETNS)('with real signal-core cards (netns)', () => {
     ).rejects.toThrow(CardTooLargeError);
   });
 });
+
+describe.skipIf(!IN_NETNS)('cleanup (netns)', () => {
+  it('leaves no socket open once everything is closed', async () => {
+    const browser = await browse({ verifyCard: verifyTestCard, interfaces: IFACES, mdnsPort });
+    const ad = await announce({ ...common, card: newCard('Bye', []).card, instanceName: 'Bye', port: 4100 });
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length).toBeGreaterThanOrEqual(2);
+    await Promise.all([browser.close(), ad.close()]);
+    await sleep(50);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap')).toEqual([]);
+  });
+});

@@ -147,3 +147,18 @@ export class SessionLimitError extends LanrtcError {
 export class UnsupportedSdpError extends LanrtcError {
   static override readonly code = 'UnsupportedSdpError';
 }
+
+/** The relay refused or ended something; `reason` is its stable relay error code (e.g. `room-full`). */
+export class RelayError extends LanrtcError {
+  static override readonly code = 'RelayError';
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** The relay login did not complete: wrong endpoint in the hello, bad frames, socket closed or timed out. */
+export class RelayHandshakeError extends LanrtcError {
+  static override readonly code = 'RelayHandshakeError';
+}

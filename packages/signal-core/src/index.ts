@@ -78,6 +78,8 @@ export {
   PairingNotOpenError,
   PairingStateError,
   PeerRejectedError,
+  RelayError,
+  RelayHandshakeError,
   ReplayedEnvelopeError,
   SessionLimitError,
   SessionTimeoutError,
@@ -133,6 +135,30 @@ export {
   type RandomSource,
 } from './pairing/pin.js';
 export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
+export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from './relay/auth.js';
+export {
+  connectRelay,
+  type RelayClientInit,
+  type RelayConnection,
+  type RelayWebSocket,
+  type RelayWebSocketConstructor,
+  relayEndpoint,
+} from './relay/client.js';
+export {
+  decodeRelayFrame,
+  encodeDeliver,
+  encodeRelayFrame,
+  MAX_RELAY_PAYLOAD,
+  MAX_ROOM_BYTES,
+  MAX_ROOM_MEMBERS,
+  RELAY_CHALLENGE_BYTES,
+  RELAY_ERROR_CODES,
+  RELAY_FRAME_CODES,
+  RELAY_VERSION,
+  type RelayErrorCode,
+  type RelayFrame,
+  sendToDeliver,
+} from './relay/frames.js';
 export {
   Agent,
   type AgentInit,

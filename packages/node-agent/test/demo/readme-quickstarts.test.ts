@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const cases = [
   { pkg: 'signal-core', expect: /Front door \d+ bytes\ntrue\nLR1:/ },
   { pkg: 'node-agent', expect: /^hi phone$/m },
+  { pkg: 'relay', expect: /^members seen by b: 1\nhello over the relay$/m },
 ];
 
 describe.skipIf(!IN_NETNS)('README quickstarts', () => {

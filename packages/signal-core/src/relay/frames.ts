@@ -5,11 +5,13 @@
  * to read a frame: every field is bounds-checked, unknown codes and trailing bytes are rejected.
  * The relay never looks inside `send`/`deliver` bytes: they are sealed envelopes it cannot forge.
  */
+
+import { utf8 } from '../encoding/bytes.js';
 import { ByteReader } from '../encoding/reader.js';
 import { ByteWriter } from '../encoding/writer.js';
-import { MalformedInputError, UnsupportedVersionError } from '../errors.js';
-import { ID_BYTES } from '../identity/identity.js';
 import { MAX_ENVELOPE_PAYLOAD } from '../envelope/types.js';
+import { InvalidArgumentError, MalformedInputError, UnsupportedVersionError } from '../errors.js';
+import { ID_BYTES } from '../identity/identity.js';
 
 /** Relay protocol version this build writes and reads. */
 export const RELAY_VERSION = 1;
@@ -80,50 +82,104 @@ export type RelayFrame =
   | { type: 'leave'; room: string };
 
 function fixed(bytes: Uint8Array, length: number, field: string): Uint8Array {
-  if (bytes.length !== length) throw new MalformedInputError(`${field} must be ${length} bytes`);
+  if (bytes.length !== length) throw new InvalidArgumentError(`${field} must be ${length} bytes`);
   return bytes;
 }
 
-/** Encode a relay frame; throws `MalformedInputError` for fields out of bounds. */
+/** UTF-8 of `text`, refused unless its length is within what the decoder accepts. */
+function bounded(text: string, min: number, max: number, field: string): Uint8Array {
+  const bytes = utf8(text);
+  if (bytes.length < min || bytes.length > max)
+    throw new InvalidArgumentError(`${field} must be ${min}–${max} bytes of UTF-8`);
+  return bytes;
+}
+
+function payload(bytes: Uint8Array): Uint8Array {
+  if (bytes.length > MAX_RELAY_PAYLOAD) throw new InvalidArgumentError('payload exceeds MAX_RELAY_PAYLOAD');
+  return bytes;
+}
+
+/** Encode a relay frame; throws `InvalidArgumentError` for a field the decoder would refuse. */
 export function encodeRelayFrame(frame: RelayFrame): Uint8Array {
   const w = new ByteWriter().u8(RELAY_VERSION).u8(RELAY_FRAME_CODES[frame.type]);
   switch (frame.type) {
     case 'hello':
       return w
         .raw(fixed(frame.challenge, RELAY_CHALLENGE_BYTES, 'challenge'))
-        .string(frame.endpoint)
+        .bytes(bounded(frame.endpoint, 0, MAX_ENDPOINT_BYTES, 'endpoint'))
         .varuint(frame.maxPayload)
         .varuint(frame.heartbeatMs)
         .finish();
     case 'welcome':
       return w.raw(fixed(frame.id, ID_BYTES, 'id')).finish();
     case 'deliver':
-      return w.raw(fixed(frame.from, ID_BYTES, 'from')).bytes(frame.bytes).finish();
+      return encodeDeliver(frame.from, frame.bytes);
     case 'joined':
-      w.string(frame.room).varuint(frame.members.length);
+      if (frame.members.length > MAX_ROOM_MEMBERS) throw new InvalidArgumentError('too many members');
+      w.bytes(bounded(frame.room, 1, MAX_ROOM_BYTES, 'room')).varuint(frame.members.length);
       for (const m of frame.members) w.raw(fixed(m, ID_BYTES, 'member'));
       return w.finish();
     case 'presence':
       return w
-        .string(frame.room)
+        .bytes(bounded(frame.room, 1, MAX_ROOM_BYTES, 'room'))
         .raw(fixed(frame.id, ID_BYTES, 'id'))
         .u8(frame.present ? 1 : 0)
         .finish();
     case 'error':
-      return w.u8(RELAY_ERROR_CODES[frame.code]).string(frame.subject).string(frame.detail).finish();
+      return w
+        .u8(RELAY_ERROR_CODES[frame.code])
+        .bytes(bounded(frame.subject, 0, MAX_ROOM_BYTES, 'subject'))
+        .bytes(bounded(frame.detail, 0, MAX_ERROR_DETAIL_BYTES, 'detail'))
+        .finish();
     case 'auth':
-      return w.raw(fixed(frame.publicKey, 32, 'public key')).raw(fixed(frame.signature, 64, 'signature')).finish();
+      return w
+        .raw(fixed(frame.publicKey, 32, 'public key'))
+        .raw(fixed(frame.signature, 64, 'signature'))
+        .finish();
     case 'send':
-      return w.raw(fixed(frame.to, ID_BYTES, 'to')).bytes(frame.bytes).finish();
+      return encodeAddressed(RELAY_FRAME_CODES.send, frame.to, frame.bytes);
     case 'join':
     case 'leave':
-      return w.string(frame.room).finish();
+      return w.bytes(bounded(frame.room, 1, MAX_ROOM_BYTES, 'room')).finish();
   }
 }
 
-/** Encode a `deliver` frame without an intermediate object: the relay's hot path. */
+/** `version ‖ code ‖ id16 ‖ varuint length ‖ bytes` in one exact-size allocation (the hot path). */
+function encodeAddressed(code: number, id: Uint8Array, bytes: Uint8Array): Uint8Array {
+  const header = new ByteWriter()
+    .u8(RELAY_VERSION)
+    .u8(code)
+    .raw(fixed(id, ID_BYTES, 'id'))
+    .varuint(payload(bytes).length)
+    .finish();
+  const out = new Uint8Array(header.length + bytes.length);
+  out.set(header);
+  out.set(bytes, header.length);
+  return out;
+}
+
+/** Encode a `deliver` frame (the same bytes as `encodeRelayFrame` gives). */
 export function encodeDeliver(from: Uint8Array, bytes: Uint8Array): Uint8Array {
-  return new ByteWriter().u8(RELAY_VERSION).u8(RELAY_FRAME_CODES.deliver).raw(from).bytes(bytes).finish();
+  return encodeAddressed(RELAY_FRAME_CODES.deliver, from, bytes);
+}
+
+/**
+ * The relay's hot path: check a client's `send` frame and rewrite it into the `deliver` frame for its
+ * recipient. Both layouts are `version ‖ code ‖ id16 ‖ varuint length ‖ bytes`, so the rewrite is one
+ * copy with the code and id replaced — the sender id is the authenticated one, never the client's
+ * claim. Throws `MalformedInputError` unless `frame` is a complete, well-formed `send` frame.
+ */
+export function sendToDeliver(frame: Uint8Array, from: Uint8Array): { to: Uint8Array; deliver: Uint8Array } {
+  const r = new ByteReader(frame);
+  if (r.u8('relay version') !== RELAY_VERSION || r.u8('relay frame type') !== RELAY_FRAME_CODES.send)
+    throw new MalformedInputError('not a send frame');
+  const to = r.raw('to', ID_BYTES);
+  const length = r.varuint('payload', MAX_RELAY_PAYLOAD);
+  if (r.remaining !== length) throw new MalformedInputError('send payload length does not match the frame');
+  const deliver = frame.slice();
+  deliver[1] = RELAY_FRAME_CODES.deliver;
+  deliver.set(fixed(from, ID_BYTES, 'from'), 2);
+  return { to, deliver };
 }
 
 function room(r: ByteReader): string {
@@ -156,7 +212,11 @@ export function decodeRelayFrame(bytes: Uint8Array): RelayFrame {
       frame = { type: 'welcome', id: r.raw('id', ID_BYTES) };
       break;
     case RELAY_FRAME_CODES.deliver:
-      frame = { type: 'deliver', from: r.raw('from', ID_BYTES), bytes: r.bytes('payload', MAX_RELAY_PAYLOAD) };
+      frame = {
+        type: 'deliver',
+        from: r.raw('from', ID_BYTES),
+        bytes: r.bytes('payload', MAX_RELAY_PAYLOAD),
+      };
       break;
     case RELAY_FRAME_CODES.joined: {
       const name = room(r);

@@ -17,6 +17,7 @@ import {
   LanrtcError,
   MalformedInputError,
   NotPairedError,
+  PairingFailedError,
   PairingNotOpenError,
   PeerRejectedError,
   SessionLimitError,
@@ -76,7 +77,12 @@ export interface PairingWindow {
   /** Called after each failed attempt — wrong secret, timeout, abandoned — e.g. to show a fresh PIN. */
   readonly onFailure?: (error: LanrtcError) => void;
   readonly onPaired?: (result: PairingResult) => void;
+  /** Compare mode: show the digits and resolve with the user's verdict (refused when absent). */
+  readonly onCompare?: CompareHandler;
 }
+
+/** Numeric comparison: show `digits`, resolve `true` when the user confirms both screens match. */
+export type CompareHandler = (digits: string) => Promise<boolean>;
 
 /** Minimal structured logger; nothing is logged without one. */
 export interface Logger {
@@ -158,7 +164,11 @@ export class Agent<P extends SessionPeer> {
   }
 
   /** Pair with `remoteId` as initiator (e.g. the user typed the PIN the device shows). */
-  async pair(remoteId: string, mode: PairingMode): Promise<PairingResult> {
+  async pair(
+    remoteId: string,
+    mode: PairingMode,
+    opts: { onCompare?: CompareHandler } = {},
+  ): Promise<PairingResult> {
     const s = this.#openSession(remoteId);
     const pairing = createPairing({
       role: 'initiator',
@@ -169,7 +179,7 @@ export class Agent<P extends SessionPeer> {
     });
     try {
       await this.#send(s, 'pairing', pairing.start());
-      return await this.#runPairing(s, pairing, await this.#next(s, ['pairing']));
+      return await this.#runPairing(s, pairing, await this.#next(s, ['pairing']), opts.onCompare);
     } catch (error) {
       await this.#abortPairing(s, pairing);
       throw error;
@@ -278,7 +288,7 @@ export class Agent<P extends SessionPeer> {
       ...(window.policy ? { attempt: window.policy } : {}),
     });
     try {
-      const result = await this.#runPairing(s, pairing, first);
+      const result = await this.#runPairing(s, pairing, first, window.onCompare);
       window.onPaired?.(result);
     } catch (error) {
       const e = asLanrtcError(error);
@@ -292,11 +302,29 @@ export class Agent<P extends SessionPeer> {
   }
 
   /** Feed pairing envelopes to the state machine until it yields a result. */
-  async #runPairing(s: SessionState, pairing: Pairing, first: OpenedEnvelope): Promise<PairingResult> {
+  async #runPairing(
+    s: SessionState,
+    pairing: Pairing,
+    first: OpenedEnvelope,
+    onCompare: CompareHandler | undefined,
+  ): Promise<PairingResult> {
     let env = first;
     for (;;) {
-      const out = pairing.receive(env.payload);
+      let out = pairing.receive(env.payload);
       if (out.send) await this.#send(s, 'pairing', out.send);
+      if (out.compare !== undefined) {
+        // Numeric comparison: the user's verdict decides (no handler = refuse); a `no` sends an abort.
+        const accepted = onCompare
+          ? await s.inbox.race(
+              onCompare(out.compare),
+              this.#timeoutMs * 4,
+              () => new SessionTimeoutError('no comparison verdict in time'),
+            )
+          : false;
+        out = pairing.confirm(accepted);
+        if (out.send) await this.#send(s, 'pairing', out.send);
+        if (!out.result) throw new PairingFailedError('numeric comparison rejected');
+      }
       if (out.result) {
         // The PAKE transcript names an identity key; it must be the key that signed the envelopes.
         if (!equalBytes(out.result.peer.publicKey, env.sender.publicKey)) {

@@ -4,6 +4,7 @@
  * learns that the session is over (a bye, a forged frame, close) fails the inbox and every waiter
  * rejects with that error. Timers are always cleared, so nothing keeps the process alive.
  */
+import { timers } from '../encoding/timers.js';
 import { type LanrtcError, TransportClosedError } from '../errors.js';
 
 interface Waiter<T> {
@@ -16,6 +17,7 @@ export class Inbox<T> {
   readonly #items: T[] = [];
   readonly #limit: number;
   readonly #waiters = new Set<Waiter<T>>();
+  readonly #racers = new Set<(error: LanrtcError) => void>();
   readonly #onEnd: (() => void)[] = [];
   #error: LanrtcError | undefined;
   /** Items refused because the inbox was full or over. */
@@ -54,17 +56,21 @@ export class Inbox<T> {
   }
 
   /** Settle with `promise`, unless the inbox fails or `timeoutMs` passes first. */
-  race(promise: Promise<void>, timeoutMs: number, onTimeout: () => LanrtcError): Promise<void> {
+  race<R>(promise: Promise<R>, timeoutMs: number, onTimeout: () => LanrtcError): Promise<R> {
     // If the inbox already failed, `promise` is never awaited below: keep its rejection handled.
     promise.catch(() => {});
-    const failer: Waiter<unknown> = { resolve: () => {}, reject: () => {} };
-    return this.#wait<void>(
+    // Racers only listen for failure; they are kept apart from the waiters `push` delivers to, so
+    // an item can never be handed to a racer and lost.
+    let racer: ((error: LanrtcError) => void) | undefined;
+    return this.#wait<R>(
       (w) => {
-        failer.reject = w.reject;
-        this.#waiters.add(failer as Waiter<T>);
-        promise.then(() => w.resolve(), w.reject as (e: unknown) => void);
+        racer = w.reject;
+        this.#racers.add(racer);
+        promise.then(w.resolve, w.reject as (e: unknown) => void);
       },
-      () => this.#waiters.delete(failer as Waiter<T>),
+      () => {
+        if (racer) this.#racers.delete(racer);
+      },
       timeoutMs,
       onTimeout,
     );
@@ -77,6 +83,8 @@ export class Inbox<T> {
     this.#items.length = 0;
     for (const w of this.#waiters) w.reject(error);
     this.#waiters.clear();
+    for (const reject of this.#racers) reject(error);
+    this.#racers.clear();
     for (const cb of this.#onEnd.splice(0)) cb();
   }
 
@@ -99,20 +107,20 @@ export class Inbox<T> {
   ): Promise<R> {
     if (this.#error) return Promise.reject(this.#error);
     return new Promise<R>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: unknown;
       const w: Waiter<R> = {
         resolve: (v) => {
-          if (timer) clearTimeout(timer);
+          if (timer !== undefined) timers.clearTimeout(timer);
           disarm(w);
           resolve(v);
         },
         reject: (e) => {
-          if (timer) clearTimeout(timer);
+          if (timer !== undefined) timers.clearTimeout(timer);
           disarm(w);
           reject(e);
         },
       };
-      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => w.reject(onTimeout()), timeoutMs);
+      if (Number.isFinite(timeoutMs)) timer = timers.setTimeout(() => w.reject(onTimeout()), timeoutMs);
       arm(w);
     });
   }

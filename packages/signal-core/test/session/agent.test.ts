@@ -156,4 +156,63 @@ describe('agent', () => {
     await a.agent.close();
     await b.agent.close();
   });
+
+  it.each([
+    [true, true, 'paired'],
+    [true, false, 'PairingFailedError'],
+    [false, true, 'PairingFailedError'],
+  ])('numeric comparison: phone says %s, device says %s → %s', async (phoneOk, deviceOk, outcome) => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const shown: string[] = [];
+    b.agent.openPairing({
+      mode: () => ({ kind: 'compare' }),
+      onCompare: async (digits) => {
+        shown.push(`device:${digits}`);
+        return deviceOk;
+      },
+    });
+    const result = await a.agent
+      .pair(
+        b.identity.id,
+        { kind: 'compare' },
+        {
+          onCompare: async (digits) => {
+            shown.push(`phone:${digits}`);
+            return phoneOk;
+          },
+        },
+      )
+      .then(
+        () => 'paired',
+        (e: LanrtcError) => e.name,
+      );
+    if (phoneOk)
+      expect(result).toBe('paired'); // the phone decides for itself; the device may still refuse
+    else expect(result).toBe(outcome);
+    // The phone sends its finish before its user's verdict, so both screens show digits.
+    await vi.waitFor(() => expect(shown).toHaveLength(2));
+    const digits = shown.map((x) => x.split(':')[1]);
+    expect(digits.every((d) => /^\d{6}$/.test(d as string) && d === digits[0])).toBe(true);
+    // Whoever says no never stores the other. Each side decides alone: one whose user says yes may
+    // store a peer whose user said no (the protocol has no final two-sided confirmation yet).
+    expect((await a.trust.get(b.identity.id)) !== undefined).toBe(phoneOk);
+    if (!deviceOk) expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    if (outcome === 'paired')
+      await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('refuses compare mode when the application gave no way to show the digits', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    b.agent.openPairing({ mode: () => ({ kind: 'compare' }) });
+    await expect(a.agent.pair(b.identity.id, { kind: 'compare' })).rejects.toThrow(PairingFailedError);
+    expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    await a.agent.close();
+    await b.agent.close();
+  });
 });

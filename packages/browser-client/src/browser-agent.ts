@@ -1,0 +1,220 @@
+/**
+ * `createBrowserAgent`: the signal-core agent with native RTCPeerConnections, wired once — identity,
+ * DTLS certificate and trust store persisted in IndexedDB, no STUN/TURN servers, the persisted
+ * certificate pinned on every connection — plus the pairing helpers an app's UI needs. Works in an
+ * insecure context (`http://<lan-ip>/`): it uses IndexedDB, `generateCertificate` and
+ * `getRandomValues` (through @noble) only, never Web Crypto, media devices or a service worker.
+ */
+import {
+  type Agent,
+  type AttemptPolicyInit,
+  assertUsablePin,
+  type Connection,
+  createAgent,
+  createAttemptPolicy,
+  type Identity,
+  type LanrtcError,
+  type Logger,
+  type PairingMode,
+  type PairingResult,
+  type PeerContext,
+  type PublicIdentity,
+  publicIdentity,
+  type SignalTransport,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import { DEFAULT_DB_NAME, openLanrtcDb } from './db.js';
+import { PairingModeUnsupportedError } from './errors.js';
+import { loadOrCreateCertificate, loadOrCreateIdentity } from './keys.js';
+import { type BrowserSessionPeer, browserSessionPeer } from './session-peer.js';
+import { createIndexedDbTrustStore } from './trust-store.js';
+
+/** Label of the DataChannel the offering side opens when the application does not set one up (as node-agent). */
+export const DEFAULT_CHANNEL_LABEL = 'lanrtc';
+
+/** Options for `createBrowserAgent`. */
+export interface BrowserAgentInit {
+  /** The signalling path, or a factory given this browser's identity id (known only once loaded). */
+  readonly transport: SignalTransport | ((id: string) => SignalTransport | Promise<SignalTransport>);
+  /** IndexedDB database holding identity, certificate and trust (default `lanrtc`). */
+  readonly dbName?: string;
+  /**
+   * In a secure context, ask the browser to keep this origin's storage (identity, trust) from being
+   * evicted (`navigator.storage.persist()`, Storage Standard §4.4; Firefox may ask the user).
+   * Default true; nothing happens on an insecure page, where `navigator.storage` does not exist.
+   */
+  readonly persistStorage?: boolean;
+  /** Replace the IndexedDB trust store (e.g. a shared one); the identity and certificate stay in IndexedDB. */
+  readonly trust?: TrustStore;
+  /**
+   * Extra `RTCConfiguration`. `iceServers` is always `[]` (offline LAN: host candidates only,
+   * webrtc-pc §4.4.1.1) and `certificates` always the persisted certificate.
+   */
+  readonly rtcConfiguration?: Omit<RTCConfiguration, 'iceServers' | 'certificates'>;
+  /** Prepare each new connection (channels, tracks). Default: the offerer opens one channel labelled `lanrtc`. */
+  readonly setup?: (peer: BrowserSessionPeer, context: PeerContext) => void;
+  readonly onConnection?: (connection: Connection<BrowserSessionPeer>) => void;
+  readonly onSessionError?: (error: LanrtcError, remoteId: string | undefined) => void;
+  readonly timeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** What `showPin` returns: the PIN to display now, updates, and a way to stop accepting. */
+export interface PinDisplay {
+  /** The PIN to show now (it rotates after a failed attempt and on expiry). */
+  pin(): string;
+  /** Called with the new PIN after a failed attempt, so the UI can redraw. */
+  onChange(listener: (pin: string) => void): void;
+  /** Resolves with the first successful pairing through this display. */
+  readonly paired: Promise<PairingResult>;
+  /** Stop accepting pairing attempts. */
+  close(): void;
+}
+
+/** A started browser agent; `close()` also closes the database. */
+export interface BrowserAgent {
+  /** This browser's identity id (what peers address it by). */
+  readonly id: string;
+  /** This browser's public identity, e.g. to put in a card or show as a QR code. */
+  readonly identity: PublicIdentity;
+  /** Raw SHA-256 of the persisted DTLS certificate. */
+  readonly fingerprint: Uint8Array;
+  readonly trust: TrustStore;
+  /** Whether storage is persistent (secure contexts only); undefined where it cannot be asked for. */
+  readonly storagePersisted: boolean | undefined;
+  /** The signal-core agent underneath (counters, low-level pairing windows). */
+  readonly agent: Agent<BrowserSessionPeer>;
+  /** Open an authenticated connection to a paired peer; `remote` in the result is the verified identity. */
+  connect(peerId: string): Promise<Connection<BrowserSessionPeer>>;
+  /** Subscribe to incoming verified connections; returns unsubscribe. */
+  onConnection(listener: (connection: Connection<BrowserSessionPeer>) => void): () => void;
+  /** Pair as initiator with `peerId` after the user typed the PIN that peer shows (`WeakPinError` for a malformed one). */
+  enterPin(peerId: string, pin: string): Promise<PairingResult>;
+  /** Accept pairing by a PIN this page shows (a fresh PIN per attempt window, attempts limited). */
+  showPin(policy?: AttemptPolicyInit): PinDisplay;
+  /** Pair as initiator in any mode the agent runs (`pin` or `secret`; `compare` is refused). */
+  pair(peerId: string, mode: PairingMode): Promise<PairingResult>;
+  close(): Promise<void>;
+}
+
+/** Load (or create) identity and certificate from IndexedDB and start an agent. */
+export async function createBrowserAgent(init: BrowserAgentInit): Promise<BrowserAgent> {
+  const db = await openLanrtcDb(init.dbName ?? DEFAULT_DB_NAME);
+  let identity: Identity;
+  let certificate: RTCCertificate;
+  let fingerprint: Uint8Array;
+  let transport: SignalTransport;
+  let storagePersisted: boolean | undefined;
+  try {
+    storagePersisted = init.persistStorage === false ? undefined : await requestPersistence();
+    identity = await loadOrCreateIdentity(db);
+    ({ certificate, fingerprint } = await loadOrCreateCertificate(db));
+    transport = typeof init.transport === 'function' ? await init.transport(identity.id) : init.transport;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const trust = init.trust ?? createIndexedDbTrustStore(db);
+  const listeners = new Set<(connection: Connection<BrowserSessionPeer>) => void>();
+  if (init.onConnection) listeners.add(init.onConnection);
+  const setup =
+    init.setup ??
+    ((peer: BrowserSessionPeer, context: PeerContext) => {
+      if (context.role === 'offerer') peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
+    });
+
+  const agent = createAgent<BrowserSessionPeer>({
+    identity,
+    transport,
+    trust,
+    fingerprint,
+    createPeer: (context) => {
+      const pc = new RTCPeerConnection({
+        ...init.rtcConfiguration,
+        iceServers: [],
+        certificates: [certificate],
+      });
+      const peer = browserSessionPeer(pc);
+      setup(peer, context);
+      return peer;
+    },
+    onConnection: (connection) => {
+      for (const l of listeners) l(connection);
+    },
+    ...(init.onSessionError ? { onSessionError: init.onSessionError } : {}),
+    ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
+    ...(init.logger ? { logger: init.logger } : {}),
+  }).start();
+
+  const pair = (peerId: string, mode: PairingMode) => {
+    // The agent has no step for the users' verdict on compared digits yet: refuse rather than hang.
+    if (mode.kind === 'compare') {
+      return Promise.reject(
+        new PairingModeUnsupportedError('numeric comparison is not supported by the agent yet'),
+      );
+    }
+    return agent.pair(peerId, mode);
+  };
+
+  return {
+    id: identity.id,
+    identity: publicIdentity(identity.publicKey),
+    fingerprint,
+    trust,
+    storagePersisted,
+    agent,
+    connect: (peerId) => agent.connect(peerId),
+    onConnection(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    enterPin(peerId, pin) {
+      try {
+        assertUsablePin(pin);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return pair(peerId, { kind: 'pin', pin });
+    },
+    showPin(policyInit) {
+      const policy = createAttemptPolicy(policyInit);
+      const changed = new Set<(pin: string) => void>();
+      let resolvePaired: (result: PairingResult) => void = () => {};
+      const paired = new Promise<PairingResult>((resolve) => {
+        resolvePaired = resolve;
+      });
+      const stop = agent.openPairing({
+        mode: () => policy.mode(),
+        policy,
+        onFailure: () => {
+          const pin = policy.pin();
+          for (const l of changed) l(pin);
+        },
+        onPaired: (result) => resolvePaired(result),
+      });
+      return {
+        pin: () => policy.pin(),
+        onChange: (listener) => void changed.add(listener),
+        paired,
+        close: stop,
+      };
+    },
+    pair,
+    async close() {
+      await agent.close();
+      db.close();
+    },
+  };
+}
+
+/** The one secure-context power used: persistent storage, when the page has it. */
+async function requestPersistence(): Promise<boolean | undefined> {
+  // `StorageManager` is [SecureContext]: absent on a device-served http://<lan-ip> page.
+  const storage = globalThis.isSecureContext ? globalThis.navigator?.storage : undefined;
+  if (!storage?.persist) return undefined;
+  try {
+    return (await storage.persisted()) || (await storage.persist());
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The native `RTCPeerConnection` as the `SessionPeer` the signal-core agent drives. Besides the W3C
+ * calls it answers "which certificate did the remote present in DTLS" and tracks DataChannels by
+ * label from the moment the connection exists (local and remote ones), so the application, which
+ * only gets the connection after verification, cannot miss a channel the remote opened early.
+ *
+ * Remote certificate: read from `getStats()` — the `transport` stats' `remoteCertificateId` names a
+ * `certificate` stats object whose `fingerprint` / `fingerprintAlgorithm` (W3C webrtc-stats §8.18)
+ * the browser computes from the certificate received in the DTLS handshake (Chromium: the peer's
+ * SSL certificate chain, measured with Chromium 156), not copied from the SDP — unlike werift, whose
+ * stats echo the SDP's value. Browsers also refuse a DTLS certificate that differs from the remote
+ * SDP's `a=fingerprint` (RFC 8122 §5, RFC 8827 §6.5), so the agent's check holds twice here.
+ */
+import {
+  type IceCandidateInit,
+  parseSdpFingerprint,
+  type SessionDescriptionInit,
+  type SessionPeer,
+  TransportClosedError,
+} from '@lanrtc/signal-core';
+import { RemoteCertificateUnavailableError } from './errors.js';
+
+/** A native peer connection adapted for the signalling agent. */
+export interface BrowserSessionPeer extends SessionPeer {
+  /** The underlying connection (media tracks, stats, renegotiation by the application). */
+  readonly pc: RTCPeerConnection;
+  /** Create a DataChannel (on the offering side, before the offer) and track it by label. */
+  createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel;
+  /** The channel with this label, local or remote, once it is open; rejects if the connection closes first. */
+  channel(label: string): Promise<RTCDataChannel>;
+}
+
+/** Adapt a native `RTCPeerConnection`. */
+export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
+  const byLabel = new Map<string, RTCDataChannel>();
+  const waiting = new Map<string, { resolve(c: RTCDataChannel): void; reject(e: Error): void }[]>();
+  let closed = false;
+
+  const deliver = (channel: RTCDataChannel) => {
+    for (const w of waiting.get(channel.label) ?? []) w.resolve(channel);
+    waiting.delete(channel.label);
+  };
+  const track = (channel: RTCDataChannel) => {
+    if (!byLabel.has(channel.label)) byLabel.set(channel.label, channel);
+    if (channel.readyState === 'open') deliver(channel);
+    else channel.addEventListener('open', () => deliver(channel), { once: true });
+  };
+  const failAll = (why: string) => {
+    closed = true;
+    for (const list of waiting.values()) for (const w of list) w.reject(new TransportClosedError(why));
+    waiting.clear();
+  };
+  const onChannel = (event: RTCDataChannelEvent) => track(event.channel);
+  const onState = () => {
+    const state = pc.connectionState;
+    if (state === 'closed' || state === 'failed') failAll(`peer connection ${state}`);
+  };
+  pc.addEventListener('datachannel', onChannel);
+  pc.addEventListener('connectionstatechange', onState);
+
+  return {
+    pc,
+    createDataChannel(label, init) {
+      const channel = pc.createDataChannel(label, init);
+      track(channel);
+      return channel;
+    },
+    channel(label) {
+      const known = byLabel.get(label);
+      if (known?.readyState === 'open') return Promise.resolve(known);
+      if (closed) return Promise.reject(new TransportClosedError('peer connection closed'));
+      return new Promise((resolve, reject) => {
+        waiting.set(label, [...(waiting.get(label) ?? []), { resolve, reject }]);
+      });
+    },
+    async createOffer() {
+      return toDescription(await pc.createOffer());
+    },
+    async createAnswer() {
+      return toDescription(await pc.createAnswer());
+    },
+    async setLocalDescription(description) {
+      await pc.setLocalDescription(description);
+    },
+    async setRemoteDescription(description) {
+      await pc.setRemoteDescription(description);
+    },
+    async addIceCandidate(candidate) {
+      // webrtc-pc §4.4.1.4: an absent candidate (or empty string) signals end-of-candidates.
+      await pc.addIceCandidate(candidate ?? undefined);
+    },
+    localDescription() {
+      const d = pc.localDescription;
+      return d ? toDescription(d) : undefined;
+    },
+    onLocalCandidate(listener) {
+      const handler = (event: RTCPeerConnectionIceEvent) => {
+        const c = event.candidate;
+        // Chromium fires a last candidate with an empty string before the `null` one; both mean "done".
+        if (!c || c.candidate === '') return listener(null);
+        const init: IceCandidateInit = {
+          candidate: c.candidate,
+          sdpMid: c.sdpMid,
+          sdpMLineIndex: c.sdpMLineIndex,
+        };
+        listener(init);
+      };
+      pc.addEventListener('icecandidate', handler);
+      return () => pc.removeEventListener('icecandidate', handler);
+    },
+    connected() {
+      if (pc.connectionState === 'connected') return Promise.resolve();
+      if (closed) return Promise.reject(new TransportClosedError('peer connection closed'));
+      return new Promise<void>((resolve, reject) => {
+        const handler = () => {
+          const state = pc.connectionState;
+          if (state === 'connected') {
+            pc.removeEventListener('connectionstatechange', handler);
+            resolve();
+          } else if (state === 'failed' || state === 'closed') {
+            pc.removeEventListener('connectionstatechange', handler);
+            reject(new TransportClosedError(`peer connection ${state}`));
+          }
+        };
+        pc.addEventListener('connectionstatechange', handler);
+      });
+    },
+    async remoteCertificateFingerprint() {
+      return remoteFingerprintFromStats(await pc.getStats());
+    },
+    close() {
+      pc.removeEventListener('datachannel', onChannel);
+      pc.removeEventListener('connectionstatechange', onState);
+      failAll('peer connection closed');
+      pc.close();
+    },
+  };
+}
+
+/**
+ * Raw SHA-256 of the remote DTLS certificate from a stats report, or undefined before DTLS is up.
+ * Throws `RemoteCertificateUnavailableError` when transports disagree or the algorithm is not sha-256.
+ */
+export function remoteFingerprintFromStats(report: RTCStatsReport): Uint8Array | undefined {
+  type Stat = {
+    id?: string;
+    type?: string;
+    remoteCertificateId?: string;
+    fingerprint?: string;
+    fingerprintAlgorithm?: string;
+  };
+  const seen = new Set<string>();
+  const byId = new Map<string, Stat>();
+  report.forEach((stat: Stat) => {
+    if (stat.id) byId.set(stat.id, stat);
+    if (stat.type === 'transport' && stat.remoteCertificateId) seen.add(stat.remoteCertificateId);
+  });
+  let found: string | undefined;
+  for (const id of seen) {
+    const cert = byId.get(id);
+    if (!cert?.fingerprint) continue;
+    if (cert.fingerprintAlgorithm?.toLowerCase() !== 'sha-256') {
+      throw new RemoteCertificateUnavailableError('remote certificate stats are not sha-256');
+    }
+    const value = cert.fingerprint.toUpperCase();
+    if (found !== undefined && found !== value) {
+      throw new RemoteCertificateUnavailableError('transports report different remote certificates');
+    }
+    found = value;
+  }
+  return found === undefined ? undefined : parseSdpFingerprint(`sha-256 ${found}`);
+}
+
+function toDescription(d: RTCSessionDescriptionInit): SessionDescriptionInit {
+  if ((d.type !== 'offer' && d.type !== 'answer') || typeof d.sdp !== 'string') {
+    throw new TypeError(`unexpected description type ${String(d.type)}`);
+  }
+  return { type: d.type, sdp: d.sdp };
+}

@@ -1,0 +1,173 @@
+/**
+ * The browser agent's storage and pairing helpers, run in Chromium on an insecure `http://10.77.0.1`
+ * page (Playwright answers the requests; no socket is opened): identity and certificate persist in
+ * IndexedDB and come back identical, a certificate near expiry is renewed, corrupt storage is a
+ * typed error, and two browser agents pair through showPin / enterPin over an in-memory switch
+ * (the PIN rotates after a wrong guess). Connecting needs a network path: see e2e/.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser, IN_NETNS, launchChromium, openRoutedPage } from '../helpers/chromium.js';
+
+type Lib = typeof import('../../src/index.js') & typeof import('@lanrtc/signal-core');
+const here = dirname(fileURLToPath(import.meta.url));
+
+describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () => {
+  let chromium: { browser: Browser; close(): Promise<void> } | undefined;
+  let page: Page;
+  let script: string;
+
+  beforeAll(async () => {
+    script = await bundleForBrowser(join(here, 'agent.browser.ts'));
+    chromium = await launchChromium();
+    page = await openRoutedPage(chromium.browser, script, 'lanrtc');
+  }, 30_000);
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  it('persists identity and DTLS certificate in IndexedDB and returns the same ones after reopening', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      const run = async () => {
+        const db = await L.openLanrtcDb('keys-1');
+        const identity = await L.loadOrCreateIdentity(db);
+        const cert = await L.loadOrCreateCertificate(db);
+        db.close();
+        return {
+          id: identity.id,
+          fp: hex(cert.fingerprint),
+          ownFp: hex(L.rtcCertificateFingerprint(cert.certificate)),
+          validForDays: (cert.certificate.expires - Date.now()) / 86_400_000,
+        };
+      };
+      return [await run(), await run()];
+    });
+    const [first, second] = r;
+    expect(first?.id).toMatch(/^[a-z2-7]{26}$/);
+    expect(second).toEqual({ ...first, validForDays: second?.validForDays });
+    expect(first?.fp).toBe(first?.ownFp);
+    expect(first?.validForDays).toBeGreaterThan(1);
+    console.log(`certificate valid for ${first?.validForDays.toFixed(1)} days`);
+  });
+
+  it('renews a certificate that is about to expire, and keeps the renewed one', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      const db = await L.openLanrtcDb('keys-2');
+      const old = await L.loadOrCreateCertificate(db);
+      const renewed = await L.loadOrCreateCertificate(db, old.certificate.expires - 1000);
+      const after = await L.loadOrCreateCertificate(db);
+      db.close();
+      return [hex(old.fingerprint), hex(renewed.fingerprint), hex(after.fingerprint)];
+    });
+    expect(r[1]).not.toBe(r[0]);
+    expect(r[2]).toBe(r[1]);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['text that is not an exported identity', 'not-an-identity'],
+  ])('rejects a stored identity that is %s with CorruptStorageError', async (_, value) => {
+    const name = await page.evaluate(async (stored) => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const db = await L.openLanrtcDb(`corrupt-${String(stored)}`);
+      const tx = db.transaction(L.KEYVAL_STORE, 'readwrite');
+      tx.objectStore(L.KEYVAL_STORE).put(stored, 'identity');
+      await new Promise((resolve) => {
+        tx.oncomplete = resolve;
+      });
+      const error = await L.loadOrCreateIdentity(db).then(
+        () => 'resolved',
+        (e: Error) => e.name,
+      );
+      db.close();
+      return error;
+    }, value);
+    expect(name).toBe('CorruptStorageError');
+  });
+
+  it('asks for persistent storage only in a secure context', async () => {
+    const persisted = () =>
+      page.evaluate(async () => {
+        const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+        const net = L.createMemoryNetwork();
+        const agent = await L.createBrowserAgent({ transport: (id) => net.connect(id), dbName: 'persist' });
+        await agent.close();
+        return [isSecureContext, typeof agent.storagePersisted];
+      });
+    expect(await persisted()).toEqual([false, 'undefined']);
+    if (!chromium) throw new Error('no browser');
+    const secure = await openRoutedPage(chromium.browser, script, 'lanrtc', 'http://localhost:8123');
+    try {
+      const r = await secure.evaluate(async () => {
+        const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+        const net = L.createMemoryNetwork();
+        const agent = await L.createBrowserAgent({ transport: (id) => net.connect(id), dbName: 'persist' });
+        await agent.close();
+        return [isSecureContext, typeof agent.storagePersisted];
+      });
+      expect(r).toEqual([true, 'boolean']);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('pairs two browser agents with showPin / enterPin; a wrong PIN fails and rotates the PIN', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const net = L.createMemoryNetwork();
+      const a = await L.createBrowserAgent({
+        transport: (id) => net.connect(id),
+        dbName: 'pair-a',
+        timeoutMs: 5_000,
+      });
+      const b = await L.createBrowserAgent({
+        transport: (id) => net.connect(id),
+        dbName: 'pair-b',
+        timeoutMs: 5_000,
+      });
+      const errorName = (p: Promise<unknown>) =>
+        p.then(
+          () => 'resolved',
+          (e: Error) => e.name,
+        );
+      const out: Record<string, unknown> = {};
+      out.beforePairing = await errorName(a.connect(b.id));
+      const display = b.showPin();
+      const pins: string[] = [display.pin()];
+      const changed = new Promise<string>((resolve) => display.onChange(resolve));
+      out.trivial = await errorName(a.enterPin(b.id, '123456'));
+      out.compare = await errorName(a.pair(b.id, { kind: 'compare' }));
+      const wrong = String((Number(pins[0]) + 1) % 1_000_000).padStart(6, '0');
+      out.wrong = await errorName(a.enterPin(b.id, wrong));
+      pins.push(await changed);
+      const result = await a.enterPin(b.id, display.pin());
+      const pairedOnB = await display.paired;
+      display.close();
+      out.resultPeer = result.peer.id === b.id;
+      out.pairedOnB = pairedOnB.peer.id === a.id;
+      out.aTrustsB = (await a.trust.get(b.id))?.id === b.id;
+      out.bTrustsA = (await b.trust.get(a.id))?.id === a.id;
+      out.pinRotated = pins[0] !== pins[1];
+      await a.close();
+      await b.close();
+      return out;
+    });
+    expect(r).toEqual({
+      beforePairing: 'NotPairedError',
+      trivial: 'WeakPinError',
+      compare: 'PairingModeUnsupportedError',
+      wrong: 'PairingFailedError',
+      resultPeer: true,
+      pairedOnB: true,
+      aTrustsB: true,
+      bTrustsA: true,
+      pinRotated: true,
+    });
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Test helpers: bundle a browser entry with esbuild, and launch the system Chromium (never a
+ * downloaded one) with the flags FACTS.md "Headless Chromium 156" measured, optionally inside a
+ * lan-harness host's network namespace through a tiny `ip netns exec` wrapper script.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Plugin } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** True inside the private network namespace of scripts/netns-run.mjs; browser tests skip elsewhere. */
+export const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
+
+/** Chromium flags for a quiet, offline, headless test browser (FACTS.md). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Bundle `entry` (TypeScript) for the browser as one ESM script; `aliases` map bare imports to files. */
+export async function bundleForBrowser(entry: string, aliases: Record<string, string> = {}): Promise<string> {
+  const alias: Plugin = {
+    name: 'alias',
+    setup(b) {
+      for (const [from, to] of Object.entries(aliases)) {
+        b.onResolve({ filter: new RegExp(`^${from}$`) }, () => ({ path: to }));
+      }
+    },
+  };
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['source'],
+    write: false,
+    plugins: [alias],
+    logLevel: 'silent',
+  });
+  const [file] = result.outputFiles;
+  if (!file) throw new Error('esbuild produced no output');
+  return file.text;
+}
+
+/** Launch Chromium, inside network namespace `netns` when given; `close()` also removes the wrapper. */
+export async function launchChromium(netns?: string): Promise<{ browser: Browser; close(): Promise<void> }> {
+  let dir: string | undefined;
+  let executablePath = '/usr/bin/chromium';
+  if (netns) {
+    dir = mkdtempSync(join(tmpdir(), 'lanrtc-chromium-'));
+    executablePath = join(dir, 'chromium-in-netns.sh');
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec '${netns}' /usr/bin/chromium "$@"\n`);
+    chmodSync(executablePath, 0o755);
+  }
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 15_000 });
+  } catch (error) {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Origin of pages served by `openRoutedPage`: a LAN address over http, i.e. an insecure context. */
+export const ROUTED_ORIGIN = 'http://10.77.0.1:8123';
+
+/**
+ * Open a page at `origin` (default `ROUTED_ORIGIN`) whose only script is `script` (an ESM bundle); Playwright answers
+ * the requests itself, so no socket is opened. Resolves once `globalThis[readyGlobal]` exists.
+ */
+export async function openRoutedPage(
+  browser: Browser,
+  script: string,
+  readyGlobal: string,
+  origin = ROUTED_ORIGIN,
+): Promise<Page> {
+  const page = await browser.newPage();
+  await page.route(`${origin}/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/app.js') return route.fulfill({ contentType: 'text/javascript', body: script });
+    return route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><script type="module" src="/app.js"></script>',
+    });
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForFunction((name) => name in globalThis, readyGlobal);
+  return page;
+}

@@ -1,0 +1,43 @@
+/** Relay limits and their defaults: every resource a client can make the relay spend is bounded. */
+import { MAX_RELAY_PAYLOAD, MAX_ROOM_MEMBERS } from '@lanrtc/signal-core';
+
+/** Per-relay and per-connection bounds; each violation has an error frame and a counter. */
+export interface RelayLimits {
+  /** Largest WebSocket message accepted, in bytes (`frame-too-large` above it). */
+  readonly maxFrameBytes: number;
+  /** Sustained frames per second per connection (token bucket; `rate-limited` when empty). */
+  readonly ratePerSecond: number;
+  /** Token bucket depth: frames a connection may send in a burst. */
+  readonly rateBurst: number;
+  /** Connections at once (`server-full`). */
+  readonly maxConnections: number;
+  /** Members of one room (`room-full`). */
+  readonly maxPeersPerRoom: number;
+  /** Rooms on the relay (`too-many-rooms`). */
+  readonly maxRooms: number;
+  /** Rooms one connection may be in (`too-many-rooms`). */
+  readonly maxRoomsPerConnection: number;
+  /** Bytes queued towards one client before it is evicted as a slow consumer (`slow-consumer`). */
+  readonly maxBufferedBytes: number;
+  /** Time to log in after the socket opens (`auth-timeout`). */
+  readonly authTimeoutMs: number;
+  /** Interval of WebSocket pings (RFC 6455 §5.5.2); browsers answer them without app code. */
+  readonly heartbeatMs: number;
+  /** Silence (no frame, no pong) after which a connection is dead (`idle-timeout`). */
+  readonly idleTimeoutMs: number;
+}
+
+/** Defaults sized for a home or office LAN relay on a small device. */
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  maxFrameBytes: MAX_RELAY_PAYLOAD + 64,
+  ratePerSecond: 200,
+  rateBurst: 400,
+  maxConnections: 10_000,
+  maxPeersPerRoom: Math.min(256, MAX_ROOM_MEMBERS),
+  maxRooms: 1_000,
+  maxRoomsPerConnection: 16,
+  maxBufferedBytes: 1024 * 1024,
+  authTimeoutMs: 10_000,
+  heartbeatMs: 20_000,
+  idleTimeoutMs: 60_000,
+};
