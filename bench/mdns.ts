@@ -86,13 +86,17 @@ try {
   dirs.push(ap.dispose, ab.dispose);
   await sleep(3000); // let the daemons finish announcing their own host names
 
-  // Same TXT size for avahi as for our card (5 strings: v, id, n, t, c); avahi-publish takes text.
+  // Same TXT size and doorbell subtype for avahi as for ours (5 strings: v, id, n, t, c); avahi-publish takes text.
   let txt: string[] = [];
   const publish = (host: LanHost, name: string) =>
-    host.spawn('avahi-publish', ['-s', name, '_lanrtc._udp', '40000', ...txt], {
-      env: ap.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    host.spawn(
+      'avahi-publish',
+      ['-s', '--subtype=_doorbell._sub._lanrtc._udp', name, '_lanrtc._udp', '40000', ...txt],
+      {
+        env: ap.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   const stopPublish = (pid: number | undefined) => {
     if (pid !== undefined) process.kill(-pid, 'SIGTERM'); // avahi-publish withdraws (goodbye) on SIGTERM
   };
