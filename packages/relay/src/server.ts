@@ -11,17 +11,18 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
+  assertSendFrame,
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
   identityIdBytes,
   type Logger,
+  RELAY_ADDRESS_OFFSET,
   RELAY_CHALLENGE_BYTES,
   RELAY_FRAME_CODES,
   RELAY_VERSION,
   type RelayErrorCode,
   type RelayFrame,
-  sendToDeliver,
   UnsupportedVersionError,
   verifyRelayAuth,
 } from '@lanrtc/signal-core';
@@ -90,7 +91,7 @@ export interface RelayStats {
   framesIn: number;
   /** `deliver` frames sent. */
   forwarded: number;
-  /** Payload bytes forwarded. */
+  /** Bytes of `deliver` frames sent. */
   bytesForwarded: number;
   /** Error frames sent, by code. */
   errors: Partial<Record<RelayErrorCode, number>>;
@@ -231,8 +232,8 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     c.ws.send(encodeRelayFrame({ type: 'joined', room, members: others }));
   }
 
-  function deliverTo(from: Conn, to: Uint8Array, frame: Uint8Array, payloadBytes: number): void {
-    const target = byId.get(keyOf(to));
+  function deliverTo(from: Conn, toKey: string, frame: Uint8Array): void {
+    const target = byId.get(toKey);
     if (!target) {
       sendError(from, 'unknown-recipient', '', '');
       return;
@@ -244,19 +245,30 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     }
     target.ws.send(frame);
     stats.forwarded++;
-    stats.bytesForwarded += payloadBytes;
+    stats.bytesForwarded += frame.length;
   }
 
-  function onSend(c: Conn, data: Uint8Array): void {
-    const { to, deliver } = sendToDeliver(data, c.id as Uint8Array);
+  function onSend(c: Conn, raw: Buffer): void {
+    // Header checked, payload never parsed; the deliver frame is the send frame with the type byte
+    // and the id replaced by the authenticated sender (docs/PROTOCOL.md §"Relay protocol").
+    assertSendFrame(raw);
+    const toKey = raw.toString('latin1', RELAY_ADDRESS_OFFSET, RELAY_ADDRESS_OFFSET + 16);
     if (!opts.intercept) {
-      deliverTo(c, to, deliver, deliver.length);
+      const deliver = Buffer.allocUnsafe(raw.length);
+      raw.copy(deliver);
+      deliver[1] = RELAY_FRAME_CODES.deliver;
+      deliver.set(c.id as Uint8Array, RELAY_ADDRESS_OFFSET);
+      deliverTo(c, toKey, deliver);
       return;
     }
-    const target = byId.get(keyOf(to));
+    const data = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     const payload = (decodeRelayFrame(data) as Extract<RelayFrame, { type: 'send' }>).bytes;
-    const out = opts.intercept({ from: c.idText as string, to: target?.idText ?? '', bytes: payload });
-    for (const bytes of out) deliverTo(c, to, encodeDeliver(c.id as Uint8Array, bytes), bytes.length);
+    const out = opts.intercept({
+      from: c.idText as string,
+      to: byId.get(toKey)?.idText ?? '',
+      bytes: payload,
+    });
+    for (const bytes of out) deliverTo(c, toKey, encodeDeliver(c.id as Uint8Array, bytes));
   }
 
   function login(c: Conn, frame: RelayFrame): void {
@@ -320,7 +332,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
         return;
       }
       if (data[0] === RELAY_VERSION && data[1] === RELAY_FRAME_CODES.send) {
-        onSend(c, data);
+        onSend(c, raw);
         return;
       }
       const frame = decodeRelayFrame(data);

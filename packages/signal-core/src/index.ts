@@ -145,12 +145,14 @@ export {
   relayEndpoint,
 } from './relay/client.js';
 export {
+  assertSendFrame,
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
   MAX_RELAY_PAYLOAD,
   MAX_ROOM_BYTES,
   MAX_ROOM_MEMBERS,
+  RELAY_ADDRESS_OFFSET,
   RELAY_CHALLENGE_BYTES,
   RELAY_ERROR_CODES,
   RELAY_FRAME_CODES,

@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const cases = [
   { pkg: 'signal-core', expect: /Front door \d+ bytes\ntrue\nLR1:/ },
   { pkg: 'node-agent', expect: /^hi phone$/m },
+  { pkg: 'mdns-announcer', expect: /^up Front door [a-z2-7]{26} \[ '10\.77\.0\.1'/m },
   { pkg: 'relay', expect: /^members seen by b: 1\nhello over the relay$/m },
 ];
 

@@ -5,6 +5,7 @@
 import {
   createIdentity,
   encodeRelayFrame,
+  InvalidArgumentError,
   type RelayError,
   RelayHandshakeError,
   signRelayChallenge,
@@ -127,6 +128,8 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     expect(await b.join('kitchen')).toEqual([a.localId]);
     await expect(c.join('kitchen')).rejects.toMatchObject({ name: 'RelayError', reason: 'room-full' });
     await expect(a.join('garden')).rejects.toMatchObject({ reason: 'too-many-rooms' });
+    // A room name the codec would refuse never leaves the client.
+    await expect(a.join('x'.repeat(65))).rejects.toThrow(InvalidArgumentError);
     b.leave('kitchen');
     expect(await c.join('kitchen')).toEqual([a.localId]);
     c.close();

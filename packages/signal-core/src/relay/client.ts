@@ -141,7 +141,12 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       },
       join(room) {
         if (closed) return Promise.reject(new TransportClosedError('relay connection is closed'));
-        const frame = encodeRelayFrame({ type: 'join', room });
+        let frame: Uint8Array;
+        try {
+          frame = encodeRelayFrame({ type: 'join', room });
+        } catch (e) {
+          return Promise.reject(e);
+        }
         return new Promise<string[]>((res, rej) => {
           const list = joins.get(room) ?? [];
           list.push({ resolve: res, reject: rej });

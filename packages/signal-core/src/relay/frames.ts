@@ -163,22 +163,39 @@ export function encodeDeliver(from: Uint8Array, bytes: Uint8Array): Uint8Array {
   return encodeAddressed(RELAY_FRAME_CODES.deliver, from, bytes);
 }
 
+/** Offset of the 16-byte id in `send` and `deliver` frames. */
+export const RELAY_ADDRESS_OFFSET = 2;
+
 /**
- * The relay's hot path: check a client's `send` frame and rewrite it into the `deliver` frame for its
- * recipient. Both layouts are `version ‖ code ‖ id16 ‖ varuint length ‖ bytes`, so the rewrite is one
- * copy with the code and id replaced — the sender id is the authenticated one, never the client's
- * claim. Throws `MalformedInputError` unless `frame` is a complete, well-formed `send` frame.
+ * The relay's hot path: check that `frame` is a complete, well-formed `send` frame without copying
+ * anything (the payload is opaque; only the header is read, with the same bounds as
+ * `decodeRelayFrame`). Throws `MalformedInputError` otherwise.
+ */
+export function assertSendFrame(frame: Uint8Array): void {
+  if (frame[0] !== RELAY_VERSION || frame[1] !== RELAY_FRAME_CODES.send)
+    throw new MalformedInputError('not a send frame');
+  const header = RELAY_ADDRESS_OFFSET + ID_BYTES;
+  if (frame.length < header) throw new MalformedInputError('truncated: to');
+  // A varuint of at most MAX_RELAY_PAYLOAD fits in 3 bytes; 8 is the reader's own cap.
+  const window = frame.subarray(header, header + 8);
+  const r = new ByteReader(window);
+  const length = r.varuint('payload', MAX_RELAY_PAYLOAD);
+  if (frame.length - (header + window.length - r.remaining) !== length)
+    throw new MalformedInputError('send payload length does not match the frame');
+}
+
+/**
+ * Check a client's `send` frame and rewrite it into the `deliver` frame for its recipient. Both
+ * layouts are `version ‖ code ‖ id16 ‖ varuint length ‖ bytes`, so the rewrite is one copy with the
+ * code and id replaced — the sender id is the authenticated one, never the client's claim. Throws
+ * `MalformedInputError` unless `frame` is a complete, well-formed `send` frame.
  */
 export function sendToDeliver(frame: Uint8Array, from: Uint8Array): { to: Uint8Array; deliver: Uint8Array } {
-  const r = new ByteReader(frame);
-  if (r.u8('relay version') !== RELAY_VERSION || r.u8('relay frame type') !== RELAY_FRAME_CODES.send)
-    throw new MalformedInputError('not a send frame');
-  const to = r.raw('to', ID_BYTES);
-  const length = r.varuint('payload', MAX_RELAY_PAYLOAD);
-  if (r.remaining !== length) throw new MalformedInputError('send payload length does not match the frame');
+  assertSendFrame(frame);
+  const to = frame.slice(RELAY_ADDRESS_OFFSET, RELAY_ADDRESS_OFFSET + ID_BYTES);
   const deliver = frame.slice();
   deliver[1] = RELAY_FRAME_CODES.deliver;
-  deliver.set(fixed(from, ID_BYTES, 'from'), 2);
+  deliver.set(fixed(from, ID_BYTES, 'from'), RELAY_ADDRESS_OFFSET);
   return { to, deliver };
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  assertSendFrame,
   createIdentity,
   decodeRelayFrame,
   encodeDeliver,
@@ -107,6 +108,41 @@ describe('relay frames', () => {
         }
       }),
       { seed: 42, numRuns: 2000 },
+    );
+  });
+
+  it('assertSendFrame accepts exactly the send frames decodeRelayFrame accepts', () => {
+    const valid = encodeRelayFrame({ type: 'send', to: id(6), bytes: new Uint8Array(200) });
+    const sendLike = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }).map((tail) => new Uint8Array([1, 0x82, ...tail])),
+      fc
+        .tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), fc.integer({ min: -3, max: 3 }))
+        .map(([at, byte, cut]) => {
+          const out = valid.slice(0, valid.length + Math.min(cut, 0));
+          if (at >= 2 && at < out.length) out[at] = byte;
+          return cut > 0 ? new Uint8Array([...out, ...new Uint8Array(cut)]) : out;
+        }),
+    );
+    fc.assert(
+      fc.property(sendLike, (bytes) => {
+        const decoded = (() => {
+          try {
+            return decodeRelayFrame(bytes).type === 'send';
+          } catch {
+            return false;
+          }
+        })();
+        const asserted = (() => {
+          try {
+            assertSendFrame(bytes);
+            return true;
+          } catch (e) {
+            return e instanceof MalformedInputError ? false : 'other';
+          }
+        })();
+        expect(asserted).toBe(decoded);
+      }),
+      { seed: 42, numRuns: 3000 },
     );
   });
 
