@@ -15,20 +15,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../packages/lan-harness/src/chromium.js';
 import { decodeSdp, encodeSdp, fromQrText, toQrText } from '../packages/signal-core/src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtureDir = join(root, 'packages/signal-core/test/fixtures/sdp');
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = CHROMIUM_ARGS;
 const NO_MDNS = '--disable-features=WebRtcHideLocalIpsWithMdns';
 const FAKE_MEDIA = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 const prefix = `lrcap-${process.pid}-`;

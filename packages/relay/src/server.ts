@@ -127,6 +127,8 @@ interface Conn {
 }
 
 const keyOf = (id: Uint8Array) => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
+/** A plain Uint8Array view of a Buffer: its `slice` copies (Buffer's does not), so decoded fields are values. */
+const plain = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const NOOP_LOGGER: Logger = { debug() {}, warn() {} };
 /** Error codes after which the relay closes the connection (docs/PROTOCOL.md). */
 const CLOSE_CODES: Partial<Record<RelayErrorCode, number>> = {
@@ -261,8 +263,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       deliverTo(c, toKey, deliver);
       return;
     }
-    const data = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-    const payload = (decodeRelayFrame(data) as Extract<RelayFrame, { type: 'send' }>).bytes;
+    const payload = (decodeRelayFrame(plain(raw)) as Extract<RelayFrame, { type: 'send' }>).bytes;
     const out = opts.intercept({
       from: c.idText as string,
       to: byId.get(toKey)?.idText ?? '',
@@ -325,17 +326,16 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       return;
     }
     c.tokens -= 1;
-    const data = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     try {
       if (!c.id) {
-        login(c, decodeRelayFrame(data));
+        login(c, decodeRelayFrame(plain(raw)));
         return;
       }
-      if (data[0] === RELAY_VERSION && data[1] === RELAY_FRAME_CODES.send) {
+      if (raw[0] === RELAY_VERSION && raw[1] === RELAY_FRAME_CODES.send) {
         onSend(c, raw);
         return;
       }
-      const frame = decodeRelayFrame(data);
+      const frame = decodeRelayFrame(plain(raw));
       if (frame.type === 'join') {
         join(c, frame.room);
         return;

@@ -12,17 +12,6 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 /** True inside the private network namespace of scripts/netns-run.mjs; browser tests skip elsewhere. */
 export const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
 
-/** Chromium flags for a quiet, offline, headless test browser (FACTS.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Bundle `entry` (TypeScript) for the browser as one ESM script; `aliases` map bare imports to files. */
 export async function bundleForBrowser(entry: string, aliases: Record<string, string> = {}): Promise<string> {
   const alias: Plugin = {
@@ -49,31 +38,7 @@ export async function bundleForBrowser(entry: string, aliases: Record<string, st
   return file.text;
 }
 
-/** Launch Chromium, inside network namespace `netns` when given; `close()` also removes the wrapper. */
-export async function launchChromium(netns?: string): Promise<{ browser: Browser; close(): Promise<void> }> {
-  let dir: string | undefined;
-  let executablePath = '/usr/bin/chromium';
-  if (netns) {
-    dir = mkdtempSync(join(tmpdir(), 'lanrtc-chromium-'));
-    executablePath = join(dir, 'chromium-in-netns.sh');
-    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec '${netns}' /usr/bin/chromium "$@"\n`);
-    chmodSync(executablePath, 0o755);
-  }
-  let browser: Browser;
-  try {
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 15_000 });
-  } catch (error) {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { CHROMIUM_ARGS, launchChromium } from '@lanrtc/lan-harness/chromium';
 
 /** Origin of pages served by `openRoutedPage`: a LAN address over http, i.e. an insecure context. */
 export const ROUTED_ORIGIN = 'http://10.77.0.1:8123';

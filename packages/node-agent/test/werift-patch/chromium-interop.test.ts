@@ -5,6 +5,7 @@
  * (which drops `.local` candidates by default) reaches it through the peer-reflexive candidate.
  */
 import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS } from '@lanrtc/lan-harness/chromium';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createDtlsCertificate, createNodePeer, remoteCertificateFingerprint } from '../../src/index.js';
@@ -17,15 +18,7 @@ describe.skipIf(!IN_NETNS || !existsSync(CHROMIUM))('werift patch: Chromium inte
     // playwright-core gives the browser a fresh temporary profile of its own.
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     const pc = createNodePeer({
       certificate: await createDtlsCertificate(),
