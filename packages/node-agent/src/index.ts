@@ -2,8 +2,11 @@
 
 export {
   AmbiguousRemoteCertificateError,
+  CorruptStoreError,
+  InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
+  StoreLockedError,
   WeriftInternalsError,
 } from './errors.js';
 export { createNodeAgent, DEFAULT_CHANNEL_LABEL, type NodeAgent, type NodeAgentInit } from './node-agent.js';
@@ -22,3 +25,18 @@ export {
   weriftSecurityPatched,
 } from './peer/create-node-peer.js';
 export { type DataChannelInit, type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
+export { defaultConfigDir } from './store/config-dir.js';
+export {
+  IDENTITY_FILE_VERSION,
+  loadOrCreateNodeIdentity,
+  type NodeIdentity,
+  type NodeIdentityInit,
+  parseIdentityFile,
+} from './store/identity-file.js';
+export { TRUST_FILE_VERSION } from './store/trust-document.js';
+export {
+  createFileTrustStore,
+  type FileTrustStore,
+  type FileTrustStoreInit,
+  TRUST_FILE_NAME,
+} from './store/trust-file.js';

@@ -5,6 +5,7 @@
  * trusted: it can drop or reorder frames, and the envelope layer rejects anything it alters.
  */
 
+import { timers } from '../encoding/timers.js';
 import { idBytesFromText } from '../envelope/id-text.js';
 import {
   InvalidArgumentError,
@@ -102,7 +103,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   let loggedIn = false;
 
   return new Promise<RelayConnection>((resolve, reject) => {
-    const timer = setTimeout(
+    const timer = timers.setTimeout(
       () => fail(new RelayHandshakeError('relay login timed out')),
       init.timeoutMs ?? 10_000,
     );
@@ -110,7 +111,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
     function finish(): void {
       if (closed) return;
       closed = true;
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       queue.end();
       for (const waiting of joins.values())
         for (const w of waiting) w.reject(new TransportClosedError('relay connection closed'));
@@ -188,7 +189,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
             return;
           }
           loggedIn = true;
-          clearTimeout(timer);
+          timers.clearTimeout(timer);
           resolve(connection);
           return;
         case 'deliver':
