@@ -1,13 +1,9 @@
 /**
- * Test helpers: bundle a browser entry with esbuild, and launch the system Chromium (never a
- * downloaded one) with the flags FACTS.md "Headless Chromium 156" measured, optionally inside a
- * lan-harness host's network namespace through a tiny `ip netns exec` wrapper script.
+ * Test helpers: bundle a browser entry with esbuild, open pages on a routed origin, and launch the
+ * system Chromium (re-exported from @lanrtc/lan-harness/chromium, optionally inside a LAN host).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** True inside the private network namespace of scripts/netns-run.mjs; browser tests skip elsewhere. */
 export const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
