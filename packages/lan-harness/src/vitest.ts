@@ -4,11 +4,11 @@
  * LAN tests ran, not that they were skipped (scripts/test.mjs also counts skips as failures there).
  */
 import { describe, it } from 'vitest';
-import { lanAvailability } from './availability.js';
+import { type LanAvailabilityProbe, lanAvailability } from './availability.js';
 
 /** Why LAN tests cannot run here, or undefined when they can. */
-export function lanSkipReason(): string | undefined {
-  const a = lanAvailability();
+export function lanSkipReason(probe: LanAvailabilityProbe = {}): string | undefined {
+  const a = lanAvailability(probe);
   return a.ok ? undefined : a.reason;
 }
 
@@ -41,8 +41,8 @@ export function describeLan(name: string, fn: () => void): void {
 }
 
 /** For a single test: returns true when it may run, else warns (or, under CI=true, throws). */
-export function lanTestOrSkip(name = 'LAN test'): boolean {
-  const reason = lanSkipReason();
+export function lanTestOrSkip(name = 'LAN test', probe: LanAvailabilityProbe = {}): boolean {
+  const reason = lanSkipReason(probe);
   if (reason === undefined) return true;
   if (process.env.CI === 'true') throw new Error(`LAN tests cannot run under CI=true: ${reason}`);
   notice(name, reason);

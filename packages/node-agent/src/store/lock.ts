@@ -53,16 +53,14 @@ async function acquire(lockFile: string, timeoutMs: number): Promise<string> {
     const text = await readLock(lockFile);
     if (text === undefined) continue; // released between our link and our read: try again at once
     const held = parseOwner(text);
-    if (await isStale(lockFile, held, timeoutMs)) {
-      // Re-read right before removing, so a lock re-taken meanwhile by a live process stays.
-      if ((await readLock(lockFile)) === text) await unlink(lockFile).catch(() => undefined);
-      continue;
-    }
+    const stale = await isStale(lockFile, held, timeoutMs);
+    // Re-read right before removing, so a lock re-taken meanwhile by a live process stays.
+    if (stale && (await readLock(lockFile)) === text) await unlink(lockFile).catch(() => undefined);
     if (Date.now() >= deadline) {
       const who = held ? `process ${held.pid} on ${held.host}` : 'an unknown process';
       throw new StoreLockedError(`${lockFile} is held by ${who}; if no lanrtc process runs, remove the file`);
     }
-    await sleep(delay * (0.5 + Math.random()));
+    if (!stale) await sleep(delay * (0.5 + Math.random()));
   }
 }
 
