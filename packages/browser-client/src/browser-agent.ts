@@ -9,6 +9,7 @@ import {
   type Agent,
   type AttemptPolicyInit,
   assertUsablePin,
+  type CompareHandler,
   type Connection,
   createAgent,
   createAttemptPolicy,
@@ -92,8 +93,13 @@ export interface BrowserAgent {
   enterPin(peerId: string, pin: string): Promise<PairingResult>;
   /** Accept pairing by a PIN this page shows (a fresh PIN per attempt window, attempts limited). */
   showPin(policy?: AttemptPolicyInit): PinDisplay;
-  /** Pair as initiator in any mode the agent runs (`pin` or `secret`; `compare` is refused). */
-  pair(peerId: string, mode: PairingMode): Promise<PairingResult>;
+  /**
+   * Pair as initiator in any mode. `compare` needs `onCompare`: show the digits, resolve with the
+   * user's verdict (`PairingModeUnsupportedError` without it).
+   */
+  pair(peerId: string, mode: PairingMode, opts?: { onCompare?: CompareHandler }): Promise<PairingResult>;
+  /** Accept numeric-comparison pairing: `onCompare` shows the digits and returns the user's verdict. */
+  acceptCompare(onCompare: CompareHandler): { paired: Promise<PairingResult>; close(): void };
   close(): Promise<void>;
 }
 
@@ -146,14 +152,12 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
     ...(init.logger ? { logger: init.logger } : {}),
   }).start();
 
-  const pair = (peerId: string, mode: PairingMode) => {
-    // The agent has no step for the users' verdict on compared digits yet: refuse rather than hang.
-    if (mode.kind === 'compare') {
-      return Promise.reject(
-        new PairingModeUnsupportedError('numeric comparison is not supported by the agent yet'),
-      );
+  const pair = (peerId: string, mode: PairingMode, opts: { onCompare?: CompareHandler } = {}) => {
+    // Without a way to show the digits the pairing could only fail at the other end: say why here.
+    if (mode.kind === 'compare' && !opts.onCompare) {
+      return Promise.reject(new PairingModeUnsupportedError('compare mode needs an onCompare handler'));
     }
-    return agent.pair(peerId, mode);
+    return agent.pair(peerId, mode, opts);
   };
 
   return {
@@ -200,6 +204,18 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
       };
     },
     pair,
+    acceptCompare(onCompare) {
+      let resolvePaired: (result: PairingResult) => void = () => {};
+      const paired = new Promise<PairingResult>((resolve) => {
+        resolvePaired = resolve;
+      });
+      const close = agent.openPairing({
+        mode: () => ({ kind: 'compare' }),
+        onCompare,
+        onPaired: resolvePaired,
+      });
+      return { paired, close };
+    },
     async close() {
       await agent.close();
       db.close();

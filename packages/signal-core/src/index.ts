@@ -139,9 +139,13 @@ export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from './relay/
 export {
   connectRelay,
   type RelayClientInit,
+  type RelayClientState,
+  type RelayClientStats,
   type RelayConnection,
+  type RelayReconnectOptions,
   type RelayWebSocket,
   type RelayWebSocketConstructor,
+  reconnectDelay,
   relayEndpoint,
 } from './relay/client.js';
 export {
@@ -164,6 +168,7 @@ export {
 export {
   Agent,
   type AgentInit,
+  type CompareHandler,
   type Connection,
   createAgent,
   type Logger,

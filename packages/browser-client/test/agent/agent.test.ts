@@ -161,7 +161,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
     expect(r).toEqual({
       beforePairing: 'NotPairedError',
       trivial: 'WeakPinError',
-      compare: 'PairingModeUnsupportedError',
+      compare: 'PairingModeUnsupportedError', // compare mode without an onCompare handler
       wrong: 'PairingFailedError',
       resultPeer: true,
       pairedOnB: true,
@@ -169,5 +169,49 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
       bTrustsA: true,
       pinRotated: true,
     });
+  });
+
+  it('pairs two browser agents by numeric comparison: both show the same digits, both confirm', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const net = L.createMemoryNetwork();
+      const a = await L.createBrowserAgent({
+        transport: (id) => net.connect(id),
+        dbName: 'cmp-a',
+        timeoutMs: 5_000,
+      });
+      const b = await L.createBrowserAgent({
+        transport: (id) => net.connect(id),
+        dbName: 'cmp-b',
+        timeoutMs: 5_000,
+      });
+      const shown: string[] = [];
+      const window = b.acceptCompare(async (digits) => {
+        shown.push(digits);
+        return true;
+      });
+      const result = await a.pair(
+        b.id,
+        { kind: 'compare' },
+        {
+          onCompare: async (digits) => {
+            shown.push(digits);
+            return true;
+          },
+        },
+      );
+      const onB = await window.paired;
+      window.close();
+      const out = {
+        digits: shown.length === 2 && /^\d{6}$/.test(shown[0] ?? '') && shown[0] === shown[1],
+        aPaired: result.peer.id === b.id,
+        bPaired: onB.peer.id === a.id,
+        bTrustsA: (await b.trust.get(a.id))?.id === a.id,
+      };
+      await a.close();
+      await b.close();
+      return out;
+    });
+    expect(r).toEqual({ digits: true, aPaired: true, bPaired: true, bTrustsA: true });
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * TEST-ONLY device for the relay e2e, run by lan-harness inside LAN host A:
+ *   device.ts <ip> <static-dir> <lockout|default>
+ * Starts the real relay (createRelay) on <ip>, serving <static-dir> over plain http on the same
+ * origin, logs a Node agent into it with the real relay client, and shows a PIN. The relay's
+ * `intercept` test hook can play a malicious relay: `tamper <none|fingerprint|signature|replay>` on
+ * stdin picks what it does to frames the device sends to a browser. Writes `device.json` ({ id })
+ * into <static-dir> so the page learns whom to call. Reports JSON lines on stdout: ready, paired,
+ * pairingFailed, connection, message, sessionError, tamper.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { certificateFingerprint, createDtlsCertificate, createNodeAgent } from '@lanrtc/node-agent';
+import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
+import { createAttemptPolicy, createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
+
+const [ip, staticDir, policyKind] = process.argv.slice(2);
+if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default>');
+const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
+
+const identity = createIdentity();
+const certificate = await createDtlsCertificate();
+const fingerprint = certificateFingerprint(certificate);
+writeFileSync(join(staticDir, 'device.json'), JSON.stringify({ id: identity.id }));
+
+type Tamper = 'none' | 'fingerprint' | 'signature' | 'replay';
+let tamper: Tamper = 'none';
+/** The first frame the device sent to each browser, kept to replay later. */
+const firstSent = new Map<string, Uint8Array>();
+
+/** Index of `needle` in `hay`, or -1. */
+function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The malicious relay, on frames from the device only. The envelope carries the answer SDP as text,
+ * so the DTLS fingerprint appears as colon-separated upper-case hex; flipping one of its characters
+ * changes what the signature covers. Dropping the signature cuts the envelope's last 64 bytes (an
+ * Ed25519 signature, docs/PROTOCOL.md §"Envelope"). Replay sends an envelope seen earlier.
+ */
+function intercept(frame: InterceptedFrame): readonly Uint8Array[] {
+  if (frame.from !== identity.id || tamper === 'none') {
+    if (frame.from === identity.id && !firstSent.has(frame.to)) firstSent.set(frame.to, frame.bytes.slice());
+    return [frame.bytes];
+  }
+  if (tamper === 'fingerprint') {
+    const colonHex = Array.from(fingerprint, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+    const at = indexOf(frame.bytes, new TextEncoder().encode(colonHex));
+    if (at < 0) return [frame.bytes]; // not the answer (a candidate): pass it
+    const out = frame.bytes.slice();
+    out[at] = (out[at] as number) === 0x41 ? 0x42 : 0x41; // 'A' ↔ 'B': still valid hex
+    emit({ tamper: 'fingerprint', to: frame.to });
+    return [out];
+  }
+  if (tamper === 'signature') {
+    emit({ tamper: 'signature', to: frame.to });
+    return [frame.bytes.slice(0, frame.bytes.length - 64)];
+  }
+  // replay: instead of what the device sends now, deliver the first envelope it ever sent this peer.
+  const old = firstSent.get(frame.to);
+  emit({ tamper: 'replay', to: frame.to, have: old !== undefined });
+  return old ? [old] : [];
+}
+
+const relay = await createRelay({ host: ip, port: 0, staticDir, intercept });
+const transport = await connectRelay({ url: relay.address.url, identity });
+const agent = createNodeAgent({
+  identity,
+  certificate,
+  transport,
+  trust: createMemoryTrustStore(),
+  peer: { interfaceAddresses: [ip] },
+  timeoutMs: 8_000,
+  onConnection: (c) => {
+    emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint) });
+    void c.peer.channel('lanrtc').then((ch) =>
+      ch.onMessage.subscribe((m) => {
+        emit({ message: m.toString(), from: c.remote.id });
+        ch.send(`echo:${m.toString()}`);
+      }),
+    );
+  },
+  onSessionError: (e, remoteId) => emit({ sessionError: e.name, remoteId }),
+});
+const policy = createAttemptPolicy(policyKind === 'lockout' ? { maxFailures: 3, lockoutMs: 2_000 } : {});
+agent.openPairing({
+  mode: () => policy.mode(),
+  policy,
+  onPaired: (r) => emit({ paired: r.peer.id }),
+  onFailure: (e) => emit({ pairingFailed: e.name }),
+});
+
+emit({
+  ready: true,
+  id: identity.id,
+  pin: policy.pin(),
+  fingerprint: toHex(fingerprint),
+  url: relay.address.url,
+});
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [command, arg] = line.trim().split(' ');
+  if (command === 'tamper') {
+    tamper = (arg ?? 'none') as Tamper;
+    emit({ tamperSet: tamper });
+  } else if (command === 'pin') emit({ pin: policy.pin() });
+});
+
+const shutdown = () => {
+  void (async () => {
+    await agent.close();
+    await relay.close({ reason: 'shutdown' });
+    process.exit(0);
+  })();
+};
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);
