@@ -1,5 +1,12 @@
 /** @lanrtc/relay — LAN WebSocket relay (server, static files) and its Node client. Explicit named exports only. */
-export { connectRelay, type NodeRelayClientInit } from './client.js';
+export {
+  connectRelay,
+  type NodeRelayClientInit,
+  type RelayClientState,
+  type RelayClientStats,
+  type RelayConnection,
+  type RelayReconnectOptions,
+} from './client.js';
 export { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
 export {
   attachRelay,
