@@ -67,6 +67,8 @@ export interface RelayClientStats {
   queued: number;
   /** Buffered frames dropped: the oldest on overflow, or all left when the connection closed for good. */
   dropped: number;
+  /** Flushed frames sent again because the relay did not know a recipient yet (see `connectRelay`). */
+  resent: number;
 }
 
 /** Options for `connectRelay`. */
@@ -133,6 +135,10 @@ const TERMINAL: ReadonlySet<RelayErrorCode> = new Set([
   'frame-too-large',
   'replaced',
 ]);
+
+/** Re-send rounds of a flush whose recipient the relay did not know yet, and how long after the flush. */
+const MAX_RESEND_ROUNDS = 4;
+const RESEND_WINDOW_MS = 10_000;
 
 /** The `host[:port]` authority of a ws:// or wss:// URL, lower-cased (what the relay binds the login to). */
 export function relayEndpoint(url: string): string {
@@ -203,7 +209,17 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   const rooms = new Set<string>();
   /** Frames sent while disconnected, flushed after the next login. */
   const outbox: Uint8Array[] = [];
-  const stats: RelayClientStats = { reconnects: 0, attempts: 0, queued: 0, dropped: 0 };
+  const stats: RelayClientStats = { reconnects: 0, attempts: 0, queued: 0, dropped: 0, resent: 0 };
+  /**
+   * The buffer flushed by the latest re-login. A relay restart drops every client at once and the
+   * peer may log in again after me, so the relay answers `unknown-recipient` to frames meant for it;
+   * those frames are sent again a few times (envelopes are replay-protected, so a copy the peer did
+   * get is rejected as a replay, harmlessly).
+   */
+  let flushed: Uint8Array[] = [];
+  let flushedAt = 0;
+  let resendRounds = 0;
+  let resendTimer: unknown;
   let state: RelayClientState = 'connecting';
   let closeReason: RelayErrorCode | undefined;
   /** The current socket; frames and events of any other (abandoned) socket are ignored. */
@@ -226,7 +242,9 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       ws = undefined;
       timers.clearTimeout(loginTimer);
       timers.clearTimeout(retryTimer);
-      loginTimer = retryTimer = undefined;
+      timers.clearTimeout(resendTimer);
+      loginTimer = retryTimer = resendTimer = undefined;
+      flushed = [];
       if (old) closeQuietly(old);
       stats.dropped += outbox.length;
       outbox.length = 0;
@@ -243,7 +261,9 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       if (socket !== ws) return;
       ws = undefined;
       timers.clearTimeout(loginTimer);
-      loginTimer = undefined;
+      timers.clearTimeout(resendTimer);
+      loginTimer = resendTimer = undefined;
+      flushed = [];
       closeQuietly(socket);
       if (state === 'connecting') {
         reject(
@@ -341,6 +361,27 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       },
     };
 
+    /** After `unknown-recipient`, send the last flush again (backoff, bounded rounds and window). */
+    function resendFlushed(): void {
+      if (!policy || resendTimer !== undefined || flushed.length === 0) return;
+      if (resendRounds >= MAX_RESEND_ROUNDS || Date.now() - flushedAt > RESEND_WINDOW_MS) {
+        flushed = [];
+        return;
+      }
+      resendTimer = timers.setTimeout(
+        () => {
+          resendTimer = undefined;
+          resendRounds++;
+          const socket = live();
+          if (!socket) return;
+          const batch = flushed;
+          stats.resent += batch.length;
+          for (const frame of batch) socket.send(frame);
+        },
+        policy.initialMs * 2 ** resendRounds,
+      );
+    }
+
     function dial(): void {
       const socket = new init.WebSocket(init.url);
       ws = socket;
@@ -368,7 +409,10 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
         closeReason = undefined;
         // Re-join first so presence is restored before the queued frames (usually signalling) land.
         for (const room of rooms) socket.send(encodeRelayFrame({ type: 'join', room }));
-        for (const frame of outbox.splice(0)) socket.send(frame);
+        flushed = outbox.splice(0);
+        flushedAt = Date.now();
+        resendRounds = 0;
+        for (const frame of flushed) socket.send(frame);
         setState('open');
       }
 
@@ -417,6 +461,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
               joins.get(frame.subject)?.shift()?.reject(error);
               if (!joins.get(frame.subject)?.length) rooms.delete(frame.subject);
             }
+            if (frame.code === 'unknown-recipient') resendFlushed();
             if (FATAL.has(frame.code)) {
               closeReason = frame.code;
               terminal = TERMINAL.has(frame.code);
