@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY device for the relay e2e, run by lan-harness inside LAN host A:
- *   device.ts <ip> <static-dir> <lockout|default>
+ *   device.ts <ip> <static-dir> <lockout|default|bench>
  * Starts the real relay (createRelay) on <ip>, serving <static-dir> over plain http on the same
  * origin, logs a Node agent into it with the real relay client, and shows a PIN. The relay's
  * `intercept` test hook can play a malicious relay: `tamper <none|fingerprint|signature|replay>` on
@@ -11,12 +11,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { certificateFingerprint, createDtlsCertificate, createNodeAgent } from '@lanrtc/node-agent';
+import {
+  certificateFingerprint,
+  createDtlsCertificate,
+  createNodeAgent,
+  createNodePeer,
+} from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
 import { createAttemptPolicy, createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
 
 const [ip, staticDir, policyKind] = process.argv.slice(2);
-if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default>');
+if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
 const identity = createIdentity();
@@ -39,9 +44,8 @@ function indexOf(hay: Uint8Array, needle: Uint8Array): number {
 }
 
 /**
- * The malicious relay, on frames from the device only. The envelope carries the answer SDP as text,
- * so the DTLS fingerprint appears as colon-separated upper-case hex; flipping one of its characters
- * changes what the signature covers. Dropping the signature cuts the envelope's last 64 bytes (an
+ * The malicious relay, on frames from the device only. Flipping one bit of the DTLS fingerprint in
+ * the signed answer changes what the signature covers. Dropping the signature cuts the envelope's last 64 bytes (an
  * Ed25519 signature, docs/PROTOCOL.md §"Envelope"). Replay sends an envelope seen earlier.
  */
 function intercept(frame: InterceptedFrame): readonly Uint8Array[] {
@@ -50,11 +54,11 @@ function intercept(frame: InterceptedFrame): readonly Uint8Array[] {
     return [frame.bytes];
   }
   if (tamper === 'fingerprint') {
-    const colonHex = Array.from(fingerprint, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
-    const at = indexOf(frame.bytes, new TextEncoder().encode(colonHex));
+    // The compact SDP codec carries the fingerprint as its 32 raw bytes.
+    const at = indexOf(frame.bytes, fingerprint);
     if (at < 0) return [frame.bytes]; // not the answer (a candidate): pass it
     const out = frame.bytes.slice();
-    out[at] = (out[at] as number) === 0x41 ? 0x42 : 0x41; // 'A' ↔ 'B': still valid hex
+    out[at + 7] = (out[at + 7] as number) ^ 0x01;
     emit({ tamper: 'fingerprint', to: frame.to });
     return [out];
   }
@@ -96,12 +100,40 @@ agent.openPairing({
   onFailure: (e) => emit({ pairingFailed: e.name }),
 });
 
+/**
+ * `bench` only: the anchor of bench/browser-relay.ts — a second relay login answering a plain,
+ * unauthenticated offer (SDP text, complete candidates) with a werift peer configured as the agent's
+ * (createNodePeer), echoing on its DataChannel. No envelopes, no signatures, no fingerprint check.
+ */
+let anchorId: string | undefined;
+if (policyKind === 'bench') {
+  const anchorIdentity = createIdentity();
+  anchorId = anchorIdentity.id;
+  const anchor = await connectRelay({ url: relay.address.url, identity: anchorIdentity });
+  void (async () => {
+    for await (const frame of anchor.messages) {
+      const pc = createNodePeer({ certificate, interfaceAddresses: [ip] });
+      pc.onDataChannel.subscribe((ch) => ch.onMessage.subscribe((m) => ch.send(`echo:${m.toString()}`)));
+      await pc.setRemoteDescription({ type: 'offer', sdp: new TextDecoder().decode(frame.bytes) });
+      await pc.setLocalDescription(await pc.createAnswer());
+      if (pc.iceGatheringState !== 'complete') {
+        await new Promise<void>((r) =>
+          pc.iceGatheringStateChange.subscribe((st) => st === 'complete' && r()),
+        );
+      }
+      await anchor.send(frame.from, new TextEncoder().encode(pc.localDescription?.sdp ?? ''));
+      setTimeout(() => void pc.close(), 5_000);
+    }
+  })();
+}
+
 emit({
   ready: true,
   id: identity.id,
   pin: policy.pin(),
   fingerprint: toHex(fingerprint),
   url: relay.address.url,
+  anchorId,
 });
 
 createInterface({ input: process.stdin }).on('line', (line) => {

@@ -1,0 +1,157 @@
+/**
+ * Shared plumbing of the relay e2e tests: bundle the page once, start the device fixture in a LAN
+ * host (a real relay serving the page), collect its JSON lines, and open pages in Chromium on
+ * another host. Everything a test starts is registered for `teardown()`.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createLan, type Lan } from '@lanrtc/lan-harness';
+import type { Page } from 'playwright-core';
+import { bundleForBrowser, launchChromium } from '../helpers/chromium.js';
+import type { RelayE2e } from './page.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const INDEX_HTML =
+  '<!doctype html><meta charset="utf-8"><title>lanrtc relay e2e</title><script type="module" src="/app.js"></script>';
+
+/** One JSON line of the device fixture. */
+export type DeviceLine = Record<string, unknown>;
+
+/** A running device fixture: its lines, and a wait for the first line matching a predicate. */
+export interface Device {
+  readonly lines: DeviceLine[];
+  readonly child: ChildProcess;
+  next(match: (l: DeviceLine) => boolean, ms?: number): Promise<DeviceLine>;
+  send(command: string): void;
+  /** Send `command` and wait for the first line after it that matches. */
+  request(command: string, match: (l: DeviceLine) => boolean): Promise<DeviceLine>;
+}
+
+let bundle: Promise<string> | undefined;
+/** The page bundle, built once per test file. */
+export function pageBundle(): Promise<string> {
+  bundle ??= bundleForBrowser(join(here, 'page.ts'));
+  return bundle;
+}
+
+/** Collect a child's JSON lines. */
+export function deviceLines(child: ChildProcess): Device {
+  const lines: DeviceLine[] = [];
+  const waiters: (() => void)[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as DeviceLine);
+    } catch {
+      lines.push({ raw: l });
+    }
+    for (const w of waiters.splice(0)) w();
+  });
+  const next = (match: (l: DeviceLine) => boolean, ms = 15_000, from = 0): Promise<DeviceLine> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`device line not seen; stderr: ${stderr.slice(-2000)}`)),
+        ms,
+      );
+      const check = () => {
+        const hit = lines.slice(from).find(match);
+        if (hit) {
+          clearTimeout(timer);
+          resolve(hit);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  const send = (command: string) => {
+    child.stdin?.write(`${command}\n`);
+  };
+  return {
+    lines,
+    child,
+    next: (match, ms) => next(match, ms),
+    send,
+    request: (command, match) => {
+      const from = lines.length;
+      send(command);
+      return next(match, 5_000, from);
+    },
+  };
+}
+
+/** A 2-host LAN: the device (relay + Node agent) on A, Chromium on B. */
+export interface Setup {
+  readonly lan: Lan;
+  readonly device: Device;
+  readonly ready: DeviceLine & { id: string; pin: string; fingerprint: string; url: string };
+  /** `http://<A-ip>:<relay-port>/`: the page's origin (plain http, a LAN address). */
+  readonly origin: string;
+  /** Open a page in a fresh browser context (its own IndexedDB) and wait for its steps. */
+  openPage(): Promise<Page>;
+  teardown(): Promise<void>;
+}
+
+/** Start the LAN, the device fixture (`policy`: its attempt policy) and Chromium. */
+export async function setup(policy: 'default' | 'lockout' | 'bench' = 'default'): Promise<Setup> {
+  const cleanup: (() => unknown)[] = [];
+  const teardown = async () => {
+    for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => {});
+  };
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'lanrtc-relay-e2e-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'index.html'), INDEX_HTML);
+    writeFileSync(join(dir, 'app.js'), await pageBundle());
+    const lan = await createLan({ hosts: 2 });
+    cleanup.push(() => lan.close());
+    const [a, b] = lan.hosts;
+    if (!a || !b) throw new Error('LAN has fewer than 2 hosts');
+    const device = deviceLines(a.node(join(here, 'device.ts'), [a.ip, dir, policy]));
+    const ready = (await device.next((l) => l.ready === true)) as Setup['ready'];
+    const origin = ready.url.replace(/^ws:/, 'http:').replace(/\/$/, '');
+    const chromium = await launchChromium(b.name);
+    cleanup.push(() => chromium.close());
+    const openPage = async () => {
+      const context = await chromium.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => 'relayE2e' in globalThis);
+      return page;
+    };
+    return { lan, device, ready, origin, openPage, teardown };
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+type Method = {
+  [K in keyof RelayE2e]: RelayE2e[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof RelayE2e];
+
+/** Call one of the page's steps (`globalThis.relayE2e[name](...args)`) and await its outcome. */
+export function call<K extends Method>(
+  page: Page,
+  name: K,
+  ...args: Parameters<RelayE2e[K]>
+): Promise<Awaited<ReturnType<RelayE2e[K]>>> {
+  return page.evaluate(
+    ({ name: n, args: a }) => {
+      const api = (globalThis as unknown as { relayE2e: Record<string, (...x: unknown[]) => unknown> })
+        .relayE2e;
+      return api[n]?.(...a);
+    },
+    { name: name as string, args: args as unknown[] },
+  ) as Promise<Awaited<ReturnType<RelayE2e[K]>>>;
+}
+
+/** What the app in the page has received so far. */
+export function received(page: Page): Promise<RelayE2e['received']> {
+  return page.evaluate(() => (globalThis as unknown as { relayE2e: RelayE2e }).relayE2e.received);
+}

@@ -1,0 +1,59 @@
+/**
+ * Issue 4, a malicious relay: the real relay's `intercept` test hook alters what the device sends to
+ * an already-paired page — one byte of the DTLS fingerprint in the signed answer, the signature cut
+ * off, or an old envelope replayed instead. The page's `connect` fails with the specific error, the
+ * app gets no connection and no message, and the same connect succeeds once the relay behaves.
+ */
+import { describeLan } from '@lanrtc/lan-harness/vitest';
+import { afterEach, expect, it } from 'vitest';
+import { call, received, type Setup, setup } from './harness.js';
+
+describeLan('browser-client over a malicious relay', () => {
+  let env: Setup | undefined;
+  afterEach(async () => {
+    await env?.teardown();
+    env = undefined;
+  });
+
+  it.each([
+    // The altered answer no longer verifies: the page ends the session at once.
+    { tamper: 'fingerprint', error: 'InvalidSignatureError', rejected: 'InvalidSignatureError' },
+    { tamper: 'signature', error: 'MalformedInputError', rejected: 'MalformedInputError' },
+    // A replay is dropped (honest duplicates happen), so the session runs into its deadline.
+    { tamper: 'replay', error: 'SessionTimeoutError', rejected: 'ReplayedEnvelopeError' },
+  ])(
+    'relay tampering ($tamper) → connect fails with $error, nothing reaches the app',
+    async (c) => {
+      const t0 = performance.now();
+      env = await setup();
+      const { device, ready } = env;
+      const page = await env.openPage();
+      const started = await call(page, 'start');
+      if (!started.ok) throw new Error(`start failed: ${started.error}`);
+      expect(await call(page, 'enterPin', ready.id, ready.pin)).toEqual({ ok: true, value: null });
+      // The device stores the page just after its last pairing message; an offer before that is refused.
+      await device.next((l) => l.paired === started.value.id);
+
+      await device.request(`tamper ${c.tamper}`, (l) => l.tamperSet === c.tamper);
+      const failed = await call(page, 'connectEcho', ready.id, 'secret');
+      expect(failed).toMatchObject({ ok: false, error: c.error });
+      const tampered = await device.next((l) => l.tamper === c.tamper);
+      // A replay must have had an earlier envelope to replay (the pairing's first response).
+      if (c.tamper === 'replay') expect(tampered.have).toBe(true);
+      expect((await call(page, 'rejected'))[c.rejected]).toBeGreaterThanOrEqual(1);
+      expect(await received(page)).toEqual({ connections: [], messages: [] });
+      expect(device.lines.filter((l) => 'connection' in l || 'message' in l)).toEqual([]);
+
+      // The same call over an honest relay works: the failure was the tampering.
+      await device.request('tamper none', (l) => l.tamperSet === 'none');
+      expect(await call(page, 'connectEcho', ready.id, 'ok')).toMatchObject({
+        ok: true,
+        value: { remote: ready.id, remoteFingerprint: ready.fingerprint, reply: 'echo:ok' },
+      });
+      console.log(
+        JSON.stringify({ test: `relay tamper ${c.tamper}`, totalMs: Math.round(performance.now() - t0) }),
+      );
+    },
+    30_000,
+  );
+});
