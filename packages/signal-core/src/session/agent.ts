@@ -269,7 +269,29 @@ export class Agent<P extends SessionPeer> {
     }
   }
 
+  /**
+   * Pairings in flight here, by initiator id. The initiator finishes one message before we do, so
+   * its next step (a connect, or a retry after a wrong PIN) may arrive while we are still storing
+   * or aborting: those steps wait for the pairing instead of racing it.
+   */
+  readonly #pairingsFrom = new Map<string, Promise<void>>();
+
   async #respondPairing(first: OpenedEnvelope): Promise<void> {
+    const id = first.sender.id;
+    const earlier = this.#pairingsFrom.get(id);
+    const run = (async () => {
+      if (earlier) await earlier;
+      await this.#respondPairingNow(first);
+    })();
+    this.#pairingsFrom.set(id, run);
+    try {
+      await run;
+    } finally {
+      if (this.#pairingsFrom.get(id) === run) this.#pairingsFrom.delete(id);
+    }
+  }
+
+  async #respondPairingNow(first: OpenedEnvelope): Promise<void> {
     const window = this.#pairingWindow;
     if (!window) return this.#refuse(first, new PairingNotOpenError('pairing is not open'));
     let s: SessionState;
@@ -349,6 +371,7 @@ export class Agent<P extends SessionPeer> {
   }
 
   async #answer(offerEnv: OpenedEnvelope): Promise<void> {
+    await this.#pairingsFrom.get(offerEnv.sender.id); // an offer right after pairing waits for it
     const known = await this.#init.trust.get(offerEnv.sender.id);
     if (!known || !equalBytes(known.publicKey, offerEnv.sender.publicKey)) {
       return this.#refuse(offerEnv, new NotPairedError('offer from an identity that is not paired'));

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { TrustStore } from '../../src/index.js';
 import {
   createAgent,
   createAttemptPolicy,
@@ -15,9 +16,23 @@ import {
 } from '../../src/index.js';
 import { fakePeer, fixtureFingerprint } from './fake-peer.js';
 
-function node(net: MemoryNetwork, fingerprint: Uint8Array, remoteCert?: Uint8Array) {
+/** An in-memory trust store whose writes take `ms` (as a file store's fsyncs do). */
+function slowStore(ms: number): TrustStore {
+  const inner = createMemoryTrustStore();
+  return {
+    get: (id) => inner.get(id),
+    list: () => inner.list(),
+    delete: (id) => inner.delete(id),
+    update: async (id, fn) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return inner.update(id, fn);
+    },
+  };
+}
+
+function node(net: MemoryNetwork, fingerprint: Uint8Array, remoteCert?: Uint8Array, store?: TrustStore) {
   const identity = createIdentity();
-  const trust = createMemoryTrustStore();
+  const trust = store ?? createMemoryTrustStore();
   const errors: LanrtcError[] = [];
   const incoming: string[] = [];
   const peers: ReturnType<typeof fakePeer>[] = [];
@@ -212,6 +227,39 @@ describe('agent', () => {
     b.agent.openPairing({ mode: () => ({ kind: 'compare' }) });
     await expect(a.agent.pair(b.identity.id, { kind: 'compare' })).rejects.toThrow(PairingFailedError);
     expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('accepts a connect sent the moment pair() returns, though the responder is still storing', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    // B's trust store writes take 30 ms (a file store fsyncs): the offer arrives before it is done.
+    const b = node(net, fixtureFingerprint('answer'), undefined, slowStore(30));
+    const policy = createAttemptPolicy();
+    b.agent.openPairing({ mode: () => policy.mode(), policy });
+    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    const conn = await a.agent.connect(b.identity.id); // no waiting for B's trust store
+    expect(conn.remote.id).toBe(b.identity.id);
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('lets an initiator retry at once after a wrong PIN (the failed attempt ends first)', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const policy = createAttemptPolicy();
+    b.agent.openPairing({ mode: () => policy.mode(), policy });
+    const wrongPins = ['582914', '582915', '582916'].filter((p) => p !== policy.pin());
+    await expect(a.agent.pair(b.identity.id, { kind: 'pin', pin: wrongPins[0] as string })).rejects.toThrow(
+      PairingFailedError,
+    );
+    // Retry at once: judged on its PIN (wrong again), not refused as "another attempt in progress".
+    const retry = await a.agent
+      .pair(b.identity.id, { kind: 'pin', pin: wrongPins[1] as string })
+      .catch((e) => e);
+    expect(retry).toBeInstanceOf(PairingFailedError);
     await a.agent.close();
     await b.agent.close();
   });
