@@ -11,7 +11,6 @@ import {
   LanrtcError,
   type PeerContext,
   type RelayConnection,
-  type RelayWebSocketConstructor,
 } from '@lanrtc/signal-core';
 import {
   type BrowserAgent,
@@ -142,9 +141,7 @@ const api: RelayE2e = {
       const transport = await connectRelay({
         url: `ws://${location.host}/`,
         identity,
-        // The native WebSocket at runtime; the cast only bridges the DOM typings, whose handler
-        // properties take `Event` where signal-core's structural interface says `unknown`.
-        WebSocket: globalThis.WebSocket as unknown as RelayWebSocketConstructor,
+        WebSocket: globalThis.WebSocket, // the native one fits RelayWebSocketConstructor without a cast
       });
       agent = await createBrowserAgent({
         transport: () => transport,
@@ -197,7 +194,7 @@ const api: RelayE2e = {
       anchor ??= await connectRelay({
         url: `ws://${location.host}/`,
         identity: createIdentity(),
-        WebSocket: globalThis.WebSocket as unknown as RelayWebSocketConstructor,
+        WebSocket: globalThis.WebSocket, // the native one fits RelayWebSocketConstructor without a cast
       });
       anchorReplies ??= anchor.messages[Symbol.asyncIterator]();
       const [link, replies] = [anchor, anchorReplies];

@@ -27,14 +27,20 @@ import type { SignalTransport, TransportFrame } from '../transport/transport.js'
 import { signRelayChallenge } from './auth.js';
 import { decodeRelayFrame, encodeRelayFrame, type RelayErrorCode, type RelayFrame } from './frames.js';
 
+/**
+ * An event-handler property type, checked bivariantly like a method: the DOM declares
+ * `onopen(ev: Event)`, `ws` its own event classes, and both must fit without casts.
+ */
+type EventHandler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
+
 /** The part of the WHATWG WebSocket API the client uses (browsers' native one and `ws` both have it). */
 export interface RelayWebSocket {
   binaryType: string;
   readonly readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onopen: EventHandler<unknown> | null;
+  onmessage: EventHandler<{ data: unknown }> | null;
+  onclose: EventHandler<{ code: number; reason: string }> | null;
+  onerror: EventHandler<unknown> | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
