@@ -12,6 +12,7 @@
  * SDP's `a=fingerprint` (RFC 8122 §5, RFC 8827 §6.5), so the agent's check holds twice here.
  */
 import {
+  createChannelRegistry,
   type IceCandidateInit,
   parseSdpFingerprint,
   type SessionDescriptionInit,
@@ -32,28 +33,13 @@ export interface BrowserSessionPeer extends SessionPeer {
 
 /** Adapt a native `RTCPeerConnection`. */
 export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
-  const byLabel = new Map<string, RTCDataChannel>();
-  const waiting = new Map<string, { resolve(c: RTCDataChannel): void; reject(e: Error): void }[]>();
-  let closed = false;
-
-  const deliver = (channel: RTCDataChannel) => {
-    for (const w of waiting.get(channel.label) ?? []) w.resolve(channel);
-    waiting.delete(channel.label);
-  };
-  const track = (channel: RTCDataChannel) => {
-    if (!byLabel.has(channel.label)) byLabel.set(channel.label, channel);
-    if (channel.readyState === 'open') deliver(channel);
-    else channel.addEventListener('open', () => deliver(channel), { once: true });
-  };
-  const failAll = (why: string) => {
-    closed = true;
-    for (const list of waiting.values()) for (const w of list) w.reject(new TransportClosedError(why));
-    waiting.clear();
-  };
-  const onChannel = (event: RTCDataChannelEvent) => track(event.channel);
+  const channels = createChannelRegistry<RTCDataChannel>((channel, opened) =>
+    channel.addEventListener('open', opened, { once: true }),
+  );
+  const onChannel = (event: RTCDataChannelEvent) => channels.track(event.channel);
   const onState = () => {
     const state = pc.connectionState;
-    if (state === 'closed' || state === 'failed') failAll(`peer connection ${state}`);
+    if (state === 'closed' || state === 'failed') channels.close(`peer connection ${state}`);
   };
   pc.addEventListener('datachannel', onChannel);
   pc.addEventListener('connectionstatechange', onState);
@@ -62,17 +48,10 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
     pc,
     createDataChannel(label, init) {
       const channel = pc.createDataChannel(label, init);
-      track(channel);
+      channels.track(channel);
       return channel;
     },
-    channel(label) {
-      const known = byLabel.get(label);
-      if (known?.readyState === 'open') return Promise.resolve(known);
-      if (closed) return Promise.reject(new TransportClosedError('peer connection closed'));
-      return new Promise((resolve, reject) => {
-        waiting.set(label, [...(waiting.get(label) ?? []), { resolve, reject }]);
-      });
-    },
+    channel: (label) => channels.channel(label),
     async createOffer() {
       return toDescription(await pc.createOffer());
     },
@@ -110,7 +89,10 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
     },
     connected() {
       if (pc.connectionState === 'connected') return Promise.resolve();
-      if (closed) return Promise.reject(new TransportClosedError('peer connection closed'));
+      const now = pc.connectionState;
+      if (now === 'closed' || now === 'failed') {
+        return Promise.reject(new TransportClosedError(`peer connection ${now}`));
+      }
       return new Promise<void>((resolve, reject) => {
         const handler = () => {
           const state = pc.connectionState;
@@ -131,7 +113,7 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
     close() {
       pc.removeEventListener('datachannel', onChannel);
       pc.removeEventListener('connectionstatechange', onState);
-      failAll('peer connection closed');
+      channels.close('peer connection closed');
       pc.close();
     },
   };

@@ -6,6 +6,7 @@
  * connection after verification, cannot miss one.
  */
 import {
+  createChannelRegistry,
   type IceCandidateInit,
   type SessionDescriptionInit,
   type SessionPeer,
@@ -29,47 +30,26 @@ export interface WeriftSessionPeer extends SessionPeer {
 
 /** Adapt a werift `RTCPeerConnection`. */
 export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
-  const byLabel = new Map<string, RTCDataChannel>();
-  const waiting = new Map<string, { resolve(c: RTCDataChannel): void; reject(e: Error): void }[]>();
-  let closed = false;
-
-  const settle = (channel: RTCDataChannel) => {
-    const deliver = () => {
-      for (const w of waiting.get(channel.label) ?? []) w.resolve(channel);
-      waiting.delete(channel.label);
-    };
-    if (channel.readyState === 'open') deliver();
-    else channel.stateChanged.subscribe((s) => s === 'open' && deliver());
-  };
-  const track = (channel: RTCDataChannel) => {
-    if (!byLabel.has(channel.label)) byLabel.set(channel.label, channel);
-    settle(channel);
-  };
-  const failAll = (why: string) => {
-    closed = true;
-    for (const list of waiting.values()) for (const w of list) w.reject(new TransportClosedError(why));
-    waiting.clear();
-  };
-  const channelSub = pc.onDataChannel.subscribe(track);
+  const channels = createChannelRegistry<RTCDataChannel>((channel, opened) => {
+    const sub = channel.stateChanged.subscribe((state) => {
+      if (state !== 'open') return;
+      sub.unSubscribe();
+      opened();
+    });
+  });
+  const channelSub = pc.onDataChannel.subscribe((channel) => channels.track(channel));
   const stateSub = pc.connectionStateChange.subscribe((state) => {
-    if (state === 'closed' || state === 'failed') failAll(`peer connection ${state}`);
+    if (state === 'closed' || state === 'failed') channels.close(`peer connection ${state}`);
   });
 
   return {
     pc,
     createDataChannel(label, init) {
       const channel = pc.createDataChannel(label, init);
-      track(channel);
+      channels.track(channel);
       return channel;
     },
-    channel(label) {
-      const known = byLabel.get(label);
-      if (known?.readyState === 'open') return Promise.resolve(known);
-      if (closed) return Promise.reject(new TransportClosedError('peer connection closed'));
-      return new Promise((resolve, reject) => {
-        waiting.set(label, [...(waiting.get(label) ?? []), { resolve, reject }]);
-      });
-    },
+    channel: (label) => channels.channel(label),
     async createOffer() {
       return toDescription(await pc.createOffer());
     },
@@ -121,7 +101,7 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     close() {
       channelSub.unSubscribe();
       stateSub.unSubscribe();
-      failAll('peer connection closed');
+      channels.close('peer connection closed');
       void pc.close();
     },
   };

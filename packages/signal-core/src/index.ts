@@ -175,6 +175,11 @@ export {
   type PairingWindow,
   type PeerContext,
 } from './session/agent.js';
+export {
+  type ChannelRegistry,
+  createChannelRegistry,
+  type LabelledChannel,
+} from './session/channels.js';
 export type { SessionPeer } from './session/peer.js';
 export {
   createMemoryNetwork,

@@ -64,6 +64,19 @@ function withCanvasVideo(peer: BrowserSessionPeer, context: PeerContext): void {
   for (const track of stream.getVideoTracks()) peer.pc.addTrack(track, stream);
 }
 
+/**
+ * Incoming connections (the device calls this page): answer `ping` with `pong:ping`. Listens from the
+ * moment the channel exists, because the device pings the instant its channel opens, which can be
+ * before the agent hands this page the verified connection; a listener attached then would miss it
+ * (browser-client README "Not yet": `channel()` does not buffer early messages).
+ */
+function answerPings(peer: BrowserSessionPeer): void {
+  peer.pc.addEventListener('datachannel', (event) => {
+    const ch = event.channel;
+    ch.addEventListener('message', (e) => ch.send(`pong:${String(e.data)}`));
+  });
+}
+
 async function main(): Promise<void> {
   status.context = {
     secure: isSecureContext,
@@ -78,16 +91,14 @@ async function main(): Promise<void> {
   const media = new URLSearchParams(location.search).has('media');
   const agent = await createBrowserAgent({
     transport: (myId) => httpPollTransport(myId),
-    ...(media ? { setup: withCanvasVideo } : {}),
+    setup: (peer, context) => {
+      if (context.role === 'answerer') answerPings(peer);
+      else if (media) withCanvasVideo(peer, context);
+      else peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
+    },
   });
   status.id = agent.id;
-  // Incoming connections (the device calls this page): answer `ping` with `pong:ping`.
-  agent.onConnection((incoming) => {
-    status.incoming.push(incoming.remote.id);
-    void incoming.peer.channel('lanrtc').then((ch) => {
-      ch.onmessage = (event) => ch.send(`pong:${String(event.data)}`);
-    });
-  });
+  agent.onConnection((incoming) => status.incoming.push(incoming.remote.id));
   status.fingerprint = hex(agent.fingerprint);
   mark('agentReady');
   if (!(await agent.trust.get(device.id))) {

@@ -77,7 +77,12 @@ describeLan('browser-client e2e: Chromium (insecure page) ↔ Node device on a v
         const seen = events.find(match);
         if (seen) return resolve(seen);
         const timer = setTimeout(
-          () => reject(new Error(`device event not seen; stderr: ${stderr.join('')}`)),
+          () =>
+            reject(
+              new Error(
+                `device event ${match.toString()} not seen; last events: ${JSON.stringify(events.slice(-4))}; stderr: ${stderr.join('')}`,
+              ),
+            ),
           15_000,
         );
         waiters.push({
