@@ -1,0 +1,2 @@
+/** @lanrtc/cli — the `lanrtc` command line. Explicit named exports only. */
+export {};
