@@ -11,9 +11,11 @@ import {
   assertUsablePin,
   type CompareHandler,
   type Connection,
+  connectRelay,
   createAgent,
   createAttemptPolicy,
   type Identity,
+  InvalidArgumentError,
   type LanrtcError,
   type Logger,
   type PairingMode,
@@ -21,6 +23,8 @@ import {
   type PeerContext,
   type PublicIdentity,
   publicIdentity,
+  type RelayClientInit,
+  type RelayConnection,
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
@@ -33,10 +37,19 @@ import { createIndexedDbTrustStore } from './trust-store.js';
 /** Label of the DataChannel the offering side opens when the application does not set one up (as node-agent). */
 export const DEFAULT_CHANNEL_LABEL = 'lanrtc';
 
-/** Options for `createBrowserAgent`. */
+/**
+ * A relay to log into with the agent's own identity over the native WebSocket: `connectRelay`'s
+ * options without `identity` and `WebSocket`. `reconnect` defaults to **on** here (a tab outlives
+ * relay restarts and Wi-Fi hiccups); pass `reconnect: false` for the one-shot behaviour.
+ */
+export type BrowserRelayOptions = Omit<RelayClientInit, 'identity' | 'WebSocket'>;
+
+/** Options for `createBrowserAgent`: exactly one of `relay` and `transport`. */
 export interface BrowserAgentInit {
-  /** The signalling path, or a factory given this browser's identity id (known only once loaded). */
-  readonly transport: SignalTransport | ((id: string) => SignalTransport | Promise<SignalTransport>);
+  /** Log into this relay (`ws://host:port/`, or options), redialling it when it is lost. */
+  readonly relay?: string | BrowserRelayOptions;
+  /** Any other signalling path, or a factory given this browser's identity id (known only once loaded). */
+  readonly transport?: SignalTransport | ((id: string) => SignalTransport | Promise<SignalTransport>);
   /** IndexedDB database holding identity, certificate and trust (default `lanrtc`). */
   readonly dbName?: string;
   /**
@@ -85,6 +98,8 @@ export interface BrowserAgent {
   readonly storagePersisted: boolean | undefined;
   /** The signal-core agent underneath (counters, low-level pairing windows). */
   readonly agent: Agent<BrowserSessionPeer>;
+  /** The relay connection when created with `relay` (state, stats, rooms); closed by `close()`. */
+  readonly relay: RelayConnection | undefined;
   /** Open an authenticated connection to a paired peer; `remote` in the result is the verified identity. */
   connect(peerId: string): Promise<Connection<BrowserSessionPeer>>;
   /** Subscribe to incoming verified connections; returns unsubscribe. */
@@ -105,17 +120,31 @@ export interface BrowserAgent {
 
 /** Load (or create) identity and certificate from IndexedDB and start an agent. */
 export async function createBrowserAgent(init: BrowserAgentInit): Promise<BrowserAgent> {
+  if ((init.relay === undefined) === (init.transport === undefined)) {
+    throw new InvalidArgumentError('createBrowserAgent needs exactly one of `relay` and `transport`');
+  }
   const db = await openLanrtcDb(init.dbName ?? DEFAULT_DB_NAME);
   let identity: Identity;
   let certificate: RTCCertificate;
   let fingerprint: Uint8Array;
   let transport: SignalTransport;
+  let relay: RelayConnection | undefined;
   let storagePersisted: boolean | undefined;
   try {
     storagePersisted = init.persistStorage === false ? undefined : await requestPersistence();
     identity = await loadOrCreateIdentity(db);
     ({ certificate, fingerprint } = await loadOrCreateCertificate(db));
-    transport = typeof init.transport === 'function' ? await init.transport(identity.id) : init.transport;
+    if (init.relay !== undefined) {
+      const options: BrowserRelayOptions = typeof init.relay === 'string' ? { url: init.relay } : init.relay;
+      relay = await connectRelay({
+        reconnect: true,
+        ...options,
+        identity,
+        WebSocket: globalThis.WebSocket,
+      });
+      transport = relay;
+    } else if (typeof init.transport === 'function') transport = await init.transport(identity.id);
+    else transport = init.transport as SignalTransport;
   } catch (error) {
     db.close();
     throw error;
@@ -167,6 +196,7 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
     trust,
     storagePersisted,
     agent,
+    relay,
     connect: (peerId) => agent.connect(peerId),
     onConnection(listener) {
       listeners.add(listener);

@@ -33,3 +33,16 @@ export class RemoteCertificateUnavailableError extends LanrtcError {
 export class PairingModeUnsupportedError extends LanrtcError {
   static override readonly code = 'PairingModeUnsupportedError';
 }
+
+/**
+ * No camera to scan with: the page is not a secure context (`navigator.mediaDevices` is absent on
+ * `http://<lan-ip>` pages), there is no camera, or the user or policy refused it (`cause` says which).
+ */
+export class CameraUnavailableError extends LanrtcError {
+  static override readonly code = 'CameraUnavailableError';
+}
+
+/** No QR code was found: not in the image (or the image does not decode), or not before the scan's timeout. */
+export class QrNotFoundError extends LanrtcError {
+  static override readonly code = 'QrNotFoundError';
+}

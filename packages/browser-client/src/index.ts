@@ -3,15 +3,24 @@
 export {
   type BrowserAgent,
   type BrowserAgentInit,
+  type BrowserRelayOptions,
   createBrowserAgent,
   DEFAULT_CHANNEL_LABEL,
   type PinDisplay,
 } from './browser-agent.js';
 export { DEFAULT_DB_NAME, KEYVAL_STORE, openLanrtcDb, PEERS_STORE } from './db.js';
+export { cardFromQrText, connectDirect, type DirectConnectInit } from './direct/connect.js';
 export {
+  DIRECT_CONNECT_TIMEOUT_MS,
+  type DirectConnection,
+  type DirectPeerInit,
+} from './direct/session.js';
+export {
+  CameraUnavailableError,
   CertificateUnavailableError,
   CorruptStorageError,
   PairingModeUnsupportedError,
+  QrNotFoundError,
   RemoteCertificateUnavailableError,
   StorageFailedError,
   StorageUnavailableError,
@@ -24,5 +33,25 @@ export {
   rtcCertificateFingerprint,
   type StoredCertificate,
 } from './keys.js';
+export {
+  QR_ERROR_CORRECTION,
+  QR_QUIET_ZONE,
+  type QrErrorCorrection,
+  type QrMatrix,
+  type QrRenderOptions,
+  qrMatrix,
+  renderQrDataUrl,
+  renderQrSvg,
+  renderQrToCanvas,
+} from './qr/render.js';
+export { type CameraScanInit, scanQrFromCamera, scanQrFromImage } from './qr/scan.js';
+export {
+  answerQrOffer,
+  createQrOffer,
+  type PendingQrOffer,
+  QR_ANSWER_TIMEOUT_MS,
+  type QrAnswer,
+  type QrOfferInit,
+} from './qr/signalling.js';
 export { type BrowserSessionPeer, browserSessionPeer, remoteFingerprintFromStats } from './session-peer.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

@@ -13,6 +13,7 @@
  */
 import {
   createChannelRegistry,
+  createEarlyMessageBuffer,
   type IceCandidateInit,
   parseSdpFingerprint,
   type SessionDescriptionInit,
@@ -36,7 +37,11 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
   const channels = createChannelRegistry<RTCDataChannel>((channel, opened) =>
     channel.addEventListener('open', opened, { once: true }),
   );
-  const onChannel = (event: RTCDataChannelEvent) => channels.track(event.channel);
+  const track = (channel: RTCDataChannel) => {
+    holdEarlyMessages(channel);
+    channels.track(channel);
+  };
+  const onChannel = (event: RTCDataChannelEvent) => track(event.channel);
   const onState = () => {
     const state = pc.connectionState;
     if (state === 'closed' || state === 'failed') channels.close(`peer connection ${state}`);
@@ -48,7 +53,7 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
     pc,
     createDataChannel(label, init) {
       const channel = pc.createDataChannel(label, init);
-      channels.track(channel);
+      track(channel);
       return channel;
     },
     channel: (label) => channels.channel(label),
@@ -110,6 +115,13 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
     async remoteCertificateFingerprint() {
       return remoteFingerprintFromStats(await pc.getStats());
     },
+    async rollback() {
+      if (pc.signalingState !== 'stable') await pc.setLocalDescription({ type: 'rollback' });
+    },
+    onNegotiationNeeded(listener) {
+      pc.addEventListener('negotiationneeded', listener);
+      return () => pc.removeEventListener('negotiationneeded', listener);
+    },
     close() {
       pc.removeEventListener('datachannel', onChannel);
       pc.removeEventListener('connectionstatechange', onState);
@@ -151,6 +163,42 @@ export function remoteFingerprintFromStats(report: RTCStatsReport): Uint8Array |
     found = value;
   }
   return found === undefined ? undefined : parseSdpFingerprint(`sha-256 ${found}`);
+}
+
+/**
+ * Keep the messages that arrive before the application listens on `channel` (it gets the channel
+ * only after verification; the browser drops a message event nobody listens to) and hand them to
+ * the first `message` listener or `onmessage` handler, in order.
+ */
+function holdEarlyMessages(channel: RTCDataChannel): void {
+  const early = createEarlyMessageBuffer<MessageEvent>();
+  channel.addEventListener('message', (event) => {
+    if (early.holding) early.hold(event);
+  });
+  const add = EventTarget.prototype.addEventListener.bind(channel);
+  channel.addEventListener = ((
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ) => {
+    add(type, listener, options);
+    if (type !== 'message' || !listener) return;
+    early.release((event) => {
+      if (typeof listener === 'function') listener.call(channel, event);
+      else listener.handleEvent(event);
+    });
+  }) as RTCDataChannel['addEventListener'];
+  const handler = Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'onmessage');
+  if (!handler?.get || !handler.set) return;
+  const { get, set } = handler;
+  Object.defineProperty(channel, 'onmessage', {
+    configurable: true,
+    get: () => get.call(channel),
+    set: (value: ((this: RTCDataChannel, ev: MessageEvent) => unknown) | null) => {
+      set.call(channel, value);
+      if (value) early.release((event) => value.call(channel, event));
+    },
+  });
 }
 
 function toDescription(d: RTCSessionDescriptionInit): SessionDescriptionInit {

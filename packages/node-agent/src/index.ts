@@ -1,5 +1,15 @@
 /** @lanrtc/node-agent — lanrtc for Node. Explicit named exports only. */
 
+export { type ConnectDirectInit, connectDirect } from './direct/connect.js';
+export type { DirectConnection } from './direct/connection.js';
+export { generateIceCredentials } from './direct/ice-credentials.js';
+export {
+  createDirectListener,
+  type DirectListener,
+  type DirectListenerInit,
+  type DirectListenerStats,
+  type QrPairing,
+} from './direct/listener.js';
 export {
   AmbiguousRemoteCertificateError,
   CorruptStoreError,

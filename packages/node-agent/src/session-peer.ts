@@ -7,6 +7,7 @@
  */
 import {
   createChannelRegistry,
+  createEarlyMessageBuffer,
   type IceCandidateInit,
   type SessionDescriptionInit,
   type SessionPeer,
@@ -37,7 +38,11 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
       opened();
     });
   });
-  const channelSub = pc.onDataChannel.subscribe((channel) => channels.track(channel));
+  const track = (channel: RTCDataChannel) => {
+    holdEarlyMessages(channel);
+    channels.track(channel);
+  };
+  const channelSub = pc.onDataChannel.subscribe(track);
   const stateSub = pc.connectionStateChange.subscribe((state) => {
     if (state === 'closed' || state === 'failed') channels.close(`peer connection ${state}`);
   });
@@ -46,7 +51,7 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     pc,
     createDataChannel(label, init) {
       const channel = pc.createDataChannel(label, init);
-      channels.track(channel);
+      track(channel);
       return channel;
     },
     channel: (label) => channels.channel(label),
@@ -98,12 +103,38 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     async remoteCertificateFingerprint() {
       return remoteCertificateFingerprint(pc);
     },
+    async rollback() {
+      if (pc.signalingState !== 'stable') await pc.setLocalDescription({ type: 'rollback' });
+    },
+    onNegotiationNeeded(listener) {
+      const sub = pc.onNegotiationneeded.subscribe(listener);
+      return () => sub.unSubscribe();
+    },
     close() {
       channelSub.unSubscribe();
       stateSub.unSubscribe();
       channels.close('peer connection closed');
       void pc.close();
     },
+  };
+}
+
+/**
+ * Keep the messages that arrive before the application subscribes to `channel.onMessage` (it gets
+ * the channel only after verification) and hand them to its first subscriber, in order.
+ */
+function holdEarlyMessages(channel: RTCDataChannel): void {
+  type Message = Parameters<Parameters<RTCDataChannel['onMessage']['subscribe']>[0]>[0];
+  const early = createEarlyMessageBuffer<Message>();
+  const event = channel.onMessage;
+  event.subscribe((message) => {
+    if (early.holding) early.hold(message);
+  });
+  const subscribe = event.subscribe;
+  event.subscribe = (execute, complete, error) => {
+    const subscription = subscribe(execute, complete, error);
+    early.release((message) => execute(message));
+    return subscription;
   };
 }
 

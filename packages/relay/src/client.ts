@@ -11,6 +11,7 @@ export type {
   RelayClientState,
   RelayClientStats,
   RelayConnection,
+  RelayHeartbeatOptions,
   RelayReconnectOptions,
 } from '@lanrtc/signal-core';
 

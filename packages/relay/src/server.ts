@@ -91,6 +91,8 @@ export interface RelayStats {
   framesIn: number;
   /** `deliver` frames sent. */
   forwarded: number;
+  /** `pong`s sent (answers to clients' heartbeat `ping`s). */
+  pongs: number;
   /** Bytes of `deliver` frames sent. */
   bytesForwarded: number;
   /** Error frames sent, by code. */
@@ -167,6 +169,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     framesIn: 0,
     forwarded: 0,
     bytesForwarded: 0,
+    pongs: 0,
     errors: {},
   };
   let shuttingDown = false;
@@ -342,6 +345,12 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       }
       if (frame.type === 'leave') {
         leaveRoom(c, frame.room);
+        return;
+      }
+      if (frame.type === 'ping') {
+        // The client's heartbeat (browsers cannot send WebSocket pings): echo its sequence number.
+        stats.pongs++;
+        c.ws.send(encodeRelayFrame({ type: 'pong', seq: frame.seq }));
         return;
       }
       sendError(c, 'malformed-frame', `unexpected ${frame.type} frame`);

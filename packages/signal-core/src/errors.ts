@@ -150,7 +150,7 @@ export class UnsupportedSdpError extends LanrtcError {
 
 /** The relay refused or ended something; `reason` is its stable relay error code (e.g. `room-full`). */
 export class RelayError extends LanrtcError {
-  static override readonly code = 'RelayError';
+  static override readonly code: string = 'RelayError';
   readonly reason: string;
   constructor(message: string, reason: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -161,4 +161,22 @@ export class RelayError extends LanrtcError {
 /** The relay login did not complete: wrong endpoint in the hello, bad frames, socket closed or timed out. */
 export class RelayHandshakeError extends LanrtcError {
   static override readonly code = 'RelayHandshakeError';
+}
+
+/**
+ * The relay stopped answering: no frame, not even a `pong`, within the heartbeat deadline (a
+ * half-open TCP connection, a frozen relay). `reason` is `unresponsive`.
+ */
+export class RelayUnresponsiveError extends RelayError {
+  static override readonly code = 'RelayUnresponsiveError';
+}
+
+/** The in-band authentication of a direct connection did not finish before its deadline. */
+export class AuthTimeoutError extends LanrtcError {
+  static override readonly code = 'AuthTimeoutError';
+}
+
+/** A QR answer whose binding does not match the offer it is read against (a swapped or stale QR code). */
+export class QrMismatchError extends LanrtcError {
+  static override readonly code = 'QrMismatchError';
 }

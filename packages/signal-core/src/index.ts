@@ -41,6 +41,20 @@ export {
   PROFILE_DATACHANNEL,
 } from './codec/sdp-compact.js';
 export {
+  type AuthAbortSignal,
+  type AuthPort,
+  DIRECT_AUTH_CHANNEL_ID,
+  DIRECT_AUTH_COMPARE_DEADLINE_MS,
+  DIRECT_AUTH_DEADLINE_MS,
+  DIRECT_AUTH_LABEL,
+  type DirectAuthInit,
+  type DirectAuthResult,
+  runDirectAuth,
+} from './direct/auth.js';
+export { DIRECT_AUTH_VERSION, MAX_AUTH_MESSAGE_BYTES } from './direct/auth-messages.js';
+export { DIRECT_AUTH_DOMAIN } from './direct/auth-proof.js';
+export { cardToOffer, DIRECT_MAX_MESSAGE_SIZE, DIRECT_SCTP_PORT } from './direct/card-offer.js';
+export {
   concatBytes,
   equalBytes,
   fromBase64Url,
@@ -64,6 +78,7 @@ export {
   type OpenedEnvelope,
 } from './envelope/types.js';
 export {
+  AuthTimeoutError,
   CardExpiredError,
   FingerprintMismatchError,
   InvalidArgumentError,
@@ -78,8 +93,10 @@ export {
   PairingNotOpenError,
   PairingStateError,
   PeerRejectedError,
+  QrMismatchError,
   RelayError,
   RelayHandshakeError,
+  RelayUnresponsiveError,
   ReplayedEnvelopeError,
   SessionLimitError,
   SessionTimeoutError,
@@ -135,6 +152,20 @@ export {
   type RandomSource,
 } from './pairing/pin.js';
 export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
+export {
+  decodeQrPayload,
+  encodeQrAnswer,
+  encodeQrCard,
+  encodeQrOffer,
+  encodeQrPairingCard,
+  QR_ANSWER_DOMAIN,
+  QR_ANSWER_TAG_BYTES,
+  QR_PAYLOAD_VERSION,
+  QR_SECRET_BYTES,
+  QrKind,
+  type QrOffer,
+  type QrPayload,
+} from './qr/payload.js';
 export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from './relay/auth.js';
 export {
   connectRelay,
@@ -142,6 +173,7 @@ export {
   type RelayClientState,
   type RelayClientStats,
   type RelayConnection,
+  type RelayHeartbeatOptions,
   type RelayReconnectOptions,
   type RelayWebSocket,
   type RelayWebSocketConstructor,
@@ -153,6 +185,7 @@ export {
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
+  MAX_HEARTBEAT_SEQ,
   MAX_RELAY_PAYLOAD,
   MAX_ROOM_BYTES,
   MAX_ROOM_MEMBERS,
@@ -178,6 +211,8 @@ export {
 export {
   type ChannelRegistry,
   createChannelRegistry,
+  createEarlyMessageBuffer,
+  type EarlyMessageBuffer,
   type LabelledChannel,
 } from './session/channels.js';
 export type { SessionPeer } from './session/peer.js';

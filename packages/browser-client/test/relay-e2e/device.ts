@@ -1,14 +1,19 @@
 /**
  * TEST-ONLY device for the relay e2e, run by lan-harness inside LAN host A:
- *   device.ts <ip> <static-dir> <lockout|default|bench>
+ *   device.ts <ip> <static-dir> <lockout|default|bench> [relay-url]
+ * With [relay-url] it logs into that (external, restartable) relay with `reconnect` on and reports
+ * `relayState` lines, instead of starting its own.
  * Starts the real relay (createRelay) on <ip>, serving <static-dir> over plain http on the same
  * origin, logs a Node agent into it with the real relay client, and shows a PIN. The relay's
  * `intercept` test hook can play a malicious relay: `tamper <none|fingerprint|signature|replay>` on
  * stdin picks what it does to frames the device sends to a browser. Writes `device.json` ({ id })
  * into <static-dir> so the page learns whom to call. Reports JSON lines on stdout: ready, paired,
- * pairingFailed, connection, message, sessionError, tamper.
+ * pairingFailed, connection, message, sessionError, tamper, video.
+ * `video <peer-id>` on stdin adds a synthetic VP8 track (see `vp8Camera`) to the live
+ * connection with that peer: the agent renegotiates on `negotiationneeded` over the same session.
  */
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -18,9 +23,10 @@ import {
   createNodePeer,
 } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
+import type { Connection } from '@lanrtc/signal-core';
 import { createAttemptPolicy, createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
 
-const [ip, staticDir, policyKind] = process.argv.slice(2);
+const [ip, staticDir, policyKind, externalRelay] = process.argv.slice(2);
 if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
@@ -72,8 +78,75 @@ function intercept(frame: InterceptedFrame): readonly Uint8Array[] {
   return old ? [old] : [];
 }
 
-const relay = await createRelay({ host: ip, port: 0, staticDir, intercept });
-const transport = await connectRelay({ url: relay.address.url, identity });
+/** Live connections by peer id (the last one wins), for `video`. */
+const connections = new Map<string, Connection<import('@lanrtc/node-agent').WeriftSessionPeer>>();
+
+/**
+ * A synthetic VP8 camera: every 66 ms one RTP packet carrying a complete 1×1 VP8 key frame (the
+ * bitstream of the well-known 1×1 lossy WebP) behind a one-byte VP8 payload descriptor (RFC 7741
+ * §4.2, S=1). werift's own dummy media sends 11-byte key-frame headers Chromium cannot decode.
+ * werift is resolved through node-agent: browser-client has no werift dependency.
+ */
+const VP8_KEY_FRAME = Uint8Array.from(
+  Buffer.from('MAEAnQEqAQABAAMANCWkAANwAP77lAAA', 'base64'), // 30 01 00 9d 01 2a 01 00 01 00 …
+);
+interface Werift {
+  MediaStreamTrack: new (props: { kind: 'video' }) => { writeRtp(packet: unknown): void; stop(): void };
+  RtpPacket: new (header: unknown, payload: Buffer) => unknown;
+  RtpHeader: new (props: object) => unknown;
+}
+const werift = (): Werift =>
+  createRequire(import.meta.resolve('@lanrtc/node-agent')).call(null, 'werift') as Werift;
+const cameras: (() => void)[] = [];
+
+function vp8Camera(): { track: unknown; stop(): void } {
+  const w = werift();
+  const track = new w.MediaStreamTrack({ kind: 'video' });
+  const payload = Buffer.concat([Buffer.from([0x10]), VP8_KEY_FRAME]);
+  let sequenceNumber = 1;
+  let timestamp = 0;
+  const timer = setInterval(() => {
+    const header = new w.RtpHeader({
+      payloadType: 96,
+      sequenceNumber,
+      timestamp,
+      ssrc: 0x1a2b3c4d,
+      marker: true,
+    });
+    track.writeRtp(new w.RtpPacket(header, payload));
+    sequenceNumber = (sequenceNumber + 1) & 0xffff;
+    timestamp = (timestamp + 6000) >>> 0;
+  }, 66);
+  return {
+    track,
+    stop: () => {
+      clearInterval(timer);
+      track.stop();
+    },
+  };
+}
+
+async function addVideo(peerId: string): Promise<void> {
+  const c = connections.get(peerId);
+  if (!c) {
+    emit({ video: 'no-connection', peerId });
+    return;
+  }
+  const camera = vp8Camera();
+  cameras.push(camera.stop);
+  c.peer.pc.addTrack(camera.track as Parameters<typeof c.peer.pc.addTrack>[0]);
+  emit({ video: 'added', peerId, session: c.session });
+}
+
+const relay = externalRelay ? undefined : await createRelay({ host: ip, port: 0, staticDir, intercept });
+const relayUrl = externalRelay ?? relay?.address.url ?? '';
+const transport = await connectRelay({
+  url: relayUrl,
+  identity,
+  ...(externalRelay
+    ? { reconnect: { initialMs: 100, maxMs: 500 }, onStateChange: (s) => emit({ relayState: s }) }
+    : {}),
+});
 const agent = createNodeAgent({
   identity,
   certificate,
@@ -82,7 +155,8 @@ const agent = createNodeAgent({
   peer: { interfaceAddresses: [ip] },
   timeoutMs: 8_000,
   onConnection: (c) => {
-    emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint) });
+    connections.set(c.remote.id, c);
+    emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint), session: c.session });
     void c.peer.channel('lanrtc').then((ch) =>
       ch.onMessage.subscribe((m) => {
         emit({ message: m.toString(), from: c.remote.id });
@@ -109,7 +183,7 @@ let anchorId: string | undefined;
 if (policyKind === 'bench') {
   const anchorIdentity = createIdentity();
   anchorId = anchorIdentity.id;
-  const anchor = await connectRelay({ url: relay.address.url, identity: anchorIdentity });
+  const anchor = await connectRelay({ url: relayUrl, identity: anchorIdentity });
   void (async () => {
     for await (const frame of anchor.messages) {
       const pc = createNodePeer({ certificate, interfaceAddresses: [ip] });
@@ -132,7 +206,7 @@ emit({
   id: identity.id,
   pin: policy.pin(),
   fingerprint: toHex(fingerprint),
-  url: relay.address.url,
+  url: relayUrl,
   anchorId,
 });
 
@@ -142,12 +216,15 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     tamper = (arg ?? 'none') as Tamper;
     emit({ tamperSet: tamper });
   } else if (command === 'pin') emit({ pin: policy.pin() });
+  else if (command === 'video' && arg)
+    void addVideo(arg).catch((e) => emit({ video: 'failed', error: String(e) }));
 });
 
 const shutdown = () => {
   void (async () => {
+    for (const stop of cameras) stop();
     await agent.close();
-    await relay.close({ reason: 'shutdown' });
+    await relay?.close({ reason: 'shutdown' });
     process.exit(0);
   })();
 };

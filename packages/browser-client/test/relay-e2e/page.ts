@@ -6,6 +6,7 @@
  * outcome (never rejects), so the test asserts on error names and reasons.
  */
 import {
+  type Connection,
   connectRelay,
   createIdentity,
   LanrtcError,
@@ -36,8 +37,13 @@ export interface PageContext {
 /** The steps the test drives. */
 export interface RelayE2e {
   context(): PageContext;
-  /** Log into the relay and start the agent (identity etc. from IndexedDB). */
-  start(): Promise<Outcome<{ id: string; fingerprint: string }>>;
+  /**
+   * Log into the relay and start the agent (identity etc. from IndexedDB). `reconnect`: the agent
+   * logs into the relay itself (`relay` option, reconnect on by default); states kept for `relayStates`.
+   */
+  start(reconnect?: boolean): Promise<Outcome<{ id: string; fingerprint: string }>>;
+  /** The relay connection's state changes so far (with `start(true)`). */
+  relayStates(): string[];
   /** The device's id, from the `device.json` the device wrote next to the page. */
   deviceId(): Promise<string>;
   trusted(peerId: string): Promise<boolean>;
@@ -60,6 +66,13 @@ export interface RelayE2e {
     text: string,
     waitGathering: boolean,
   ): Promise<Outcome<{ reply: string; ms: number }>>;
+  /**
+   * Wait for a remote video track on the last connection `connectEcho` opened, play it in a muted
+   * <video>, resolve once frames are decoded (inbound-rtp `framesDecoded` and the element's size).
+   */
+  video(): Promise<
+    Outcome<{ framesDecoded: number; width: number; height: number; session: string; ms: number }>
+  >;
   /** Frames the agent rejected, by error name (signal-core's `agent.rejected`). */
   rejected(): Record<string, number>;
   /** Everything the app received: incoming connections' ids and messages. */
@@ -87,7 +100,11 @@ function onData(channel: RTCDataChannel, handler: (text: string) => void): void 
   inbox.handler = handler;
   for (const text of inbox.queue.splice(0)) handler(text);
 }
+/** Remote tracks, by peer connection, recorded from the start (a renegotiation adds them later). */
+const tracks = new WeakMap<RTCPeerConnection, MediaStreamTrack[]>();
 function setup(peer: BrowserSessionPeer, context: PeerContext): void {
+  tracks.set(peer.pc, []);
+  peer.pc.addEventListener('track', (event) => tracks.get(peer.pc)?.push(event.track));
   peer.pc.addEventListener('datachannel', (event) => listen(event.channel));
   if (context.role === 'offerer') listen(peer.createDataChannel(DEFAULT_CHANNEL_LABEL));
 }
@@ -96,6 +113,8 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 const received = { connections: [] as string[], messages: [] as string[] };
 let agent: BrowserAgent | undefined;
 let anchor: RelayConnection | undefined;
+let lastConnection: Connection<BrowserSessionPeer> | undefined;
+const relayStates: string[] = [];
 let anchorReplies: AsyncIterator<{ bytes: Uint8Array }> | undefined;
 
 async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -125,6 +144,25 @@ function within<T>(p: Promise<T>, name: string, ms = 8_000): Promise<T> {
   });
 }
 
+/** The first defined value `probe` gives (checked every 50 ms); fails named `name` after `ms`. */
+async function poll<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  name: string,
+  ms = 8_000,
+): Promise<T> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) {
+      const e = new Error('timed out');
+      e.name = name;
+      throw e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function need(): BrowserAgent {
   if (!agent) throw new Error('start() first');
   return agent;
@@ -132,22 +170,13 @@ function need(): BrowserAgent {
 
 const api: RelayE2e = {
   context: () => ({ secure: isSecureContext, subtle: typeof crypto.subtle, origin: location.origin }),
-  start: () =>
+  relayStates: () => [...relayStates],
+  start: (reconnect) =>
     outcome(async () => {
-      // The relay login needs the identity before the agent exists: load it from the same database.
-      const db = await openLanrtcDb();
-      const identity = await loadOrCreateIdentity(db);
-      db.close();
-      const transport = await connectRelay({
-        url: `ws://${location.host}/`,
-        identity,
-        WebSocket: globalThis.WebSocket, // the native one fits RelayWebSocketConstructor without a cast
-      });
-      agent = await createBrowserAgent({
-        transport: () => transport,
+      const common = {
         timeoutMs: 6_000,
         setup,
-        onConnection: (c) => {
+        onConnection: (c: Connection<BrowserSessionPeer>) => {
           received.connections.push(c.remote.id);
           void c.peer.channel('lanrtc').then((ch) =>
             onData(ch, (text) => {
@@ -156,7 +185,25 @@ const api: RelayE2e = {
             }),
           );
         },
-      });
+      };
+      if (reconnect) {
+        // The agent logs into the relay itself; reconnect is its default (not set here on purpose).
+        agent = await createBrowserAgent({
+          ...common,
+          relay: { url: `ws://${location.host}/`, onStateChange: (st) => relayStates.push(st) },
+        });
+      } else {
+        // The relay login needs the identity before the agent exists: load it from the same database.
+        const db = await openLanrtcDb();
+        const identity = await loadOrCreateIdentity(db);
+        db.close();
+        const transport = await connectRelay({
+          url: `ws://${location.host}/`,
+          identity,
+          WebSocket: globalThis.WebSocket, // the native one fits RelayWebSocketConstructor without a cast
+        });
+        agent = await createBrowserAgent({ ...common, transport: () => transport });
+      }
       return { id: agent.id, fingerprint: hex(agent.fingerprint) };
     }),
   deviceId: async () => ((await (await fetch('/device.json')).json()) as { id: string }).id,
@@ -171,6 +218,7 @@ const api: RelayE2e = {
     outcome(async () => {
       const t = performance.now();
       const c = await need().connect(peerId);
+      lastConnection = c;
       const channel = await within(c.peer.channel('lanrtc'), 'ChannelTimeout');
       const reply = await within(
         new Promise<string>((resolve) => {
@@ -221,6 +269,39 @@ const api: RelayE2e = {
       } finally {
         pc.close();
       }
+    }),
+  video: () =>
+    outcome(async () => {
+      const c = lastConnection;
+      if (!c) throw new Error('connectEcho first');
+      const t = performance.now();
+      const track = await poll(() => tracks.get(c.peer.pc)?.find((x) => x.kind === 'video'), 'NoVideoTrack');
+      const element = document.createElement('video');
+      element.muted = true;
+      element.srcObject = new MediaStream([track]);
+      document.body.append(element);
+      // play() settles only once frames flow; the stats below are what the test waits for.
+      element.play().catch(() => {});
+      let last = '';
+      const framesDecoded = await poll(async () => {
+        let decoded = 0;
+        (await c.peer.pc.getStats(track)).forEach((stat: { type?: string; framesDecoded?: number }) => {
+          if (stat.type !== 'inbound-rtp') return;
+          decoded = stat.framesDecoded ?? 0;
+          last = JSON.stringify(stat);
+        });
+        return decoded > 0 && element.videoWidth > 0 ? decoded : undefined;
+      }, 'NoFramesDecoded').catch((e: Error) => {
+        e.message = `no decoded frames; inbound-rtp: ${last || 'none'}; remote sdp: ${c.peer.pc.remoteDescription?.sdp}`;
+        throw e;
+      });
+      return {
+        framesDecoded,
+        width: element.videoWidth,
+        height: element.videoHeight,
+        session: c.session,
+        ms: Math.round(performance.now() - t),
+      };
     }),
   rejected: () => ({ ...need().agent.rejected }),
   received,

@@ -18,6 +18,7 @@ import {
   LanrtcError,
   RelayError,
   RelayHandshakeError,
+  RelayUnresponsiveError,
   TransportClosedError,
 } from '../errors.js';
 import { toBase32 } from '../identity/base32.js';
@@ -25,7 +26,13 @@ import type { Identity } from '../identity/identity.js';
 import { AsyncQueue } from '../transport/queue.js';
 import type { SignalTransport, TransportFrame } from '../transport/transport.js';
 import { signRelayChallenge } from './auth.js';
-import { decodeRelayFrame, encodeRelayFrame, type RelayErrorCode, type RelayFrame } from './frames.js';
+import {
+  decodeRelayFrame,
+  encodeRelayFrame,
+  MAX_HEARTBEAT_SEQ,
+  type RelayErrorCode,
+  type RelayFrame,
+} from './frames.js';
 
 /**
  * An event-handler property type, checked bivariantly like a method: the DOM declares
@@ -63,6 +70,19 @@ export interface RelayReconnectOptions {
   readonly maxQueuedFrames?: number;
 }
 
+/**
+ * Client heartbeat (every field optional). When nothing has arrived from the relay for `intervalMs`,
+ * the client sends `ping`; if still nothing has arrived `timeoutMs` after it, the relay is taken as
+ * gone (`RelayUnresponsiveError` to `onError`): the socket is dropped, then redialled with `reconnect`
+ * or the connection closes. So a silent relay is detected within about `intervalMs + timeoutMs`.
+ */
+export interface RelayHeartbeatOptions {
+  /** Quiet time before a `ping` (default 15 000 ms). */
+  readonly intervalMs?: number;
+  /** Time a `ping` may go unanswered (default 5 000 ms). */
+  readonly timeoutMs?: number;
+}
+
 /** Counters of a relay connection (they only grow). */
 export interface RelayClientStats {
   /** Successful re-logins after a lost connection. */
@@ -75,6 +95,10 @@ export interface RelayClientStats {
   dropped: number;
   /** Flushed frames sent again because the relay did not know a recipient yet (see `connectRelay`). */
   resent: number;
+  /** Heartbeat `ping`s sent. */
+  pings: number;
+  /** Times the relay went silent past the heartbeat deadline. */
+  heartbeatTimeouts: number;
 }
 
 /** Options for `connectRelay`. */
@@ -90,6 +114,8 @@ export interface RelayClientInit {
    * the defaults of `RelayReconnectOptions`. The first login is never retried: `connectRelay` rejects.
    */
   readonly reconnect?: boolean | RelayReconnectOptions;
+  /** Detect a relay that stopped answering (default on, see `RelayHeartbeatOptions`); `false` turns it off. */
+  readonly heartbeat?: false | RelayHeartbeatOptions;
   /** The connection changed state (`connecting` is the initial state and is not reported). */
   readonly onStateChange?: (state: RelayClientState) => void;
   /** Somebody entered or left a room this client is in (after a re-join, each member is reported present). */
@@ -196,6 +222,14 @@ function reconnectPolicy(opt: RelayClientInit['reconnect']): Policy | undefined 
   return p;
 }
 
+function heartbeatPolicy(opt: RelayClientInit['heartbeat']): Required<RelayHeartbeatOptions> | undefined {
+  if (opt === false) return undefined;
+  const p = { intervalMs: opt?.intervalMs ?? 15_000, timeoutMs: opt?.timeoutMs ?? 5_000 };
+  if (!(p.intervalMs > 0) || !(p.timeoutMs > 0) || !Number.isFinite(p.intervalMs + p.timeoutMs))
+    throw new InvalidArgumentError('heartbeat options out of range');
+  return p;
+}
+
 function toBytes(data: unknown): Uint8Array | undefined {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -208,6 +242,7 @@ type JoinWaiter = { resolve(ids: string[]): void; reject(e: Error): void };
 export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   const endpoint = relayEndpoint(init.url);
   const policy = reconnectPolicy(init.reconnect);
+  const beat = heartbeatPolicy(init.heartbeat);
   const timeoutMs = init.timeoutMs ?? 10_000;
   const queue = new AsyncQueue<TransportFrame>(4096);
   const joins = new Map<string, JoinWaiter[]>();
@@ -215,7 +250,15 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   const rooms = new Set<string>();
   /** Frames sent while disconnected, flushed after the next login. */
   const outbox: Uint8Array[] = [];
-  const stats: RelayClientStats = { reconnects: 0, attempts: 0, queued: 0, dropped: 0, resent: 0 };
+  const stats: RelayClientStats = {
+    reconnects: 0,
+    attempts: 0,
+    queued: 0,
+    dropped: 0,
+    resent: 0,
+    pings: 0,
+    heartbeatTimeouts: 0,
+  };
   /**
    * The buffer flushed by the latest re-login. A relay restart drops every client at once and the
    * peer may log in again after me, so the relay answers `unknown-recipient` to frames meant for it;
@@ -232,6 +275,8 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   let ws: RelayWebSocket | undefined;
   let loginTimer: unknown;
   let retryTimer: unknown;
+  let heartbeatTimer: unknown;
+  let heartbeatSeq = 0;
   /** Failed redials in a row. */
   let failures = 0;
 
@@ -249,7 +294,8 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       timers.clearTimeout(loginTimer);
       timers.clearTimeout(retryTimer);
       timers.clearTimeout(resendTimer);
-      loginTimer = retryTimer = resendTimer = undefined;
+      timers.clearTimeout(heartbeatTimer);
+      loginTimer = retryTimer = resendTimer = heartbeatTimer = undefined;
       flushed = [];
       if (old) closeQuietly(old);
       stats.dropped += outbox.length;
@@ -268,7 +314,8 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       ws = undefined;
       timers.clearTimeout(loginTimer);
       timers.clearTimeout(resendTimer);
-      loginTimer = resendTimer = undefined;
+      timers.clearTimeout(heartbeatTimer);
+      loginTimer = resendTimer = heartbeatTimer = undefined;
       flushed = [];
       closeQuietly(socket);
       if (state === 'connecting') {
@@ -393,6 +440,9 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       ws = socket;
       socket.binaryType = 'arraybuffer';
       let loggedIn = false;
+      /** When this socket last brought anything, and whether a ping is waiting for it. */
+      let lastHeard = Date.now();
+      let pingOut = false;
       /** The last fatal code this socket got: decides whether its loss is worth a redial. */
       let terminal = false;
       const fail = (error: Error, isTerminal: boolean) => lost(socket, error, isTerminal);
@@ -401,11 +451,43 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
         timeoutMs,
       );
 
+      /** Ping a quiet relay; drop it when the ping goes unanswered (see `RelayHeartbeatOptions`). */
+      function heartbeat(b: Required<RelayHeartbeatOptions>, tick: number): void {
+        heartbeatTimer = timers.setTimeout(() => {
+          heartbeatTimer = undefined;
+          if (socket !== ws) return;
+          const now = Date.now();
+          if (pingOut && now - lastHeard >= b.intervalMs + b.timeoutMs) {
+            stats.heartbeatTimeouts++;
+            const error = new RelayUnresponsiveError(
+              `relay silent for ${now - lastHeard} ms (ping unanswered)`,
+              'unresponsive',
+            );
+            init.onError?.(error);
+            lost(socket, error, false);
+            return;
+          }
+          if (!pingOut && now - lastHeard >= b.intervalMs) {
+            pingOut = true;
+            heartbeatSeq = heartbeatSeq >= MAX_HEARTBEAT_SEQ ? 0 : heartbeatSeq + 1;
+            stats.pings++;
+            try {
+              socket.send(encodeRelayFrame({ type: 'ping', seq: heartbeatSeq }));
+            } catch {
+              // A socket that cannot send is about to report its close; the deadline covers it anyway.
+            }
+          }
+          heartbeat(b, tick);
+        }, tick);
+      }
+
       function onWelcome(): void {
         loggedIn = true;
         timers.clearTimeout(loginTimer);
         loginTimer = undefined;
         failures = 0;
+        lastHeard = Date.now();
+        if (beat) heartbeat(beat, Math.max(10, Math.min(beat.intervalMs, beat.timeoutMs) / 4));
         if (state === 'connecting') {
           setState('open');
           resolve(connection);
@@ -461,6 +543,8 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
           case 'presence':
             init.onPresence?.({ room: frame.room, id: toBase32(frame.id), present: frame.present });
             return;
+          case 'pong':
+            return; // liveness is any frame at all (recorded on arrival)
           case 'error': {
             const error = new RelayError(`relay error: ${frame.code}`, frame.code);
             if (frame.code === 'room-full' || frame.code === 'too-many-rooms') {
@@ -488,6 +572,8 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
 
       socket.onmessage = (ev) => {
         if (socket !== ws) return;
+        lastHeard = Date.now();
+        pingOut = false;
         const bytes = toBytes(ev.data);
         if (!bytes) {
           fail(new RelayHandshakeError('relay sent a text frame'), true);

@@ -54,6 +54,8 @@ const ERROR_BY_NUMBER = new Map<number, RelayErrorCode>(
   Object.entries(RELAY_ERROR_CODES).map(([name, n]) => [n, name as RelayErrorCode]),
 );
 
+/** Largest heartbeat sequence number (`ping` / `pong`): it wraps to 0 after this. */
+export const MAX_HEARTBEAT_SEQ = 0xffff_ffff;
 /** Frame type codes: 0x0_ / 0x1_ relay → client, 0x8_ client → relay (0 reserved). */
 export const RELAY_FRAME_CODES = {
   hello: 0x01,
@@ -61,11 +63,13 @@ export const RELAY_FRAME_CODES = {
   deliver: 0x10,
   joined: 0x11,
   presence: 0x12,
+  pong: 0x13,
   error: 0x1e,
   auth: 0x81,
   send: 0x82,
   join: 0x83,
   leave: 0x84,
+  ping: 0x85,
 } as const;
 
 /** Every relay frame, decoded. Ids are the raw 16 id bytes. */
@@ -79,7 +83,10 @@ export type RelayFrame =
   | { type: 'auth'; publicKey: Uint8Array; signature: Uint8Array }
   | { type: 'send'; to: Uint8Array; bytes: Uint8Array }
   | { type: 'join'; room: string }
-  | { type: 'leave'; room: string };
+  | { type: 'leave'; room: string }
+  /** Client heartbeat: the relay answers `pong` with the same `seq` (browsers cannot send WebSocket pings). */
+  | { type: 'ping'; seq: number }
+  | { type: 'pong'; seq: number };
 
 function fixed(bytes: Uint8Array, length: number, field: string): Uint8Array {
   if (bytes.length !== length) throw new InvalidArgumentError(`${field} must be ${length} bytes`);
@@ -141,6 +148,11 @@ export function encodeRelayFrame(frame: RelayFrame): Uint8Array {
     case 'join':
     case 'leave':
       return w.bytes(bounded(frame.room, 1, MAX_ROOM_BYTES, 'room')).finish();
+    case 'ping':
+    case 'pong':
+      if (!Number.isInteger(frame.seq) || frame.seq < 0 || frame.seq > MAX_HEARTBEAT_SEQ)
+        throw new InvalidArgumentError('heartbeat seq out of range');
+      return w.varuint(frame.seq).finish();
   }
 }
 
@@ -286,6 +298,12 @@ export function decodeRelayFrame(bytes: Uint8Array): RelayFrame {
       break;
     case RELAY_FRAME_CODES.leave:
       frame = { type: 'leave', room: room(r) };
+      break;
+    case RELAY_FRAME_CODES.ping:
+      frame = { type: 'ping', seq: r.varuint('seq', MAX_HEARTBEAT_SEQ) };
+      break;
+    case RELAY_FRAME_CODES.pong:
+      frame = { type: 'pong', seq: r.varuint('seq', MAX_HEARTBEAT_SEQ) };
       break;
     default:
       throw new MalformedInputError(`unknown relay frame type ${code}`);

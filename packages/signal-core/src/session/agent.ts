@@ -41,6 +41,7 @@ import {
   encodeDescription,
 } from './payload.js';
 import type { SessionPeer } from './peer.js';
+import { createNegotiator, type Negotiator } from './renegotiation.js';
 
 /** Who the new peer connection is for. */
 export interface PeerContext {
@@ -60,6 +61,13 @@ export interface Connection<P extends SessionPeer> {
   readonly remoteFingerprint: Uint8Array;
   /** Settles with the reason code when the session ends (`closed`, or the peer's `bye` reason). */
   readonly ended: Promise<string>;
+  /**
+   * Offer the peer connection's current state again over the same signalling session (a track or
+   * DataChannel added since, an ICE restart) and resolve once the answer is applied. Runs by itself
+   * on `negotiationneeded` when the peer adapter reports it; calls made while one is pending share
+   * the next exchange. Rejects with `SessionTimeoutError`, or the error that ended the session.
+   */
+  renegotiate(): Promise<void>;
   /** Close the peer connection and tell the other side (`bye`). */
   close(): Promise<void>;
 }
@@ -204,7 +212,7 @@ export class Agent<P extends SessionPeer> {
       const answerEnv = await this.#next(s, ['answer']);
       const answer = decodeDescription(answerEnv.payload, 'answer');
       await peer.setRemoteDescription(answer);
-      return await this.#finish(s, peer, answerEnv.sender, answer.sdp);
+      return await this.#finish(s, peer, answerEnv.sender, answer.sdp, false);
     } catch (error) {
       peer.close();
       this.#endSession(s);
@@ -392,7 +400,7 @@ export class Agent<P extends SessionPeer> {
       await peer.setLocalDescription(answer);
       await this.#send(s, 'answer', encodeDescription(peer.localDescription() ?? answer));
       stopTrickle.ready();
-      const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp);
+      const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp, true);
       this.#init.onConnection?.(connection);
     } catch (error) {
       const e = asLanrtcError(error);
@@ -405,9 +413,39 @@ export class Agent<P extends SessionPeer> {
 
   // ---- session plumbing ------------------------------------------------------------------------
 
-  /** Wait for the transport, then check the certificate the peer showed against what it signed. */
-  async #finish(s: SessionState, peer: P, remote: PublicIdentity, remoteSdp: string): Promise<Connection<P>> {
-    const ended = this.#drainCandidates(s, peer);
+  /**
+   * Wait for the transport, then check the certificate the peer showed against what it signed.
+   * `polite`: this side accepted the connection, so it yields when both renegotiate at once.
+   */
+  async #finish(
+    s: SessionState,
+    peer: P,
+    remote: PublicIdentity,
+    remoteSdp: string,
+    polite: boolean,
+  ): Promise<Connection<P>> {
+    const negotiator = createNegotiator({
+      peer,
+      polite,
+      send: (type, payload) => this.#send(s, type, payload),
+      fingerprintOf: signedFingerprint,
+      timeoutMs: this.#timeoutMs,
+      count: (name) => this.#count(name),
+    });
+    const ended = this.#runSession(s, peer, negotiator);
+    // Listen from now: a `negotiationneeded` fired while the first exchange finishes (werift can)
+    // is not repeated by the stack, so it is remembered and served right after the hand-over.
+    let handedOver = false;
+    let missed = false;
+    const renegotiate = () => negotiator.renegotiate();
+    const auto = () => {
+      renegotiate().catch((error) => this.#init.onSessionError?.(asLanrtcError(error), remote.id));
+    };
+    const unsubscribe = peer.onNegotiationNeeded?.(() => {
+      if (handedOver) auto();
+      else missed = true;
+    });
+    if (unsubscribe) s.inbox.onEnd(unsubscribe);
     await this.#withDeadline(s, peer.connected(), 'transport did not connect');
     const signed = signedFingerprint(remoteSdp);
     const seen = await peer.remoteCertificateFingerprint();
@@ -424,12 +462,16 @@ export class Agent<P extends SessionPeer> {
         now: this.#now(),
       },
     );
+    negotiator.verified(seen);
+    handedOver = true;
+    if (missed) auto();
     return {
       remote,
       session: s.id,
       peer,
       remoteFingerprint: seen,
       ended,
+      renegotiate,
       close: async () => {
         peer.close();
         await this.#sendBye(s, 'closed');
@@ -439,22 +481,45 @@ export class Agent<P extends SessionPeer> {
   }
 
   /**
-   * Keep applying trickled candidates for the life of the session. A `bye` from the peer (it closed,
-   * or its own verification failed after ours passed) closes the peer connection here.
+   * The session after the first offer/answer, for the life of the connection: apply trickled
+   * candidates, answer or complete renegotiations. A `bye` from the peer (it closed, or its own
+   * verification failed after ours passed) closes the peer connection here; so does a renegotiation
+   * that fails its checks, after telling the peer why.
    */
-  async #drainCandidates(s: SessionState, peer: P): Promise<string> {
-    try {
-      for (;;) {
-        const env = await this.#next(s, ['candidate'], Number.POSITIVE_INFINITY);
-        await peer.addIceCandidate(decodeCandidatePayload(env.payload));
-      }
-    } catch (error) {
-      if (error instanceof PeerRejectedError) {
+  async #runSession(s: SessionState, peer: P, negotiator: Negotiator): Promise<string> {
+    for (;;) {
+      let env: OpenedEnvelope;
+      try {
+        env = await this.#next(s, ['candidate', 'offer', 'answer'], Number.POSITIVE_INFINITY);
+      } catch (error) {
+        const e = asLanrtcError(error);
+        negotiator.close(e);
+        if (!(e instanceof PeerRejectedError)) return 'closed';
         peer.close();
         this.#endSession(s);
-        return error.reason;
+        return e.reason;
       }
-      return 'closed';
+      if (env.type === 'candidate') {
+        try {
+          await peer.addIceCandidate(decodeCandidatePayload(env.payload));
+        } catch (error) {
+          // A candidate the peer signed but that does not decode or apply: counted, the session goes on.
+          this.#count(error instanceof LanrtcError ? error.name : 'CandidateRejectedError');
+        }
+        continue;
+      }
+      try {
+        await negotiator.receive(env);
+      } catch (error) {
+        // A renegotiation that failed here: the connection cannot go on in a state both agree on.
+        const e = asLanrtcError(error);
+        negotiator.close(e);
+        peer.close();
+        await this.#sendBye(s, e.name);
+        this.#endSession(s);
+        this.#init.onSessionError?.(e, s.remoteId);
+        return e.name;
+      }
     }
   }
 

@@ -37,10 +37,13 @@ function compactOrUndefined<T>(encode: () => T): T | undefined {
   }
 }
 
-/** Encode an offer or answer payload. */
-export function encodeDescription(description: SessionDescriptionInit): Uint8Array {
+/** Encode an offer or answer payload; `compact: false` forces the text form (renegotiation). */
+export function encodeDescription(
+  description: SessionDescriptionInit,
+  opts: { compact?: boolean } = {},
+): Uint8Array {
   const w = new ByteWriter().u8(PAYLOAD_VERSION);
-  const compact = compactOrUndefined(() => encodeSdp(description));
+  const compact = opts.compact === false ? undefined : compactOrUndefined(() => encodeSdp(description));
   return compact
     ? w.u8(FORM_COMPACT).raw(compact).finish()
     : w.u8(FORM_TEXT).string(description.sdp).finish();

@@ -25,5 +25,15 @@ export interface SessionPeer {
   connected(): Promise<void>;
   /** SHA-256 of the DER certificate the remote side presented in the DTLS handshake (32 bytes). */
   remoteCertificateFingerprint(): Promise<Uint8Array | undefined>;
+  /**
+   * Optional: drop a local offer that was not answered (`setLocalDescription({ type: 'rollback' })`).
+   * Without it a colliding remote offer rolls the local one back implicitly (webrtc-pc §4.4.1.6).
+   */
+  rollback?(): Promise<void>;
+  /**
+   * Optional: subscribe to `negotiationneeded`. After hand-over the agent then renegotiates by itself
+   * when the application adds a track or its first DataChannel. Returns unsubscribe.
+   */
+  onNegotiationNeeded?(listener: () => void): () => void;
   close(): void;
 }

@@ -6,134 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { idBytesFromText } from '../../src/envelope/id-text.js';
 import { TransportClosedError } from '../../src/errors.js';
-import { toBase32 } from '../../src/identity/base32.js';
 import { createIdentity } from '../../src/identity/identity.js';
-import {
-  connectRelay,
-  type RelayClientInit,
-  type RelayClientState,
-  type RelayConnection,
-  type RelayWebSocket,
-  reconnectDelay,
-} from '../../src/relay/client.js';
-import { decodeRelayFrame, encodeRelayFrame, type RelayFrame } from '../../src/relay/frames.js';
-
-const URL = 'ws://relay.test:1/';
-
-/** A scripted relay: `up` decides whether dials connect; it answers auth and join like the real one. */
-class FakeRelay {
-  up = true;
-  authOk = true;
-  readonly sockets: FakeSocket[] = [];
-  /** Client → relay frames, with the index of the socket they came on. */
-  readonly received: { socket: number; frame: RelayFrame }[] = [];
-  readonly challenges: Uint8Array[] = [];
-  readonly members = new Map<string, Uint8Array[]>();
-  /** Recipients not logged in (yet): sends to them get `unknown-recipient`. */
-  readonly absent = new Set<string>();
-  get ctor() {
-    const relay = this;
-    return class extends FakeSocket {
-      constructor(url: string) {
-        super(relay, url);
-      }
-    };
-  }
-  get current(): FakeSocket {
-    return this.sockets.at(-1) as FakeSocket;
-  }
-}
-
-class FakeSocket implements RelayWebSocket {
-  binaryType = 'blob';
-  readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  readonly index: number;
-  constructor(
-    readonly relay: FakeRelay,
-    readonly url: string,
-  ) {
-    this.index = relay.sockets.push(this) - 1;
-    // Like a real socket, events come after the constructor returns.
-    setTimeout(() => (relay.up ? this.accept() : this.refuse()), 1);
-  }
-  accept(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-    const challenge = new Uint8Array(32).map(() => Math.floor(Math.random() * 256));
-    this.relay.challenges.push(challenge);
-    this.deliver({
-      type: 'hello',
-      challenge,
-      endpoint: 'relay.test:1',
-      maxPayload: 66_624,
-      heartbeatMs: 20_000,
-    });
-  }
-  refuse(): void {
-    this.readyState = 3;
-    this.onerror?.({});
-    this.onclose?.({ code: 1006, reason: '' });
-  }
-  deliver(frame: RelayFrame): void {
-    if (this.readyState !== 1) return;
-    const bytes = encodeRelayFrame(frame);
-    this.onmessage?.({ data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  }
-  /** The relay ends the socket, optionally after an error frame. */
-  drop(code?: Extract<RelayFrame, { type: 'error' }>['code']): void {
-    if (this.readyState !== 1) return;
-    if (code) this.deliver({ type: 'error', code, subject: '', detail: '' });
-    this.readyState = 3;
-    this.onclose?.({ code: 1001, reason: '' });
-  }
-  send(data: Uint8Array): void {
-    if (this.readyState !== 1) throw new Error('send on a socket that is not open');
-    const frame = decodeRelayFrame(data);
-    this.relay.received.push({ socket: this.index, frame });
-    if (frame.type === 'auth') {
-      if (this.relay.authOk) this.deliver({ type: 'welcome', id: idOf(frame.publicKey, this) });
-      else this.drop('auth-failed');
-    } else if (frame.type === 'send' && this.relay.absent.has(toBase32(frame.to))) {
-      this.deliver({ type: 'error', code: 'unknown-recipient', subject: '', detail: '' });
-    } else if (frame.type === 'join') {
-      this.deliver({ type: 'joined', room: frame.room, members: this.relay.members.get(frame.room) ?? [] });
-    }
-  }
-  close(): void {
-    if (this.readyState === 3) return;
-    this.readyState = 3;
-    // A microtask, not a timer: the timer count after close() is the client's alone.
-    queueMicrotask(() => this.onclose?.({ code: 1000, reason: '' }));
-  }
-}
+import { connectRelay, reconnectDelay } from '../../src/relay/client.js';
+import { connect, FakeRelay, FakeSocket, URL } from './fake-relay.js';
 
 let me = createIdentity();
-function idOf(_publicKey: Uint8Array, _s: FakeSocket): Uint8Array {
-  return idBytesFromText(me.id) as Uint8Array;
-}
-
-async function connect(
-  relay: FakeRelay,
-  extra: Partial<RelayClientInit> = {},
-): Promise<{ conn: RelayConnection; states: RelayClientState[]; closes: unknown[] }> {
-  const states: RelayClientState[] = [];
-  const closes: unknown[] = [];
-  const pending = connectRelay({
-    url: URL,
-    identity: me,
-    WebSocket: relay.ctor,
-    reconnect: { initialMs: 100, maxMs: 1_000 },
-    onStateChange: (s) => states.push(s),
-    onClose: (r) => closes.push(r),
-    ...extra,
-  });
-  await vi.advanceTimersByTimeAsync(1);
-  return { conn: await pending, states, closes };
-}
 
 const peer = createIdentity().id;
 const sends = (relay: FakeRelay) => relay.received.filter((r) => r.frame.type === 'send');
@@ -164,7 +41,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('without `reconnect` a lost connection closes for good (the old behaviour)', async () => {
     const relay = new FakeRelay();
-    const { conn, states, closes } = await connect(relay, { reconnect: false });
+    const { conn, states, closes } = await connect(me, relay, { reconnect: false });
     relay.current.drop('shutting-down');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(relay.sockets).toHaveLength(1);
@@ -177,7 +54,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
   it('redials after a graceful shutdown, logs in with a fresh challenge, re-joins, flushes the buffer', async () => {
     const relay = new FakeRelay();
     const presence: unknown[] = [];
-    const { conn, states } = await connect(relay, { onPresence: (p) => presence.push(p) });
+    const { conn, states } = await connect(me, relay, { onPresence: (p) => presence.push(p) });
     const other = idBytesFromText(peer) as Uint8Array;
     relay.members.set('kitchen', []);
     expect(await conn.join('kitchen')).toEqual([]);
@@ -209,7 +86,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('backoff: redial gaps double from initialMs and stay under maxMs', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay, { reconnect: { initialMs: 100, maxMs: 800 } });
+    const { conn } = await connect(me, relay, { reconnect: { initialMs: 100, maxMs: 800 } });
     relay.up = false;
     const dialedAt: number[] = [];
     const start = Date.now();
@@ -238,7 +115,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('explicit close(): no redial, messages end, pending sends reject', async () => {
     const relay = new FakeRelay();
-    const { conn, states, closes } = await connect(relay);
+    const { conn, states, closes } = await connect(me, relay);
     const it = conn.messages[Symbol.asyncIterator]();
     const next = it.next();
     conn.close();
@@ -255,7 +132,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
   it('close() while waiting to redial clears the timer and drops the buffer (counted)', async () => {
     const relay = new FakeRelay();
     relay.up = true;
-    const { conn } = await connect(relay);
+    const { conn } = await connect(me, relay);
     relay.up = false;
     relay.current.drop();
     await conn.send(peer, new Uint8Array([1]));
@@ -268,7 +145,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('`replaced` (the same identity logged in elsewhere) is terminal', async () => {
     const relay = new FakeRelay();
-    const { conn, states, closes } = await connect(relay);
+    const { conn, states, closes } = await connect(me, relay);
     relay.current.drop('replaced');
     await vi.advanceTimersByTimeAsync(30_000);
     expect(relay.sockets).toHaveLength(1);
@@ -281,7 +158,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
   it('a relay refusing the re-login (`auth-failed`) ends it: one attempt, no loop', async () => {
     const relay = new FakeRelay();
     const errors: string[] = [];
-    const { conn, closes } = await connect(relay, { onError: (e) => errors.push(e.reason) });
+    const { conn, closes } = await connect(me, relay, { onError: (e) => errors.push(e.reason) });
     relay.authOk = false;
     relay.current.drop('idle-timeout');
     await vi.advanceTimersByTimeAsync(30_000);
@@ -305,7 +182,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('gives up after maxAttempts failed redials in a row', async () => {
     const relay = new FakeRelay();
-    const { conn, closes } = await connect(relay, {
+    const { conn, closes } = await connect(me, relay, {
       reconnect: { initialMs: 10, maxMs: 40, maxAttempts: 3 },
     });
     relay.up = false;
@@ -320,7 +197,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('a re-login that hangs times out and is retried', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay, { timeoutMs: 500 });
+    const { conn } = await connect(me, relay, { timeoutMs: 500 });
     relay.authOk = true;
     relay.current.drop();
     // The next socket opens but the relay never answers: simulate by swallowing its hello.
@@ -345,7 +222,9 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('the send buffer is bounded: overflow drops the oldest and counts it', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay, { reconnect: { initialMs: 100, maxMs: 100, maxQueuedFrames: 3 } });
+    const { conn } = await connect(me, relay, {
+      reconnect: { initialMs: 100, maxMs: 100, maxQueuedFrames: 3 },
+    });
     relay.up = false;
     relay.current.drop();
     for (let i = 1; i <= 5; i++) await conn.send(peer, new Uint8Array([i]));
@@ -362,7 +241,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('a join made while disconnected resolves after the re-login; a leave cancels it', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay);
+    const { conn } = await connect(me, relay);
     relay.up = false;
     relay.current.drop();
     const joined = conn.join('a');
@@ -380,7 +259,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('a flushed frame whose recipient is not back yet is sent again until it is (bounded rounds)', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay, { reconnect: { initialMs: 100, maxMs: 100 } });
+    const { conn } = await connect(me, relay, { reconnect: { initialMs: 100, maxMs: 100 } });
     relay.up = false;
     relay.current.drop('shutting-down');
     await conn.send(peer, new Uint8Array([9]));
@@ -404,7 +283,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
 
   it('resending gives up after four rounds when the recipient never comes back', async () => {
     const relay = new FakeRelay();
-    const { conn } = await connect(relay, { reconnect: { initialMs: 100, maxMs: 100 } });
+    const { conn } = await connect(me, relay, { reconnect: { initialMs: 100, maxMs: 100 } });
     relay.up = false;
     relay.current.drop();
     await conn.send(peer, new Uint8Array([9]));

@@ -9,9 +9,11 @@ import {
   InvalidArgumentError,
   InvalidSignatureError,
   identityIdBytes,
+  MAX_HEARTBEAT_SEQ,
   MAX_RELAY_PAYLOAD,
   MalformedInputError,
   RELAY_ERROR_CODES,
+  RELAY_FRAME_CODES,
   type RelayFrame,
   relayEndpoint,
   sendToDeliver,
@@ -40,6 +42,9 @@ const frames: RelayFrame[] = [
   { type: 'send', to: id(6), bytes: new Uint8Array(MAX_RELAY_PAYLOAD) },
   { type: 'join', room: 'ü-room' },
   { type: 'leave', room: 'r' },
+  { type: 'ping', seq: 0 },
+  { type: 'ping', seq: MAX_HEARTBEAT_SEQ },
+  { type: 'pong', seq: 300 },
 ];
 
 describe('relay frames', () => {
@@ -59,6 +64,9 @@ describe('relay frames', () => {
     ],
     ['an oversized payload', { type: 'send', to: id(1), bytes: new Uint8Array(MAX_RELAY_PAYLOAD + 1) }],
     ['1025 members', { type: 'joined', room: 'r', members: Array.from({ length: 1025 }, () => id(1)) }],
+    ['a heartbeat seq above 2^32-1', { type: 'ping', seq: MAX_HEARTBEAT_SEQ + 1 }],
+    ['a negative heartbeat seq', { type: 'pong', seq: -1 }],
+    ['a fractional heartbeat seq', { type: 'ping', seq: 1.5 }],
   ] as [string, RelayFrame][])('refuses to encode %s', (_, frame) => {
     expect(() => encodeRelayFrame(frame)).toThrow(InvalidArgumentError);
   });
@@ -66,6 +74,7 @@ describe('relay frames', () => {
   it('has stable error code numbers', () => {
     expect(RELAY_ERROR_CODES['malformed-frame']).toBe(1);
     expect(RELAY_ERROR_CODES['auth-timeout']).toBe(15);
+    expect([RELAY_FRAME_CODES.ping, RELAY_FRAME_CODES.pong]).toEqual([0x85, 0x13]);
   });
 
   const send = encodeRelayFrame({ type: 'send', to: id(6), bytes: new Uint8Array([1, 2]) });
@@ -92,6 +101,10 @@ describe('relay frames', () => {
     ['presence flag 2', new Uint8Array([1, 0x12, 1, 0x61, ...id(1), 2]), MalformedInputError],
     ['unknown error code', new Uint8Array([1, 0x1e, 99, 0, 0]), MalformedInputError],
     ['short auth signature', new Uint8Array([1, 0x81, ...new Uint8Array(32 + 63)]), MalformedInputError],
+    ['ping without seq', new Uint8Array([1, 0x85]), MalformedInputError],
+    ['ping seq above 2^32-1', new Uint8Array([1, 0x85, 0x80, 0x80, 0x80, 0x80, 0x10]), MalformedInputError],
+    ['pong with a trailing byte', new Uint8Array([1, 0x13, 5, 0]), MalformedInputError],
+    ['pong seq non-minimal', new Uint8Array([1, 0x13, 0x85, 0x00]), MalformedInputError],
   ];
   it.each(hostile)('rejects %s', (_, bytes, error) => {
     expect(() => decodeRelayFrame(bytes)).toThrow(error);

@@ -1,0 +1,73 @@
+/**
+ * Direct connect from a card (docs/PROTOCOL.md §"Direct connect and in-band authentication"): the
+ * page sets signal-core's `cardToOffer(card)` as its remote description, answers it with its own
+ * `createAnswer()` and applies that answer UNMODIFIED (no SDP munging; Chromium is removing ICE
+ * credential munging). Nothing is sent back: the device is ICE-lite and learns the page from its
+ * connectivity checks and its certificate from DTLS. Then the page authenticates in-band as
+ * initiator, refusing any responder other than the card's identity; with a pairing card's secret
+ * (or a PIN) it pairs on first contact, else both sides must already trust each other.
+ *
+ * This is how a page from a secure origin (https, an installed app) reaches a LAN device: it cannot
+ * open `ws://<lan-ip>` (mixed content), but WebRTC to a LAN address is allowed.
+ */
+import {
+  type Card,
+  cardToOffer,
+  decodeQrPayload,
+  MalformedInputError,
+  type PairingMode,
+} from '@lanrtc/signal-core';
+import { authenticateDirect, type DirectConnection, type DirectPeerInit, openDirectPeer } from './session.js';
+
+/** Options of `connectDirect`. */
+export interface DirectConnectInit extends DirectPeerInit {
+  /** Pair in-band on first contact (a PIN the device shows); a pairing card's own secret is used when absent. */
+  readonly pairing?: PairingMode;
+  /** Clock for the card's expiry check when a text is given (ms since the epoch; default now). */
+  readonly now?: number;
+}
+
+/** A verified card, from a card or pairing-card QR text, with the pairing secret if it carried one. */
+export function cardFromQrText(text: string, now?: number): { card: Card; secret?: Uint8Array } {
+  const payload = decodeQrPayload(text, now === undefined ? {} : { now });
+  if (payload.kind === 'card') return { card: payload.card };
+  if (payload.kind === 'pairing-card') return { card: payload.card, secret: payload.secret };
+  throw new MalformedInputError(`expected a card QR code, got ${payload.kind}`);
+}
+
+/**
+ * Connect to the device of `cardOrText` (a card opened with `openCard`, or the QR text of a card or
+ * pairing card, which is verified here) and authenticate in-band; resolves with the connection only
+ * once the device proved the card's identity.
+ */
+export async function connectDirect(
+  cardOrText: Card | string,
+  init: DirectConnectInit,
+): Promise<DirectConnection> {
+  const { card, secret } =
+    typeof cardOrText === 'string' ? cardFromQrText(cardOrText, init.now) : { card: cardOrText };
+  init.signal?.throwIfAborted();
+  const pairing: PairingMode | undefined = init.pairing ?? (secret ? { kind: 'secret', secret } : undefined);
+  const direct = openDirectPeer(init);
+  let answer: RTCSessionDescriptionInit;
+  try {
+    await direct.peer.pc.setRemoteDescription(cardToOffer(card));
+    answer = await direct.peer.pc.createAnswer();
+    await direct.peer.pc.setLocalDescription(answer);
+  } catch (error) {
+    direct.port.dispose();
+    direct.peer.close();
+    throw error;
+  }
+  return authenticateDirect(
+    direct,
+    init,
+    {
+      role: 'initiator',
+      expectedPeerId: card.id,
+      ...(pairing ? { pairing } : {}),
+      peerName: card.name,
+    },
+    { type: 'answer', sdp: answer.sdp ?? '' },
+  );
+}

@@ -1,0 +1,8 @@
+/**
+ * Browser entry for card-offer.test.ts: the package and signal-core on `globalThis.lanrtc`, so the
+ * Node test can drive them in Chromium through `page.evaluate`.
+ */
+import * as core from '@lanrtc/signal-core';
+import * as client from '../../src/index.js';
+
+(globalThis as { lanrtc?: unknown }).lanrtc = { ...core, ...client };

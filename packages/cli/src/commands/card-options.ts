@@ -1,0 +1,51 @@
+/** Flags shared by the subcommands that build this device's card (`card`, `listen`). */
+import { booleanValue, listValue, type ParsedCommand, parsePort, stringValue } from '../args.js';
+import {
+  DEFAULT_DIRECT_PORT,
+  type DeviceCardInit,
+  defaultAddresses,
+  defaultDeviceName,
+} from '../device-card.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+
+/** The option table of the card flags. */
+export const CARD_OPTIONS = {
+  name: { type: 'string' },
+  type: { type: 'string', multiple: true },
+  address: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  qr: { type: 'boolean' },
+} as const;
+
+/** Usage lines of the card flags. */
+export const CARD_USAGE = `  --name NAME      card name, ≤ 32 bytes (default: host name)
+  --type TYPE      device type, repeatable (game, doorbell, files, relay, browser or a custom token)
+  --address ADDR   ICE candidate address, repeatable (default: the first non-internal IPv4 address)
+  --port PORT      UDP port of the direct-connect listener (default ${DEFAULT_DIRECT_PORT})
+  --qr, --no-qr    print a terminal QR code (default: when stdout is a terminal)`;
+
+/** The card fields given by the flags (defaults from this machine). */
+export function cardInitFrom(parsed: ParsedCommand, command: string, allowPortZero = false): DeviceCardInit {
+  const port = parsePort(
+    stringValue(parsed, 'port', String(DEFAULT_DIRECT_PORT)),
+    '--port',
+    command,
+    allowPortZero,
+  );
+  const addresses = listValue(parsed, 'address');
+  const chosen = addresses.length > 0 ? addresses : defaultAddresses();
+  if (chosen.length === 0)
+    throw new UsageError('no non-internal IPv4 address found: give one with --address', command);
+  return {
+    name: stringValue(parsed, 'name') ?? defaultDeviceName(),
+    deviceTypes: listValue(parsed, 'type'),
+    addresses: chosen,
+    port,
+  };
+}
+
+/** Whether to print a QR code: `--qr`/`--no-qr`, else when stdout is a terminal. */
+export function wantsQr(parsed: ParsedCommand, io: CliIo): boolean {
+  return booleanValue(parsed, 'qr', io.stdout.isTTY === true);
+}

@@ -1,0 +1,136 @@
+/**
+ * `lanrtc listen`: this machine as a direct-connect device (node-agent `createDirectListener`): one
+ * UDP port, the persisted identity, certificate and ICE credentials, its card announced over mDNS
+ * and printed as a QR code; with `--pair` also a one-time pairing card. Peers that authenticate
+ * in-band get an echo on channel `lanrtc` (a demo). Runs until SIGINT/SIGTERM.
+ */
+import { isIPv4 } from 'node:net';
+import { type Announcement, announce } from '@lanrtc/mdns-announcer';
+import { createDirectListener, createFileTrustStore, type DirectConnection } from '@lanrtc/node-agent';
+import { equalBytes, InvalidArgumentError } from '@lanrtc/signal-core';
+import { booleanValue, stringValue } from '../args.js';
+import { COMMON_USAGE, type Command } from '../command.js';
+import { describeCard } from '../device-card.js';
+import { UsageError } from '../errors.js';
+import { type CliIo, untilAborted, writeLine } from '../io.js';
+import { createStderrLogger } from '../log.js';
+import { renderTerminalQr } from '../qr.js';
+import { loadDeviceState } from '../state.js';
+import { CARD_OPTIONS, CARD_USAGE, cardInitFrom, wantsQr } from './card-options.js';
+
+/** Label of the demo echo channel. */
+export const ECHO_CHANNEL = 'lanrtc';
+/** How often the announced card is compared with the listener's (re-issued before it expires). */
+const CARD_CHECK_MS = 60_000;
+
+/** The `listen` subcommand. */
+export const listenCommand: Command = {
+  name: 'listen',
+  summary: 'run a direct-connect listener, announce and print its card (echo demo)',
+  usage: `usage: lanrtc listen [options]
+
+Listens for direct connections from this device's card (no relay): prints "card: <QR text>" and
+its QR code, announces the card over mDNS, and with --pair prints "pairing card: <QR text>" — a
+one-time secret that pairs the first peer that uses it. Authenticated peers get an echo of what
+they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer closed.
+
+options:
+${CARD_USAGE}
+  --pair              print a one-time pairing card too
+  --announce, --no-announce   announce the card over mDNS (default: announce)
+  --verbose           debug logs (JSON lines on stderr)
+${COMMON_USAGE}`,
+  options: {
+    ...CARD_OPTIONS,
+    pair: { type: 'boolean' },
+    announce: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  },
+  async run(parsed, io) {
+    const init = cardInitFrom(parsed, 'listen', true);
+    const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
+    const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
+    const trust = await createFileTrustStore({ dir: state.dir });
+    const connections = new Set<DirectConnection>();
+    let listener: Awaited<ReturnType<typeof createDirectListener>>;
+    try {
+      listener = await createDirectListener({
+        identity: state.identity,
+        certificate: state.certificate,
+        trust,
+        name: init.name,
+        deviceTypes: init.deviceTypes,
+        addresses: init.addresses,
+        port: init.port,
+        ice: state.ice,
+        logger,
+        onConnection: (connection) => serve(connection, connections, io),
+        onPeerError: (error) => writeLine(io.stdout, `dropped a peer: ${error.name}: ${error.message}`),
+      });
+    } catch (error) {
+      if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
+      throw error;
+    }
+    let ad: Announcement | undefined;
+    let check: NodeJS.Timeout | undefined;
+    try {
+      const qr = wantsQr(parsed, io);
+      const cardText = listener.cardText();
+      writeLine(io.stdout, `listening on udp ${init.addresses.join(', ')} port ${listener.port}`);
+      writeLine(io.stdout, `card: ${cardText}`);
+      if (qr) writeLine(io.stdout, await renderTerminalQr(cardText, io.stdout.isTTY === true));
+      for (const line of describeCard(listener.card())) writeLine(io.stdout, `  ${line}`);
+      if (booleanValue(parsed, 'pair', false)) {
+        const pairing = listener.openQrPairing();
+        writeLine(io.stdout, `pairing card: ${pairing.text}`);
+        if (qr) writeLine(io.stdout, await renderTerminalQr(pairing.text, io.stdout.isTTY === true));
+      }
+      if (booleanValue(parsed, 'announce', true)) {
+        const v4 = init.addresses.filter((a) => isIPv4(a));
+        let announced = listener.cardBytes();
+        ad = await announce({
+          card: announced,
+          port: listener.port,
+          ...(v4.length > 0 ? { interfaces: v4 } : {}),
+          handleSignals: false,
+          logger,
+        });
+        const current = ad;
+        check = setInterval(() => {
+          const bytes = listener.cardBytes();
+          if (equalBytes(bytes, announced)) return;
+          announced = bytes;
+          void current.update(bytes);
+        }, CARD_CHECK_MS);
+        writeLine(io.stdout, `announced "${ad.name}" over mDNS`);
+      }
+      writeLine(io.stdout, `stopping (${await untilAborted(io.signal)})`);
+    } finally {
+      clearInterval(check);
+      await ad?.close();
+      await Promise.all([...connections].map((c) => c.close()));
+      await listener.close();
+    }
+    return 0;
+  },
+};
+
+/** Echo every message of the peer's `lanrtc` channel back to it, and say what happens. */
+function serve(connection: DirectConnection, connections: Set<DirectConnection>, io: CliIo): void {
+  const who = connection.remote.id;
+  connections.add(connection);
+  writeLine(io.stdout, `connected ${who}${connection.paired ? ' (paired now)' : ''}`);
+  void connection.ended.then((reason) => {
+    connections.delete(connection);
+    writeLine(io.stdout, `disconnected ${who} (${reason})`);
+  });
+  connection.peer.channel(ECHO_CHANNEL).then(
+    (channel) => {
+      channel.onMessage.subscribe((message) => {
+        writeLine(io.stdout, `${who}: ${String(message)}`);
+        channel.send(message);
+      });
+    },
+    () => undefined, // the peer closed before opening the channel: `ended` reports it
+  );
+}

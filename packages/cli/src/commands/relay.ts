@@ -1,0 +1,132 @@
+/**
+ * `lanrtc relay`: run the LAN relay (@lanrtc/relay) and announce it over mDNS as a device of type
+ * `relay` — a card signed by this machine's persisted identity whose relay endpoint is this relay —
+ * until SIGINT/SIGTERM, then say goodbye (RFC 6762 §10.1) and shut the relay down gracefully.
+ */
+import { randomBytes } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import { type Announcement, announce } from '@lanrtc/mdns-announcer';
+import { createRelay } from '@lanrtc/relay';
+import type { CardRelay } from '@lanrtc/signal-core';
+import { booleanValue, listValue, parsePort, stringValue } from '../args.js';
+import { COMMON_USAGE, type Command } from '../command.js';
+import { buildDeviceCard, defaultAddresses, defaultDeviceName, relayUrl } from '../device-card.js';
+import { UsageError } from '../errors.js';
+import { untilAborted, writeLine } from '../io.js';
+import { createStderrLogger } from '../log.js';
+import { loadDeviceState } from '../state.js';
+
+/** Lifetime of the announced card; it is re-signed and re-announced at half of it. */
+const RELAY_CARD_LIFETIME_S = 24 * 60 * 60;
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
+
+/** The `relay` subcommand. */
+export const relayCommand: Command = {
+  name: 'relay',
+  summary: 'run a LAN relay and announce it over mDNS',
+  usage: `usage: lanrtc relay [options]
+
+Runs a WebSocket relay for browsers and agents and announces it over mDNS
+(_relay._sub._lanrtc._udp.local) with a card signed by this machine's identity. Prints the URL.
+Ctrl-C / SIGTERM: mDNS goodbye, clients are told the relay is shutting down.
+
+options:
+  --host HOST         listen address (default 0.0.0.0)
+  --port PORT         TCP port, 0 = any free one (default 8787)
+  --path PATH         WebSocket path (default /)
+  --static DIR        serve DIR's files over http on the same origin
+  --announce, --no-announce   announce over mDNS (default: announce)
+  --name NAME         card / mDNS instance name (default: host name)
+  --interface IF      announce on this interface name or IPv4 address, repeatable
+                      (default: --host when it is an address, else every non-internal IPv4 interface)
+  --verbose           debug logs (JSON lines on stderr)
+${COMMON_USAGE}`,
+  options: {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    path: { type: 'string' },
+    static: { type: 'string' },
+    announce: { type: 'boolean' },
+    name: { type: 'string' },
+    interface: { type: 'string', multiple: true },
+    verbose: { type: 'boolean' },
+  },
+  async run(parsed, io) {
+    const host = stringValue(parsed, 'host', '0.0.0.0');
+    const port = parsePort(stringValue(parsed, 'port', '8787'), '--port', 'relay', true);
+    const path = stringValue(parsed, 'path', '/');
+    if (!/^\/[\x21-\x7e]{0,63}$/.test(path))
+      throw new UsageError(
+        `--path must start with "/" and be printable ASCII, ≤ 64 bytes (got "${path}")`,
+        'relay',
+      );
+    const name = stringValue(parsed, 'name') ?? defaultDeviceName();
+    const staticDir = stringValue(parsed, 'static');
+    const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
+    const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
+
+    const relay = await createRelay({
+      host,
+      port,
+      logger,
+      ...(path !== '/' ? { path } : {}),
+      ...(staticDir ? { staticDir } : {}),
+    });
+    const wildcard = WILDCARD.has(host);
+    const shown = wildcard ? defaultAddresses() : [relay.address.host];
+    for (const address of shown.length > 0 ? shown : [relay.address.host])
+      writeLine(io.stdout, `lanrtc relay on ${relayUrl({ host: address, port: relay.address.port, path })}`);
+
+    let ad: Announcement | undefined;
+    let refresh: NodeJS.Timeout | undefined;
+    try {
+      if (booleanValue(parsed, 'announce', true)) {
+        const interfaces = listValue(parsed, 'interface');
+        const announceOn =
+          interfaces.length > 0 ? interfaces : !wildcard && isIPv4(host) ? [host] : undefined;
+        // A wildcard relay is reachable on every interface: name it by its mDNS host name, which each
+        // interface answers with its own address (RFC 6762 §6.2), not by one interface's address.
+        let hostName = `lanrtc-${randomBytes(4).toString('hex')}`;
+        const endpoint = (): CardRelay => ({
+          host: wildcard ? `${hostName}.local` : relay.address.host,
+          port: relay.address.port,
+          ...(path !== '/' ? { path } : {}),
+        });
+        const card = () =>
+          buildDeviceCard(state, {
+            name,
+            deviceTypes: ['relay'],
+            addresses: [],
+            port: relay.address.port,
+            relay: endpoint(),
+            lifetimeS: RELAY_CARD_LIFETIME_S,
+          });
+        ad = await announce({
+          card: card(),
+          port: relay.address.port,
+          hostName,
+          ...(announceOn ? { interfaces: announceOn } : {}),
+          handleSignals: false,
+          logger,
+        });
+        if (wildcard && ad.hostName !== hostName) {
+          hostName = ad.hostName; // renamed after a conflict while probing
+          await ad.update(card());
+        }
+        const current = ad;
+        refresh = setInterval(() => void current.update(card()), (RELAY_CARD_LIFETIME_S * 1000) / 2);
+        writeLine(
+          io.stdout,
+          `announced "${ad.name}" (type relay, id ${state.identity.id}) endpoint ${relayUrl(endpoint())}`,
+        );
+      }
+      const reason = await untilAborted(io.signal);
+      writeLine(io.stdout, `stopping (${reason})`);
+    } finally {
+      clearInterval(refresh);
+      await ad?.close();
+      await relay.close({ reason: 'relay stopping' });
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * `lanrtc <command> [options]`: dispatch to a subcommand and map failures to exit codes — 0 done,
+ * 1 the command failed (a typed error, printed by name), 2 the command line is wrong (usage on stderr).
+ */
+import { LanrtcError } from '@lanrtc/signal-core';
+import { parseCommand } from './args.js';
+import type { Command } from './command.js';
+import { cardCommand } from './commands/card.js';
+import { idCommand } from './commands/id.js';
+import { listenCommand } from './commands/listen.js';
+import { pasteCommand } from './commands/paste.js';
+import { relayCommand } from './commands/relay.js';
+import { UsageError } from './errors.js';
+import { type CliIo, writeLine } from './io.js';
+
+/** Exit code of a command line that does not parse. */
+export const USAGE_EXIT_CODE = 2;
+
+const commands: Command[] = [idCommand, cardCommand, relayCommand, listenCommand, pasteCommand];
+
+/** The overview `lanrtc --help` prints. */
+export function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return `usage: lanrtc <command> [options]
+
+commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+
+\`lanrtc <command> --help\` shows a command's options.`;
+}
+
+/** Run the command line `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    writeLine(io.stderr, overview());
+    return USAGE_EXIT_CODE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = commands.find((c) => c.name === rest[0]);
+    writeLine(io.stdout, topic ? topic.usage : overview());
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const parsed = parseCommand(command.name, rest, command.options, command.maxPositionals ?? 0);
+    if (parsed.values.help === true) {
+      writeLine(io.stdout, command.usage);
+      return 0;
+    }
+    return await command.run(parsed, io);
+  } catch (error) {
+    const prefix = command ? `lanrtc ${command.name}` : 'lanrtc';
+    if (error instanceof UsageError) {
+      writeLine(io.stderr, `${prefix}: ${error.message}`);
+      writeLine(io.stderr);
+      writeLine(io.stderr, command ? command.usage : overview());
+      return USAGE_EXIT_CODE;
+    }
+    if (error instanceof LanrtcError) {
+      writeLine(io.stderr, `${prefix}: ${error.name}: ${error.message}`);
+      return 1;
+    }
+    // System errors (EADDRINUSE, EACCES, ENOENT…) are the environment's, not a bug: no stack trace.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string') {
+      writeLine(io.stderr, `${prefix}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,115 @@
+/** Command-line errors: each is a `UsageError` with a specific message, usage on stderr, exit code 2. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCommand, parsePort, runCli, USAGE_EXIT_CODE, UsageError } from '../src/index.js';
+import { memoryIo, runMain, tempConfig } from './support.js';
+
+/** What `fn` throws (undefined when it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('parseCommand / parsePort', () => {
+  it.each([
+    [['--bogus'], 'unknown option --bogus'],
+    [['--no-name'], 'unknown option --no-name'],
+    [['--name'], 'option --name needs a value'],
+    [['--qr=yes'], 'option --qr takes no value'],
+    [['extra'], 'unexpected argument "extra"'],
+  ])('%j → UsageError "%s"', (argv, message) => {
+    const options = { name: { type: 'string' }, qr: { type: 'boolean' } } as const;
+    const error = thrown(() => parseCommand('card', argv, options));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({ name: 'UsageError', message, command: 'card' });
+  });
+
+  it('accepts known flags, negations and repeats', () => {
+    const parsed = parseCommand('x', ['--type', 'a', '--type=b', '--no-qr', '--config', '/c'], {
+      type: { type: 'string', multiple: true },
+      qr: { type: 'boolean' },
+    });
+    expect(parsed.values).toMatchObject({ type: ['a', 'b'], qr: false, config: '/c' });
+  });
+
+  it.each(['0', '65536', '-1', '80a', '', '1e3', ' 80', '999999'])('port "%s" is refused', (text) => {
+    expect(() => parsePort(text, '--port', 'relay')).toThrow(UsageError);
+  });
+
+  it('ports 1 and 65535 are valid, 0 only when allowed', () => {
+    expect(parsePort('1', '--port', 'x')).toBe(1);
+    expect(parsePort('65535', '--port', 'x')).toBe(65535);
+    expect(parsePort('0', '--port', 'x', true)).toBe(0);
+  });
+});
+
+describe('runCli exit codes', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it.each([
+    [['frobnicate'], 'lanrtc: unknown command "frobnicate"', 'usage: lanrtc <command>'],
+    [
+      ['card', '--port', 'http'],
+      'lanrtc card: --port must be an integer 1–65535 (got "http")',
+      'usage: lanrtc card',
+    ],
+    [
+      ['relay', '--port', '70000'],
+      'lanrtc relay: --port must be an integer 0–65535 (got "70000")',
+      'usage: lanrtc relay',
+    ],
+    [['relay', '--path', 'nope'], 'lanrtc relay: --path must start with "/"', 'usage: lanrtc relay'],
+    [['id', '--frob'], 'lanrtc id: unknown option --frob', 'usage: lanrtc id'],
+    [
+      ['card', '--type', 'Not A Token', '--address', '10.0.0.1'],
+      'lanrtc card: device type must match',
+      'usage: lanrtc card',
+    ],
+    [
+      ['card', '--days', '0', '--address', '10.0.0.1'],
+      'lanrtc card: --days must be an integer 1–365',
+      'usage: lanrtc card',
+    ],
+  ])('%j → exit 2, message and usage on stderr', async (argv, message, usage) => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    const m = memoryIo();
+    const code = await runCli([...argv, '--config', config.dir], m.io);
+    expect(code).toBe(USAGE_EXIT_CODE);
+    expect(m.stderr().split('\n')[0]).toContain(message);
+    expect(m.stderr()).toContain(usage);
+    expect(m.stdout()).toBe('');
+  });
+
+  it('no arguments → overview on stderr, exit 2; --help → stdout, exit 0', async () => {
+    const none = memoryIo();
+    expect(await runCli([], none.io)).toBe(2);
+    expect(none.stderr()).toContain('commands:');
+    const help = memoryIo();
+    expect(await runCli(['--help'], help.io)).toBe(0);
+    expect(help.stdout()).toMatch(/ {2}relay +run a LAN relay/);
+  });
+
+  it.each(['id', 'card', 'relay', 'listen', 'paste'])(
+    '`lanrtc %s --help` prints that command’s usage and exits 0',
+    async (cmd) => {
+      const m = memoryIo();
+      expect(await runCli([cmd, '--help'], m.io)).toBe(0);
+      expect(m.stdout()).toContain(`usage: lanrtc ${cmd}`);
+      expect(m.stderr()).toBe('');
+    },
+  );
+
+  it('the real executable exits 2 on an unknown flag and 0 on --help', async () => {
+    const bad = await runMain(['relay', '--prot', '80']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^lanrtc relay: unknown option --prot\n/);
+    const help = await runMain(['card', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: lanrtc card');
+  });
+});

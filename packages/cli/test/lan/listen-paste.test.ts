@@ -1,0 +1,87 @@
+/**
+ * `lanrtc listen` on host A and `lanrtc paste` on host B, no relay anywhere: A's card is announced
+ * over mDNS; pasting A's pairing card pairs in-band with its one-time secret and echoes; pasting the
+ * plain card afterwards connects with no secret (trust persisted on both sides); a stranger pasting
+ * the card is refused with a typed error; SIGTERM stops A cleanly.
+ */
+import { createLan, type Lan } from '@lanrtc/lan-harness';
+import { describeLan } from '@lanrtc/lan-harness/vitest';
+import { loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
+import { afterEach, expect, it } from 'vitest';
+import { MAIN, tempConfig } from '../support.js';
+import { FINDER, text, watch } from './support.js';
+
+describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () => {
+  let lan: Lan | undefined;
+  const cleanups: (() => void)[] = [];
+  afterEach(async () => {
+    await lan?.close();
+    lan = undefined;
+    for (const c of cleanups.splice(0)) c();
+  });
+
+  it('pairs with the pairing card, reconnects with the card, refuses a stranger, stops on SIGTERM', async () => {
+    const [configA, configB, configC] = [tempConfig(), tempConfig(), tempConfig()];
+    cleanups.push(configA.cleanup, configB.cleanup, configC.cleanup);
+    const device = await loadOrCreateNodeIdentity({ dir: configA.dir });
+    const phone = await loadOrCreateNodeIdentity({ dir: configB.dir });
+    lan = await createLan({ hosts: 2 });
+    const [a, b] = lan.hosts as [Lan['hosts'][number], Lan['hosts'][number]];
+
+    const child = a.node(MAIN, [
+      'listen',
+      ...['--address', a.ip, '--port', '0', '--name', 'Shed', '--type', 'files', '--pair'],
+      ...['--config', configA.dir],
+    ]);
+    const listen = watch(child);
+    const card = String((await listen.next(text(/^card: LR1:/), 'card line')).text).slice('card: '.length);
+    const pairing = String((await listen.next(text(/^pairing card: LR1:/), 'pairing card')).text).slice(
+      'pairing card: '.length,
+    );
+    const port = Number(/ port (\d+)$/.exec(String(listen.seen.find(text(/^listening on udp /))?.text))?.[1]);
+    await listen.next(text(/^announced "Shed" over mDNS$/), 'announcement');
+
+    const finder = watch(b.node(FINDER, [b.ip, 'files']));
+    const up = await finder.next((l) => l.event === 'up', 'browse up');
+    expect(up).toMatchObject({ id: device.identity.id, name: 'Shed', candidates: [{ address: a.ip, port }] });
+    finder.kill();
+
+    const paste = (config: string, qr: string, ...messages: string[]) =>
+      b.execNode(
+        MAIN,
+        ['paste', qr, '--address', b.ip, '--config', config, ...messages.flatMap((m) => ['--message', m])],
+        {
+          timeoutMs: 20_000,
+        },
+      );
+    const first = await paste(configB.dir, pairing, 'hello', 'world');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      `connected to Shed (${device.identity.id}), paired now\nreply: hello\nreply: world\n`,
+    );
+    await listen.next(
+      text(new RegExp(`^connected ${phone.identity.id} \\(paired now\\)$`)),
+      'paired connection',
+    );
+
+    const again = await paste(configB.dir, card, 'again');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(`connected to Shed \\(${device.identity.id}\\)\\nreply: again\\n`),
+    );
+
+    const stranger = await paste(configC.dir, card, 'let me in');
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/^lanrtc paste: PeerRejectedError: .*NotPairedError/);
+    expect(stranger.stdout).not.toContain('reply:');
+    await listen.next(text(/^dropped a peer: NotPairedError/), 'stranger dropped');
+    // Nothing from the stranger reached the echo.
+    expect(listen.seen.some(text(/let me in/))).toBe(false);
+
+    child.kill('SIGTERM');
+    expect(await listen.exited).toBe(0);
+    expect(listen.seen.some(text(/^stopping \(SIGTERM\)$/))).toBe(true);
+    expect(listen.stderr()).toBe('');
+  }, 60_000);
+});

@@ -1,0 +1,110 @@
+/**
+ * `DirectConnection`: what both ends of a direct connect hand the application once in-band
+ * authentication succeeded — the same shape as signal-core's `Connection`, minus the signalling
+ * session: the verified remote identity, the werift peer (channels by label), the fingerprint of the
+ * certificate the remote presented in DTLS, and how the connection ended.
+ */
+import type { PublicIdentity } from '@lanrtc/signal-core';
+import type { RTCPeerConnection } from 'werift';
+import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
+
+/** An authenticated direct connection. */
+export interface DirectConnection {
+  /** The identity that proved itself in-band (paired before, or just now). */
+  readonly remote: PublicIdentity;
+  /** The werift peer; `peer.channel(label)` waits for a channel either side opens from now on. */
+  readonly peer: WeriftSessionPeer;
+  /** SHA-256 of the certificate the remote presented in DTLS (bound into the authentication). */
+  readonly remoteFingerprint: Uint8Array;
+  /** True when this connection paired the two sides in-band. */
+  readonly paired: boolean;
+  /** Settles with `closed` (either side closed) or `failed` (the transport failed) when it ends. */
+  readonly ended: Promise<string>;
+  /** Close the peer connection. */
+  close(): Promise<void>;
+}
+
+/** Wrap an authenticated werift connection; `onEnded` runs once when it closes or fails. */
+export function directConnection(init: {
+  pc: RTCPeerConnection;
+  remote: PublicIdentity;
+  remoteFingerprint: Uint8Array;
+  paired: boolean;
+  onEnded?: (reason: string) => void;
+}): DirectConnection {
+  const peer = weriftSessionPeer(init.pc);
+  let settle: (reason: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => {
+    settle = resolve;
+  });
+  let done = false;
+  const end = (reason: string) => {
+    if (done) return;
+    done = true;
+    sub.unSubscribe();
+    init.onEnded?.(reason);
+    settle(reason);
+  };
+  const sub = init.pc.connectionStateChange.subscribe((state) => {
+    if (state === 'closed' || state === 'failed') end(state);
+  });
+  let closing = false;
+  onAssociationClosed(init.pc, () => {
+    if (closing) return; // our own close() stops the association first
+    peer.close();
+    end('closed');
+  });
+  if (init.pc.connectionState === 'closed' || init.pc.connectionState === 'failed') {
+    end(init.pc.connectionState);
+  }
+  return {
+    remote: init.remote,
+    peer,
+    remoteFingerprint: init.remoteFingerprint,
+    paired: init.paired,
+    ended,
+    async close() {
+      if (closing) return ended.then(() => undefined);
+      closing = true;
+      await closePeerConnection(init.pc);
+      peer.close();
+      end('closed');
+    },
+  };
+}
+
+const ABORT_FLUSH_MS = 20;
+
+interface SctpInternals {
+  sctpTransport?: {
+    sctp?: {
+      stop?: () => Promise<void>;
+      stateChanged?: { closed?: { subscribe(f: () => void): unknown } };
+    };
+  };
+}
+
+/**
+ * Close `pc` so the other side notices at once: werift's `close()` shuts DTLS before it sends the
+ * SCTP ABORT (which then never leaves) and sends no DTLS close_notify, so the ABORT goes first here.
+ */
+export async function closePeerConnection(pc: RTCPeerConnection): Promise<void> {
+  const sctp = (pc as unknown as SctpInternals).sctpTransport?.sctp;
+  try {
+    await sctp?.stop?.();
+    // The ABORT is encrypted and handed to the socket asynchronously; let it leave first.
+    await new Promise((resolve) => setTimeout(resolve, ABORT_FLUSH_MS));
+  } catch {
+    // Nothing to tell a peer whose association is already gone.
+  }
+  await pc.close();
+}
+
+/**
+ * Run `listener` when the SCTP association closes (the remote sent ABORT, as werift's `close()`
+ * does): werift reports neither a DataChannel nor a connection state change for that, so an
+ * ICE-lite side would otherwise only notice at its idle timeout.
+ */
+export function onAssociationClosed(pc: RTCPeerConnection, listener: () => void): void {
+  (pc as unknown as SctpInternals).sctpTransport?.sctp?.stateChanged?.closed?.subscribe(listener);
+}

@@ -1,0 +1,135 @@
+/**
+ * One werift RTCPeerConnection per connecting peer on the device side of a direct connect
+ * (FACTS.md "direct-connect recipe"): ICE-lite with the card's ufrag/pwd, the pinned certificate,
+ * its ICE socket replaced by the listener's shared port, the negotiated auth channel, a local offer
+ * it never sends, and a synthesized remote answer (placeholder credentials, all-zero fingerprint,
+ * `a=setup:active`) that makes it the DTLS server. The SDP fingerprint check is deferred (patched
+ * werift, opt-in per transport): the listener reads the certificate the client really presented.
+ */
+import { isIP } from 'node:net';
+import {
+  type CardIce,
+  DIRECT_AUTH_CHANNEL_ID,
+  DIRECT_AUTH_LABEL,
+  DIRECT_MAX_MESSAGE_SIZE,
+  DIRECT_SCTP_PORT,
+  formatSdp,
+  type SessionDescriptionInit,
+} from '@lanrtc/signal-core';
+import type { RTCDataChannel, RTCPeerConnection } from 'werift';
+import { WeriftInternalsError } from '../errors.js';
+import type { DtlsCertificate } from '../peer/certificate.js';
+import { createNodePeer } from '../peer/create-node-peer.js';
+import type { MuxRoute, MuxTransport } from './udp-mux.js';
+
+/** Remote ICE credentials of the synthesized answer: never used to authenticate anything. */
+const PLACEHOLDER_UFRAG = 'lanrtcpeer';
+const PLACEHOLDER_PWD = 'lanrtcplaceholderpassword0';
+
+/** Options of `createDevicePeer`. */
+export interface DevicePeerInit {
+  readonly certificate: DtlsCertificate;
+  readonly ice: CardIce;
+  readonly addresses: readonly string[];
+  readonly route: MuxRoute;
+}
+
+/** The device's connection for one peer, its auth channel (negotiated, id 1000) included. */
+export interface DevicePeer {
+  readonly pc: RTCPeerConnection;
+  readonly authChannel: RTCDataChannel;
+}
+
+interface StunProtocolLike {
+  type: string;
+  transport?: MuxTransport;
+  connectionMade: (useIpv4: unknown, ...rest: unknown[]) => Promise<void>;
+  datagramReceived(data: Buffer, addr: [string, number]): void;
+}
+
+interface IceConnectionInternals {
+  localUsername: string;
+  localPassword: string;
+  userHistory: Record<string, string>;
+  verifyRemoteUsername?: boolean;
+  ensureProtocol(protocol: StunProtocolLike): void;
+}
+
+/** Build and arm the connection; packets for `route` may be released once this resolves. */
+export async function createDevicePeer(init: DevicePeerInit): Promise<DevicePeer> {
+  const pc = createNodePeer({
+    certificate: init.certificate,
+    iceLite: true,
+    interfaceAddresses: init.addresses,
+  });
+  try {
+    const authChannel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
+      negotiated: true,
+      id: DIRECT_AUTH_CHANNEL_ID,
+      ordered: true,
+    });
+    armTransports(pc, init);
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    await pc.setRemoteDescription(placeholderAnswer(offer.sdp));
+    return { pc, authChannel };
+  } catch (error) {
+    void pc.close();
+    throw error;
+  }
+}
+
+function armTransports(pc: RTCPeerConnection, init: DevicePeerInit): void {
+  if (pc.iceTransports.length !== 1 || pc.dtlsTransports.length !== 1) {
+    throw new WeriftInternalsError('expected exactly one bundled ICE and DTLS transport');
+  }
+  const connection = pc.iceTransports[0]?.connection as unknown as IceConnectionInternals;
+  const dtls = pc.dtlsTransports[0] as unknown as { deferRemoteFingerprintCheck?: boolean };
+  if (!('verifyRemoteUsername' in connection) || typeof connection.ensureProtocol !== 'function') {
+    throw new WeriftInternalsError('werift lacks the lanrtc patch (verifyRemoteUsername / ensureProtocol)');
+  }
+  // Fixed credentials from the card; the random ones werift generated must not stay valid.
+  connection.localUsername = init.ice.ufrag;
+  connection.localPassword = init.ice.pwd;
+  connection.userHistory = Object.assign(Object.create(null) as Record<string, string>, {
+    [init.ice.ufrag]: init.ice.pwd,
+  });
+  // The remote ufrag is a placeholder; USERNAME's left half and MESSAGE-INTEGRITY still authenticate.
+  connection.verifyRemoteUsername = false;
+  dtls.deferRemoteFingerprintCheck = true;
+  // werift binds a socket per host address in `connectionMade`; give each UDP protocol the
+  // listener's shared port instead (ensureProtocol runs right before connectionMade).
+  const ensureProtocol = connection.ensureProtocol;
+  connection.ensureProtocol = function (this: IceConnectionInternals, protocol: StunProtocolLike) {
+    ensureProtocol.call(this, protocol);
+    if (protocol.type !== 'stun') return;
+    protocol.connectionMade = async (useIpv4: unknown) => {
+      const address = init.addresses.find((a) => (isIP(a) === 4) === (useIpv4 === true));
+      if (address === undefined) throw new WeriftInternalsError('no listener address of that family');
+      const transport = init.route.transport(address);
+      transport.onData = (data, addr) => protocol.datagramReceived(data, addr);
+      protocol.transport = transport;
+    };
+  };
+}
+
+/** The answer werift believes it got: makes it DTLS server, carries nothing the peer must match. */
+function placeholderAnswer(offerSdp: string): SessionDescriptionInit {
+  const mid = /^a=mid:(\S+)/m.exec(offerSdp)?.[1];
+  if (!mid) throw new WeriftInternalsError('werift offer has no a=mid');
+  return formatSdp({
+    type: 'answer',
+    iceUfrag: PLACEHOLDER_UFRAG,
+    icePwd: PLACEHOLDER_PWD,
+    fingerprint: new Uint8Array(32),
+    setup: 'active',
+    iceLite: false,
+    iceOptions: [],
+    mid,
+    bundle: true,
+    sctpPort: DIRECT_SCTP_PORT,
+    maxMessageSize: DIRECT_MAX_MESSAGE_SIZE,
+    candidates: [],
+    endOfCandidates: true,
+  });
+}

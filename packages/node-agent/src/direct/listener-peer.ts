@@ -1,0 +1,178 @@
+/**
+ * The listener's handling of one connecting peer, from its first authenticated STUN request to an
+ * authenticated connection or its removal: arm a device connection on the route, release the held
+ * packets, run in-band authentication as responder within the deadline, and keep every channel the
+ * peer opens before that away from the application (closed, its messages dropped and counted).
+ */
+import {
+  type DirectAuthResult,
+  type Identity,
+  type LanrtcError,
+  type PairingWindow,
+  runDirectAuth,
+  TransportClosedError,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import type { RTCDataChannel, RTCPeerConnection } from 'werift';
+import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
+import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import { weriftAuthPort } from './auth-port.js';
+import {
+  closePeerConnection,
+  type DirectConnection,
+  directConnection,
+  onAssociationClosed,
+} from './connection.js';
+import { createDevicePeer } from './device-peer.js';
+import type { MuxRoute } from './udp-mux.js';
+
+/** Counters one peer updates (owned by the listener). */
+export interface PeerCounters {
+  connected: number;
+  accepted: number;
+  paired: number;
+  authFailures: number;
+  authTimeouts: number;
+  droppedMessages: number;
+  droppedChannels: number;
+  idleTimeouts: number;
+}
+
+/** What the listener gives each peer. */
+export interface ListenerPeerInit {
+  readonly route: MuxRoute;
+  readonly identity: Identity;
+  readonly trust: TrustStore;
+  readonly certificate: DtlsCertificate;
+  readonly ice: { ufrag: string; pwd: string };
+  readonly addresses: readonly string[];
+  readonly deadlineMs: number;
+  readonly pairingWindow: () => PairingWindow | undefined;
+  readonly counters: PeerCounters;
+  readonly onConnection: (connection: DirectConnection) => void;
+  readonly onError?: (error: LanrtcError | Error) => void;
+  /** Called once when the peer is gone (route closed). */
+  readonly onGone: () => void;
+}
+
+/** A peer being admitted; `drop` ends it (idle timeout, listener closing). */
+export interface ListenerPeer {
+  lastSeen: number;
+  /** Remove the peer; settles once its connection is closed. */
+  drop(reason: 'idle' | 'closing'): Promise<void>;
+}
+
+/** Start admitting the peer behind `route`. */
+export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
+  const { counters } = init;
+  const abort = new AbortController();
+  let pc: RTCPeerConnection | undefined;
+  let authenticated = false;
+  let gone = false;
+  const started = Date.now();
+
+  let closed: Promise<void> = Promise.resolve();
+  const finish = () => {
+    if (gone) return;
+    gone = true;
+    clearTimeout(timer);
+    abort.abort(new TransportClosedError('peer removed'));
+    init.route.close();
+    if (pc) closed = closePeerConnection(pc);
+    if (authenticated) counters.connected--;
+    init.onGone();
+  };
+  const timer = setTimeout(() => {
+    if (authenticated) return;
+    counters.authTimeouts++;
+    finish();
+  }, init.deadlineMs);
+
+  const admit = async () => {
+    const device = await createDevicePeer({
+      certificate: init.certificate,
+      ice: init.ice,
+      addresses: init.addresses,
+      route: init.route,
+    });
+    pc = device.pc;
+    if (gone) {
+      closed = pc.close();
+      return;
+    }
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'closed' || state === 'failed') finish();
+    });
+    onAssociationClosed(pc, finish);
+    // Channels the peer opens before it authenticated never reach the application: their messages
+    // are dropped and counted, and they are closed once the peer is through (or go with the connection).
+    const early: RTCDataChannel[] = [];
+    const earlySub = pc.onDataChannel.subscribe((channel) => {
+      counters.droppedChannels++;
+      early.push(channel);
+      channel.onMessage.subscribe(() => {
+        counters.droppedMessages++;
+      });
+    });
+    const port = weriftAuthPort(device.authChannel, pc);
+    init.route.release();
+    let result: DirectAuthResult;
+    let remoteFingerprint: Uint8Array | undefined;
+    try {
+      await port.opened();
+      // The auth channel is open, so DTLS completed: this is the client's real certificate.
+      remoteFingerprint = remoteCertificateFingerprint(pc);
+      if (!remoteFingerprint) throw new TransportClosedError('no remote DTLS certificate');
+      const window = init.pairingWindow();
+      result = await runDirectAuth(port, {
+        role: 'responder',
+        identity: init.identity,
+        trust: init.trust,
+        localFingerprint: certificateFingerprint(init.certificate),
+        remoteFingerprint,
+        deadlineMs: Math.max(1, init.deadlineMs - (Date.now() - started)),
+        signal: abort.signal,
+        ...(window ? { pairingWindow: window } : {}),
+      });
+    } finally {
+      port.dispose();
+    }
+    if (gone) return;
+    authenticated = true;
+    clearTimeout(timer);
+    earlySub.unSubscribe();
+    for (const channel of early.splice(0)) channel.close();
+    counters.connected++;
+    counters.accepted++;
+    if (result.paired) counters.paired++;
+    init.onConnection(
+      directConnection({
+        pc,
+        remote: result.remote,
+        remoteFingerprint,
+        paired: result.paired,
+        onEnded: finish,
+      }),
+    );
+  };
+
+  admit().catch((error: unknown) => {
+    if (gone) return;
+    if (error instanceof Error && error.name === 'AuthTimeoutError') counters.authTimeouts++;
+    else counters.authFailures++;
+    if (error instanceof Error) init.onError?.(error);
+    finish();
+  });
+
+  const peer: ListenerPeer = {
+    lastSeen: Date.now(),
+    drop(reason) {
+      if (!gone) {
+        if (reason === 'idle') counters.idleTimeouts++;
+        finish();
+      }
+      return closed;
+    },
+  };
+  return peer;
+}

@@ -1,0 +1,245 @@
+/**
+ * `createDirectListener`: a Node device that peers reach from its card alone (docs/PROTOCOL.md
+ * §"Direct connect and in-band authentication", device side in docs/ARCHITECTURE.md). It owns one
+ * UDP port, publishes a signed card with fixed ICE credentials and its pinned certificate, admits
+ * each peer that sends an authenticated STUN request into a werift connection of its own, and hands
+ * the application a connection only after the peer authenticated in-band (or paired, when a
+ * pairing window is open). Everything is capped and counted.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type Card,
+  type CardIce,
+  createCard,
+  DIRECT_AUTH_DEADLINE_MS,
+  encodeQrCard,
+  encodeQrPairingCard,
+  type Identity,
+  InvalidArgumentError,
+  type LanrtcError,
+  type Logger,
+  openCard,
+  type PairingWindow,
+  QR_SECRET_BYTES,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
+import type { DirectConnection } from './connection.js';
+import { generateIceCredentials } from './ice-credentials.js';
+import { type ListenerPeer, type PeerCounters, startListenerPeer } from './listener-peer.js';
+import { createUdpMux, type MuxCounters } from './udp-mux.js';
+
+/** Options of `createDirectListener`. */
+export interface DirectListenerInit {
+  readonly identity: Identity;
+  /** The device's persistent DTLS certificate (its fingerprint is in the card). */
+  readonly certificate: DtlsCertificate;
+  /** The certificate it will rotate to; its fingerprint goes into the card as `nextFingerprint`. */
+  readonly nextCertificate?: DtlsCertificate;
+  readonly trust: TrustStore;
+  /** Card name (≤ 32 UTF-8 bytes). */
+  readonly name: string;
+  readonly deviceTypes?: readonly string[];
+  /** Local IP addresses to listen on (at most one IPv4 and one IPv6); each becomes a card candidate. */
+  readonly addresses: readonly string[];
+  /** Fixed UDP port (the card's); 0 picks a free one (tests). */
+  readonly port: number;
+  /** Persisted ICE credentials; generated when absent (persist `listener.ice` to keep the card stable). */
+  readonly ice?: CardIce;
+  /** Most peers connecting or connected at once (default 16); more are dropped and counted. */
+  readonly maxPeers?: number;
+  /** Packets held per peer until its connection is armed (default 32). */
+  readonly maxHeldPackets?: number;
+  /** Packets held over all peers (default 256). */
+  readonly maxHeldTotal?: number;
+  /** From a peer's first authenticated STUN request to in-band authentication (default 5000 ms). */
+  readonly authDeadlineMs?: number;
+  /** A peer from which nothing arrived for this long is dropped (default 30 000 ms, RFC 7675 §5.1). */
+  readonly idleTimeoutMs?: number;
+  /** Card lifetime in seconds (default one day); `card()` re-issues it before it expires. */
+  readonly cardLifetimeS?: number;
+  /** Accept in-band pairing (first contact) while set; see also `openPairing` / `openQrPairing`. */
+  readonly pairing?: PairingWindow;
+  /** An authenticated connection. */
+  readonly onConnection: (connection: DirectConnection) => void;
+  /** A peer that failed (authentication, timeout, transport); it has been dropped and counted. */
+  readonly onPeerError?: (error: LanrtcError | Error) => void;
+  readonly logger?: Logger;
+}
+
+/** Counters (snapshot): current `peers`/`connected`/`heldPackets`, everything else since start. */
+export interface DirectListenerStats extends PeerCounters {
+  readonly peers: number;
+  readonly heldPackets: number;
+  readonly droppedPackets: number;
+  readonly unauthenticatedStun: number;
+  readonly rejectedPeers: number;
+}
+
+/** A one-time QR pairing: the text to show, its secret, and how to withdraw it. */
+export interface QrPairing {
+  /** QR text of the pairing card (card + secret), `LR1:…`. */
+  readonly text: string;
+  readonly secret: Uint8Array;
+  /** Withdraw it (also happens after one successful pairing). */
+  close(): void;
+}
+
+/** A running direct-connect listener. */
+export interface DirectListener {
+  readonly port: number;
+  /** The ICE credentials in the card (persist them to keep the card stable across restarts). */
+  readonly ice: CardIce;
+  /** The current signed card, opened; re-issued when close to expiry or after a rotation. */
+  card(): Card;
+  /** The current signed card's bytes (for mDNS TXT or a page). */
+  cardBytes(): Uint8Array;
+  /** QR text of the current card. */
+  cardText(): string;
+  /** Accept in-band pairing with this window until the returned function is called. */
+  openPairing(window: PairingWindow): () => void;
+  /** Open a one-time secret pairing shown as a QR pairing card. */
+  openQrPairing(): QrPairing;
+  readonly stats: DirectListenerStats;
+  /** Switch to `next` (peers that trust this identity keep working); `following` becomes the card's next. */
+  rotateCertificate(next: DtlsCertificate, following?: DtlsCertificate): void;
+  close(): Promise<void>;
+}
+
+/** Bind the port and start listening. */
+export async function createDirectListener(init: DirectListenerInit): Promise<DirectListener> {
+  if (init.addresses.length === 0) throw new InvalidArgumentError('addresses is empty');
+  const ice = init.ice ?? generateIceCredentials();
+  const maxPeers = init.maxPeers ?? 16;
+  const deadlineMs = init.authDeadlineMs ?? DIRECT_AUTH_DEADLINE_MS;
+  const idleTimeoutMs = init.idleTimeoutMs ?? 30_000;
+  const lifetimeS = init.cardLifetimeS ?? 24 * 60 * 60;
+  let certificate = init.certificate;
+  let next = init.nextCertificate;
+  let window = init.pairing;
+  let closed = false;
+  const counters: PeerCounters = {
+    connected: 0,
+    accepted: 0,
+    paired: 0,
+    authFailures: 0,
+    authTimeouts: 0,
+    droppedMessages: 0,
+    droppedChannels: 0,
+    idleTimeouts: 0,
+  };
+  const peers = new Map<object, ListenerPeer>();
+
+  const mux = await createUdpMux({
+    addresses: init.addresses,
+    port: init.port,
+    ufrag: ice.ufrag,
+    pwd: ice.pwd,
+    maxRoutes: maxPeers,
+    maxHeldPerRoute: init.maxHeldPackets ?? 32,
+    maxHeldTotal: init.maxHeldTotal ?? 256,
+    onRoute(route) {
+      if (closed) return false;
+      const peer = startListenerPeer({
+        route,
+        identity: init.identity,
+        trust: init.trust,
+        certificate,
+        ice,
+        addresses: init.addresses,
+        deadlineMs,
+        pairingWindow: () => window,
+        counters,
+        onConnection: init.onConnection,
+        onGone: () => peers.delete(route),
+        ...(init.onPeerError ? { onError: init.onPeerError } : {}),
+      });
+      peers.set(route, peer);
+      init.logger?.debug('direct: peer admitted', { peers: peers.size });
+      return true;
+    },
+    onActivity(route) {
+      const peer = peers.get(route);
+      if (peer) peer.lastSeen = Date.now();
+    },
+  });
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const peer of [...peers.values()]) {
+        if (now - peer.lastSeen > idleTimeoutMs) void peer.drop('idle');
+      }
+    },
+    Math.min(1000, idleTimeoutMs),
+  );
+
+  let cardBytes: Uint8Array | undefined;
+  let opened: Card | undefined;
+  const issue = () => {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    cardBytes = createCard(init.identity, {
+      name: init.name,
+      deviceTypes: init.deviceTypes ?? [],
+      fingerprint: certificateFingerprint(certificate),
+      ...(next ? { nextFingerprint: certificateFingerprint(next) } : {}),
+      ice,
+      candidates: init.addresses.map((address) => ({ address, port: mux.port })),
+      issuedAt,
+      expiresAt: issuedAt + lifetimeS,
+    });
+    opened = openCard(cardBytes);
+  };
+  const current = (): { bytes: Uint8Array; card: Card } => {
+    // Re-issue when a tenth of the lifetime is left, so a published card never runs out.
+    if (!cardBytes || !opened || opened.expiresAt - Date.now() / 1000 < lifetimeS / 10) issue();
+    return { bytes: cardBytes as Uint8Array, card: opened as Card };
+  };
+  current();
+
+  const listener: DirectListener = {
+    port: mux.port,
+    ice,
+    card: () => current().card,
+    cardBytes: () => current().bytes,
+    cardText: () => encodeQrCard(current().bytes),
+    openPairing(w) {
+      window = w;
+      return () => {
+        if (window === w) window = init.pairing;
+      };
+    },
+    openQrPairing() {
+      const secret = new Uint8Array(randomBytes(QR_SECRET_BYTES));
+      const w: PairingWindow = {
+        mode: () => ({ kind: 'secret', secret }),
+        onPaired: () => close(),
+      };
+      const close = listener.openPairing(w);
+      return { text: encodeQrPairingCard(current().bytes, secret), secret, close };
+    },
+    get stats(): DirectListenerStats {
+      const m: MuxCounters = mux.counters;
+      return {
+        ...counters,
+        peers: m.routes,
+        heldPackets: m.heldPackets,
+        droppedPackets: m.droppedPackets,
+        unauthenticatedStun: m.unauthenticatedStun,
+        rejectedPeers: m.rejectedPeers,
+      };
+    },
+    rotateCertificate(rotated, following) {
+      certificate = rotated;
+      next = following;
+      issue();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweep);
+      await Promise.all([...peers.values()].map((peer) => peer.drop('closing')));
+      await mux.close();
+    },
+  };
+  return listener;
+}

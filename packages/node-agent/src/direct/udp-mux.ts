@@ -1,0 +1,261 @@
+/**
+ * The direct-connect listener's UDP port: one socket per local address, shared by every connecting
+ * peer. STUN Binding requests are routed by the peer ufrag in USERNAME (`<our ufrag>:<peer ufrag>`)
+ * once their MESSAGE-INTEGRITY verifies under our password; everything else (DTLS, SCTP inside DTLS,
+ * STUN indications) by the source address an authenticated request came from. A route's packets are
+ * held (capped) until its werift connection is ready for them, so a first handshake is not lost.
+ */
+import dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import { authenticatedPeerUfrag, isStunRequest } from './stun.js';
+
+/** A remote transport address as werift passes it: `[host, port]`. */
+export type RemoteAddress = [string, number];
+
+/** What werift's `StunProtocol` uses of its transport (werift's `UdpTransport` shape). */
+export interface MuxTransport {
+  readonly type: 'udp';
+  readonly socketType: 'udp4' | 'udp6';
+  closed: boolean;
+  onData: (data: Buffer, addr: RemoteAddress) => void;
+  send(data: Buffer, addr?: RemoteAddress): Promise<void>;
+  close(): Promise<void>;
+  readonly address: { address: string; port: number; family: string };
+  readonly host: string;
+  readonly port: number;
+}
+
+/** One connecting peer's share of the port. */
+export interface MuxRoute {
+  readonly peerUfrag: string;
+  /** The werift transport for one local address (created once per address). */
+  transport(localAddress: string): MuxTransport;
+  /** Deliver held packets and every later one straight to the transport. */
+  release(): void;
+  /** Forget the route: its ufrag, addresses and held packets. */
+  close(): void;
+  readonly closed: boolean;
+}
+
+/** Counters the mux keeps (all monotonic except `routes` and `heldPackets`). */
+export interface MuxCounters {
+  routes: number;
+  heldPackets: number;
+  droppedPackets: number;
+  unauthenticatedStun: number;
+  rejectedPeers: number;
+}
+
+/** Options of `createUdpMux`. */
+export interface UdpMuxInit {
+  readonly addresses: readonly string[];
+  /** Fixed port on every address; 0 picks one (the same one on every address when possible). */
+  readonly port: number;
+  readonly ufrag: string;
+  readonly pwd: string;
+  readonly maxRoutes: number;
+  readonly maxHeldPerRoute: number;
+  readonly maxHeldTotal: number;
+  /** A new authenticated peer: return false to refuse it (its packets are dropped). */
+  readonly onRoute: (route: MuxRoute, from: RemoteAddress) => boolean;
+  /** Any packet delivered to a route (keeps idle timers fresh). */
+  readonly onActivity?: (route: MuxRoute) => void;
+}
+
+/** The shared socket(s) and routing table. */
+export interface UdpMux {
+  readonly port: number;
+  readonly counters: MuxCounters;
+  close(): Promise<void>;
+}
+
+interface RouteState extends MuxRoute {
+  held: { data: Buffer; addr: RemoteAddress; local: string }[];
+  released: boolean;
+  transports: Map<string, MuxTransport>;
+  addresses: Set<string>;
+}
+
+/** Bind the sockets and start routing. */
+export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
+  const sockets = new Map<string, dgram.Socket>();
+  const byUfrag = new Map<string, RouteState>();
+  const byAddress = new Map<string, RouteState>();
+  const pwd = Buffer.from(init.pwd, 'utf8');
+  const counters: MuxCounters = {
+    routes: 0,
+    heldPackets: 0,
+    droppedPackets: 0,
+    unauthenticatedStun: 0,
+    rejectedPeers: 0,
+  };
+  let port = init.port;
+  try {
+    for (const address of init.addresses) {
+      const socket = dgram.createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind({ address, port }, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      port = socket.address().port;
+      socket.on('message', (data, info) => receive(address, data, [info.address, info.port]));
+      // A send to an unreachable peer reports ICMP errors here; they must not crash the process.
+      socket.on('error', () => {});
+      sockets.set(address, socket);
+    }
+  } catch (error) {
+    for (const socket of sockets.values()) socket.close();
+    throw error;
+  }
+
+  const key = (addr: RemoteAddress) => `${addr[0]}|${addr[1]}`;
+
+  function drop(): void {
+    counters.droppedPackets++;
+  }
+
+  function deliver(route: RouteState, local: string, data: Buffer, addr: RemoteAddress): void {
+    init.onActivity?.(route);
+    const transport = route.transports.get(local);
+    if (route.released && transport && !transport.closed) {
+      transport.onData(data, addr);
+      return;
+    }
+    if (route.held.length >= init.maxHeldPerRoute || counters.heldPackets >= init.maxHeldTotal) {
+      drop();
+      return;
+    }
+    route.held.push({ data, addr, local });
+    counters.heldPackets++;
+  }
+
+  function receive(local: string, data: Buffer, addr: RemoteAddress): void {
+    if (isStunRequest(data)) {
+      const peerUfrag = authenticatedPeerUfrag(data, init.ufrag, pwd);
+      if (peerUfrag === undefined) {
+        counters.unauthenticatedStun++;
+        drop();
+        return;
+      }
+      let route = byUfrag.get(peerUfrag);
+      if (!route) {
+        if (byUfrag.size >= init.maxRoutes) {
+          counters.rejectedPeers++;
+          drop();
+          return;
+        }
+        route = newRoute(peerUfrag);
+        byUfrag.set(peerUfrag, route);
+        counters.routes = byUfrag.size;
+        if (!init.onRoute(route, addr)) {
+          route.close();
+          counters.rejectedPeers++;
+          drop();
+          return;
+        }
+      }
+      const previous = byAddress.get(key(addr));
+      if (previous !== route) {
+        previous?.addresses.delete(key(addr));
+        byAddress.set(key(addr), route);
+        route.addresses.add(key(addr));
+      }
+      deliver(route, local, data, addr);
+      return;
+    }
+    const route = byAddress.get(key(addr));
+    if (!route) {
+      drop();
+      return;
+    }
+    deliver(route, local, data, addr);
+  }
+
+  function newRoute(peerUfrag: string): RouteState {
+    const route: RouteState = {
+      peerUfrag,
+      held: [],
+      released: false,
+      transports: new Map(),
+      addresses: new Set(),
+      closed: false,
+      transport(localAddress) {
+        const existing = route.transports.get(localAddress);
+        if (existing) return existing;
+        const socket = sockets.get(localAddress);
+        if (!socket) throw new Error(`the listener has no socket on ${localAddress}`);
+        const made = muxTransport(socket);
+        route.transports.set(localAddress, made);
+        return made;
+      },
+      release() {
+        if (route.closed || route.released) return;
+        route.released = true;
+        const held = route.held;
+        route.held = [];
+        counters.heldPackets -= held.length;
+        for (const p of held) {
+          const transport = route.transports.get(p.local);
+          if (transport && !transport.closed) transport.onData(p.data, p.addr);
+          else drop();
+        }
+      },
+      close() {
+        if (route.closed) return;
+        (route as { closed: boolean }).closed = true;
+        counters.heldPackets -= route.held.length;
+        route.held = [];
+        for (const a of route.addresses) if (byAddress.get(a) === route) byAddress.delete(a);
+        route.addresses.clear();
+        if (byUfrag.get(peerUfrag) === route) byUfrag.delete(peerUfrag);
+        counters.routes = byUfrag.size;
+        for (const t of route.transports.values()) t.closed = true;
+      },
+    };
+    return route;
+  }
+
+  return {
+    port,
+    counters,
+    async close() {
+      for (const route of [...byUfrag.values()]) route.close();
+      await Promise.all(
+        [...sockets.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
+      sockets.clear();
+    },
+  };
+}
+
+/** A werift transport that sends through the shared socket and is fed by the mux. */
+function muxTransport(socket: dgram.Socket): MuxTransport {
+  const bound = socket.address();
+  const transport: MuxTransport = {
+    type: 'udp',
+    socketType: bound.family === 'IPv6' ? 'udp6' : 'udp4',
+    closed: false,
+    onData: () => {},
+    send(data, addr) {
+      if (transport.closed || !addr) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        try {
+          socket.send(data, addr[1], addr[0], () => resolve());
+        } catch {
+          resolve(); // socket closed under us: the route is going away anyway
+        }
+      });
+    },
+    close() {
+      transport.closed = true;
+      return Promise.resolve();
+    },
+    address: { address: bound.address, port: bound.port, family: bound.family },
+    host: bound.address,
+    port: bound.port,
+  };
+  return transport;
+}

@@ -1,0 +1,126 @@
+/**
+ * Peers that reach the listener's port but must not reach its application: one that never
+ * authenticates (dropped at the deadline, its application channel and messages dropped and counted,
+ * nothing sent back), one with an identity the device does not know, one with a wrong pairing
+ * secret, peers beyond `maxPeers`; and routes that go away when connections close.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RTCPeerConnection } from 'werift';
+import { connectDirect, type DirectListener } from '../../src/index.js';
+import { IN_NETNS, settle, waitFor } from '../peer/pair.js';
+import { echo, HOST, pairParties, party, rogueConnector, startListener } from './support.js';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+const ownListener = (l: DirectListener) => cleanup.push(() => l.close());
+const ownPc = (pc: RTCPeerConnection) => cleanup.push(() => pc.close());
+
+async function until(check: () => boolean, ms: number, what: string): Promise<number> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error(`timeout: ${what}`);
+    await settle(20);
+  }
+  return Date.now() - t0;
+}
+
+describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () => {
+  it('drops a peer that never authenticates within the deadline; its app data never reaches the app', async () => {
+    const device = await party();
+    const { listener, connections } = await startListener(device, { authDeadlineMs: 800 });
+    ownListener(listener);
+    const certificate = (await party()).certificate;
+    const t0 = Date.now();
+    const rogue = await rogueConnector(listener.card(), certificate);
+    ownPc(rogue.pc);
+    await waitFor(rogue.app.stateChanged, (s) => s === 'open', 800, 'rogue app channel open');
+    const sending = setInterval(() => {
+      if (rogue.app.readyState === 'open') rogue.app.send('let me in');
+    }, 20);
+    await until(() => listener.stats.peers === 0, 3_000, 'rogue dropped');
+    clearInterval(sending);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    const stats = listener.stats;
+    expect(stats).toMatchObject({
+      authTimeouts: 1,
+      authFailures: 0,
+      connected: 0,
+      accepted: 0,
+      heldPackets: 0,
+    });
+    expect(stats.droppedChannels).toBe(1);
+    expect(stats.droppedMessages).toBeGreaterThanOrEqual(1);
+    expect(connections).toHaveLength(0);
+    expect(rogue.received).toEqual([]);
+  });
+
+  it('refuses an unknown identity and a wrong pairing secret, counting each as an auth failure', async () => {
+    const device = await party();
+    const { listener, connections } = await startListener(device);
+    ownListener(listener);
+    const card = listener.card();
+    const stranger = await party();
+    await expect(
+      connectDirect(card, { ...stranger, peer: { interfaceAddresses: [HOST] } }),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/Rejected|NotPaired|UnknownPeer/) });
+    await until(() => listener.stats.authFailures === 1 && listener.stats.peers === 0, 3_000, 'failure 1');
+
+    const qr = listener.openQrPairing();
+    const wrong = new Uint8Array(qr.secret.length).fill(7);
+    await expect(
+      connectDirect(card, {
+        ...stranger,
+        peer: { interfaceAddresses: [HOST] },
+        pairing: { kind: 'secret', secret: wrong },
+      }),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/Pairing|Rejected/) });
+    await until(() => listener.stats.authFailures === 2 && listener.stats.peers === 0, 3_000, 'failure 2');
+    expect(connections).toHaveLength(0);
+    expect(await device.trust.get(stranger.identity.id)).toBeUndefined();
+    qr.close();
+  });
+
+  it('admits at most maxPeers at once and drops the rest, counted', async () => {
+    const device = await party();
+    const { listener } = await startListener(device, { maxPeers: 2, authDeadlineMs: 10_000 });
+    ownListener(listener);
+    const card = listener.card();
+    const a = await rogueConnector(card, (await party()).certificate);
+    const b = await rogueConnector(card, (await party()).certificate);
+    ownPc(a.pc);
+    ownPc(b.pc);
+    expect(listener.stats.peers).toBe(2);
+    const third = await rogueConnector(card, (await party()).certificate, 1_500).catch((e: Error) => e);
+    expect(third).toBeInstanceOf(Error);
+    expect(listener.stats.rejectedPeers).toBeGreaterThanOrEqual(1);
+    expect(listener.stats.peers).toBe(2);
+  });
+
+  it('clears routes when connections close, from either side', async () => {
+    const device = await party();
+    const client = await party();
+    await pairParties(device, client);
+    const { listener, connections } = await startListener(device, { idleTimeoutMs: 2_000 });
+    ownListener(listener);
+    const conn = await connectDirect(listener.card(), { ...client, peer: { interfaceAddresses: [HOST] } });
+    expect(await echo(conn)).toBe('ping');
+    await connections[0]?.close();
+    expect(listener.stats).toMatchObject({ peers: 0, connected: 0, heldPackets: 0 });
+    await conn.close();
+
+    const again = await connectDirect(listener.card(), { ...client, peer: { interfaceAddresses: [HOST] } });
+    expect(listener.stats.peers).toBe(1);
+    await again.close();
+    // The device learns of the close from the peer's SCTP ABORT, well before the idle timeout.
+    const ms = await until(
+      () => listener.stats.peers === 0 && listener.stats.connected === 0,
+      4_000,
+      'route cleared',
+    );
+    expect(ms).toBeLessThan(1_000);
+    expect(listener.stats.idleTimeouts).toBe(0);
+    expect(listener.stats.heldPackets).toBe(0);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The listener's shared port on its own: routing by authenticated STUN, held-packet caps (per route
+ * and global), the peer cap, drops of everything unauthenticated or unroutable, routes forgotten on close.
+ */
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUdpMux, type MuxRoute, type UdpMux } from '../../src/direct/udp-mux.js';
+import { IN_NETNS, settle } from '../peer/pair.js';
+import { bindingRequest } from '../werift-patch/stun.js';
+import { HOST } from './support.js';
+
+const UFRAG = 'dev1';
+const PWD = 'devicepassword0123456789';
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) await o.close();
+});
+
+async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number } = {}) {
+  const routes: MuxRoute[] = [];
+  const m: UdpMux = await createUdpMux({
+    addresses: [HOST],
+    port: 0,
+    ufrag: UFRAG,
+    pwd: PWD,
+    maxRoutes: opts.maxRoutes ?? 8,
+    maxHeldPerRoute: opts.perRoute ?? 32,
+    maxHeldTotal: opts.total ?? 256,
+    onRoute: (route) => {
+      routes.push(route);
+      return true;
+    },
+  });
+  open.push(m);
+  return { m, routes };
+}
+
+async function sender(): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, HOST, r));
+  open.push({ close: () => new Promise<void>((r) => s.close(() => r())) });
+  return s;
+}
+
+function send(s: dgram.Socket, port: number, bytes: Buffer, times = 1): void {
+  for (let i = 0; i < times; i++) s.send(bytes, port, HOST);
+}
+
+const request = (peer: string, key = PWD) =>
+  bindingRequest({ username: `${UFRAG}:${peer}`, integrityKey: key }).bytes;
+
+describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
+  it('holds at most maxHeldPerRoute packets per route and drops the rest, counted', async () => {
+    const { m, routes } = await mux({ perRoute: 32 });
+    const s = await sender();
+    send(s, m.port, request('peerA'), 100);
+    await settle(300);
+    expect(routes).toHaveLength(1);
+    expect(m.counters).toMatchObject({ routes: 1, heldPackets: 32, droppedPackets: 68 });
+    // Released: held packets go to the transport, later ones straight through.
+    const route = routes[0] as MuxRoute;
+    const got: Buffer[] = [];
+    route.transport(HOST).onData = (d) => got.push(d);
+    route.release();
+    expect(got).toHaveLength(32);
+    send(s, m.port, Buffer.from([23, 254, 253, 0, 1]), 1); // DTLS-looking, from the learned address
+    await settle(200);
+    expect(got).toHaveLength(33);
+    expect(m.counters.heldPackets).toBe(0);
+  });
+
+  it('caps held packets over all routes', async () => {
+    const { m, routes } = await mux({ perRoute: 32, total: 40 });
+    const s = await sender();
+    for (const peer of ['p1', 'p2', 'p3']) send(s, m.port, request(peer), 20);
+    await settle(300);
+    expect(routes).toHaveLength(3);
+    expect(m.counters.heldPackets).toBe(40);
+    expect(m.counters.droppedPackets).toBe(20);
+    for (const r of routes) r.close();
+    expect(m.counters).toMatchObject({ routes: 0, heldPackets: 0 });
+  });
+
+  it('refuses peers beyond maxRoutes, counted', async () => {
+    const { m, routes } = await mux({ maxRoutes: 2 });
+    const s = await sender();
+    for (const peer of ['p1', 'p2', 'p3', 'p4']) send(s, m.port, request(peer));
+    await settle(300);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
+    expect(m.counters.rejectedPeers).toBe(2);
+    routes[0]?.close();
+    send(s, m.port, request('p5'));
+    await settle(200);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p5']);
+  });
+
+  it('drops unauthenticated STUN and packets from unknown addresses without creating a route', async () => {
+    const { m, routes } = await mux();
+    const s = await sender();
+    send(s, m.port, request('p1', 'wrong-password-0123456789')); // MESSAGE-INTEGRITY fails
+    send(s, m.port, bindingRequest({ username: `other:p1`, integrityKey: PWD }).bytes); // not our ufrag
+    send(s, m.port, bindingRequest({ username: `${UFRAG}:p1` }).bytes); // no MESSAGE-INTEGRITY
+    send(s, m.port, bindingRequest({ username: `${UFRAG}:p1`, integrityKey: PWD, tamper: true }).bytes);
+    send(s, m.port, Buffer.from([22, 254, 253, 0, 0, 0])); // DTLS from an address no STUN authenticated
+    send(s, m.port, Buffer.alloc(0));
+    await settle(300);
+    expect(routes).toHaveLength(0);
+    expect(m.counters.unauthenticatedStun).toBe(4);
+    expect(m.counters.droppedPackets).toBe(6);
+  });
+
+  it('forgets a closed route: its address no longer routes, its ufrag starts a new route', async () => {
+    const { m, routes } = await mux();
+    const s = await sender();
+    send(s, m.port, request('p1'));
+    await settle(200);
+    routes[0]?.close();
+    const before = m.counters.droppedPackets;
+    send(s, m.port, Buffer.from([23, 254, 253, 0, 1]));
+    await settle(200);
+    expect(m.counters.droppedPackets).toBe(before + 1);
+    send(s, m.port, request('p1'));
+    await settle(200);
+    expect(routes).toHaveLength(2);
+    expect(m.counters.routes).toBe(1);
+  });
+});

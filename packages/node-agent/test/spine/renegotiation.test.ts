@@ -1,0 +1,153 @@
+/**
+ * Renegotiation with real werift peers over the in-memory switch: after the DataChannel is up, one
+ * side adds a synthetic VP8 track (werift/nonstandard dummy media); `negotiationneeded` makes the
+ * agent send a signed offer on the same session, the other side answers, and RTP arrives. Glare
+ * (both add a track at once) settles. Runs inside the private network namespace.
+ */
+import {
+  type Connection,
+  createAttemptPolicy,
+  createIdentity,
+  createMemoryNetwork,
+  createMemoryTrustStore,
+  type LanrtcError,
+  type MemoryNetwork,
+  type SignalTransport,
+} from '@lanrtc/signal-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MediaStreamTrack } from 'werift';
+import { Navigator } from 'werift/nonstandard';
+import { createDtlsCertificate, createNodeAgent, type WeriftSessionPeer } from '../../src/index.js';
+import { IN_NETNS } from '../peer/pair.js';
+
+/** Sends wait while `held` is set: lets a test put two offers in flight at once (glare). */
+const gate = { held: undefined as Promise<void> | undefined };
+
+async function makeNode(net: MemoryNetwork) {
+  const identity = createIdentity();
+  const inner = net.connect(identity.id);
+  const transport: SignalTransport = {
+    localId: inner.localId,
+    messages: inner.messages,
+    close: () => inner.close(),
+    send: async (to, bytes) => {
+      await gate.held;
+      return inner.send(to, bytes);
+    },
+  };
+  const trust = createMemoryTrustStore();
+  const incoming: Connection<WeriftSessionPeer>[] = [];
+  const errors: LanrtcError[] = [];
+  const agent = createNodeAgent({
+    identity,
+    certificate: await createDtlsCertificate(),
+    transport,
+    trust,
+    peer: { interfaceAddresses: ['10.77.0.1'] },
+    timeoutMs: 8_000,
+    onConnection: (c) => incoming.push(c),
+    onSessionError: (e) => errors.push(e),
+  });
+  return { identity, trust, agent, incoming, errors };
+}
+
+/** A synthetic VP8 camera (stops with the returned function). */
+async function dummyVideo(): Promise<{ track: MediaStreamTrack; stop(): void }> {
+  const navigator = new Navigator({ dummyMedia: { enabled: true, video: { fps: 15 } } });
+  const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+  const track = stream.getVideoTracks()[0];
+  if (!track) throw new Error('no dummy video track');
+  return { track, stop: () => navigator.mediaDevices.cleanup() };
+}
+
+/** Resolve with the first incoming track's kind once `n` RTP packets arrived on it. */
+function receivesRtp(peer: WeriftSessionPeer, n: number): Promise<string> {
+  return new Promise((resolve) => {
+    peer.pc.onTrack.subscribe((track) => {
+      let count = 0;
+      track.onReceiveRtp.subscribe(() => {
+        if (++count === n) resolve(track.kind);
+      });
+    });
+  });
+}
+
+describe.skipIf(!IN_NETNS)('renegotiation (werift): a track added after the DataChannel is up', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  async function connectedPair() {
+    const net = createMemoryNetwork();
+    const [a, b] = [await makeNode(net), await makeNode(net)];
+    cleanup.push(
+      () => a.agent.close(),
+      () => b.agent.close(),
+    );
+    const policy = createAttemptPolicy();
+    b.agent.openPairing({ mode: () => policy.mode(), policy });
+    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
+    const atA = await a.agent.connect(b.identity.id);
+    await vi.waitFor(() => expect(b.incoming).toHaveLength(1));
+    const atB = b.incoming[0] as Connection<WeriftSessionPeer>;
+    await Promise.all([atA.peer.channel('lanrtc'), atB.peer.channel('lanrtc')]);
+    return { a, b, atA, atB };
+  }
+
+  it('the accepting side adds a VP8 track: automatic signed re-offer, answer, RTP flows', async () => {
+    const t0 = performance.now();
+    const { a, b, atA, atB } = await connectedPair();
+    const video = await dummyVideo();
+    cleanup.push(video.stop);
+    const got = receivesRtp(atA.peer, 5);
+    const tAdd = performance.now();
+    atB.peer.pc.addTrack(video.track);
+    expect(await got).toBe('video');
+    const ms = performance.now() - tAdd;
+    // The same session, still verified; the DataChannel still works.
+    const [chA, chB] = await Promise.all([atA.peer.channel('lanrtc'), atB.peer.channel('lanrtc')]);
+    const echoed = new Promise<string>((r) => chA.onMessage.subscribe((m) => r(m.toString())));
+    chB.onMessage.subscribe((m) => chB.send(`echo:${m.toString()}`));
+    chA.send('after');
+    expect(await echoed).toBe('echo:after');
+    expect([a.errors, b.errors]).toEqual([[], []]);
+    console.log(
+      JSON.stringify({
+        test: 'werift renegotiate',
+        addTrackToRtpMs: Math.round(ms),
+        totalMs: Math.round(performance.now() - t0),
+      }),
+    );
+  }, 30_000);
+
+  it('glare: both add a track at once; the offerer ignores the colliding offer, the accepting side yields; both get video', async () => {
+    const { a, b, atA, atB } = await connectedPair();
+    const [va, vb] = [await dummyVideo(), await dummyVideo()];
+    cleanup.push(va.stop, vb.stop);
+    const [gotA, gotB] = [receivesRtp(atA.peer, 5), receivesRtp(atB.peer, 5)];
+    let release = () => {};
+    gate.held = new Promise((r) => {
+      release = r;
+    });
+    atA.peer.pc.addTrack(va.track);
+    atB.peer.pc.addTrack(vb.track);
+    // Both offers are made and waiting to be sent: they cross.
+    await vi.waitFor(() => {
+      expect([atA.peer.pc.signalingState, atB.peer.pc.signalingState]).toEqual([
+        'have-local-offer',
+        'have-local-offer',
+      ]);
+    });
+    gate.held = undefined;
+    release();
+    expect(await Promise.all([gotA, gotB])).toEqual(['video', 'video']);
+    expect(a.agent.rejected.RenegotiationGlareIgnored).toBe(1);
+    expect([a.errors, b.errors]).toEqual([[], []]);
+    await vi.waitFor(() => {
+      expect(atA.peer.pc.signalingState).toBe('stable');
+      expect(atB.peer.pc.signalingState).toBe('stable');
+    });
+  }, 30_000);
+});
