@@ -4,49 +4,10 @@
  * `connectDirect` (pairing in-band with the one-time secret of A's QR pairing card), echoes on an
  * authenticated channel, and reconnects from the card alone. No relay or WebSocket exists anywhere.
  */
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-type Line = Record<string, unknown> & { event: string };
-
-/** Collect a child's JSON lines; `next(event)` waits for the first line with that event. */
-function lines(child: ChildProcess) {
-  const seen: Line[] = [];
-  const waiters: (() => void)[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-    try {
-      seen.push(JSON.parse(l) as Line);
-    } catch {
-      seen.push({ event: 'raw', text: l });
-    }
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = (event: string, ms = 15_000): Promise<Line> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no "${event}" in time; stderr: ${stderr.slice(-2000)}`)),
-        ms,
-      );
-      const check = () => {
-        const hit = seen.find((l) => l.event === event);
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { seen, next, stderr: () => stderr };
-}
+import { fixture, lines } from './support.js';
 
 describeLan('Node ↔ Node direct connect from an mDNS-announced card (no relay)', () => {
   let lan: Lan | undefined;
@@ -89,5 +50,13 @@ describeLan('Node ↔ Node direct connect from an mDNS-announced card (no relay)
     expect(new Set(connections.map((c) => c.from)).size).toBe(1);
     expect(phone.stderr()).toBe('');
     expect(device.stderr()).toBe('');
+    const echoes = phone.seen.filter((l) => l.event === 'echo');
+    console.log(
+      JSON.stringify({
+        test: 'direct mdns',
+        discoveredMs: discovered.ms,
+        connectAndAuthMs: echoes.map((e) => ({ round: e.round, ms: e.authMs })),
+      }),
+    );
   }, 60_000);
 });

@@ -5,49 +5,10 @@
  * authenticated DataChannel (the DTLS certificate equals the one in the signed card), and connects a
  * second time with no PIN. Nothing leaves the namespace LAN.
  */
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
-
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-type Line = Record<string, unknown> & { event: string };
-
-/** Collect a child's JSON lines; `next(event)` waits for the first line with that event. */
-function lines(child: ChildProcess) {
-  const seen: Line[] = [];
-  const waiters: (() => void)[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-    try {
-      seen.push(JSON.parse(l) as Line);
-    } catch {
-      seen.push({ event: 'raw', text: l });
-    }
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = (event: string, ms = 15_000): Promise<Line> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no "${event}" in time; stderr: ${stderr.slice(-2000)}`)),
-        ms,
-      );
-      const check = () => {
-        const hit = seen.find((l) => l.event === event);
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit);
-        } else waiters.push(check);
-      };
-      check();
-    });
-  return { seen, next, stderr: () => stderr };
-}
+import { fixture, lines } from './support.js';
 
 describeLan(
   'two Node agents on two hosts: mDNS discovery, relay signalling, PIN pairing, direct werift',

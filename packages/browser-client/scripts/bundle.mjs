@@ -61,6 +61,10 @@ const consumers = [
   await consumer('createBrowserAgent'),
   await consumer('createIndexedDbTrustStore, openLanrtcDb'),
   await consumer('browserSessionPeer'),
+  await consumer('connectDirect'),
+  await consumer('createQrOffer, answerQrOffer'),
+  await consumer('renderQrToCanvas'),
+  await consumer('scanQrFromCamera, scanQrFromImage'),
 ];
 // biome-ignore lint/suspicious/noConsole: this script's output is the measurement
 console.log(

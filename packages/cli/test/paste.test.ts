@@ -89,10 +89,10 @@ describe('lanrtc paste (no connection needed)', () => {
   let cleanup: (() => void) | undefined;
   afterEach(() => cleanup?.());
 
-  it('describes an offer and exits 0', async () => {
+  it('--describe describes an offer and exits 0 without connecting', async () => {
     const m = memoryIo();
     const offer = encodeQrOffer(cardToOffer(openCard(cardBytes)));
-    expect(await runCli(['paste', offer], m.io)).toBe(0);
+    expect(await runCli(['paste', offer, '--describe'], m.io)).toBe(0);
     expect(m.stdout()).toContain('offer (browser↔browser QR signalling)');
     expect(m.stdout()).toContain('candidates: 10.0.0.9:47800');
   });

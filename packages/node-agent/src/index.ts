@@ -34,6 +34,7 @@ export {
   remoteCertificateFingerprint,
   weriftSecurityPatched,
 } from './peer/create-node-peer.js';
+export { type AnswerQrOfferInit, answerQrOffer, QR_ANSWER_TIMEOUT_MS, type QrAnswer } from './qr/answer.js';
 export { type DataChannelInit, type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
 export { defaultConfigDir } from './store/config-dir.js';
 export {

@@ -40,6 +40,15 @@ export {
   encodeSdpSummary,
   PROFILE_DATACHANNEL,
 } from './codec/sdp-compact.js';
+export { runDirectAuth } from './direct/auth.js';
+export { DIRECT_AUTH_VERSION, MAX_AUTH_MESSAGE_BYTES } from './direct/auth-messages.js';
+export {
+  AUTH_PORT_MAX_HELD,
+  type AuthChannel,
+  type ChannelAuthPort,
+  channelAuthPort,
+} from './direct/auth-port.js';
+export { DIRECT_AUTH_DOMAIN } from './direct/auth-proof.js';
 export {
   type AuthAbortSignal,
   type AuthPort,
@@ -49,11 +58,9 @@ export {
   DIRECT_AUTH_LABEL,
   type DirectAuthInit,
   type DirectAuthResult,
-  runDirectAuth,
-} from './direct/auth.js';
-export { DIRECT_AUTH_VERSION, MAX_AUTH_MESSAGE_BYTES } from './direct/auth-messages.js';
-export { DIRECT_AUTH_DOMAIN } from './direct/auth-proof.js';
+} from './direct/auth-types.js';
 export { cardToOffer, DIRECT_MAX_MESSAGE_SIZE, DIRECT_SCTP_PORT } from './direct/card-offer.js';
+export type { DirectConnectionBase } from './direct/connection.js';
 export {
   concatBytes,
   equalBytes,

@@ -17,7 +17,13 @@ import {
   MalformedInputError,
   type PairingMode,
 } from '@lanrtc/signal-core';
-import { authenticateDirect, type DirectConnection, type DirectPeerInit, openDirectPeer } from './session.js';
+import {
+  authenticateDirect,
+  type DirectConnection,
+  type DirectPeerInit,
+  openDirectPeer,
+  orCloseDirectPeer,
+} from './session.js';
 
 /** Options of `connectDirect`. */
 export interface DirectConnectInit extends DirectPeerInit {
@@ -49,16 +55,12 @@ export async function connectDirect(
   init.signal?.throwIfAborted();
   const pairing: PairingMode | undefined = init.pairing ?? (secret ? { kind: 'secret', secret } : undefined);
   const direct = openDirectPeer(init);
-  let answer: RTCSessionDescriptionInit;
-  try {
+  const answer = await orCloseDirectPeer(direct, async () => {
     await direct.peer.pc.setRemoteDescription(cardToOffer(card));
-    answer = await direct.peer.pc.createAnswer();
-    await direct.peer.pc.setLocalDescription(answer);
-  } catch (error) {
-    direct.port.dispose();
-    direct.peer.close();
-    throw error;
-  }
+    const created = await direct.peer.pc.createAnswer();
+    await direct.peer.pc.setLocalDescription(created);
+    return created;
+  });
   return authenticateDirect(
     direct,
     init,

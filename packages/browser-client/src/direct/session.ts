@@ -10,6 +10,7 @@ import {
   DIRECT_AUTH_CHANNEL_ID,
   DIRECT_AUTH_LABEL,
   type DirectAuthInit,
+  type DirectConnectionBase,
   type Identity,
   type PublicIdentity,
   runDirectAuth,
@@ -47,22 +48,13 @@ export interface DirectPeerInit {
   readonly onPeer?: (peer: BrowserSessionPeer) => void;
 }
 
-/** An authenticated direct connection (the shape of signal-core's `Connection`, without a relay session). */
-export interface DirectConnection {
-  /** The identity the peer proved in-band (paired before, or paired just now). */
-  readonly remote: PublicIdentity;
-  /** The peer connection; `peer.channel(label)` gives DataChannels by label. */
-  readonly peer: BrowserSessionPeer;
-  /** SHA-256 of the certificate the peer presented in DTLS, bound into the authentication. */
-  readonly remoteFingerprint: Uint8Array;
-  /** True when this connection paired the two sides (first contact with a secret). */
-  readonly paired: boolean;
+/**
+ * An authenticated direct connection (the shape of signal-core's `Connection`, without a relay
+ * session); `ended` settles with `closed` (here), `peer-closed` or `failed`.
+ */
+export interface DirectConnection extends DirectConnectionBase<BrowserSessionPeer> {
   /** The offer or answer exactly as `createOffer`/`createAnswer` produced it; applied unmodified. */
   readonly createdDescription: SessionDescriptionInit;
-  /** Settles when the connection ends: `closed` (here), `peer-closed` or `failed`. */
-  readonly ended: Promise<string>;
-  /** Close the peer connection. */
-  close(): Promise<void>;
 }
 
 /** A fresh peer connection with the auth channel (before any description is set). */
@@ -88,6 +80,22 @@ export function openDirectPeer(init: DirectPeerInit): DirectPeer {
   const port = dataChannelAuthPort(channel);
   init.onPeer?.(peer);
   return { peer, channel, port };
+}
+
+/** Detach the auth port and close the peer connection (a direct peer that will not be handed out). */
+export function closeDirectPeer(direct: DirectPeer): void {
+  direct.port.dispose();
+  direct.peer.close();
+}
+
+/** Run `step` (setting descriptions, gathering); if it fails, close the direct peer and rethrow. */
+export async function orCloseDirectPeer<T>(direct: DirectPeer, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    closeDirectPeer(direct);
+    throw error;
+  }
 }
 
 /** `promise`, or `SessionTimeoutError` after `ms`, or `signal.reason` on abort. */
@@ -139,8 +147,7 @@ export async function authenticateDirect(
     port.dispose();
     return connection(peer, channel, result.remote, remoteFingerprint, result.paired, createdDescription);
   } catch (error) {
-    port.dispose();
-    peer.close();
+    closeDirectPeer(direct);
     throw error;
   }
 }

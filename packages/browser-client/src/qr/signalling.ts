@@ -16,15 +16,16 @@ import {
   MalformedInputError,
   PAIRING_SECRET_BYTES,
   type PairingResult,
-  type QrPayload,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
 import {
   authenticateDirect,
+  closeDirectPeer,
   type DirectConnection,
   type DirectPeerInit,
   gatheringComplete,
   openDirectPeer,
+  orCloseDirectPeer,
 } from '../direct/session.js';
 
 /**
@@ -74,22 +75,15 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
       : init.pairWithSecret || undefined;
   const direct = openDirectPeer(init);
   const { pc } = direct.peer;
-  let text: string;
-  let offer: QrPayload & { kind: 'offer' };
-  let created: RTCSessionDescriptionInit;
-  try {
-    created = await pc.createOffer();
+  const { text, offer, created } = await orCloseDirectPeer(direct, async () => {
+    const created = await pc.createOffer();
     await pc.setLocalDescription(created);
     await gatheringComplete(pc);
-    text = encodeQrOffer(description(pc), secret ? { secret } : {});
-    const decoded = decodeQrPayload(text);
-    if (decoded.kind !== 'offer') throw new MalformedInputError('offer did not round-trip');
-    offer = decoded;
-  } catch (error) {
-    direct.port.dispose();
-    direct.peer.close();
-    throw error;
-  }
+    const text = encodeQrOffer(description(pc), secret ? { secret } : {});
+    const offer = decodeQrPayload(text);
+    if (offer.kind !== 'offer') throw new MalformedInputError('offer did not round-trip');
+    return { text, offer, created };
+  });
   let accepted = false;
   return {
     text,
@@ -99,13 +93,7 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
       const answer = decodeQrPayload(answerText, { offer });
       if (answer.kind !== 'answer') throw new MalformedInputError(`expected an answer, got ${answer.kind}`);
       accepted = true;
-      try {
-        await pc.setRemoteDescription(answer.description);
-      } catch (error) {
-        direct.port.dispose();
-        direct.peer.close();
-        throw error;
-      }
+      await orCloseDirectPeer(direct, () => pc.setRemoteDescription(answer.description));
       return authenticateDirect(
         direct,
         init,
@@ -126,8 +114,7 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
     close() {
       if (accepted) return;
       accepted = true;
-      direct.port.dispose();
-      direct.peer.close();
+      closeDirectPeer(direct);
     },
   };
 }
@@ -138,19 +125,13 @@ export async function answerQrOffer(offerText: string, init: DirectPeerInit): Pr
   if (offer.kind !== 'offer') throw new MalformedInputError(`expected an offer, got ${offer.kind}`);
   const direct = openDirectPeer(init);
   const { pc } = direct.peer;
-  let text: string;
-  let created: RTCSessionDescriptionInit;
-  try {
+  const { text, created } = await orCloseDirectPeer(direct, async () => {
     await pc.setRemoteDescription(offer.description);
-    created = await pc.createAnswer();
+    const created = await pc.createAnswer();
     await pc.setLocalDescription(created);
     await gatheringComplete(pc);
-    text = encodeQrAnswer(description(pc), offer);
-  } catch (error) {
-    direct.port.dispose();
-    direct.peer.close();
-    throw error;
-  }
+    return { text: encodeQrAnswer(description(pc), offer), created };
+  });
   const connection = authenticateDirect(
     direct,
     { ...init, timeoutMs: init.timeoutMs ?? QR_ANSWER_TIMEOUT_MS },

@@ -144,7 +144,11 @@ const transport = await connectRelay({
   url: relayUrl,
   identity,
   ...(externalRelay
-    ? { reconnect: { initialMs: 100, maxMs: 500 }, onStateChange: (s) => emit({ relayState: s }) }
+    ? {
+        reconnect: { initialMs: 100, maxMs: 500 },
+        onStateChange: (s) => emit({ relayState: s }),
+        onError: (e) => emit({ relayError: e.reason }),
+      }
     : {}),
 });
 const agent = createNodeAgent({

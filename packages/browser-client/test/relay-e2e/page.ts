@@ -44,6 +44,8 @@ export interface RelayE2e {
   start(reconnect?: boolean): Promise<Outcome<{ id: string; fingerprint: string }>>;
   /** The relay connection's state changes so far (with `start(true)`). */
   relayStates(): string[];
+  /** Reasons of the relay errors reported so far (with `start(true)`). */
+  relayErrors(): string[];
   /** The device's id, from the `device.json` the device wrote next to the page. */
   deviceId(): Promise<string>;
   trusted(peerId: string): Promise<boolean>;
@@ -115,6 +117,7 @@ let agent: BrowserAgent | undefined;
 let anchor: RelayConnection | undefined;
 let lastConnection: Connection<BrowserSessionPeer> | undefined;
 const relayStates: string[] = [];
+const relayErrors: string[] = [];
 let anchorReplies: AsyncIterator<{ bytes: Uint8Array }> | undefined;
 
 async function outcome<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -171,6 +174,7 @@ function need(): BrowserAgent {
 const api: RelayE2e = {
   context: () => ({ secure: isSecureContext, subtle: typeof crypto.subtle, origin: location.origin }),
   relayStates: () => [...relayStates],
+  relayErrors: () => [...relayErrors],
   start: (reconnect) =>
     outcome(async () => {
       const common = {
@@ -190,7 +194,11 @@ const api: RelayE2e = {
         // The agent logs into the relay itself; reconnect is its default (not set here on purpose).
         agent = await createBrowserAgent({
           ...common,
-          relay: { url: `ws://${location.host}/`, onStateChange: (st) => relayStates.push(st) },
+          relay: {
+            url: `ws://${location.host}/`,
+            onStateChange: (st) => relayStates.push(st),
+            onError: (e) => relayErrors.push(e.reason),
+          },
         });
       } else {
         // The relay login needs the identity before the agent exists: load it from the same database.

@@ -70,6 +70,24 @@ describeLan(
       const started = await call(page, 'start', true);
       if (!started.ok) throw new Error(`start failed: ${started.error}`);
       const me = started.value;
+      /** Wait until the device has reported relay state `state` `n` times. */
+      const deviceState = (state: string, n: number) =>
+        expect
+          .poll(() => device.lines.filter((l) => l.relayState === state).length, { timeout: 5_000 })
+          .toBeGreaterThanOrEqual(n);
+      /** On a failed step, wait for the device's own deadline and throw with what both sides saw. */
+      const explain = async (outcome: { ok: boolean }) => {
+        if (outcome.ok) return;
+        await new Promise((r) => setTimeout(r, 3_000));
+        const detail = {
+          outcome,
+          rejected: await call(page, 'rejected'),
+          relayStates: await call(page, 'relayStates'),
+          relayErrors: await call(page, 'relayErrors'),
+          device: device.lines.slice(3),
+        };
+        throw new Error(`step failed: ${JSON.stringify(detail)}`);
+      };
       expect(await call(page, 'enterPin', ready.id, ready.pin)).toEqual({ ok: true, value: null });
       expect(await call(page, 'connectEcho', ready.id, 'before')).toMatchObject({
         ok: true,
@@ -80,24 +98,28 @@ describeLan(
       const tKill = performance.now();
       await kill(relay.child);
       await expect.poll(() => call(page, 'relayStates'), { timeout: 5_000 }).toContain('reconnecting');
-      await device.next((l) => l.relayState === 'reconnecting');
+      await deviceState('reconnecting', 1);
       relay = await startRelay(c, port, dir);
       await expect
         .poll(() => call(page, 'relayStates'), { timeout: 5_000 })
         .toEqual(['open', 'reconnecting', 'open']);
-      await device.next((l) => l.relayState === 'open');
+      await deviceState('open', 2); // the first login was `open` #1
       const outageMs = performance.now() - tKill;
 
       const after = await call(page, 'connectEcho', ready.id, 'after restart');
+      await explain(after);
       expect(after).toMatchObject({ ok: true, value: { remote: ready.id, reply: 'echo:after restart' } });
 
       // A connect() started while the relay is down: its signed offer waits in the client's buffer.
       await kill(relay.child);
       await expect.poll(() => call(page, 'relayStates'), { timeout: 5_000 }).toHaveLength(4);
+      await deviceState('reconnecting', 2);
       const during = call(page, 'connectEcho', ready.id, 'during outage');
       await new Promise((r) => setTimeout(r, 500));
       relay = await startRelay(c, port, dir);
-      expect(await during).toMatchObject({ ok: true, value: { reply: 'echo:during outage' } });
+      const duringOutcome = await during;
+      await explain(duringOutcome);
+      expect(duringOutcome).toMatchObject({ ok: true, value: { reply: 'echo:during outage' } });
 
       expect(device.lines.filter((l) => 'paired' in l)).toHaveLength(1);
       expect(device.lines.filter((l) => l.connection === me.id)).toHaveLength(3);

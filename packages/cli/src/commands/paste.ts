@@ -1,92 +1,200 @@
 /**
  * `lanrtc paste`: read a QR text (argument or stdin) and act on it. A card or pairing card →
- * `connectDirect` (pairing in-band with the card's one-time secret), open channel `lanrtc`, send
- * messages and print the replies; an offer is described (browser↔browser signalling is a page's job).
+ * `connectDirect` (pairing in-band with the card's one-time secret); a page's QR offer (browser-client
+ * `createQrOffer`) → `answerQrOffer`: print the answer's text (and a terminal QR code) for the page to
+ * scan or paste, wait for the page to connect, authenticate in-band (pairing with the offer's secret
+ * if it has one). Either way then open channel `lanrtc`, send messages and print the replies.
  */
 import { text as readAll } from 'node:stream/consumers';
-import { connectDirect, createFileTrustStore } from '@lanrtc/node-agent';
-import { listValue, stringValue } from '../args.js';
+import {
+  answerQrOffer,
+  connectDirect,
+  createFileTrustStore,
+  type DirectConnection,
+  QR_ANSWER_TIMEOUT_MS,
+} from '@lanrtc/node-agent';
+import {
+  decodeQrPayload,
+  LanrtcError,
+  QR_TEXT_PREFIX,
+  type QrOffer,
+  SessionTimeoutError,
+} from '@lanrtc/signal-core';
+import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
-import { UsageError } from '../errors.js';
+import { UnrecognisedPasteError, UsageError } from '../errors.js';
 import { type CliIo, writeLine } from '../io.js';
-import { decodePasted } from '../payload.js';
+import { decodePasted, type PastedPayload } from '../payload.js';
+import { renderTerminalQr } from '../qr.js';
 import { summarizeSdp } from '../sdp-summary.js';
-import { loadDeviceState } from '../state.js';
+import { type DeviceState, loadDeviceState } from '../state.js';
+import { wantsQr } from './card-options.js';
 import { ECHO_CHANNEL } from './listen.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
+/** Longest `--wait` accepted, in seconds. */
+const MAX_WAIT_S = 3_600;
 
 /** The `paste` subcommand. */
 export const pasteCommand: Command = {
   name: 'paste',
-  summary: 'connect from a pasted card / pairing card QR text (or describe other QR texts)',
+  summary: "connect from a pasted card / pairing card, or answer a page's QR offer",
   usage: `usage: lanrtc paste [TEXT] [options]
 
-TEXT is a QR text (LR1:…) — a card, a pairing card or an offer — or a base64url card; without TEXT
-it is read from stdin (the whole output of \`lanrtc card\` may be pasted). A card or pairing card
+TEXT is a QR text (LR1:…) — a card, a pairing card or a page's offer — or a base64url card; without
+TEXT it is read from stdin (the whole output of \`lanrtc card\` may be pasted). A card or pairing card
 connects directly to the device (pairing card: pairs in-band with its one-time secret; card: the
-device must already trust this identity), opens channel "${ECHO_CHANNEL}", sends each --message
-(or, with TEXT given, each stdin line) and prints "reply: …" for each answer.
+device must already trust this identity). An offer (a page's QR code, browser↔browser signalling) is
+answered: the answer's text is printed on a line of its own (and, with --qr, as a QR code) for the
+page to scan or paste; once the page read it, the two authenticate in-band (the offer's secret
+pairs them; without one they must already trust each other). Then channel "${ECHO_CHANNEL}" is
+opened, each --message (or, with TEXT given, each stdin line) is sent and "reply: …" printed for each answer.
 
 options:
   --message MSG    send MSG, repeatable (default: stdin lines when TEXT is given)
   --address ADDR   local address for ICE (default: every non-internal IPv4 address)
+  --wait S         offer: seconds to wait for the page to read the answer (default ${QR_ANSWER_TIMEOUT_MS / 1000})
+  --qr, --no-qr    offer: print the answer as a terminal QR code (default: when stdout is a terminal)
+  --describe       only print what TEXT is; do not connect
 ${COMMON_USAGE}`,
-  options: { message: { type: 'string', multiple: true }, address: { type: 'string' } },
+  options: {
+    message: { type: 'string', multiple: true },
+    address: { type: 'string' },
+    wait: { type: 'string' },
+    qr: { type: 'boolean' },
+    describe: { type: 'boolean' },
+  },
   maxPositionals: 1,
   async run(parsed, io) {
     const given = parsed.positionals[0];
     const text = given ?? (await readAll(io.stdin));
     if (text.trim() === '') throw new UsageError('nothing to paste: give TEXT or pipe it to stdin', 'paste');
     const payload = decodePasted(text);
-    if (payload.kind === 'offer') {
-      writeLine(
-        io.stdout,
-        `offer (browser↔browser QR signalling)${payload.secret ? ' with a pairing secret' : ''}`,
-      );
-      for (const line of summarizeSdp(payload.description)) writeLine(io.stdout, `  ${line}`);
-      return 0;
-    }
-    writeLine(io.stdout, payload.kind === 'pairing-card' ? 'pairing card' : 'card');
-    for (const line of describeCard(payload.card)) writeLine(io.stdout, `  ${line}`);
-
+    describe(payload, io);
+    if (booleanValue(parsed, 'describe', false)) return 0;
+    const waitMs = waitFrom(parsed);
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
-    const trust = await createFileTrustStore({ dir: state.dir });
-    const address = stringValue(parsed, 'address');
-    const connection = await connectDirect(payload.card, {
-      identity: state.identity,
-      certificate: state.certificate,
-      trust,
-      ...(payload.kind === 'pairing-card' ? { pairing: { kind: 'secret', secret: payload.secret } } : {}),
-      ...(address ? { peer: { interfaceAddresses: [address] } } : {}),
-      signal: io.signal,
-    });
+    const connection =
+      payload.kind === 'offer'
+        ? await answerOffer(pastedOffer(text), state, parsed, io, waitMs)
+        : await connectCard(payload, state, parsed, io);
     try {
-      writeLine(
-        io.stdout,
-        `connected to ${payload.card.name} (${connection.remote.id})${connection.paired ? ', paired now' : ''}`,
-      );
-      connection.peer.createDataChannel(ECHO_CHANNEL);
-      const channel = await connection.peer.channel(ECHO_CHANNEL);
-      const replies: string[] = [];
-      const waiting: (() => void)[] = [];
-      channel.onMessage.subscribe((m) => {
-        replies.push(String(m));
-        for (const w of waiting.splice(0)) w();
-      });
       const messages = listValue(parsed, 'message');
       const lines = messages.length > 0 || given === undefined ? messages : await stdinLines(io);
-      for (const message of lines) {
-        channel.send(message);
-        writeLine(io.stdout, `reply: ${await nextReply(replies, waiting)}`);
-      }
+      await exchange(connection, lines, io);
     } finally {
       await connection.close();
     }
     return 0;
   },
 };
+
+function describe(payload: PastedPayload, io: CliIo): void {
+  if (payload.kind === 'offer') {
+    writeLine(io.stdout, `offer (browser↔browser QR signalling)${payload.secret ? ' with a pairing secret' : ''}`);
+    for (const line of summarizeSdp(payload.description)) writeLine(io.stdout, `  ${line}`);
+    return;
+  }
+  writeLine(io.stdout, payload.kind === 'pairing-card' ? 'pairing card' : 'card');
+  for (const line of describeCard(payload.card)) writeLine(io.stdout, `  ${line}`);
+}
+
+function waitFrom(parsed: ParsedCommand): number {
+  const given = stringValue(parsed, 'wait');
+  if (given === undefined) return QR_ANSWER_TIMEOUT_MS;
+  const s = /^\d{1,4}$/.test(given) ? Number(given) : Number.NaN;
+  if (!(s >= 1 && s <= MAX_WAIT_S))
+    throw new UsageError(`--wait must be an integer 1–${MAX_WAIT_S} (got "${given}")`, 'paste');
+  return s * 1000;
+}
+
+function peerOptions(parsed: ParsedCommand): { peer?: { interfaceAddresses: string[] } } {
+  const address = stringValue(parsed, 'address');
+  return address ? { peer: { interfaceAddresses: [address] } } : {};
+}
+
+async function connectCard(
+  payload: Exclude<PastedPayload, { kind: 'offer' }>,
+  state: DeviceState,
+  parsed: ParsedCommand,
+  io: CliIo,
+): Promise<DirectConnection> {
+  const connection = await connectDirect(payload.card, {
+    identity: state.identity,
+    certificate: state.certificate,
+    trust: await createFileTrustStore({ dir: state.dir }),
+    ...(payload.kind === 'pairing-card' ? { pairing: { kind: 'secret', secret: payload.secret } } : {}),
+    ...peerOptions(parsed),
+    signal: io.signal,
+  });
+  writeLine(
+    io.stdout,
+    `connected to ${payload.card.name} (${connection.remote.id})${connection.paired ? ', paired now' : ''}`,
+  );
+  return connection;
+}
+
+async function answerOffer(
+  offer: QrOffer,
+  state: DeviceState,
+  parsed: ParsedCommand,
+  io: CliIo,
+  waitMs: number,
+): Promise<DirectConnection> {
+  const answer = await answerQrOffer(offer, {
+    identity: state.identity,
+    certificate: state.certificate,
+    trust: await createFileTrustStore({ dir: state.dir }),
+    ...peerOptions(parsed),
+    connectTimeoutMs: waitMs,
+    signal: io.signal,
+  });
+  // The text alone on its line: a page's paste field takes it as it is (no label to strip).
+  writeLine(io.stdout, 'answer (show this QR code to the page, or paste the next line into it):');
+  writeLine(io.stdout, answer.text);
+  if (wantsQr(parsed, io)) writeLine(io.stdout, await renderTerminalQr(answer.text, io.stdout.isTTY === true));
+  writeLine(io.stdout, `waiting up to ${Math.round(waitMs / 1000)} s for the page to read the answer`);
+  const connection = await answer.connection;
+  writeLine(io.stdout, `connected to ${connection.remote.id}${connection.paired ? ', paired now' : ''}`);
+  return connection;
+}
+
+/**
+ * The pasted offer as `decodeQrPayload` verifies it, with its exact bytes (the answer is bound to
+ * them): the first line holding `LR1:` that decodes as an offer, as `decodePasted` reads lines.
+ */
+function pastedOffer(text: string): QrOffer {
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.toUpperCase().indexOf(QR_TEXT_PREFIX);
+    if (at < 0) continue;
+    const from = line.slice(at);
+    for (const candidate of new Set([from, from.trimEnd()])) {
+      try {
+        const payload = decodeQrPayload(candidate);
+        if (payload.kind === 'offer') return payload;
+      } catch (error) {
+        if (!(error instanceof LanrtcError)) throw error;
+      }
+    }
+  }
+  throw new UnrecognisedPasteError('no line of the pasted text is a QR offer');
+}
+
+async function exchange(connection: DirectConnection, lines: readonly string[], io: CliIo): Promise<void> {
+  connection.peer.createDataChannel(ECHO_CHANNEL);
+  const channel = await connection.peer.channel(ECHO_CHANNEL);
+  const replies: string[] = [];
+  const waiting: (() => void)[] = [];
+  channel.onMessage.subscribe((m) => {
+    replies.push(String(m));
+    for (const w of waiting.splice(0)) w();
+  });
+  for (const message of lines) {
+    channel.send(message);
+    writeLine(io.stdout, `reply: ${await nextReply(replies, waiting)}`);
+  }
+}
 
 async function stdinLines(io: CliIo): Promise<string[]> {
   if (io.stdin.isTTY) return []; // interactive chat is not implemented: use --message
@@ -100,7 +208,7 @@ function nextReply(replies: string[], waiting: (() => void)[]): Promise<string> 
       resolve(replies.shift() as string);
     };
     const timer = setTimeout(
-      () => reject(new Error(`no reply within ${REPLY_TIMEOUT_MS} ms`)),
+      () => reject(new SessionTimeoutError(`no reply within ${REPLY_TIMEOUT_MS} ms`)),
       REPLY_TIMEOUT_MS,
     );
     if (replies.length > 0) take();

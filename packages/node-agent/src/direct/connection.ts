@@ -4,25 +4,16 @@
  * session: the verified remote identity, the werift peer (channels by label), the fingerprint of the
  * certificate the remote presented in DTLS, and how the connection ended.
  */
-import type { PublicIdentity } from '@lanrtc/signal-core';
+import type { DirectConnectionBase, PublicIdentity } from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
 import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
 
-/** An authenticated direct connection. */
-export interface DirectConnection {
-  /** The identity that proved itself in-band (paired before, or just now). */
-  readonly remote: PublicIdentity;
-  /** The werift peer; `peer.channel(label)` waits for a channel either side opens from now on. */
-  readonly peer: WeriftSessionPeer;
-  /** SHA-256 of the certificate the remote presented in DTLS (bound into the authentication). */
-  readonly remoteFingerprint: Uint8Array;
-  /** True when this connection paired the two sides in-band. */
-  readonly paired: boolean;
-  /** Settles with `closed` (either side closed) or `failed` (the transport failed) when it ends. */
-  readonly ended: Promise<string>;
-  /** Close the peer connection. */
-  close(): Promise<void>;
-}
+/**
+ * An authenticated direct connection over werift; `peer.channel(label)` waits for a channel either
+ * side opens from now on, and `ended` settles with `closed` (either side closed) or `failed` (the
+ * transport failed).
+ */
+export type DirectConnection = DirectConnectionBase<WeriftSessionPeer>;
 
 /** Wrap an authenticated werift connection; `onEnded` runs once when it closes or fails. */
 export function directConnection(init: {

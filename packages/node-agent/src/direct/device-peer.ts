@@ -16,7 +16,13 @@ import {
   formatSdp,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
-import type { RTCDataChannel, RTCPeerConnection } from 'werift';
+import {
+  Connection,
+  type RTCDataChannel,
+  RTCDtlsTransport,
+  type RTCPeerConnection,
+  RTCSctpTransport,
+} from 'werift';
 import { WeriftInternalsError } from '../errors.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import { createNodePeer } from '../peer/create-node-peer.js';
@@ -53,6 +59,24 @@ interface IceConnectionInternals {
   userHistory: Record<string, string>;
   verifyRemoteUsername?: boolean;
   ensureProtocol(protocol: StunProtocolLike): void;
+}
+
+/**
+ * Throw `WeriftInternalsError` unless the loaded werift carries lanrtc's patch parts the device
+ * needs (docs/werift-patches.md §2, §4, §5): without them every connection would fail after DTLS.
+ */
+export function assertWeriftDirectSupport(): void {
+  const ice = Connection.prototype as unknown as Record<string, unknown>;
+  const dtls = RTCDtlsTransport.prototype as unknown as Record<string, unknown>;
+  const verify = String(dtls.verifyRemoteCertificateFingerprint);
+  const start = String(RTCSctpTransport.prototype.start);
+  if (
+    typeof ice.authenticateRequest !== 'function' ||
+    !verify.includes('deferRemoteFingerprintCheck') ||
+    !start.includes('dtlsTransport.role')
+  ) {
+    throw new WeriftInternalsError('werift lacks the lanrtc patch the direct-connect listener needs');
+  }
 }
 
 /** Build and arm the connection; packets for `route` may be released once this resolves. */

@@ -1,8 +1,13 @@
 /**
  * The listener's handling of one connecting peer, from its first authenticated STUN request to an
  * authenticated connection or its removal: arm a device connection on the route, release the held
- * packets, run in-band authentication as responder within the deadline, and keep every channel the
- * peer opens before that away from the application (closed, its messages dropped and counted).
+ * packets, run in-band authentication as responder, and keep every channel the peer opens before
+ * that away from the application (closed, its messages dropped and counted).
+ *
+ * Two deadlines, never both at once: the peer's own timer bounds the time until the auth channel is
+ * open (ICE, DTLS, SCTP); from then on only `runDirectAuth`'s deadline runs, so a pairing whose
+ * trust-store write has begun (its commit point) is never cut off here: outcome, trust store and
+ * counters agree.
  */
 import {
   type DirectAuthResult,
@@ -46,7 +51,13 @@ export interface ListenerPeerInit {
   readonly certificate: DtlsCertificate;
   readonly ice: { ufrag: string; pwd: string };
   readonly addresses: readonly string[];
+  /** From the first STUN request until the auth channel is open (ms); then `authDeadlineMs` applies. */
   readonly deadlineMs: number;
+  /**
+   * `runDirectAuth`'s deadline, counted from the first STUN request like `deadlineMs`; absent:
+   * signal-core's defaults (longer when a peer pairs in compare mode), counted from the run's start.
+   */
+  readonly authDeadlineMs?: number;
   readonly pairingWindow: () => PairingWindow | undefined;
   readonly counters: PeerCounters;
   readonly onConnection: (connection: DirectConnection) => void;
@@ -82,8 +93,8 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     if (authenticated) counters.connected--;
     init.onGone();
   };
+  // Bounds only the connecting phase: cleared when in-band authentication starts (its own deadline).
   const timer = setTimeout(() => {
-    if (authenticated) return;
     counters.authTimeouts++;
     finish();
   }, init.deadlineMs);
@@ -124,27 +135,31 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
       remoteFingerprint = remoteCertificateFingerprint(pc);
       if (!remoteFingerprint) throw new TransportClosedError('no remote DTLS certificate');
       const window = init.pairingWindow();
+      clearTimeout(timer);
+      const elapsed = Date.now() - started;
       result = await runDirectAuth(port, {
         role: 'responder',
         identity: init.identity,
         trust: init.trust,
         localFingerprint: certificateFingerprint(init.certificate),
         remoteFingerprint,
-        deadlineMs: Math.max(1, init.deadlineMs - (Date.now() - started)),
+        ...(init.authDeadlineMs !== undefined
+          ? { deadlineMs: Math.max(1, init.authDeadlineMs - elapsed) }
+          : {}),
         signal: abort.signal,
         ...(window ? { pairingWindow: window } : {}),
       });
     } finally {
       port.dispose();
     }
+    // A pairing is stored even if the peer left during the write: count it as the store has it.
+    if (result.paired) counters.paired++;
     if (gone) return;
     authenticated = true;
-    clearTimeout(timer);
     earlySub.unSubscribe();
     for (const channel of early.splice(0)) channel.close();
     counters.connected++;
     counters.accepted++;
-    if (result.paired) counters.paired++;
     init.onConnection(
       directConnection({
         pc,

@@ -7,10 +7,11 @@
  * pairing window is open). Everything is capped and counted.
  */
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import {
   type Card,
   type CardIce,
-  createCard,
   DIRECT_AUTH_DEADLINE_MS,
   encodeQrCard,
   encodeQrPairingCard,
@@ -18,14 +19,16 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
-  openCard,
   type PairingWindow,
   QR_SECRET_BYTES,
   type TrustStore,
 } from '@lanrtc/signal-core';
-import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
+import { InterfaceNotFoundError } from '../errors.js';
+import type { DtlsCertificate } from '../peer/certificate.js';
 import type { DirectConnection } from './connection.js';
+import { assertWeriftDirectSupport } from './device-peer.js';
 import { generateIceCredentials } from './ice-credentials.js';
+import { type CardIssuer, createCardIssuer } from './listener-card.js';
 import { type ListenerPeer, type PeerCounters, startListenerPeer } from './listener-peer.js';
 import { createUdpMux, type MuxCounters } from './udp-mux.js';
 
@@ -52,7 +55,12 @@ export interface DirectListenerInit {
   readonly maxHeldPackets?: number;
   /** Packets held over all peers (default 256). */
   readonly maxHeldTotal?: number;
-  /** From a peer's first authenticated STUN request to in-band authentication (default 5000 ms). */
+  /**
+   * From a peer's first authenticated STUN request to the end of in-band authentication (ms). Default:
+   * `DIRECT_AUTH_DEADLINE_MS` until the auth channel is open, then `runDirectAuth`'s own defaults
+   * (`DIRECT_AUTH_DEADLINE_MS`, or `DIRECT_AUTH_COMPARE_DEADLINE_MS` when a peer pairs while the
+   * window is in compare mode). A pairing whose trust-store write has begun is never cut off.
+   */
   readonly authDeadlineMs?: number;
   /** A peer from which nothing arrived for this long is dropped (default 30 000 ms, RFC 7675 §5.1). */
   readonly idleTimeoutMs?: number;
@@ -74,6 +82,7 @@ export interface DirectListenerStats extends PeerCounters {
   readonly droppedPackets: number;
   readonly unauthenticatedStun: number;
   readonly rejectedPeers: number;
+  readonly staleStun: number;
 }
 
 /** A one-time QR pairing: the text to show, its secret, and how to withdraw it. */
@@ -108,14 +117,14 @@ export interface DirectListener {
 
 /** Bind the port and start listening. */
 export async function createDirectListener(init: DirectListenerInit): Promise<DirectListener> {
-  if (init.addresses.length === 0) throw new InvalidArgumentError('addresses is empty');
+  assertWeriftDirectSupport();
+  checkAddresses(init.addresses);
   const ice = init.ice ?? generateIceCredentials();
   const maxPeers = init.maxPeers ?? 16;
   const deadlineMs = init.authDeadlineMs ?? DIRECT_AUTH_DEADLINE_MS;
   const idleTimeoutMs = init.idleTimeoutMs ?? 30_000;
-  const lifetimeS = init.cardLifetimeS ?? 24 * 60 * 60;
   let certificate = init.certificate;
-  let next = init.nextCertificate;
+  const next = init.nextCertificate;
   let window = init.pairing;
   let closed = false;
   const counters: PeerCounters = {
@@ -148,6 +157,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         ice,
         addresses: init.addresses,
         deadlineMs,
+        ...(init.authDeadlineMs !== undefined ? { authDeadlineMs: init.authDeadlineMs } : {}),
         pairingWindow: () => window,
         counters,
         onConnection: init.onConnection,
@@ -173,28 +183,26 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     Math.min(1000, idleTimeoutMs),
   );
 
-  let cardBytes: Uint8Array | undefined;
-  let opened: Card | undefined;
-  const issue = () => {
-    const issuedAt = Math.floor(Date.now() / 1000);
-    cardBytes = createCard(init.identity, {
-      name: init.name,
-      deviceTypes: init.deviceTypes ?? [],
-      fingerprint: certificateFingerprint(certificate),
-      ...(next ? { nextFingerprint: certificateFingerprint(next) } : {}),
-      ice,
-      candidates: init.addresses.map((address) => ({ address, port: mux.port })),
-      issuedAt,
-      expiresAt: issuedAt + lifetimeS,
-    });
-    opened = openCard(cardBytes);
-  };
-  const current = (): { bytes: Uint8Array; card: Card } => {
-    // Re-issue when a tenth of the lifetime is left, so a published card never runs out.
-    if (!cardBytes || !opened || opened.expiresAt - Date.now() / 1000 < lifetimeS / 10) issue();
-    return { bytes: cardBytes as Uint8Array, card: opened as Card };
-  };
-  current();
+  let cards: CardIssuer;
+  try {
+    cards = createCardIssuer(
+      {
+        identity: init.identity,
+        name: init.name,
+        deviceTypes: init.deviceTypes ?? [],
+        ice,
+        candidates: init.addresses.map((address) => ({ address, port: mux.port })),
+        lifetimeS: init.cardLifetimeS ?? 24 * 60 * 60,
+      },
+      certificate,
+      next,
+    );
+  } catch (error) {
+    clearInterval(sweep);
+    await mux.close();
+    throw error;
+  }
+  const current = () => cards.current();
 
   const listener: DirectListener = {
     port: mux.port,
@@ -226,12 +234,12 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         droppedPackets: m.droppedPackets,
         unauthenticatedStun: m.unauthenticatedStun,
         rejectedPeers: m.rejectedPeers,
+        staleStun: m.staleStun,
       };
     },
     rotateCertificate(rotated, following) {
+      cards.issue(rotated, following);
       certificate = rotated;
-      next = following;
-      issue();
     },
     async close() {
       if (closed) return;
@@ -242,4 +250,20 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     },
   };
   return listener;
+}
+
+/** The same rule the device connections apply (createNodePeer): local IP literals, ≤ one per family. */
+function checkAddresses(addresses: readonly string[]): void {
+  if (addresses.length === 0) throw new InvalidArgumentError('addresses is empty');
+  const local = new Set(
+    Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((info) => info.address)),
+  );
+  const families = new Set<number>();
+  for (const address of addresses) {
+    const family = isIP(address);
+    if (family === 0) throw new InvalidArgumentError('addresses holds a value that is not an IP address');
+    if (!local.has(address)) throw new InterfaceNotFoundError(`no local interface has address ${address}`);
+    if (families.has(family)) throw new InvalidArgumentError('at most one IPv4 and one IPv6 address');
+    families.add(family);
+  }
 }

@@ -7,23 +7,14 @@
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
+import { type MuxTransport, muxTransport, type RemoteAddress } from './mux-transport.js';
+import { createRetiredSet } from './retired-set.js';
 import { authenticatedPeerUfrag, isStunRequest } from './stun.js';
 
-/** A remote transport address as werift passes it: `[host, port]`. */
-export type RemoteAddress = [string, number];
+export type { MuxTransport, RemoteAddress };
 
-/** What werift's `StunProtocol` uses of its transport (werift's `UdpTransport` shape). */
-export interface MuxTransport {
-  readonly type: 'udp';
-  readonly socketType: 'udp4' | 'udp6';
-  closed: boolean;
-  onData: (data: Buffer, addr: RemoteAddress) => void;
-  send(data: Buffer, addr?: RemoteAddress): Promise<void>;
-  close(): Promise<void>;
-  readonly address: { address: string; port: number; family: string };
-  readonly host: string;
-  readonly port: number;
-}
+/** Source addresses one route learns at most (a peer's host, server-reflexive and mDNS candidates). */
+export const MAX_ADDRESSES_PER_ROUTE = 8;
 
 /** One connecting peer's share of the port. */
 export interface MuxRoute {
@@ -44,6 +35,8 @@ export interface MuxCounters {
   droppedPackets: number;
   unauthenticatedStun: number;
   rejectedPeers: number;
+  /** Authenticated STUN from a peer ufrag whose route was closed (a dropped peer's consent checks). */
+  staleStun: number;
 }
 
 /** Options of `createUdpMux`. */
@@ -58,6 +51,14 @@ export interface UdpMuxInit {
   readonly maxHeldTotal: number;
   /** A new authenticated peer: return false to refuse it (its packets are dropped). */
   readonly onRoute: (route: MuxRoute, from: RemoteAddress) => boolean;
+  /**
+   * How long a closed route's peer ufrag stays refused (default 60 s). Every new peer connection
+   * picks a fresh ufrag, so only a dropped peer's own retransmits and consent checks (RFC 7675) use it
+   * again: refusing them, unanswered, keeps it from being re-admitted and lets its ICE time out.
+   */
+  readonly retiredUfragMs?: number;
+  /** Most retired ufrags remembered (oldest forgotten first; default 4096). */
+  readonly maxRetiredUfrags?: number;
   /** Any packet delivered to a route (keeps idle timers fresh). */
   readonly onActivity?: (route: MuxRoute) => void;
 }
@@ -88,7 +89,9 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     droppedPackets: 0,
     unauthenticatedStun: 0,
     rejectedPeers: 0,
+    staleStun: 0,
   };
+  const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
   let port = init.port;
   try {
     for (const address of init.addresses) {
@@ -142,6 +145,11 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       }
       let route = byUfrag.get(peerUfrag);
       if (!route) {
+        if (retired.has(peerUfrag)) {
+          counters.staleStun++;
+          drop();
+          return;
+        }
         if (byUfrag.size >= init.maxRoutes) {
           counters.rejectedPeers++;
           drop();
@@ -159,6 +167,11 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       }
       const previous = byAddress.get(key(addr));
       if (previous !== route) {
+        // A peer checks from a few candidates; more source addresses than that is someone else.
+        if (route.addresses.size >= MAX_ADDRESSES_PER_ROUTE) {
+          drop();
+          return;
+        }
         previous?.addresses.delete(key(addr));
         byAddress.set(key(addr), route);
         route.addresses.add(key(addr));
@@ -211,6 +224,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
         for (const a of route.addresses) if (byAddress.get(a) === route) byAddress.delete(a);
         route.addresses.clear();
         if (byUfrag.get(peerUfrag) === route) byUfrag.delete(peerUfrag);
+        retired.add(peerUfrag);
         counters.routes = byUfrag.size;
         for (const t of route.transports.values()) t.closed = true;
       },
@@ -229,33 +243,4 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       sockets.clear();
     },
   };
-}
-
-/** A werift transport that sends through the shared socket and is fed by the mux. */
-function muxTransport(socket: dgram.Socket): MuxTransport {
-  const bound = socket.address();
-  const transport: MuxTransport = {
-    type: 'udp',
-    socketType: bound.family === 'IPv6' ? 'udp6' : 'udp4',
-    closed: false,
-    onData: () => {},
-    send(data, addr) {
-      if (transport.closed || !addr) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        try {
-          socket.send(data, addr[1], addr[0], () => resolve());
-        } catch {
-          resolve(); // socket closed under us: the route is going away anyway
-        }
-      });
-    },
-    close() {
-      transport.closed = true;
-      return Promise.resolve();
-    },
-    address: { address: bound.address, port: bound.port, family: bound.family },
-    host: bound.address,
-    port: bound.port,
-  };
-  return transport;
 }

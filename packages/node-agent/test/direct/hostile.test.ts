@@ -5,17 +5,12 @@
  * secret, peers beyond `maxPeers`; and routes that go away when connections close.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RTCPeerConnection } from 'werift';
-import { connectDirect, type DirectListener } from '../../src/index.js';
+import { connectDirect } from '../../src/index.js';
 import { IN_NETNS, settle, waitFor } from '../peer/pair.js';
-import { echo, HOST, pairParties, party, rogueConnector, startListener } from './support.js';
+import { echo, HOST, owned, pairParties, party, rogueConnector, startListener } from './support.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-const ownListener = (l: DirectListener) => cleanup.push(() => l.close());
-const ownPc = (pc: RTCPeerConnection) => cleanup.push(() => pc.close());
+const { own, closeAll } = owned();
+afterEach(closeAll);
 
 async function until(check: () => boolean, ms: number, what: string): Promise<number> {
   const t0 = Date.now();
@@ -30,11 +25,11 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
   it('drops a peer that never authenticates within the deadline; its app data never reaches the app', async () => {
     const device = await party();
     const { listener, connections } = await startListener(device, { authDeadlineMs: 800 });
-    ownListener(listener);
+    own(listener);
     const certificate = (await party()).certificate;
     const t0 = Date.now();
     const rogue = await rogueConnector(listener.card(), certificate);
-    ownPc(rogue.pc);
+    own(rogue.pc);
     await waitFor(rogue.app.stateChanged, (s) => s === 'open', 800, 'rogue app channel open');
     const sending = setInterval(() => {
       if (rogue.app.readyState === 'open') rogue.app.send('let me in');
@@ -59,7 +54,7 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
   it('refuses an unknown identity and a wrong pairing secret, counting each as an auth failure', async () => {
     const device = await party();
     const { listener, connections } = await startListener(device);
-    ownListener(listener);
+    own(listener);
     const card = listener.card();
     const stranger = await party();
     await expect(
@@ -85,12 +80,12 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
   it('admits at most maxPeers at once and drops the rest, counted', async () => {
     const device = await party();
     const { listener } = await startListener(device, { maxPeers: 2, authDeadlineMs: 10_000 });
-    ownListener(listener);
+    own(listener);
     const card = listener.card();
     const a = await rogueConnector(card, (await party()).certificate);
     const b = await rogueConnector(card, (await party()).certificate);
-    ownPc(a.pc);
-    ownPc(b.pc);
+    own(a.pc);
+    own(b.pc);
     expect(listener.stats.peers).toBe(2);
     const third = await rogueConnector(card, (await party()).certificate, 1_500).catch((e: Error) => e);
     expect(third).toBeInstanceOf(Error);
@@ -103,7 +98,7 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
     const client = await party();
     await pairParties(device, client);
     const { listener, connections } = await startListener(device, { idleTimeoutMs: 2_000 });
-    ownListener(listener);
+    own(listener);
     const conn = await connectDirect(listener.card(), { ...client, peer: { interfaceAddresses: [HOST] } });
     expect(await echo(conn)).toBe('ping');
     await connections[0]?.close();

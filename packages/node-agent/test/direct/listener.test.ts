@@ -5,24 +5,12 @@
  */
 import { type Card, decodeQrPayload } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  certificateFingerprint,
-  connectDirect,
-  createDtlsCertificate,
-  type DirectConnection,
-  type DirectListener,
-} from '../../src/index.js';
+import { certificateFingerprint, connectDirect, createDtlsCertificate } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
-import { echo, HOST, type Party, pairParties, party, startListener } from './support.js';
+import { echo, HOST, owned, type Party, pairParties, party, startListener } from './support.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-function own<T extends DirectListener | DirectConnection>(x: T): T {
-  cleanup.push(() => x.close());
-  return x;
-}
+const { own, closeAll } = owned();
+afterEach(closeAll);
 const connect = async (card: Card, who: Party, extra = {}) =>
   own(await connectDirect(card, { ...who, peer: { interfaceAddresses: [HOST] }, ...extra }));
 
@@ -53,6 +41,31 @@ describe.skipIf(!IN_NETNS)('direct listener (netns)', () => {
     expect(protocols.map((p) => [p.transport.port, p.transport.socket])).toEqual([
       [listener.port, undefined],
     ]);
+  });
+
+  it('refuses bad options with typed errors and leaves no socket bound', async () => {
+    const device = await party();
+    const port = (await startListener(device)).listener;
+    const free = port.port;
+    await port.close();
+    await expect(startListener(device, { addresses: [] })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+    });
+    await expect(startListener(device, { addresses: ['10.99.99.99'] })).rejects.toMatchObject({
+      name: 'InterfaceNotFoundError',
+    });
+    await expect(startListener(device, { port: free, name: 'x'.repeat(40) })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+    });
+    await expect(
+      startListener(device, { port: free, ice: { ufrag: 'a', pwd: 'short' } }),
+    ).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+    });
+    // The failed starts released the port.
+    const again = (await startListener(device, { port: free })).listener;
+    own(again);
+    expect(again.port).toBe(free);
   });
 
   it('keeps a card valid across a restart with persisted ICE credentials and port', async () => {

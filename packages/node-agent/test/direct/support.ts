@@ -30,6 +30,26 @@ import { waitFor } from '../peer/pair.js';
 
 export const HOST = '10.77.0.1';
 
+/**
+ * What a test opened, closed after it (newest first): `own(x)` registers `x.close()`, `defer(f)`
+ * any other step; register `afterEach(closeAll)` in the test file.
+ */
+export function owned() {
+  const steps: (() => Promise<unknown>)[] = [];
+  return {
+    own<T extends { close(): Promise<unknown> }>(x: T): T {
+      steps.push(() => x.close());
+      return x;
+    },
+    defer(step: () => Promise<unknown>): void {
+      steps.push(step);
+    },
+    async closeAll(): Promise<void> {
+      for (const step of steps.splice(0).reverse()) await step();
+    },
+  };
+}
+
 /** One side's long-lived material. */
 export interface Party {
   identity: Identity;

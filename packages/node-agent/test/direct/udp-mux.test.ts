@@ -4,7 +4,12 @@
  */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUdpMux, type MuxRoute, type UdpMux } from '../../src/direct/udp-mux.js';
+import {
+  createUdpMux,
+  MAX_ADDRESSES_PER_ROUTE,
+  type MuxRoute,
+  type UdpMux,
+} from '../../src/direct/udp-mux.js';
 import { IN_NETNS, settle } from '../peer/pair.js';
 import { bindingRequest } from '../werift-patch/stun.js';
 import { HOST } from './support.js';
@@ -69,6 +74,16 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(m.counters.heldPackets).toBe(0);
   });
 
+  it('learns at most MAX_ADDRESSES_PER_ROUTE source addresses per route', async () => {
+    const { m, routes } = await mux({ perRoute: 64 });
+    const senders = await Promise.all(Array.from({ length: MAX_ADDRESSES_PER_ROUTE + 2 }, () => sender()));
+    for (const s of senders) send(s, m.port, request('p1'));
+    await settle(300);
+    expect(routes).toHaveLength(1);
+    expect(m.counters.heldPackets).toBe(MAX_ADDRESSES_PER_ROUTE);
+    expect(m.counters.droppedPackets).toBe(2);
+  });
+
   it('caps held packets over all routes', async () => {
     const { m, routes } = await mux({ perRoute: 32, total: 40 });
     const s = await sender();
@@ -109,19 +124,51 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(m.counters.droppedPackets).toBe(6);
   });
 
-  it('forgets a closed route: its address no longer routes, its ufrag starts a new route', async () => {
+  it('forgets a closed route and refuses its ufrag for a while: a dropped peer is not re-admitted', async () => {
     const { m, routes } = await mux();
     const s = await sender();
     send(s, m.port, request('p1'));
     await settle(200);
     routes[0]?.close();
+    expect(m.counters.routes).toBe(0);
     const before = m.counters.droppedPackets;
-    send(s, m.port, Buffer.from([23, 254, 253, 0, 1]));
+    send(s, m.port, Buffer.from([23, 254, 253, 0, 1])); // its address no longer routes
+    send(s, m.port, request('p1')); // its consent checks do not start a new route
     await settle(200);
-    expect(m.counters.droppedPackets).toBe(before + 1);
-    send(s, m.port, request('p1'));
+    expect(m.counters.droppedPackets).toBe(before + 2);
+    expect(m.counters.staleStun).toBe(1);
+    expect(routes).toHaveLength(1);
+    send(s, m.port, request('p2')); // a new connection (new ufrag) from the same address is welcome
     await settle(200);
-    expect(routes).toHaveLength(2);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
     expect(m.counters.routes).toBe(1);
+  });
+
+  it('forgets a retired ufrag after retiredUfragMs', async () => {
+    const routes: MuxRoute[] = [];
+    const m = await createUdpMux({
+      addresses: [HOST],
+      port: 0,
+      ufrag: UFRAG,
+      pwd: PWD,
+      maxRoutes: 8,
+      maxHeldPerRoute: 8,
+      maxHeldTotal: 64,
+      retiredUfragMs: 100,
+      onRoute: (route) => {
+        routes.push(route);
+        return true;
+      },
+    });
+    open.push(m);
+    const s = await sender();
+    send(s, m.port, request('p1'));
+    await settle(50);
+    routes[0]?.close();
+    await settle(150);
+    send(s, m.port, request('p1'));
+    await settle(100);
+    expect(routes).toHaveLength(2);
+    expect(m.counters.staleStun).toBe(0);
   });
 });

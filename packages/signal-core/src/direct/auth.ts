@@ -53,17 +53,6 @@ import {
   type DirectAuthResult,
 } from './auth-types.js';
 
-export {
-  type AuthAbortSignal,
-  type AuthPort,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_COMPARE_DEADLINE_MS,
-  DIRECT_AUTH_DEADLINE_MS,
-  DIRECT_AUTH_LABEL,
-  type DirectAuthInit,
-  type DirectAuthResult,
-} from './auth-types.js';
-
 type Stage = 'hello' | 'proof' | 'pairing' | 'accept';
 
 /**

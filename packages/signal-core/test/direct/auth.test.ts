@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type DirectAuthInit, runDirectAuth } from '../../src/direct/auth.js';
+import { runDirectAuth } from '../../src/direct/auth.js';
 import { decodeAuthMessage } from '../../src/direct/auth-messages.js';
+import type { DirectAuthInit } from '../../src/direct/auth-types.js';
 import {
   AuthTimeoutError,
   FingerprintMismatchError,

@@ -1,6 +1,6 @@
 /** In-memory `AuthPort` pairs for the in-band authentication tests. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { AuthPort } from '../../src/direct/auth.js';
+import type { AuthPort } from '../../src/direct/auth-types.js';
 import { createIdentity, type Identity } from '../../src/identity/identity.js';
 import { createMemoryTrustStore } from '../../src/trust/memory.js';
 import { rememberPeer } from '../../src/trust/peers.js';

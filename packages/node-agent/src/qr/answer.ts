@@ -1,0 +1,171 @@
+/**
+ * `answerQrOffer`: the answering side of QR (or copy-paste) signalling on Node, matching
+ * browser-client's `createQrOffer` on a page. The offer (complete SDP, maybe a one-time pairing
+ * secret) becomes werift's remote description, werift's own answer the local one (never modified),
+ * and once ICE gathering is complete the answer's text — bound to that very offer — is handed back
+ * for the page to scan or paste. The connection follows when the page has read it: the negotiated
+ * auth channel opens and in-band authentication runs with this side as *initiator* (the offerer is
+ * the responder); with the offer's secret the two pair (PAKE, nothing typed), else both must already
+ * trust each other. Nothing reaches the application before authentication succeeded.
+ */
+import {
+  DIRECT_AUTH_CHANNEL_ID,
+  DIRECT_AUTH_LABEL,
+  decodeQrPayload,
+  encodeQrAnswer,
+  type Identity,
+  InvalidArgumentError,
+  MalformedInputError,
+  type QrOffer,
+  runDirectAuth,
+  type SessionDescriptionInit,
+  SessionTimeoutError,
+  TransportClosedError,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import type { RTCPeerConnection } from 'werift';
+import { type WeriftAuthPort, weriftAuthPort } from '../direct/auth-port.js';
+import { closePeerConnection, type DirectConnection, directConnection } from '../direct/connection.js';
+import { WeriftInternalsError } from '../errors.js';
+import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
+import { createNodePeer, type NodePeerInit, remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+
+/**
+ * Default time from the answer's text being ready to the auth channel being open: a person still
+ * has to show it to the offering page's camera or paste it there.
+ */
+export const QR_ANSWER_TIMEOUT_MS = 60_000;
+
+/** Longest wait for ICE gathering before the answer is made from the candidates gathered so far. */
+const GATHERING_MAX_MS = 5_000;
+
+/** Options of `answerQrOffer`. */
+export interface AnswerQrOfferInit {
+  readonly identity: Identity;
+  readonly certificate: DtlsCertificate;
+  readonly trust: TrustStore;
+  /** werift options besides the certificate (local addresses, `.local` resolver). */
+  readonly peer?: Omit<NodePeerInit, 'certificate' | 'iceLite'>;
+  /** From the answer's text being ready until the auth channel is open (default `QR_ANSWER_TIMEOUT_MS`). */
+  readonly connectTimeoutMs?: number;
+  /** In-band authentication (default signal-core's `DIRECT_AUTH_DEADLINE_MS`). */
+  readonly authDeadlineMs?: number;
+  /** Name stored for the offerer when pairing with the offer's secret. */
+  readonly peerName?: string;
+  /** Abort: the pending connection rejects with `signal.reason` and the peer connection is closed. */
+  readonly signal?: AbortSignal;
+}
+
+/** A QR answer: its text to show, and the connection it leads to once the offerer read it. */
+export interface QrAnswer {
+  /** The answer's QR text (`LR1:…`): show it as a QR code or let the user copy it. */
+  readonly text: string;
+  /** The offer it answers, decoded and verified. */
+  readonly offer: QrOffer;
+  /** Settles when the offerer has read the answer and both sides authenticated (already has a catch handler). */
+  readonly connection: Promise<DirectConnection>;
+}
+
+/** Answer an offer's QR text (or the decoded offer): returns the answer's text at once and the connection to come. */
+export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrOfferInit): Promise<QrAnswer> {
+  const offer = typeof offerText === 'string' ? decodeQrPayload(offerText) : offerText;
+  if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
+  const pc = createNodePeer({ ...init.peer, certificate: init.certificate });
+  let port: WeriftAuthPort | undefined;
+  let text: string;
+  try {
+    await pc.setRemoteDescription(offer.description);
+    // RFC 8832 §6: negotiated, no DCEP, the same id on both sides; before the answer exists.
+    const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
+      negotiated: true,
+      id: DIRECT_AUTH_CHANNEL_ID,
+      ordered: true,
+    });
+    port = weriftAuthPort(channel, pc);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gatheringComplete(pc);
+    text = encodeQrAnswer(localAnswer(pc), offer);
+  } catch (error) {
+    port?.dispose();
+    await closePeerConnection(pc);
+    throw error;
+  }
+  const connection = authenticate(pc, port, offer, init);
+  // The caller shows the text before awaiting this; a failure is theirs to read, never unhandled.
+  connection.catch(() => {});
+  return { text, offer, connection };
+}
+
+async function authenticate(
+  pc: RTCPeerConnection,
+  port: WeriftAuthPort,
+  offer: QrOffer,
+  init: AnswerQrOfferInit,
+): Promise<DirectConnection> {
+  try {
+    await bounded(port.opened(), init.connectTimeoutMs ?? QR_ANSWER_TIMEOUT_MS, init.signal);
+    const remoteFingerprint = remoteCertificateFingerprint(pc);
+    if (!remoteFingerprint) throw new WeriftInternalsError('no remote certificate after DTLS');
+    const result = await runDirectAuth(port, {
+      role: 'initiator',
+      identity: init.identity,
+      trust: init.trust,
+      localFingerprint: certificateFingerprint(init.certificate),
+      remoteFingerprint,
+      ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}),
+      ...(init.peerName !== undefined ? { peerName: init.peerName } : {}),
+      ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    return directConnection({ pc, remote: result.remote, remoteFingerprint, paired: result.paired });
+  } catch (error) {
+    await closePeerConnection(pc);
+    throw error;
+  } finally {
+    port.dispose();
+  }
+}
+
+function localAnswer(pc: RTCPeerConnection): SessionDescriptionInit {
+  const d = pc.localDescription;
+  if (!d || d.type !== 'answer') throw new InvalidArgumentError('werift made no local answer');
+  return { type: 'answer', sdp: d.sdp };
+}
+
+/** werift gathers inside `setLocalDescription`; wait for the state anyway, at most `GATHERING_MAX_MS`. */
+function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.unSubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, GATHERING_MAX_MS);
+    const sub = pc.iceGatheringStateChange.subscribe((state) => {
+      if (state === 'complete') done();
+    });
+  });
+}
+
+/** `promise`, or `SessionTimeoutError` after `ms`, or `signal.reason` on abort. */
+function bounded<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => finish(() => reject(signal?.reason ?? new TransportClosedError('aborted')));
+    const timer = setTimeout(
+      () => finish(() => reject(new SessionTimeoutError(`QR answer not read and connected within ${ms} ms`))),
+      ms,
+    );
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
