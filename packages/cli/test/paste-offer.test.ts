@@ -51,4 +51,49 @@ describe.skipIf(!IN_NETNS)('lanrtc paste: answering a QR offer', () => {
     expect(offerer.echoed).toEqual(['hi']);
     expect(cli.stderr()).toBe('');
   }, 40_000);
+
+  it('a page it is not paired with and no secret → typed error, exit 1; an unread answer → SessionTimeoutError', async () => {
+    const config = tempConfig();
+    cleanups.push(config.cleanup);
+    const stranger = await qrOfferer(await party(), HOST);
+    cleanups.push(() => stranger.close());
+    const unread = await qrOfferer(await party(), HOST);
+    cleanups.push(() => unread.close());
+    const paste = (offer: string, ...extra: string[]) => {
+      const child = spawn(
+        process.execPath,
+        [
+          ...TSX_FLAGS,
+          MAIN,
+          'paste',
+          offer,
+          '--message',
+          'hi',
+          '--address',
+          HOST,
+          '--config',
+          config.dir,
+          ...extra,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+      return watch(child);
+    };
+    const refused = paste(stranger.text);
+    const answer = String((await refused.next(text(/^LR1:/), 'answer line', 20_000)).text);
+    const atPage = stranger.accept(answer);
+    atPage.catch(() => {});
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toMatch(/^lanrtc paste: (NotPairedError|UnknownPeerError|PeerRejectedError): /);
+    await expect(atPage).rejects.toBeInstanceOf(Error);
+    expect(stranger.echoed).toEqual([]);
+
+    const timedOut = paste(unread.text, '--wait', '1');
+    expect(await timedOut.exited).toBe(1);
+    expect(timedOut.stderr()).toMatch(/^lanrtc paste: SessionTimeoutError: /);
+    expect(timedOut.seen.map((l) => String(l.text))).toContain(
+      'waiting up to 1 s for the page to read the answer',
+    );
+  }, 40_000);
 });

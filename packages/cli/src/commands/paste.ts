@@ -92,7 +92,10 @@ ${COMMON_USAGE}`,
 
 function describe(payload: PastedPayload, io: CliIo): void {
   if (payload.kind === 'offer') {
-    writeLine(io.stdout, `offer (browser↔browser QR signalling)${payload.secret ? ' with a pairing secret' : ''}`);
+    writeLine(
+      io.stdout,
+      `offer (browser↔browser QR signalling)${payload.secret ? ' with a pairing secret' : ''}`,
+    );
     for (const line of summarizeSdp(payload.description)) writeLine(io.stdout, `  ${line}`);
     return;
   }
@@ -153,7 +156,8 @@ async function answerOffer(
   // The text alone on its line: a page's paste field takes it as it is (no label to strip).
   writeLine(io.stdout, 'answer (show this QR code to the page, or paste the next line into it):');
   writeLine(io.stdout, answer.text);
-  if (wantsQr(parsed, io)) writeLine(io.stdout, await renderTerminalQr(answer.text, io.stdout.isTTY === true));
+  if (wantsQr(parsed, io))
+    writeLine(io.stdout, await renderTerminalQr(answer.text, io.stdout.isTTY === true));
   writeLine(io.stdout, `waiting up to ${Math.round(waitMs / 1000)} s for the page to read the answer`);
   const connection = await answer.connection;
   writeLine(io.stdout, `connected to ${connection.remote.id}${connection.paired ? ', paired now' : ''}`);

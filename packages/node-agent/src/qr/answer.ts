@@ -128,7 +128,7 @@ async function authenticate(
 
 function localAnswer(pc: RTCPeerConnection): SessionDescriptionInit {
   const d = pc.localDescription;
-  if (!d || d.type !== 'answer') throw new InvalidArgumentError('werift made no local answer');
+  if (d?.type !== 'answer') throw new InvalidArgumentError('werift made no local answer');
   return { type: 'answer', sdp: d.sdp };
 }
 

@@ -62,6 +62,7 @@ export async function qrOfferer(party: Party, host: string, secret?: Uint8Array)
     echoed,
     async accept(answerText) {
       const answer = decodeQrPayload(answerText, { offer });
+      if (answer.kind !== 'answer') throw new Error(`expected an answer, got ${answer.kind}`);
       await pc.setRemoteDescription(answer.description);
       let timer: NodeJS.Timeout | undefined;
       try {
