@@ -10,7 +10,6 @@ import {
   encodeQrCard,
   LanrtcError,
   QR_TEXT_PREFIX,
-  type QrPayload,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
 import { UnrecognisedPasteError } from './errors.js';
@@ -30,16 +29,9 @@ function decodeLine(line: string, now: number): PastedPayload {
   // Scanners and pastes may lower-case the text; base45 has upper case only, so this is lossless.
   const at = line.toUpperCase().indexOf(QR_TEXT_PREFIX);
   if (at < 0) return { kind: 'card', card: cardFromText(line.trim(), { now }) };
-  // Base45 has a space in its alphabet, so a trailing space may be payload: try the line as it is
-  // (from the prefix on, e.g. after "card: "), then without trailing blanks a paste may have added.
-  const text = line.slice(at);
-  let payload: QrPayload;
-  try {
-    payload = decodeQrPayload(text, { now });
-  } catch (error) {
-    if (text.trimEnd() === text) throw error;
-    payload = decodeQrPayload(text.trimEnd(), { now });
-  }
+  // From the prefix on (e.g. after "card: "); decodeQrPayload drops blanks a paste added at the end
+  // (base45 text never ends in a space).
+  const payload = decodeQrPayload(line.slice(at), { now });
   switch (payload.kind) {
     case 'card':
       return { kind: 'card', card: payload.card };

@@ -117,13 +117,13 @@ function description(sdpBytes: Uint8Array, type: 'offer' | 'answer'): SessionDes
   return d;
 }
 
-/** Scanned or pasted text up to the base45 decoder: leading whitespace and trailing line breaks go, letters are upper-cased. */
+/** Scanned or pasted text up to the base45 decoder: surrounding whitespace goes, letters are upper-cased. */
 function normalise(text: string): string {
-  // Base45 has no lower-case letters and the text starts with `LR1:`, so neither step can change a valid text.
-  return text
-    .replace(/^\s+/, '')
-    .replace(/[\r\n\t]+$/, '')
-    .toUpperCase();
+  // Base45 has no lower-case letters and the text starts with `LR1:`. Base45 text never ends in a
+  // space either (RFC 9285 §4: the last character of a group is its most significant digit, and a
+  // space, 36, would make it ≥ 36·45² > 65535, or 36·45 > 255 for a final 2-character group), so
+  // trailing blanks a terminal or a paste adds are never payload. No step can change a valid text.
+  return text.trim().toUpperCase();
 }
 
 /**

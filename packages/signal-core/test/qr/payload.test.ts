@@ -77,6 +77,15 @@ describe('QR payloads — golden vectors', () => {
     const pasted = `  \n${v.card.text.toLowerCase()}\r\n`;
     expect(decodeQrPayload(pasted, { now }).kind).toBe('card');
   });
+
+  it('drops blanks a terminal adds at the end: base45 text never ends in a space', () => {
+    // Exhaustive over every final group (1 and 2 bytes): the space would be a most significant digit.
+    for (let a = 0; a < 256; a++) {
+      expect(toQrText(Uint8Array.of(a)).endsWith(' ')).toBe(false);
+      for (let b = 0; b < 256; b++) expect(toQrText(Uint8Array.of(a, b)).endsWith(' ')).toBe(false);
+    }
+    expect(decodeQrPayload(`${v.card.text}   \t `, { now }).kind).toBe('card');
+  });
 });
 
 describe('QR payloads — hostile input', () => {
