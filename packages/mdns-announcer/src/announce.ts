@@ -31,6 +31,7 @@ import {
   type RecordTtls,
   withTtl,
 } from './records.js';
+import { udpSocketsOnPort } from './shared-port.js';
 import { releaseOnSignals, retainOnSignals } from './signals.js';
 import { createStats, type MdnsStats } from './stats.js';
 import { encodeServiceTxt } from './txt.js';
@@ -301,7 +302,11 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     });
   }
 
-  /** RFC 6762 §8.1: three probes 250 ms apart after a random 0–250 ms delay; rename on conflict. */
+  /**
+   * RFC 6762 §8.1: three probes 250 ms apart after a random 0–250 ms delay; rename on conflict. The
+   * probes are QU questions, so a defender can answer at once by unicast, unless another socket
+   * shares the mDNS port and could receive that answer instead (§15.1).
+   */
   async #probe(): Promise<void> {
     for (let round = 0; ; round++) {
       if (round > MAX_RENAMES)
@@ -312,7 +317,8 @@ class Announcer<C extends VerifiedCard> implements Announcement {
       await this.#sleep(Math.random() * PROBE_INTERVAL_MS);
       for (let i = 0; i < 3 && !this.#conflicted(); i++) {
         if (this.#isClosed()) return;
-        await Promise.all(this.#links.map((link) => link.send(this.#probePacket(link))));
+        const qu = this.#soleOnPort();
+        await Promise.all(this.#links.map((link) => link.send(this.#probePacket(link, qu))));
         await this.#sleep(PROBE_INTERVAL_MS);
       }
       if (this.#isClosed()) return;
@@ -337,13 +343,19 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     return this.#conflict.instance || this.#conflict.host || this.#conflict.deferred;
   }
 
-  #probePacket(link: Link) {
+  /** True when the only sockets on the mDNS port are this announcer's own links (RFC 6762 §15.1). */
+  #soleOnPort(): boolean {
+    const sockets = udpSocketsOnPort(this.#mdnsPort);
+    return sockets !== undefined && sockets <= this.#links.length;
+  }
+
+  #probePacket(link: Link, qu: boolean) {
     const unique = (this.#records.get(link) ?? []).filter((r) => r.unique);
     return {
       type: 'query' as const,
       questions: [
-        { name: instanceFqdn(this.name), type: ANY },
-        { name: `${this.hostName}.local`, type: ANY },
+        { name: instanceFqdn(this.name), type: ANY, qu },
+        { name: `${this.hostName}.local`, type: ANY, qu },
       ],
       authorities: unique.map((r) => r.answer),
     };

@@ -28,3 +28,8 @@ export class ResolveTimeoutError extends LanrtcError {
 export class InvalidDeviceTypeError extends LanrtcError {
   static override readonly code = 'InvalidDeviceTypeError';
 }
+
+/** The loaded dns-packet lacks patches/dns-packet@5.6.1.patch (QU bit, cut-off records, TXT limit). */
+export class DnsPacketUnpatchedError extends LanrtcError {
+  static override readonly code = 'DnsPacketUnpatchedError';
+}

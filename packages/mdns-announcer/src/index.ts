@@ -4,8 +4,10 @@ export { type AnnounceInit, type Announcement, announce } from './announce.js';
 export { type BrowseEvent, type BrowseInit, type Browser, browse, type DiscoveredService } from './browse.js';
 export type { CardVerifier, VerifiedCard } from './card.js';
 export { openSignedCard } from './default-verifier.js';
+export { dnsPacketPatched } from './dns-packet-check.js';
 export {
   CardTooLargeError,
+  DnsPacketUnpatchedError,
   InvalidDeviceTypeError,
   NameConflictError,
   NoInterfaceError,

@@ -9,7 +9,8 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import makeMdns from 'multicast-dns';
-import { NoInterfaceError } from './errors.js';
+import { dnsPacketPatched } from './dns-packet-check.js';
+import { DnsPacketUnpatchedError, NoInterfaceError } from './errors.js';
 import { MDNS_PORT } from './names.js';
 import type { MdnsStats } from './stats.js';
 
@@ -175,13 +176,19 @@ export async function openLink(
   return link;
 }
 
-/** Open one link per interface; closes the ones already opened if any fails. */
+/**
+ * Open one link per interface; closes the ones already opened if any fails. Throws
+ * `DnsPacketUnpatchedError` when dns-packet lacks the lanrtc patch (see `dns-packet-check.ts`).
+ */
 export async function openLinks(
   interfaces: readonly LinkInterface[],
   stats: MdnsStats,
   onPacket: PacketHandler,
   options: LinkOptions,
 ): Promise<Link[]> {
+  if (!dnsPacketPatched()) {
+    throw new DnsPacketUnpatchedError('dns-packet lacks patches/dns-packet@5.6.1.patch');
+  }
   const results = await Promise.allSettled(interfaces.map((i) => openLink(i, stats, onPacket, options)));
   const links = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r) => r.status === 'rejected');

@@ -31,8 +31,8 @@ export function encodeServiceTxt(cardBytes: Uint8Array, card: VerifiedCard): Buf
     Buffer.from(utf8(`t=${card.deviceTypes.join(',')}`)),
     Buffer.concat([Buffer.from('c='), cardBytes]),
   ];
-  // The hints come from a verified card with bounded fields, but the library does not check the
-  // 255-byte string limit (FACTS.md), so check every string here.
+  // The patched dns-packet refuses a string over 255 bytes when a packet is encoded; checking here
+  // turns that into a typed error from announce/update instead of packets that never leave.
   for (const s of strings) {
     if (s.length > 255) throw new CardTooLargeError('a TXT string would exceed 255 bytes');
   }

@@ -1,9 +1,18 @@
 /**
- * Small helpers over dns-packet's decoded objects: the QU bit that dns-packet 5.6.1 fails to strip,
- * record identity (name, type, rdata) for caches, known-answer suppression and the probe tiebreak.
+ * Small helpers over dns-packet's decoded objects: questions with their QU bit, record identity
+ * (name, type, rdata) for caches, known-answer suppression and the probe tiebreak.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import dnsPacket, { type Answer, type OptAnswer, type Question, type RecordType } from 'dns-packet';
+
+declare module 'dns-packet' {
+  interface Question {
+    /**
+     * RFC 6762 §5.4 unicast-response bit, the top bit of the question class: set when decoding a QU
+     * question, and encoded when true. Added by patches/dns-packet@5.6.1.patch (docs/dns-packet-patches.md).
+     */
+    qu?: boolean | undefined;
+  }
+}
 
 /** A resource record (dns-packet's `Answer` minus the EDNS pseudo-record, which has no TTL or class). */
 export type Rr = Exclude<Answer, OptAnswer>;
@@ -24,26 +33,12 @@ export interface MdnsQuestion {
   readonly qu: boolean;
 }
 
-const QU_BIT = 0x8000;
-
-/**
- * Normalise a decoded question, or undefined when it is not for class IN/ANY. dns-packet 5.6.1 tests
- * the QU bit on the class *string*, so a QU question arrives as class `UNKNOWN_32769`; undo that here.
- */
+/** Normalise a decoded question, or undefined when it is not for class IN/ANY. */
 export function normalizeQuestion(q: Question): MdnsQuestion | undefined {
   if (typeof q.name !== 'string' || typeof q.type !== 'string') return undefined;
-  const cls = String(q.class ?? 'IN');
-  let qu = false;
-  let base = cls;
-  const m = /^UNKNOWN_(\d+)$/.exec(cls);
-  if (m) {
-    const value = Number(m[1]);
-    qu = (value & QU_BIT) !== 0;
-    const rest = value & ~QU_BIT;
-    base = rest === 1 ? 'IN' : rest === 255 ? 'ANY' : `UNKNOWN_${rest}`;
-  }
-  if (base !== 'IN' && base !== 'ANY') return undefined;
-  return { name: q.name, type: q.type, qu };
+  const cls = q.class ?? 'IN';
+  if (cls !== 'IN' && cls !== 'ANY') return undefined;
+  return { name: q.name, type: q.type, qu: q.qu === true };
 }
 
 // dns-packet exports per-type rdata encoders as `record(type)`; @types/dns-packet omits it.
@@ -71,15 +66,11 @@ export function isInternetRecord(answer: Answer): answer is Rr {
 }
 
 /**
- * True when a decoded record's data has the shape its type promises. dns-packet 5.6.1 decodes a
- * truncated A record as e.g. `10.77.0.undefined` instead of throwing, so check before use.
+ * True when a decoded record's data is usable: a PTR target, an SRV with a port, TXT strings. (Cut-off
+ * or wrongly sized A/AAAA data makes the patched dns-packet throw, so those never get here.)
  */
 export function isWellFormed(r: Rr): boolean {
   switch (r.type) {
-    case 'A':
-      return typeof r.data === 'string' && isIPv4(r.data);
-    case 'AAAA':
-      return typeof r.data === 'string' && isIPv6(r.data);
     case 'PTR':
       return typeof r.data === 'string' && r.data.length > 0;
     case 'SRV':

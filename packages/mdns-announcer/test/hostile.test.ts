@@ -49,7 +49,7 @@ const b = (s: string) => Buffer.from(s);
 const table: Array<{ what: string; packet: Buffer; counter: keyof MdnsStats }> = [
   { what: 'random bytes', packet: randomBytes(64), counter: 'malformed' },
   { what: 'truncated packet', packet: valid.subarray(0, valid.length - 7), counter: 'malformed' },
-  // dns-packet decodes this one without error, as an A record `10.undefined.undefined.undefined`.
+  // Unpatched dns-packet decoded this one without error, as an A record `10.undefined.undefined.undefined`.
   { what: 'truncated A record', packet: valid.subarray(0, valid.length - 3), counter: 'malformed' },
   {
     what: 'header claims 100 answers',

@@ -47,12 +47,8 @@ const ptrQuery = (extra: Partial<Packet> = {}) =>
     ...extra,
   });
 
-/** Set the QU bit on the (single, last) question: dns-packet cannot encode it. */
-function withQu(bytes: Buffer): Buffer {
-  const out = Buffer.from(bytes);
-  out.writeUInt16BE(0x8001, out.length - 2);
-  return out;
-}
+/** The same PTR question with the unicast-response bit (RFC 6762 §5.4). */
+const quPtrQuery = () => ptrQuery({ questions: [{ name: '_lanrtc._udp.local', type: 'PTR', qu: true }] });
 
 const answersFor = (received: Array<{ packet: DecodedPacket }>, instance: string) =>
   received.filter((r) =>
@@ -87,10 +83,18 @@ describe.skipIf(!IN_NETNS)('responder (netns)', () => {
     expect(answersFor(querier.received, 'Q').length).toBe(0);
 
     observer.received.length = 0;
-    await querier.send(withQu(ptrQuery()));
+    await querier.send(quPtrQuery());
     await sleep(400);
     expect(answersFor(querier.received, 'Q').length).toBe(1);
     expect(answersFor(observer.received, 'Q').length).toBe(0);
+  });
+
+  it('probes without the QU bit while another socket shares the mDNS port (§8.1, §15.1)', async () => {
+    const observer = await rawSocket('0.0.0.0', mdnsPort, true);
+    await announced('S');
+    const probes = observer.received.filter((r) => r.packet.type === 'query' && r.packet.authorities?.length);
+    expect(probes.length).toBe(3);
+    for (const p of probes) expect(p.packet.questions?.map((q) => q.qu === true)).toEqual([false, false]);
   });
 
   it('answers a legacy query from a random port by unicast to that port (§6.7)', async () => {

@@ -83,6 +83,15 @@ export interface QrE2e {
    * send on it. Resolves after `holdMs` with what happened.
    */
   rawConnect(text: string, holdMs: number): Promise<Outcome<RawResult>>;
+  /**
+   * From now on echo every message on channels labelled `label` back to the sender, once the
+   * connection that channel belongs to is authenticated (never before: the echo waits for it).
+   */
+  echo(label: string): void;
+  /** The last `acceptText`: ms from its start to ICE + DTLS connected, and to authenticated. */
+  acceptTimeline(): { connectedMs: number; authenticatedMs: number };
+  /** The current connection's selected ICE candidate pair, as Chromium's stats report it. */
+  selectedPair(): Promise<Outcome<{ local: string; remote: string; remoteAddress: string }>>;
   /** Everything received on application channels, and when the connection ended. */
   readonly received: { messages: string[]; ended?: string };
 }
@@ -94,6 +103,13 @@ let pending: Promise<DirectConnection> | undefined;
 let current: DirectConnection | undefined;
 let offer: PendingQrOffer | undefined;
 let started = 0;
+const echoLabels = new Set<string>();
+/** When the last `acceptText` began, its peer connection connected (ICE + DTLS), and it resolved. */
+let acceptedAt = 0;
+let connectedAt = 0;
+let authenticatedAt = 0;
+/** The connection being authenticated or handed out last (what `echo` waits for). */
+let latest: Promise<DirectConnection> | undefined;
 
 const canvas = document.querySelector<HTMLCanvasElement>('#qr') ?? document.createElement('canvas');
 const file = document.querySelector<HTMLInputElement>('#answer');
@@ -147,6 +163,7 @@ function track(p: Promise<DirectConnection>): Promise<DirectConnection> {
     return c;
   });
   hooked.catch(() => {});
+  latest = hooked;
   return hooked;
 }
 
@@ -156,6 +173,17 @@ async function settle(p: Promise<DirectConnection>): Promise<ConnectionInfo> {
 
 function listen(channel: RTCDataChannel): void {
   channel.addEventListener('message', (e) => received.messages.push(`${channel.label}:${String(e.data)}`));
+}
+
+/** Echo on `channel` (opened by the peer of `pc`) once that peer connection's connection is authenticated. */
+function echoOn(pc: RTCPeerConnection, channel: RTCDataChannel): void {
+  if (!echoLabels.has(channel.label)) return;
+  channel.addEventListener('message', (e) => {
+    void latest?.then(
+      (c) => c.peer.pc === pc && channel.readyState === 'open' && channel.send(e.data as string),
+      () => {},
+    );
+  });
 }
 
 file?.addEventListener('change', () => {
@@ -181,6 +209,10 @@ const api: QrE2e = {
         // must see data that arrives too early, not only what the app is handed.
         onPeer: (peer) => {
           peer.pc.addEventListener('datachannel', (e) => listen(e.channel));
+          peer.pc.addEventListener('datachannel', (e) => echoOn(peer.pc, e.channel));
+          peer.pc.addEventListener('connectionstatechange', () => {
+            if (peer.pc.connectionState === 'connected') connectedAt = performance.now();
+          });
           // Snapshot the local description the moment it is applied, before ICE gathering adds to it.
           const { pc } = peer;
           const apply = pc.setLocalDescription.bind(pc);
@@ -220,7 +252,10 @@ const api: QrE2e = {
   acceptText: (text) =>
     outcome(async () => {
       if (!offer) throw new Error('offer() first');
-      return settle(offer.accept(text));
+      acceptedAt = performance.now();
+      const accepted = await settle(offer.accept(text));
+      authenticatedAt = performance.now();
+      return accepted;
     }),
   connectFromCamera: (pin) =>
     outcome(async () => {
@@ -287,6 +322,32 @@ const api: QrE2e = {
       await new Promise((r) => setTimeout(r, holdMs));
       pc.close();
       return result;
+    }),
+  echo: (label) => {
+    echoLabels.add(label);
+  },
+  acceptTimeline: () => ({
+    connectedMs: Math.round(connectedAt - acceptedAt),
+    authenticatedMs: Math.round(authenticatedAt - acceptedAt),
+  }),
+  selectedPair: () =>
+    outcome(async () => {
+      if (!current) throw new Error('no connection');
+      type Stat = Record<string, string | boolean | undefined>;
+      const stats = new Map<string, Stat>();
+      (await current.peer.pc.getStats()).forEach((s: Stat) => {
+        stats.set(String(s.id), s);
+      });
+      const transport = [...stats.values()].find((s) => s.type === 'transport');
+      const pair = stats.get(String(transport?.selectedCandidatePairId));
+      const local = stats.get(String(pair?.localCandidateId));
+      const remote = stats.get(String(pair?.remoteCandidateId));
+      if (!local || !remote) throw new Error('no selected candidate pair');
+      return {
+        local: String(local.candidateType),
+        remote: String(remote.candidateType),
+        remoteAddress: `${String(remote.address)}:${String(remote.port)}`,
+      };
     }),
   received,
 };

@@ -31,6 +31,7 @@ import { summarizeSdp } from '../sdp-summary.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
 import { wantsQr } from './card-options.js';
 import { ECHO_CHANNEL } from './listen.js';
+import { type AnswerPeer, answerPeer, localResolver } from './offer-peer.js';
 
 const REPLY_TIMEOUT_MS = 10_000;
 /** Longest `--wait` accepted, in seconds. */
@@ -145,11 +146,29 @@ async function answerOffer(
   io: CliIo,
   waitMs: number,
 ): Promise<DirectConnection> {
+  const address = stringValue(parsed, 'address');
+  const resolver = await localResolver(offer, address, io);
+  try {
+    return await answerWith(offer, state, answerPeer(address, resolver, io), parsed, io, waitMs);
+  } finally {
+    // Candidates are resolved while connecting; once connected (or failed) the sockets go.
+    await resolver?.close();
+  }
+}
+
+async function answerWith(
+  offer: QrOffer,
+  state: DeviceState,
+  peer: AnswerPeer,
+  parsed: ParsedCommand,
+  io: CliIo,
+  waitMs: number,
+): Promise<DirectConnection> {
   const answer = await answerQrOffer(offer, {
     identity: state.identity,
     certificate: state.certificate,
     trust: await createFileTrustStore({ dir: state.dir }),
-    ...peerOptions(parsed),
+    peer,
     connectTimeoutMs: waitMs,
     signal: io.signal,
   });

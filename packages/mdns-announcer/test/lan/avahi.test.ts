@@ -88,13 +88,13 @@ function isDead(pid: number): boolean {
 const isUp = (instance: string) => (l: Line) => l.event === 'up' && l.instance === instance;
 
 describeLan('mDNS interop with avahi', () => {
-  it('avahi resolves our service and subtype with the TXT intact; we discover an avahi-published card; close() kills it all', async () => {
+  it("avahi resolves our service and subtype with the TXT intact; we discover an avahi-published card; our QU probes meet avahi's defence; close() kills it all", async () => {
     // No zero octet in the addresses: the avahi-published card carries one (see argvSafeCard).
-    const lan = await createLan({ hosts: 3, name: 'mdnsav', subnet: '10.177.77.0/24' });
+    const lan = await createLan({ hosts: 4, name: 'mdnsav', subnet: '10.177.77.0/24' });
     let procs: Array<{ pid: number; comm: string }> = [];
     const dirs: Array<() => void> = [];
     try {
-      const [a, b, d] = lan.hosts as [LanHost, LanHost, LanHost];
+      const [a, b, d, c] = lan.hosts as [LanHost, LanHost, LanHost, LanHost];
       const avahi = await startAvahi(d, 'avahi-d');
       dirs.push(avahi.dispose);
 
@@ -145,6 +145,22 @@ describeLan('mDNS interop with avahi', () => {
         expect((up.addresses as string[])[0]).toBe(d.ip);
         expect(up.host).toBe('avahi-d.local');
       }
+
+      // 3. A newcomer on c (alone on port 5353 there) probes for avahi's name with QU questions
+      //    (RFC 6762 §8.1); avahi defends it and the newcomer renames itself (§9).
+      const counter = startPeer(b, 'count');
+      await counter.waitFor((l) => l.event === 'counting', 10_000, 'counting');
+      const clash = startPeer(c, 'announce', { name: 'AvahiCam', deviceTypes: ['game'], port: 40003 });
+      const renamed = await clash.waitFor((l) => l.event === 'announced', 10_000, 'newcomer announced');
+      expect(renamed.name).toBe('AvahiCam (2)');
+      counter.send('report');
+      const report = await counter.waitFor((l) => l.event === 'report', 5000, 'report');
+      const probes = (report.probes as Record<string, { qu: number; qm: number }>)[c.ip];
+      expect(probes?.qu).toBeGreaterThanOrEqual(2); // at least one probe: instance and host questions
+      expect(probes?.qm).toBe(0);
+      const twin = await all.waitFor(isUp('AvahiCam (2)'), 8000, 'AvahiCam (2) up');
+      expect((twin.addresses as string[])[0]).toBe(c.ip);
+      expect(all.lines.filter((l) => l.event === 'down')).toEqual([]);
       procs = processesIn(lan);
     } finally {
       await lan.close();

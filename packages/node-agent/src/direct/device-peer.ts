@@ -79,7 +79,10 @@ export function assertWeriftDirectSupport(): void {
   }
 }
 
-/** Build and arm the connection; packets for `route` may be released once this resolves. */
+/**
+ * Build and arm the connection; the route's STUN may be released once this resolves (its DTLS is
+ * released by the connection itself, when its DTLS transport starts).
+ */
 export async function createDevicePeer(init: DevicePeerInit): Promise<DevicePeer> {
   const pc = createNodePeer({
     certificate: init.certificate,
@@ -121,6 +124,17 @@ function armTransports(pc: RTCPeerConnection, init: DevicePeerInit): void {
   // The remote ufrag is a placeholder; USERNAME's left half and MESSAGE-INTEGRITY still authenticate.
   connection.verifyRemoteUsername = false;
   dtls.deferRemoteFingerprintCheck = true;
+  // werift starts DTLS only once ICE is connected (ICE-lite: on the peer's nomination) and drops DTLS
+  // that arrives before, so the route holds it until then. `start` builds the DTLS server and
+  // subscribes it to ICE synchronously, before its first await: the held ClientHello can be handed
+  // over as soon as the call returns (werift 0.24.4, `RTCDtlsTransport.start`).
+  const dtlsTransport = pc.dtlsTransports[0] as unknown as { start(): Promise<void> };
+  const start = dtlsTransport.start;
+  dtlsTransport.start = function (this: unknown) {
+    const started = start.call(this);
+    init.route.releaseData();
+    return started;
+  };
   // werift binds a socket per host address in `connectionMade`; give each UDP protocol the
   // listener's shared port instead (ensureProtocol runs right before connectionMade).
   const ensureProtocol = connection.ensureProtocol;

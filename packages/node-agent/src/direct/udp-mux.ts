@@ -3,13 +3,16 @@
  * peer. STUN Binding requests are routed by the peer ufrag in USERNAME (`<our ufrag>:<peer ufrag>`)
  * once their MESSAGE-INTEGRITY verifies under our password; everything else (DTLS, SCTP inside DTLS,
  * STUN indications) by the source address an authenticated request came from. A route's packets are
- * held (capped) until its werift connection is ready for them, so a first handshake is not lost.
+ * held (capped) until its werift connection is ready for them, so a first handshake is not lost:
+ * STUN once werift's ICE agent exists (`release`), DTLS only once werift's DTLS transport listens
+ * (`releaseData`), which is later — werift starts DTLS when ICE is connected and discards DTLS that
+ * arrives earlier, while a browser sends its ClientHello as soon as its first check is answered.
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { type MuxTransport, muxTransport, type RemoteAddress } from './mux-transport.js';
 import { createRetiredSet } from './retired-set.js';
-import { authenticatedPeerUfrag, isStunRequest } from './stun.js';
+import { authenticatedPeerUfrag, isStunRequest, looksLikeStun } from './stun.js';
 
 export type { MuxTransport, RemoteAddress };
 
@@ -21,8 +24,10 @@ export interface MuxRoute {
   readonly peerUfrag: string;
   /** The werift transport for one local address (created once per address). */
   transport(localAddress: string): MuxTransport;
-  /** Deliver held packets and every later one straight to the transport. */
+  /** Deliver held STUN packets and every later one straight to the transport; DTLS stays held. */
   release(): void;
+  /** Deliver held DTLS (every non-STUN packet, in arrival order) and every later one: DTLS listens. */
+  releaseData(): void;
   /** Forget the route: its ufrag, addresses and held packets. */
   close(): void;
   readonly closed: boolean;
@@ -73,6 +78,7 @@ export interface UdpMux {
 interface RouteState extends MuxRoute {
   held: { data: Buffer; addr: RemoteAddress; local: string }[];
   released: boolean;
+  dataReleased: boolean;
   transports: Map<string, MuxTransport>;
   addresses: Set<string>;
 }
@@ -123,7 +129,8 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   function deliver(route: RouteState, local: string, data: Buffer, addr: RemoteAddress): void {
     init.onActivity?.(route);
     const transport = route.transports.get(local);
-    if (route.released && transport && !transport.closed) {
+    const open = looksLikeStun(data) ? route.released : route.dataReleased;
+    if (open && transport && !transport.closed) {
       transport.onData(data, addr);
       return;
     }
@@ -187,11 +194,28 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     deliver(route, local, data, addr);
   }
 
+  /** Deliver the held packets `which` selects, in arrival order; the others stay held. */
+  function flush(route: RouteState, which: (data: Buffer) => boolean): void {
+    const kept: RouteState['held'] = [];
+    for (const p of route.held.splice(0)) {
+      if (!which(p.data)) {
+        kept.push(p);
+        continue;
+      }
+      counters.heldPackets--;
+      const transport = route.transports.get(p.local);
+      if (transport && !transport.closed) transport.onData(p.data, p.addr);
+      else drop();
+    }
+    route.held.push(...kept);
+  }
+
   function newRoute(peerUfrag: string): RouteState {
     const route: RouteState = {
       peerUfrag,
       held: [],
       released: false,
+      dataReleased: false,
       transports: new Map(),
       addresses: new Set(),
       closed: false,
@@ -207,14 +231,12 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       release() {
         if (route.closed || route.released) return;
         route.released = true;
-        const held = route.held;
-        route.held = [];
-        counters.heldPackets -= held.length;
-        for (const p of held) {
-          const transport = route.transports.get(p.local);
-          if (transport && !transport.closed) transport.onData(p.data, p.addr);
-          else drop();
-        }
+        flush(route, (data) => looksLikeStun(data));
+      },
+      releaseData() {
+        if (route.closed || route.dataReleased) return;
+        route.dataReleased = true;
+        flush(route, (data) => !looksLikeStun(data));
       },
       close() {
         if (route.closed) return;

@@ -29,6 +29,7 @@ import { closePeerConnection, type DirectConnection, directConnection } from '..
 import { WeriftInternalsError } from '../errors.js';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
 import { createNodePeer, type NodePeerInit, remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import { offerForWerift } from './remote-offer.js';
 
 /**
  * Default time from the answer's text being ready to the auth channel being open: a person still
@@ -74,7 +75,7 @@ export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrO
   let port: WeriftAuthPort | undefined;
   let text: string;
   try {
-    await pc.setRemoteDescription(offer.description);
+    await pc.setRemoteDescription(offerForWerift(offer.description));
     // RFC 8832 §6: negotiated, no DCEP, the same id on both sides; before the answer exists.
     const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
       negotiated: true,

@@ -68,10 +68,37 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     route.transport(HOST).onData = (d) => got.push(d);
     route.release();
     expect(got).toHaveLength(32);
-    send(s, m.port, Buffer.from([23, 254, 253, 0, 1]), 1); // DTLS-looking, from the learned address
+    send(s, m.port, request('peerA'), 1);
     await settle(200);
     expect(got).toHaveLength(33);
     expect(m.counters.heldPackets).toBe(0);
+  });
+
+  it('holds DTLS after release() until releaseData(), then delivers it in order and later DTLS at once', async () => {
+    const { m, routes } = await mux();
+    const s = await sender();
+    const dtls = (n: number) => Buffer.from([22, 254, 253, 0, 0, 0, 0, 0, 0, 0, n, 0, 0]);
+    send(s, m.port, request('peerA'));
+    await settle(100);
+    // The ClientHello (two records here) follows the first answered check, before werift listens.
+    send(s, m.port, dtls(0));
+    send(s, m.port, dtls(1));
+    await settle(100);
+    const route = routes[0] as MuxRoute;
+    const got: Buffer[] = [];
+    route.transport(HOST).onData = (d) => got.push(d);
+    route.release();
+    expect(got.map((d) => d[0])).toEqual([0]); // the STUN request only
+    send(s, m.port, request('peerA')); // later checks pass straight through
+    await settle(100);
+    expect(got.map((d) => d[0])).toEqual([0, 0]);
+    expect(m.counters.heldPackets).toBe(2);
+    route.releaseData();
+    expect(got.slice(2)).toEqual([dtls(0), dtls(1)]);
+    send(s, m.port, dtls(2));
+    await settle(100);
+    expect(got.slice(2)).toEqual([dtls(0), dtls(1), dtls(2)]);
+    expect(m.counters).toMatchObject({ heldPackets: 0, droppedPackets: 0 });
   });
 
   it('learns at most MAX_ADDRESSES_PER_ROUTE source addresses per route', async () => {

@@ -32,8 +32,17 @@ export interface QrOfferer {
   close(): Promise<void>;
 }
 
-/** Offer on `host` as `party`; with `secret` (16 bytes) the answerer pairs in-band. */
-export async function qrOfferer(party: Party, host: string, secret?: Uint8Array): Promise<QrOfferer> {
+/**
+ * Offer on `host` as `party`; with `secret` (16 bytes) the answerer pairs in-band. `rewrite` changes
+ * the SDP that goes into the offer's text (werift's own local description stays as it is), e.g. to
+ * stand for a browser whose host candidates are `<uuid>.local` names.
+ */
+export async function qrOfferer(
+  party: Party,
+  host: string,
+  secret?: Uint8Array,
+  rewrite: (sdp: string) => string = (sdp) => sdp,
+): Promise<QrOfferer> {
   const pc = createNodePeer({ certificate: party.certificate, interfaceAddresses: [host] });
   const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
     negotiated: true,
@@ -53,7 +62,7 @@ export async function qrOfferer(party: Party, host: string, secret?: Uint8Array)
     await waitFor(pc.iceGatheringStateChange, (s) => s === 'complete', 5_000, 'offer gathering');
   const sdp = pc.localDescription?.sdp;
   if (!sdp) throw new Error('no local offer');
-  const text = encodeQrOffer({ type: 'offer', sdp }, secret ? { secret } : {});
+  const text = encodeQrOffer({ type: 'offer', sdp: rewrite(sdp) }, secret ? { secret } : {});
   const offer = decodeQrPayload(text) as QrOffer;
   return {
     text,

@@ -8,7 +8,8 @@
  * Layout: declarations in auth-types.ts, wire messages in auth-messages.ts, the proof and the session
  * id in auth-proof.ts, the pairing path's PAKE setup in auth-pairing.ts. The runner below stays one
  * closure on purpose: the hello, proof, pairing and accept handlers share one settle-once state
- * (stage, peer, pairing, deadline, commit point) and run on one message queue; split across files they
+ * (stage, peer, pairing, deadline, commit point) and run on one message queue (a compare-mode user's
+ * verdict joins it when it comes, so the peer's messages are read meanwhile); split across files they
  * would pass that state around by reference, which makes "settles exactly once" harder to check.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -29,7 +30,7 @@ import {
   UnexpectedSenderError,
 } from '../errors.js';
 import { type PublicIdentity, publicIdentity } from '../identity/identity.js';
-import type { Pairing, PairingResult } from '../pairing/pairing.js';
+import type { Pairing, PairingResult, PairingStep } from '../pairing/pairing.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { rememberPeer } from '../trust/peers.js';
 import {
@@ -214,20 +215,42 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       succeed({ remote: p, paired: false });
     };
 
-    const onPairing = async (bytes: Uint8Array) => {
-      const pr = pairing as Pairing;
-      let step = pr.receive(bytes);
+    const onPairing = (bytes: Uint8Array) => afterStep((pairing as Pairing).receive(bytes));
+
+    /** Send what a pairing step produced, ask the user about digits, act on a result. */
+    const afterStep = async (step: PairingStep) => {
       if (step.send) send(encodeAuthPairing(step.send));
-      if (step.compare !== undefined) {
-        const handler = initiator ? init.onCompare : window?.onCompare;
-        const accepted = handler ? await handler(step.compare) : false;
+      if (step.compare !== undefined) askUser(step.compare);
+      if (step.result) await onPaired(step.result);
+    };
+
+    /**
+     * Compare mode: ask the user without holding up the message queue, so the peer's confirm, abort or
+     * reject is handled while the user decides; the verdict then joins the queue. No handler = refuse.
+     */
+    const askUser = (digits: string) => {
+      const handler = initiator ? init.onCompare : window?.onCompare;
+      const verdict = Promise.resolve().then(() => (handler ? handler(digits) : false));
+      const onVerdict = async (accepted: boolean) => {
         if (settled) return;
-        step = pr.confirm(accepted);
-        if (step.send) send(encodeAuthPairing(step.send));
-        if (!step.result) throw new PairingFailedError('numeric comparison rejected');
-      }
-      if (!step.result) return;
-      const result = step.result;
+        const pr = pairing as Pairing;
+        if (!accepted) {
+          send(encodeAuthPairing(pr.confirm(false).send as Uint8Array));
+          throw new PairingFailedError('numeric comparison rejected');
+        }
+        // Our confirm goes out; the result (and the trust-store write) waits for the peer's confirm.
+        await afterStep(pr.confirm(true));
+      };
+      verdict.then(
+        (accepted) => enqueue(() => onVerdict(accepted)),
+        (error: unknown) =>
+          enqueue(() => {
+            throw error;
+          }),
+      );
+    };
+
+    const onPaired = async (result: PairingResult) => {
       if (!equalBytes(result.peer.publicKey, (peer as PublicIdentity).publicKey))
         throw new InvalidSignatureError('pairing identity differs from the hello');
       if (!equalBytes(result.peerFingerprint, init.remoteFingerprint))
@@ -290,9 +313,11 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     };
 
     const onAbort = () => fail(init.signal?.reason, true);
-    offMessage = port.onMessage((bytes) => {
-      chain = chain.then(() => handle(bytes)).catch((error: unknown) => fail(error, true));
-    });
+    /** Run `task` after everything queued before it; its error fails the run. */
+    const enqueue = (task: () => Promise<void> | void) => {
+      chain = chain.then(task).catch((error: unknown) => fail(error, true));
+    };
+    offMessage = port.onMessage((bytes) => enqueue(() => handle(bytes)));
     offClose = port.onClose(() => fail(new TransportClosedError('auth channel closed'), false));
     if (settled) return; // the port was closed already
     init.signal?.addEventListener('abort', onAbort);

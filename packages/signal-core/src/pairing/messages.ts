@@ -7,11 +7,14 @@ import { ByteReader } from '../encoding/reader.js';
 import { ByteWriter } from '../encoding/writer.js';
 import { MalformedInputError, UnsupportedVersionError } from '../errors.js';
 
-/** Pairing wire format version. */
-export const PAIRING_VERSION = 1;
+/**
+ * Pairing wire format version. Version 2 added compare mode's two `confirm` messages (each user's
+ * verdict); pin/secret messages are laid out as in version 1. Any other version is refused.
+ */
+export const PAIRING_VERSION = 2;
 
-/** Message types. */
-export const MessageType = { hello: 1, response: 2, finish: 3, abort: 4 } as const;
+/** Message types (`confirm` exists in compare mode only). */
+export const MessageType = { hello: 1, response: 2, finish: 3, abort: 4, confirm: 5 } as const;
 /** Mode codes carried in the hello and bound into every transcript. */
 export const ModeCode = { pin: 1, secret: 2, compare: 3 } as const;
 /** Abort reason: the sender ends the pairing as failed (the only reason in version 1). */
@@ -44,12 +47,17 @@ export interface Finish {
   readonly tag?: Uint8Array;
   readonly signature: Uint8Array;
 }
+/** Compare mode, either way: the sender's user accepted the digits; `tag` proves the sender knows K. */
+export interface Confirm {
+  readonly tag: Uint8Array;
+}
 /** Any decoded pairing message. */
 export type PairingMessage =
   | { readonly type: typeof MessageType.hello; readonly body: Hello }
   | { readonly type: typeof MessageType.response; readonly body: Response }
   | { readonly type: typeof MessageType.finish; readonly body: Finish }
-  | { readonly type: typeof MessageType.abort };
+  | { readonly type: typeof MessageType.abort }
+  | { readonly type: typeof MessageType.confirm; readonly body: Confirm };
 
 function header(type: number): ByteWriter {
   return new ByteWriter().u8(PAIRING_VERSION).u8(type);
@@ -78,19 +86,27 @@ export function encodeFinish(m: Finish): Uint8Array {
   return w.raw(m.signature).finish();
 }
 
+/** Encode a compare-mode confirm (the sender's user accepted the digits). */
+export function encodeConfirm(m: Confirm): Uint8Array {
+  return header(MessageType.confirm).raw(m.tag).finish();
+}
+
 /** The abort message a side sends when it gives up (wrong PIN, rejected digits, locked, timeout). */
 export function encodePairingAbort(): Uint8Array {
   return header(MessageType.abort).u8(ABORT_FAILED).finish();
 }
 
 /**
- * Decode any pairing message. `compare` says which layout response/finish use (known from the
- * session's mode). Throws `UnsupportedVersionError` or `MalformedInputError`.
+ * Decode any pairing message. `compare` says which layout response/finish use and whether a
+ * confirm may occur (known from the session's mode). Throws `UnsupportedVersionError` or `MalformedInputError`.
  */
 export function decodePairingMessage(bytes: Uint8Array, compare: boolean): PairingMessage {
   const r = new ByteReader(bytes);
   const version = r.u8('pairing version');
-  if (version !== PAIRING_VERSION) throw new UnsupportedVersionError(`pairing version ${version}`);
+  if (version !== PAIRING_VERSION)
+    throw new UnsupportedVersionError(
+      `pairing version ${version} is not supported (this side speaks version ${PAIRING_VERSION})`,
+    );
   const type = r.u8('pairing message type');
   let message: PairingMessage;
   switch (type) {
@@ -132,6 +148,11 @@ export function decodePairingMessage(bytes: Uint8Array, compare: boolean): Pairi
       const reason = r.u8('abort reason');
       if (reason !== ABORT_FAILED) throw new MalformedInputError(`unknown abort reason ${reason}`);
       message = { type };
+      break;
+    }
+    case MessageType.confirm: {
+      if (!compare) throw new MalformedInputError('pairing confirm outside compare mode');
+      message = { type, body: { tag: r.raw('confirm tag', TAG) } };
       break;
     }
     default:

@@ -3,7 +3,9 @@
  * carry. PIN and QR-secret modes run CPace (draft-irtf-cfrg-cpace-21, CPACE-RISTR255-SHA512) with
  * explicit key confirmation (§10.4) and an identity signature per side; compare mode runs an
  * ephemeral ristretto255 Diffie-Hellman with a commit-then-reveal transcript and 6 digits the user
- * compares. Three messages in every mode: hello (I→R), response (R→I), finish (I→R).
+ * compares. Three messages in pin/secret mode: hello (I→R), response (R→I), finish (I→R); compare
+ * mode adds one `confirm` each way, sent when that side's user accepts the digits, and yields a
+ * result only once both users have accepted (docs/PROTOCOL.md §"Compare mode").
  * One file because the two modes share state, key schedule and error handling.
  */
 import { ristretto255 } from '@noble/curves/ed25519.js';
@@ -39,6 +41,7 @@ import {
 } from './cpace.js';
 import {
   decodePairingMessage,
+  encodeConfirm,
   encodeFinish,
   encodeHello,
   encodePairingAbort,
@@ -54,6 +57,8 @@ import { assertUsablePin, assertUsableSecret } from './pin.js';
 /** Signature domain of the pairing transcript (docs/PROTOCOL.md §"Domain strings"). */
 export const PAIRING_CONFIRM_DOMAIN = 'lanrtc/pairing/confirm/v1';
 const CI_LABEL = utf8('lanrtc/pairing/v1');
+/** Compare mode's CI label names version 2: a v1 compare transcript (no confirms) never verifies here. */
+const CI_LABEL_COMPARE = utf8('lanrtc/pairing/v2');
 const TRANSCRIPT_LABEL = utf8('lanrtc/pairing/transcript/v1');
 const COMMIT_LABEL = utf8('lanrtc/pairing/commit/v1');
 const SAS_LABEL = utf8('lanrtc/pairing/sas/v1');
@@ -99,15 +104,22 @@ export interface PairingResult {
   readonly sessionKey: Uint8Array;
 }
 
-/** What a step produced: bytes to send, the final result, or digits to show (compare mode). */
+/**
+ * What a step produced: bytes to send, the final result, or digits to show (compare mode). In compare
+ * mode the result comes only when both users have accepted: from `confirm(true)` if the peer's confirm
+ * is already in, else from `receive` of that confirm.
+ */
 export interface PairingStep {
   readonly send?: Uint8Array;
   readonly result?: PairingResult;
   readonly compare?: string;
 }
 
-/** Where a pairing is. */
-export type PairingState = 'new' | 'waiting' | 'comparing' | 'done' | 'failed';
+/**
+ * Where a pairing is. Compare mode: `comparing` until this side's user decides (the peer's confirm may
+ * already be in), then `confirming` while waiting for the peer's confirm.
+ */
+export type PairingState = 'new' | 'waiting' | 'comparing' | 'confirming' | 'done' | 'failed';
 
 /** A running pairing; see `createPairing`. */
 export interface Pairing {
@@ -117,7 +129,10 @@ export interface Pairing {
   start(): Uint8Array;
   /** Feed one message from the peer. Every error except a late message ends the pairing as failed. */
   receive(message: Uint8Array): PairingStep;
-  /** Compare mode: the user's verdict on the digits; `true` gives the result, `false` an abort to send. */
+  /**
+   * Compare mode: the user's verdict on the digits. `true` gives a confirm to send (and the result when
+   * the peer's confirm is already in); `false` ends the pairing and gives an abort to send.
+   */
   confirm(accepted: boolean): PairingStep;
   /** End the pairing as failed (timeout, user cancel) and return an abort message for the peer. */
   abort(): Uint8Array;
@@ -175,7 +190,7 @@ export function createPairing(init: PairingInit): Pairing {
   const fingerprint = init.fingerprint.slice();
   const code = modeCode(mode);
   const compare = mode.kind === 'compare';
-  const ci = lvCat(CI_LABEL, Uint8Array.of(code));
+  const ci = lvCat(compare ? CI_LABEL_COMPARE : CI_LABEL, Uint8Array.of(code));
   const prs = mode.kind === 'pin' ? utf8(mode.pin) : mode.kind === 'secret' ? mode.secret.slice() : undefined;
 
   let state: PairingState = 'new';
@@ -189,6 +204,9 @@ export function createPairing(init: PairingInit): Pairing {
   let hello: Hello | undefined; // the initiator's hello (own or received)
   let pending: PairingResult | undefined; // the peer, known before its proof arrives / is compared
   let expected: { th: Uint8Array; tagA: Uint8Array } | undefined; // responder: what `finish` must carry
+  // Compare mode after the digits: our confirm tag, the one the peer's confirm must carry, and whether it has.
+  let confirmTags: { own: Uint8Array; peer: Uint8Array } | undefined;
+  let peerConfirmed = false;
 
   const fail = (cause?: unknown): never => {
     state = 'failed';
@@ -230,8 +248,18 @@ export function createPairing(init: PairingInit): Pairing {
     );
     const isk = intermediateSessionKey(sid, secretPoint(role === 'initiator' ? r.share : h.share), t);
     const th = sha512(lvCat(TRANSCRIPT_LABEL, sid, ci, t));
-    const tag = (info: Uint8Array) => hmac(sha512, hkdf(sha512, isk, th, info, 64), th).slice(0, 32);
-    return { th, tagA: tag(KEY_A), tagB: tag(KEY_B), sessionKey: hkdf(sha512, isk, th, SESSION_KEY, 32) };
+    return { th, ...confirmationTags(isk, th), sessionKey: hkdf(sha512, isk, th, SESSION_KEY, 32) };
+  };
+
+  /** Key confirmation tags from a shared secret (ISK, or K in compare mode) and the transcript hash. */
+  const confirmationTags = (ikm: Uint8Array, th: Uint8Array) => {
+    const tag = (info: Uint8Array) => hmac(sha512, hkdf(sha512, ikm, th, info, 64), th).slice(0, 32);
+    return { tagA: tag(KEY_A), tagB: tag(KEY_B) };
+  };
+  /** Compare mode: remember both confirm tags for this role once K and the full transcript are known. */
+  const setConfirmTags = (k: Uint8Array, th: Uint8Array) => {
+    const { tagA, tagB } = confirmationTags(k, th);
+    confirmTags = role === 'initiator' ? { own: tagA, peer: tagB } : { own: tagB, peer: tagA };
   };
 
   /** Compare transcript up to the response (what B signs) and, with the reveal, in full. */
@@ -280,6 +308,7 @@ export function createPairing(init: PairingInit): Pairing {
       const k = secretPoint(r.share);
       const th = compareTranscript(h, r, { share, nonce: nonce as Uint8Array });
       pending = { peer, peerFingerprint: r.fingerprint, sessionKey: hkdf(sha512, k, th, SESSION_KEY, 32) };
+      setConfirmTags(k, th);
       state = 'comparing';
       const send = encodeFinish({ share, nonce: nonce as Uint8Array, signature: sign(th) });
       return { send, compare: sasDigits(th) };
@@ -313,6 +342,7 @@ export function createPairing(init: PairingInit): Pairing {
         throw new PairingFailedError('pairing failed');
       const k = secretPoint(revealed.share);
       pending = { ...result, sessionKey: hkdf(sha512, k, th, SESSION_KEY, 32) };
+      setConfirmTags(k, th);
       state = 'comparing';
       return { compare: sasDigits(th) };
     }
@@ -323,6 +353,15 @@ export function createPairing(init: PairingInit): Pairing {
     )
       throw new PairingFailedError('pairing failed');
     return succeed(result);
+  };
+
+  /** Compare mode: the peer's user accepted; a result once ours has too. */
+  const onConfirm = (tag: Uint8Array): PairingStep => {
+    const tags = confirmTags as { own: Uint8Array; peer: Uint8Array };
+    // A forged, reflected (our own tag) or replayed (another session's K and th) confirm fails here.
+    if (!equalBytes(tag, tags.peer)) throw new PairingFailedError('pairing failed');
+    peerConfirmed = true;
+    return state === 'confirming' ? succeed(pending as PairingResult) : {};
   };
 
   return {
@@ -350,6 +389,12 @@ export function createPairing(init: PairingInit): Pairing {
           return onResponse(m.body);
         if (role === 'responder' && state === 'waiting' && m.type === MessageType.finish)
           return onFinish(m.body);
+        if (
+          (state === 'comparing' || state === 'confirming') &&
+          m.type === MessageType.confirm &&
+          !peerConfirmed
+        )
+          return onConfirm(m.body.tag);
         throw new PairingStateError(`unexpected pairing message type ${m.type} in state ${state}`);
       } catch (err) {
         return fail(err);
@@ -366,7 +411,12 @@ export function createPairing(init: PairingInit): Pairing {
         }
         return { send: encodePairingAbort() };
       }
-      return succeed(pending as PairingResult);
+      const send = encodeConfirm({ tag: (confirmTags as { own: Uint8Array }).own });
+      if (!peerConfirmed) {
+        state = 'confirming';
+        return { send };
+      }
+      return { ...succeed(pending as PairingResult), send };
     },
     abort() {
       if (state !== 'done' && state !== 'failed') {

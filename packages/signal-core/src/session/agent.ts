@@ -25,6 +25,7 @@ import {
   TransportClosedError,
 } from '../errors.js';
 import type { Identity, PublicIdentity } from '../identity/identity.js';
+import { encodePairingAbort } from '../pairing/messages.js';
 import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicy } from '../pairing/policy.js';
 import type { SignalTransport } from '../transport/transport.js';
@@ -89,7 +90,11 @@ export interface PairingWindow {
   readonly onCompare?: CompareHandler;
 }
 
-/** Numeric comparison: show `digits`, resolve `true` when the user confirms both screens match. */
+/**
+ * Numeric comparison: show `digits`, resolve `true` when the user confirms both screens match. The
+ * pairing succeeds only if the peer's user confirms too; it may fail (the peer said no, timeout)
+ * while this promise is still pending, which is then ignored.
+ */
 export type CompareHandler = (digits: string) => Promise<boolean>;
 
 /** Minimal structured logger; nothing is logged without one. */
@@ -129,6 +134,7 @@ interface SessionState {
 }
 
 const ZERO_SESSION = new Uint8Array(16);
+const PAIRING_ABORT = encodePairingAbort();
 
 /** Create an agent bound to one identity and one transport. Call `start()` to begin receiving. */
 export function createAgent<P extends SessionPeer>(init: AgentInit<P>): Agent<P> {
@@ -331,7 +337,12 @@ export class Agent<P extends SessionPeer> {
     }
   }
 
-  /** Feed pairing envelopes to the state machine until it yields a result. */
+  /**
+   * Feed pairing envelopes to the state machine until it yields a result. Compare mode: the user's
+   * verdict and the peer's next message are awaited together — the peer's confirm (its user said yes)
+   * or abort (no) may come while ours is still deciding — within one deadline for both verdicts
+   * (4 × `timeoutMs` from the digits). The result, and so the trust-store write, needs both confirms.
+   */
   async #runPairing(
     s: SessionState,
     pairing: Pairing,
@@ -339,21 +350,18 @@ export class Agent<P extends SessionPeer> {
     onCompare: CompareHandler | undefined,
   ): Promise<PairingResult> {
     let env = first;
+    let out = this.#receivePairing(pairing, env);
+    let verdict: Promise<{ accepted: boolean }> | undefined;
+    let next: Promise<{ env: OpenedEnvelope }> | undefined;
+    let deadline: number | undefined;
     for (;;) {
-      let out = pairing.receive(env.payload);
       if (out.send) await this.#send(s, 'pairing', out.send);
       if (out.compare !== undefined) {
-        // Numeric comparison: the user's verdict decides (no handler = refuse); a `no` sends an abort.
-        const accepted = onCompare
-          ? await s.inbox.race(
-              onCompare(out.compare),
-              this.#timeoutMs * 4,
-              () => new SessionTimeoutError('no comparison verdict in time'),
-            )
-          : false;
-        out = pairing.confirm(accepted);
-        if (out.send) await this.#send(s, 'pairing', out.send);
-        if (!out.result) throw new PairingFailedError('numeric comparison rejected');
+        // No handler = refuse. The handler runs while we keep reading the peer's messages.
+        const digits = out.compare;
+        deadline = Date.now() + this.#timeoutMs * 4;
+        verdict = Promise.resolve(onCompare ? onCompare(digits) : false).then((v) => ({ accepted: v }));
+        verdict.catch(() => {}); // still pending when the run ends early (the peer's abort, a timeout)
       }
       if (out.result) {
         // The PAKE transcript names an identity key; it must be the key that signed the envelopes.
@@ -368,13 +376,40 @@ export class Agent<P extends SessionPeer> {
         });
         return out.result;
       }
-      env = await this.#next(s, ['pairing']);
+      if (!next) {
+        const wait = deadline === undefined ? this.#timeoutMs : Math.max(0, deadline - Date.now());
+        const late =
+          deadline === undefined ? undefined : 'the comparison was not confirmed by both users in time';
+        next = this.#next(s, ['pairing'], wait, late).then((e) => ({ env: e }));
+        next.catch(() => {}); // a take still pending when the verdict ends the run
+      }
+      const got = await (verdict ? Promise.race([next, verdict]) : next);
+      if ('accepted' in got) {
+        verdict = undefined;
+        if (!got.accepted) {
+          pairing.confirm(false); // fails the pairing; the caller's #abortPairing tells the peer
+          throw new PairingFailedError('numeric comparison rejected');
+        }
+        out = pairing.confirm(true);
+        continue;
+      }
+      next = undefined;
+      env = got.env;
+      out = this.#receivePairing(pairing, env);
     }
+  }
+
+  /** Pairings the peer ended with an abort: they get no abort back (it would start a new attempt). */
+  readonly #abortedByPeer = new WeakSet<Pairing>();
+
+  #receivePairing(pairing: Pairing, env: OpenedEnvelope) {
+    if (equalBytes(env.payload, PAIRING_ABORT)) this.#abortedByPeer.add(pairing);
+    return pairing.receive(env.payload);
   }
 
   async #abortPairing(s: SessionState, pairing: Pairing): Promise<void> {
     // Also after a local failure: the peer must learn at once, not wait for its deadline.
-    if (pairing.state === 'done') return;
+    if (pairing.state === 'done' || this.#abortedByPeer.has(pairing)) return;
     await this.#send(s, 'pairing', pairing.abort()).catch(() => {});
   }
 
@@ -570,9 +605,10 @@ export class Agent<P extends SessionPeer> {
     s: SessionState,
     types: readonly EnvelopeType[],
     timeoutMs = this.#timeoutMs,
+    late = 'no reply from peer in time',
   ): Promise<OpenedEnvelope> {
     for (;;) {
-      const env = await s.inbox.take(timeoutMs, () => new SessionTimeoutError('no reply from peer in time'));
+      const env = await s.inbox.take(timeoutMs, () => new SessionTimeoutError(late));
       if (env.type === 'bye') {
         const reason = safeBye(env.payload);
         throw new PeerRejectedError(`peer ended the session: ${reason}`, reason);

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDirectAuth } from '../../src/direct/auth.js';
 import { DIRECT_AUTH_COMPARE_DEADLINE_MS, DIRECT_AUTH_DEADLINE_MS } from '../../src/direct/auth-types.js';
-import { AuthTimeoutError, TransportClosedError } from '../../src/errors.js';
+import {
+  AuthTimeoutError,
+  PairingFailedError,
+  type PeerRejectedError,
+  TransportClosedError,
+} from '../../src/errors.js';
 import type { PairingWindow } from '../../src/session/agent.js';
 import type { TrustStore } from '../../src/trust/store.js';
 import { outcome, portPair, type Side, side } from './ports.js';
@@ -163,7 +168,11 @@ describe('runDirectAuth — compare mode has a longer default deadline', () => {
     expect(done).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
     expect((await t.io).error).toBeInstanceOf(AuthTimeoutError);
-    expect((await t.ro).error).toBeInstanceOf(AuthTimeoutError);
+    // The initiator's deadline fires first and its reject reaches the responder at once (the
+    // responder reads messages while its user decides): a failed pairing, at the same instant.
+    const re = (await t.ro).error as PairingFailedError;
+    expect(re).toBeInstanceOf(PairingFailedError);
+    expect((re.cause as PeerRejectedError).reason).toBe('AuthTimeoutError');
   });
 
   it('a responder whose window is in compare mode keeps 5 s for a peer that does not ask to pair', async () => {

@@ -16,6 +16,7 @@ import {
   UnexpectedSenderError,
   UnsupportedVersionError,
 } from '../../src/errors.js';
+import { PAIRING_VERSION } from '../../src/pairing/messages.js';
 import { createAttemptPolicy } from '../../src/pairing/policy.js';
 import type { PairingWindow } from '../../src/session/agent.js';
 import { outcome, portPair, type Side, side, type Tamper, trustEachOther } from './ports.js';
@@ -264,7 +265,8 @@ describe('runDirectAuth — pairing path', () => {
     const t = run(i, r, {
       i: { pairing: { kind: 'pin', pin: shown }, deadlineMs: 60_000 },
       r: { pairingWindow: window, deadlineMs: 1_000 },
-      tamper: (m, from) => (from === 'a' && m[1] === 3 && m[2] === 1 && m[3] === 3 ? undefined : m),
+      tamper: (m, from) =>
+        from === 'a' && m[1] === 3 && m[2] === PAIRING_VERSION && m[3] === 3 ? undefined : m,
     });
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await t.r).error).toBeInstanceOf(AuthTimeoutError);

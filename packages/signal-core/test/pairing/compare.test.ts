@@ -1,16 +1,30 @@
 import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, toHex, utf8 } from '../../src/encoding/bytes.js';
-import { MalformedInputError, PairingFailedError, PairingStateError } from '../../src/errors.js';
+import {
+  MalformedInputError,
+  PairingFailedError,
+  PairingStateError,
+  UnsupportedVersionError,
+} from '../../src/errors.js';
 import { signWithDomain } from '../../src/identity/identity.js';
 import { lvCat } from '../../src/pairing/cpace.js';
 import { PAIRING_CONFIRM_DOMAIN } from '../../src/pairing/pairing.js';
-import { pair, SID, side, thrown } from './helpers.js';
+import { pair, SID, type Side, side, thrown } from './helpers.js';
 
 const COMPARE = { kind: 'compare' } as const;
 
+/** Run the first three messages: both sides show the digits, no user has decided. */
+function run(a?: Side, b?: Side) {
+  const p = pair(COMPARE, COMPARE, a, b);
+  const s2 = p.ia.receive(p.rb.receive(p.ia.start()).send as Uint8Array);
+  const s3 = p.rb.receive(s2.send as Uint8Array);
+  expect(s3.compare).toBe(s2.compare);
+  return p;
+}
+
 describe('pairing (numeric comparison)', () => {
-  it('both sides show the same 6 digits and, once confirmed, share a key', () => {
+  it('both sides show the same 6 digits and, once both users confirm, share a key', () => {
     const { a, b, ia, rb } = pair(COMPARE);
     const m1 = ia.start();
     expect(m1.length).toBe(99);
@@ -24,8 +38,19 @@ describe('pairing (numeric comparison)', () => {
     const s3 = rb.receive(s2.send as Uint8Array);
     expect(s3.compare).toBe(s2.compare);
     expect(ia.state).toBe('comparing');
-    const ra = ia.confirm(true).result;
-    const rr = rb.confirm(true).result;
+    // A's user says yes first: A sends its confirm but has no result until B's user has said yes too.
+    const ca = ia.confirm(true);
+    expect(ca.result).toBeUndefined();
+    expect(ca.send?.length).toBe(34);
+    expect(ia.state).toBe('confirming');
+    const rIn = rb.receive(ca.send as Uint8Array);
+    expect(rIn).toEqual({}); // B's user has not decided: nothing yet
+    expect(rb.state).toBe('comparing');
+    const cb = rb.confirm(true); // B now knows both said yes
+    const rr = cb.result;
+    expect(rb.state).toBe('done');
+    const ra = ia.receive(cb.send as Uint8Array).result;
+    expect(ia.state).toBe('done');
     expect(ra?.peer.id).toBe(b.identity.id);
     expect(rr?.peer.id).toBe(a.identity.id);
     expect(toHex(ra?.peerFingerprint as Uint8Array)).toBe(toHex(b.fingerprint));
@@ -35,15 +60,74 @@ describe('pairing (numeric comparison)', () => {
     expect(() => ia.confirm(true)).toThrow(PairingStateError);
   });
 
-  it('a rejected comparison gives no result and an abort that fails the other side', () => {
+  it('neither side has a result before both confirms, in either order', () => {
+    const { ia, rb } = run();
+    const cb = rb.confirm(true); // the responder's user is quicker this time
+    expect(cb.result).toBeUndefined();
+    expect(rb.state).toBe('confirming');
+    expect(ia.receive(cb.send as Uint8Array).result).toBeUndefined();
+    const ca = ia.confirm(true);
+    expect(ca.result).toBeDefined();
+    expect(rb.receive(ca.send as Uint8Array).result).toBeDefined();
+  });
+
+  it('a no on either side gives neither side a result, and its abort fails the other', () => {
+    for (const saysNo of ['initiator', 'responder'] as const) {
+      const { ia, rb } = run();
+      const [no, yes] = saysNo === 'initiator' ? [ia, rb] : [rb, ia];
+      const yesConfirm = yes.confirm(true); // the other user has already said yes
+      expect(yesConfirm.result).toBeUndefined();
+      expect(no.receive(yesConfirm.send as Uint8Array).result).toBeUndefined();
+      const out = no.confirm(false);
+      expect(out.result).toBeUndefined();
+      expect(no.state).toBe('failed');
+      expect(() => yes.receive(out.send as Uint8Array)).toThrow(PairingFailedError);
+      expect(yes.state).toBe('failed');
+    }
+  });
+
+  it('rejects a forged, reflected, replayed or duplicated confirm', () => {
+    const forged = run();
+    const c = forged.ia.confirm(true).send as Uint8Array;
+    c[10] = (c[10] as number) ^ 0x01;
+    expect(() => forged.rb.receive(c)).toThrow(PairingFailedError);
+    expect(forged.rb.state).toBe('failed');
+
+    const reflected = run(); // A's own confirm sent back to A
+    const own = reflected.ia.confirm(true).send as Uint8Array;
+    expect(() => reflected.ia.receive(own)).toThrow(PairingFailedError);
+
+    // The same two identities pair again (same session id even): the old confirm does not fit.
+    const first = run();
+    const old = first.ia.confirm(true).send as Uint8Array;
+    const second = run(first.a, first.b);
+    expect(() => second.rb.receive(old)).toThrow(PairingFailedError);
+    expect(second.rb.state).toBe('failed');
+
+    const dup = run();
+    const once = dup.ia.confirm(true).send as Uint8Array;
+    dup.rb.receive(once);
+    expect(() => dup.rb.receive(once)).toThrow(PairingStateError);
+    expect(dup.rb.state).toBe('failed');
+  });
+
+  it('a confirm before the digits is out of order', () => {
     const { ia, rb } = pair(COMPARE);
-    const s2 = ia.receive(rb.receive(ia.start()).send as Uint8Array);
-    rb.receive(s2.send as Uint8Array);
-    const out = rb.confirm(false);
-    expect(out.result).toBeUndefined();
-    expect(rb.state).toBe('failed');
-    expect(() => ia.receive(out.send as Uint8Array)).toThrow(PairingFailedError);
+    const m2 = rb.receive(ia.start()).send as Uint8Array;
+    // B has not seen the reveal: any confirm now is out of order (and A cannot confirm yet either).
     expect(() => ia.confirm(true)).toThrow(PairingStateError);
+    ia.receive(m2);
+    const early = ia.confirm(true).send as Uint8Array;
+    expect(() => rb.receive(early)).toThrow(PairingStateError);
+  });
+
+  it('refuses a version 1 peer (compare without confirms) with UnsupportedVersionError', () => {
+    const { ia, rb } = pair(COMPARE);
+    const hello = ia.start();
+    hello[0] = 1;
+    const err = thrown(() => rb.receive(hello)) as Error;
+    expect(err).toBeInstanceOf(UnsupportedVersionError);
+    expect(err.message).toBe('pairing version 1 is not supported (this side speaks version 2)');
   });
 
   it('a reveal changed on the wire (nonce or share) fails the responder', () => {
@@ -69,7 +153,7 @@ describe('pairing (numeric comparison)', () => {
       lvCat(
         utf8('lanrtc/pairing/transcript/v1'),
         SID,
-        lvCat(utf8('lanrtc/pairing/v1'), Uint8Array.of(3)),
+        lvCat(utf8('lanrtc/pairing/v2'), Uint8Array.of(3)),
         m1.slice(3, 35),
         a.identity.publicKey,
         a.fingerprint,
@@ -82,7 +166,7 @@ describe('pairing (numeric comparison)', () => {
       ),
     );
     const sig = signWithDomain(a.identity, PAIRING_CONFIRM_DOMAIN, concatBytes(Uint8Array.of(0x41), th));
-    expect(() => rb.receive(concatBytes(Uint8Array.of(1, 3), xa, nonceA, sig))).toThrow(PairingFailedError);
+    expect(() => rb.receive(concatBytes(Uint8Array.of(2, 3), xa, nonceA, sig))).toThrow(PairingFailedError);
   });
 
   it('a man in the middle running one session with each side makes the two screens differ', () => {

@@ -8,7 +8,7 @@ import {
   UnsupportedVersionError,
   WeakPinError,
 } from '../../src/errors.js';
-import { encodePairingAbort } from '../../src/pairing/messages.js';
+import { encodePairingAbort, PAIRING_VERSION as V } from '../../src/pairing/messages.js';
 import { createPairing, type PairingMode } from '../../src/pairing/pairing.js';
 import { generatePairingSecret } from '../../src/pairing/pin.js';
 import { pair, SID, side, thrown } from './helpers.js';
@@ -186,14 +186,20 @@ describe('pairing (PIN / secret, CPace)', () => {
 
   const hostile: [string, Uint8Array, new (...args: never[]) => Error][] = [
     ['empty', new Uint8Array(0), MalformedInputError],
-    ['version only', Uint8Array.of(1), MalformedInputError],
-    ['version 2', Uint8Array.of(2, 1, 1), UnsupportedVersionError],
+    ['version only', Uint8Array.of(V), MalformedInputError],
+    [
+      'version 1 (before compare confirms)',
+      Uint8Array.of(1, 1, 1, ...new Uint8Array(96)),
+      UnsupportedVersionError,
+    ],
+    ['version 3', Uint8Array.of(3, 1, 1), UnsupportedVersionError],
     ['version 0', Uint8Array.of(0, 1), UnsupportedVersionError],
-    ['unknown type', Uint8Array.of(1, 9), MalformedInputError],
-    ['unknown mode', Uint8Array.of(1, 1, 7, ...new Uint8Array(96)), MalformedInputError],
-    ['truncated hello', Uint8Array.of(1, 1, 1, ...new Uint8Array(95)), MalformedInputError],
-    ['hello with trailing byte', Uint8Array.of(1, 1, 1, ...new Uint8Array(97)), MalformedInputError],
-    ['abort with unknown reason', Uint8Array.of(1, 4, 9), MalformedInputError],
+    ['unknown type', Uint8Array.of(V, 9), MalformedInputError],
+    ['confirm outside compare mode', Uint8Array.of(V, 5, ...new Uint8Array(32)), MalformedInputError],
+    ['unknown mode', Uint8Array.of(V, 1, 7, ...new Uint8Array(96)), MalformedInputError],
+    ['truncated hello', Uint8Array.of(V, 1, 1, ...new Uint8Array(95)), MalformedInputError],
+    ['hello with trailing byte', Uint8Array.of(V, 1, 1, ...new Uint8Array(97)), MalformedInputError],
+    ['abort with unknown reason', Uint8Array.of(V, 4, 9), MalformedInputError],
     ['abort', encodePairingAbort(), PairingFailedError],
   ];
   it.each(hostile)('hostile input to a responder: %s', (_name, bytes, error) => {

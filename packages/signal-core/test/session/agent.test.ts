@@ -30,7 +30,13 @@ function slowStore(ms: number): TrustStore {
   };
 }
 
-function node(net: MemoryNetwork, fingerprint: Uint8Array, remoteCert?: Uint8Array, store?: TrustStore) {
+function node(
+  net: MemoryNetwork,
+  fingerprint: Uint8Array,
+  remoteCert?: Uint8Array,
+  store?: TrustStore,
+  timeoutMs = 2_000,
+) {
   const identity = createIdentity();
   const trust = store ?? createMemoryTrustStore();
   const errors: LanrtcError[] = [];
@@ -41,7 +47,7 @@ function node(net: MemoryNetwork, fingerprint: Uint8Array, remoteCert?: Uint8Arr
     transport: net.connect(identity.id),
     trust,
     fingerprint,
-    timeoutMs: 2_000,
+    timeoutMs,
     createPeer: ({ role }) => {
       const p = fakePeer(role, remoteCert);
       peers.push(p);
@@ -173,49 +179,118 @@ describe('agent', () => {
   });
 
   it.each([
-    [true, true, 'paired'],
-    [true, false, 'PairingFailedError'],
-    [false, true, 'PairingFailedError'],
-  ])('numeric comparison: phone says %s, device says %s → %s', async (phoneOk, deviceOk, outcome) => {
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ])(
+    'numeric comparison: phone says %s, device says %s → both paired only if both say yes',
+    async (phoneOk, deviceOk) => {
+      const net = createMemoryNetwork();
+      const a = node(net, fixtureFingerprint('offer'));
+      const b = node(net, fixtureFingerprint('answer'));
+      const shown: string[] = [];
+      const deviceFailures: string[] = [];
+      const devicePaired: string[] = [];
+      b.agent.openPairing({
+        mode: () => ({ kind: 'compare' }),
+        onCompare: async (digits) => {
+          shown.push(`device:${digits}`);
+          return deviceOk;
+        },
+        onFailure: (e) => deviceFailures.push(e.name),
+        onPaired: (r) => devicePaired.push(r.peer.id),
+      });
+      const result = await a.agent
+        .pair(
+          b.identity.id,
+          { kind: 'compare' },
+          {
+            onCompare: async (digits) => {
+              shown.push(`phone:${digits}`);
+              return phoneOk;
+            },
+          },
+        )
+        .then(
+          () => 'paired',
+          (e: LanrtcError) => e.name,
+        );
+      const both = phoneOk && deviceOk;
+      // A no on either side fails both: the phone's pair() and the device's window, each with a typed error.
+      expect(result).toBe(both ? 'paired' : 'PairingFailedError');
+      await vi.waitFor(() => expect(devicePaired.length + deviceFailures.length).toBe(1));
+      expect(deviceFailures).toEqual(both ? [] : ['PairingFailedError']);
+      expect(devicePaired).toEqual(both ? [a.identity.id] : []);
+      // The phone sends its finish before its user's verdict, so both screens show the same digits.
+      const digits = shown.map((x) => x.split(':')[1]);
+      expect(digits.every((d) => /^\d{6}$/.test(d as string) && d === digits[0])).toBe(true);
+      // Nobody stores a peer whose user said no, and both store when both said yes.
+      expect((await a.trust.get(b.identity.id)) !== undefined).toBe(both);
+      expect((await b.trust.get(a.identity.id)) !== undefined).toBe(both);
+      await a.agent.close();
+      await b.agent.close();
+    },
+  );
+
+  it('numeric comparison: the device user saying no after the phone said yes fails the phone, nothing stored', async () => {
     const net = createMemoryNetwork();
     const a = node(net, fixtureFingerprint('offer'));
     const b = node(net, fixtureFingerprint('answer'));
-    const shown: string[] = [];
+    let phoneSaidYes!: () => void;
+    const phoneDone = new Promise<void>((r) => {
+      phoneSaidYes = r;
+    });
+    const deviceFailures: string[] = [];
     b.agent.openPairing({
       mode: () => ({ kind: 'compare' }),
-      onCompare: async (digits) => {
-        shown.push(`device:${digits}`);
-        return deviceOk;
+      // The device's user decides only after the phone's confirm has gone out.
+      onCompare: async () => {
+        await phoneDone;
+        await new Promise((r) => setTimeout(r, 50));
+        return false;
       },
+      onFailure: (e) => deviceFailures.push(e.name),
     });
-    const result = await a.agent
-      .pair(
-        b.identity.id,
-        { kind: 'compare' },
-        {
-          onCompare: async (digits) => {
-            shown.push(`phone:${digits}`);
-            return phoneOk;
-          },
+    const outcome = a.agent.pair(
+      b.identity.id,
+      { kind: 'compare' },
+      {
+        onCompare: async () => {
+          queueMicrotask(phoneSaidYes);
+          return true;
         },
-      )
-      .then(
-        () => 'paired',
-        (e: LanrtcError) => e.name,
-      );
-    if (phoneOk)
-      expect(result).toBe('paired'); // the phone decides for itself; the device may still refuse
-    else expect(result).toBe(outcome);
-    // The phone sends its finish before its user's verdict, so both screens show digits.
-    await vi.waitFor(() => expect(shown).toHaveLength(2));
-    const digits = shown.map((x) => x.split(':')[1]);
-    expect(digits.every((d) => /^\d{6}$/.test(d as string) && d === digits[0])).toBe(true);
-    // Whoever says no never stores the other. Each side decides alone: one whose user says yes may
-    // store a peer whose user said no (the protocol has no final two-sided confirmation yet).
-    expect((await a.trust.get(b.identity.id)) !== undefined).toBe(phoneOk);
-    if (!deviceOk) expect(await b.trust.get(a.identity.id)).toBeUndefined();
-    if (outcome === 'paired')
-      await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
+      },
+    );
+    await expect(outcome).rejects.toThrow(PairingFailedError);
+    await vi.waitFor(() => expect(deviceFailures).toEqual(['PairingFailedError']));
+    expect(await a.trust.get(b.identity.id)).toBeUndefined();
+    expect(await b.trust.get(a.identity.id)).toBeUndefined();
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('numeric comparison: a device verdict that never comes times out both sides, nothing stored', async () => {
+    const net = createMemoryNetwork();
+    // 250 ms steps: the comparison deadline (4 steps) is 1 s.
+    const a = node(net, fixtureFingerprint('offer'), undefined, undefined, 250);
+    const b = node(net, fixtureFingerprint('answer'), undefined, undefined, 250);
+    const deviceFailures: string[] = [];
+    b.agent.openPairing({
+      mode: () => ({ kind: 'compare' }),
+      onCompare: () => new Promise<boolean>(() => {}), // the device's user never answers
+      onFailure: (e) => deviceFailures.push(e.name),
+    });
+    const started = Date.now();
+    const error = await a.agent
+      .pair(b.identity.id, { kind: 'compare' }, { onCompare: async () => true })
+      .catch((e: LanrtcError) => e);
+    expect((error as LanrtcError).name).toBe('SessionTimeoutError');
+    expect((error as LanrtcError).message).toBe('the comparison was not confirmed by both users in time');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await vi.waitFor(() => expect(deviceFailures).toHaveLength(1), { timeout: 3_000 });
+    expect(await a.trust.get(b.identity.id)).toBeUndefined();
+    expect(await b.trust.get(a.identity.id)).toBeUndefined();
     await a.agent.close();
     await b.agent.close();
   });
