@@ -124,14 +124,12 @@ export async function createResolver(init: ResolverInit = {}): Promise<Resolver>
       if (cached.ipv4.length + cached.ipv6.length > 0) return Promise.resolve(cached);
       return new Promise<ResolvedAddresses>((resolve, reject) => {
         const ask = () => {
+          // One question per query: Chromium's responder for its `<uuid>.local` ICE names ignores a
+          // query asking A and AAAA together (measured, Chromium 156), though RFC 6762 §5 allows it.
           for (const link of links) {
-            void link.send({
-              type: 'query',
-              questions: [
-                { name: key, type: 'A' },
-                { name: key, type: 'AAAA' },
-              ],
-            });
+            for (const type of ['A', 'AAAA'] as const) {
+              void link.send({ type: 'query', questions: [{ name: key, type }] });
+            }
           }
         };
         const finish = (error?: Error) => {
