@@ -12,6 +12,7 @@
  * SDP's `a=fingerprint` (RFC 8122 §5, RFC 8827 §6.5), so the agent's check holds twice here.
  */
 import {
+  certificateDerFingerprint,
   createChannelRegistry,
   createEarlyMessageBuffer,
   type IceCandidateInit,
@@ -113,7 +114,11 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
       });
     },
     async remoteCertificateFingerprint() {
-      return remoteFingerprintFromStats(await pc.getStats());
+      const fromStats = remoteFingerprintFromStats(await pc.getStats());
+      if (fromStats) return fromStats;
+      // Firefox (ESR 153) has no certificate stats; its DTLS transport hands out the DER it received.
+      const der = pc.sctp?.transport.getRemoteCertificates?.()[0];
+      return der ? certificateDerFingerprint(new Uint8Array(der)) : undefined;
     },
     async rollback() {
       if (pc.signalingState !== 'stable') await pc.setLocalDescription({ type: 'rollback' });

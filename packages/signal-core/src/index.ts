@@ -71,7 +71,12 @@ export {
   toHex,
   utf8,
 } from './encoding/bytes.js';
-export { FINGERPRINT_BYTES, formatSdpFingerprint, parseSdpFingerprint } from './encoding/fingerprint.js';
+export {
+  certificateDerFingerprint,
+  FINGERPRINT_BYTES,
+  formatSdpFingerprint,
+  parseSdpFingerprint,
+} from './encoding/fingerprint.js';
 export { ByteReader } from './encoding/reader.js';
 export { ByteWriter } from './encoding/writer.js';
 export { type OpenEnvelopeOptions, openEnvelope } from './envelope/open.js';

@@ -5,8 +5,9 @@
  * A (node-agent's `answerQrOffer` on werift), takes the answer's text from the CLI's stdout and
  * pastes it into the page (`accept`). They connect, authenticate in-band and pair with the offer's
  * secret; the page echoes on channel `lanrtc`. Then a second offer without a secret: the proof path.
- * Chromium's host candidates here are `<uuid>.local` names (the host has a default route), which the
- * CLI resolves over mDNS on the LAN.
+ * Chromium's host candidates here are `<uuid>.local` names (the host has a default route): the CLI
+ * asks for them over mDNS, and with or without an answer the connection goes through the
+ * peer-reflexive candidate of Chromium's connectivity checks to werift's host candidate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
-import { loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
+import { createFileTrustStore, loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
 import { decodeQrPayload } from '@lanrtc/signal-core';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
@@ -54,6 +55,10 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
     const cli: Device = deviceLines(
       host.node(CLI_MAIN, ['paste', offer.text, '--message', 'hi', '--config', config, '--no-qr']),
     );
+    let stderr = '';
+    cli.child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
     const exited = new Promise<number | null>((resolve) => cli.child.once('exit', resolve));
     const answer = String((await cli.next(raw(/^LR1:/), 20_000)).raw);
     await new Promise((resolve) => setTimeout(resolve, pasteAfterMs));
@@ -70,6 +75,7 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
       conn,
       code,
       out,
+      stderr,
       authenticatedMs,
       cliConnectedMs: Math.round(await connectedAtCli),
       pair: selected,
@@ -107,9 +113,11 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
     expect(first.out).toContain(`connected to ${me.id}, paired now`);
     expect(first.out).toContain('reply: hi');
     expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
     expect(first.offerCandidates).toEqual(['<uuid>.local']);
     expect((await received(b.page)).messages).toEqual(['lanrtc:hi']);
     expect(await call(b.page, 'trusted', cliId)).toBe(true);
+    expect(await (await createFileTrustStore({ dir: config })).get(me.id)).toBeDefined();
 
     // Paired now (both trust stores remember it): an offer with no secret, the identities prove themselves.
     const second = await round(b.page, hostA, config, false);
@@ -118,6 +126,7 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
     expect(second.out).toContain(`connected to ${me.id}`);
     expect(second.out).toContain('reply: hi');
     expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
     expect((await received(b.page)).messages).toEqual(['lanrtc:hi', 'lanrtc:hi']);
 
     console.log(

@@ -88,8 +88,8 @@ export interface QrE2e {
    * connection that channel belongs to is authenticated (never before: the echo waits for it).
    */
   echo(label: string): void;
-  /** The last `acceptText`: ms from its start to ICE + DTLS connected, and to authenticated. */
-  acceptTimeline(): { connectedMs: number; authenticatedMs: number };
+  /** The last `acceptText`: ms from its start to ICE connected, ICE + DTLS connected, and authenticated. */
+  acceptTimeline(): { iceMs: number; connectedMs: number; authenticatedMs: number };
   /** The current connection's selected ICE candidate pair, as Chromium's stats report it. */
   selectedPair(): Promise<Outcome<{ local: string; remote: string; remoteAddress: string }>>;
   /** Everything received on application channels, and when the connection ended. */
@@ -104,8 +104,9 @@ let current: DirectConnection | undefined;
 let offer: PendingQrOffer | undefined;
 let started = 0;
 const echoLabels = new Set<string>();
-/** When the last `acceptText` began, its peer connection connected (ICE + DTLS), and it resolved. */
+/** When the last `acceptText` began, its ICE connected, its peer connection connected (ICE + DTLS), and it resolved. */
 let acceptedAt = 0;
+let iceAt = 0;
 let connectedAt = 0;
 let authenticatedAt = 0;
 /** The connection being authenticated or handed out last (what `echo` waits for). */
@@ -212,6 +213,9 @@ const api: QrE2e = {
           peer.pc.addEventListener('datachannel', (e) => echoOn(peer.pc, e.channel));
           peer.pc.addEventListener('connectionstatechange', () => {
             if (peer.pc.connectionState === 'connected') connectedAt = performance.now();
+          });
+          peer.pc.addEventListener('iceconnectionstatechange', () => {
+            if (peer.pc.iceConnectionState === 'connected') iceAt = performance.now();
           });
           // Snapshot the local description the moment it is applied, before ICE gathering adds to it.
           const { pc } = peer;
@@ -327,6 +331,7 @@ const api: QrE2e = {
     echoLabels.add(label);
   },
   acceptTimeline: () => ({
+    iceMs: Math.round(iceAt - acceptedAt),
     connectedMs: Math.round(connectedAt - acceptedAt),
     authenticatedMs: Math.round(authenticatedAt - acceptedAt),
   }),

@@ -3,6 +3,7 @@
  * SDP carries them as `sha-256 AB:CD:…` (RFC 8122 §5). Only sha-256 is accepted: it is what every
  * browser and werift produce, and allowing weaker hashes would let a downgrade pick one.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { MalformedInputError } from '../errors.js';
 
 /** Length of a SHA-256 fingerprint in bytes. */
@@ -19,4 +20,9 @@ export function parseSdpFingerprint(value: string): Uint8Array {
 export function formatSdpFingerprint(fingerprint: Uint8Array): string {
   if (fingerprint.length !== FINGERPRINT_BYTES) throw new MalformedInputError('fingerprint must be 32 bytes');
   return `sha-256 ${Array.from(fingerprint, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':')}`;
+}
+
+/** The fingerprint of a DER-encoded certificate: its SHA-256 (RFC 8122 §5). */
+export function certificateDerFingerprint(der: Uint8Array): Uint8Array {
+  return sha256(der);
 }
