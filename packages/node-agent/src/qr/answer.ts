@@ -17,18 +17,15 @@ import {
   InvalidArgumentError,
   MalformedInputError,
   type QrOffer,
-  runDirectAuth,
   type SessionDescriptionInit,
-  SessionTimeoutError,
-  TransportClosedError,
   type TrustStore,
 } from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
 import { type WeriftAuthPort, weriftAuthPort } from '../direct/auth-port.js';
-import { closePeerConnection, type DirectConnection, directConnection } from '../direct/connection.js';
-import { WeriftInternalsError } from '../errors.js';
-import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
-import { createNodePeer, type NodePeerInit, remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import { closePeerConnection, type DirectConnection } from '../direct/connection.js';
+import { authenticateInitiator } from '../direct/initiator.js';
+import type { DtlsCertificate } from '../peer/certificate.js';
+import { createNodePeer, type NodePeerInit } from '../peer/create-node-peer.js';
 import { offerForWerift } from './remote-offer.js';
 
 /**
@@ -91,40 +88,16 @@ export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrO
     await closePeerConnection(pc);
     throw error;
   }
-  const connection = authenticate(pc, port, offer, init);
+  const ms = init.connectTimeoutMs ?? QR_ANSWER_TIMEOUT_MS;
+  const connection = authenticateInitiator(pc, port, init, {
+    openTimeoutMs: ms,
+    openTimeoutMessage: `QR answer not read and connected within ${ms} ms`,
+    ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}),
+    ...(init.peerName !== undefined ? { peerName: init.peerName } : {}),
+  });
   // The caller shows the text before awaiting this; a failure is theirs to read, never unhandled.
   connection.catch(() => {});
   return { text, offer, connection };
-}
-
-async function authenticate(
-  pc: RTCPeerConnection,
-  port: WeriftAuthPort,
-  offer: QrOffer,
-  init: AnswerQrOfferInit,
-): Promise<DirectConnection> {
-  try {
-    await bounded(port.opened(), init.connectTimeoutMs ?? QR_ANSWER_TIMEOUT_MS, init.signal);
-    const remoteFingerprint = remoteCertificateFingerprint(pc);
-    if (!remoteFingerprint) throw new WeriftInternalsError('no remote certificate after DTLS');
-    const result = await runDirectAuth(port, {
-      role: 'initiator',
-      identity: init.identity,
-      trust: init.trust,
-      localFingerprint: certificateFingerprint(init.certificate),
-      remoteFingerprint,
-      ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}),
-      ...(init.peerName !== undefined ? { peerName: init.peerName } : {}),
-      ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
-      ...(init.signal ? { signal: init.signal } : {}),
-    });
-    return directConnection({ pc, remote: result.remote, remoteFingerprint, paired: result.paired });
-  } catch (error) {
-    await closePeerConnection(pc);
-    throw error;
-  } finally {
-    port.dispose();
-  }
 }
 
 function localAnswer(pc: RTCPeerConnection): SessionDescriptionInit {
@@ -146,27 +119,5 @@ function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
     const sub = pc.iceGatheringStateChange.subscribe((state) => {
       if (state === 'complete') done();
     });
-  });
-}
-
-/** `promise`, or `SessionTimeoutError` after `ms`, or `signal.reason` on abort. */
-function bounded<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => finish(() => reject(signal?.reason ?? new TransportClosedError('aborted')));
-    const timer = setTimeout(
-      () => finish(() => reject(new SessionTimeoutError(`QR answer not read and connected within ${ms} ms`))),
-      ms,
-    );
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
-    promise.then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) => finish(() => reject(error)),
-    );
   });
 }

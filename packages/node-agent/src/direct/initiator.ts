@@ -1,0 +1,101 @@
+/**
+ * The initiator's half of a direct connection on Node, shared by `connectDirect` (from a card) and
+ * `answerQrOffer` (a page's QR offer): wait for the negotiated auth channel to open (bounded, abortable),
+ * read the certificate the remote presented in DTLS, run in-band authentication as initiator and
+ * hand over the connection — or close the peer connection and rethrow.
+ */
+import {
+  type CompareHandler,
+  equalBytes,
+  FingerprintMismatchError,
+  type Identity,
+  type PairingMode,
+  runDirectAuth,
+  SessionTimeoutError,
+  TransportClosedError,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import type { RTCPeerConnection } from 'werift';
+import { WeriftInternalsError } from '../errors.js';
+import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
+import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import type { WeriftAuthPort } from './auth-port.js';
+import { closePeerConnection, type DirectConnection, directConnection } from './connection.js';
+
+/** Who this side is and how it authenticates. */
+export interface InitiatorInit {
+  readonly identity: Identity;
+  readonly certificate: DtlsCertificate;
+  readonly trust: TrustStore;
+  readonly onCompare?: CompareHandler;
+  readonly authDeadlineMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** What this connection expects: how long to open, the responder if known, how to pair. */
+export interface InitiatorExpectation {
+  readonly openTimeoutMs: number;
+  /** Message of the `SessionTimeoutError` when the auth channel does not open in time. */
+  readonly openTimeoutMessage: string;
+  /** The card's identity and certificate (direct connect); absent for a QR offer's anonymous offerer. */
+  readonly card?: { readonly id: string; readonly name: string; readonly fingerprint: Uint8Array };
+  readonly pairing?: PairingMode;
+  readonly peerName?: string;
+}
+
+/** Authenticate as initiator once the auth channel opens; the peer connection is closed on any failure. */
+export async function authenticateInitiator(
+  pc: RTCPeerConnection,
+  port: WeriftAuthPort,
+  init: InitiatorInit,
+  expect: InitiatorExpectation,
+): Promise<DirectConnection> {
+  try {
+    await bounded(port.opened(), expect.openTimeoutMs, expect.openTimeoutMessage, init.signal);
+    const remoteFingerprint = remoteCertificateFingerprint(pc);
+    if (!remoteFingerprint) throw new WeriftInternalsError('no remote certificate after DTLS');
+    // werift already refused any certificate but the card's; checked again so this never depends on it.
+    if (expect.card && !equalBytes(remoteFingerprint, expect.card.fingerprint)) {
+      throw new FingerprintMismatchError('device certificate is not the one in its card');
+    }
+    const peerName = expect.peerName ?? expect.card?.name;
+    const result = await runDirectAuth(port, {
+      role: 'initiator',
+      identity: init.identity,
+      trust: init.trust,
+      localFingerprint: certificateFingerprint(init.certificate),
+      remoteFingerprint,
+      ...(expect.card ? { expectedPeerId: expect.card.id } : {}),
+      ...(peerName !== undefined ? { peerName } : {}),
+      ...(expect.pairing ? { pairing: expect.pairing } : {}),
+      ...(init.onCompare ? { onCompare: init.onCompare } : {}),
+      ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    return directConnection({ pc, remote: result.remote, remoteFingerprint, paired: result.paired });
+  } catch (error) {
+    await closePeerConnection(pc);
+    throw error;
+  } finally {
+    port.dispose();
+  }
+}
+
+/** `promise`, or `SessionTimeoutError(message)` after `ms`, or `signal.reason` on abort. */
+function bounded<T>(promise: Promise<T>, ms: number, message: string, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => finish(() => reject(signal?.reason ?? new TransportClosedError('aborted')));
+    const timer = setTimeout(() => finish(() => reject(new SessionTimeoutError(message))), ms);
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
