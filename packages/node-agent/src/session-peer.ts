@@ -15,6 +15,7 @@ import {
 } from '@lanrtc/signal-core';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { remoteCertificateFingerprint } from './peer/create-node-peer.js';
+import { trackNegotiation } from './peer/negotiation-needed.js';
 
 /** Options of `RTCPeerConnection.createDataChannel` as werift takes them. */
 export type DataChannelInit = Parameters<RTCPeerConnection['createDataChannel']>[1];
@@ -42,6 +43,7 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     holdEarlyMessages(channel);
     channels.track(channel);
   };
+  const negotiation = trackNegotiation(pc);
   const channelSub = pc.onDataChannel.subscribe(track);
   const stateSub = pc.connectionStateChange.subscribe((state) => {
     if (state === 'closed' || state === 'failed') channels.close(`peer connection ${state}`);
@@ -56,16 +58,21 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     },
     channel: (label) => channels.channel(label),
     async createOffer() {
-      return toDescription(await pc.createOffer());
+      const covers = negotiation.changes;
+      const offer = toDescription(await pc.createOffer());
+      negotiation.offered(offer.sdp, covers);
+      return offer;
     },
     async createAnswer() {
       return toDescription(await pc.createAnswer());
     },
     async setLocalDescription(description) {
       await pc.setLocalDescription(description);
+      negotiation.localSet(description);
     },
     async setRemoteDescription(description) {
       await pc.setRemoteDescription(description);
+      negotiation.remoteSet(description);
     },
     async addIceCandidate(candidate) {
       await pc.addIceCandidate(candidate ?? undefined);
@@ -105,9 +112,12 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
     },
     async rollback() {
       if (pc.signalingState !== 'stable') await pc.setLocalDescription({ type: 'rollback' });
+      negotiation.rolledBack();
     },
     onNegotiationNeeded(listener) {
-      const sub = pc.onNegotiationneeded.subscribe(listener);
+      const sub = pc.onNegotiationneeded.subscribe(() => {
+        if (negotiation.needed()) listener();
+      });
       return () => sub.unSubscribe();
     },
     close() {

@@ -32,6 +32,7 @@ import type { SignalTransport } from '../transport/transport.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { rememberPeer } from '../trust/peers.js';
 import type { TrustStore } from '../trust/store.js';
+import { describedCandidates } from './described-candidates.js';
 import { Inbox } from './inbox.js';
 import {
   decodeBye,
@@ -213,8 +214,9 @@ export class Agent<P extends SessionPeer> {
       const stopTrickle = this.#trickle(s, peer);
       const offer = await peer.createOffer();
       await peer.setLocalDescription(offer);
-      await this.#send(s, 'offer', encodeDescription(peer.localDescription() ?? offer));
-      stopTrickle.ready();
+      const sent = peer.localDescription() ?? offer;
+      await this.#send(s, 'offer', encodeDescription(sent));
+      stopTrickle.ready(sent.sdp);
       const answerEnv = await this.#next(s, ['answer']);
       const answer = decodeDescription(answerEnv.payload, 'answer');
       await peer.setRemoteDescription(answer);
@@ -433,8 +435,9 @@ export class Agent<P extends SessionPeer> {
       await peer.setRemoteDescription(offer);
       const answer = await peer.createAnswer();
       await peer.setLocalDescription(answer);
-      await this.#send(s, 'answer', encodeDescription(peer.localDescription() ?? answer));
-      stopTrickle.ready();
+      const sent = peer.localDescription() ?? answer;
+      await this.#send(s, 'answer', encodeDescription(sent));
+      stopTrickle.ready(sent.sdp);
       const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp, true);
       this.#init.onConnection?.(connection);
     } catch (error) {
@@ -558,8 +561,11 @@ export class Agent<P extends SessionPeer> {
     }
   }
 
-  /** Send local candidates once the description that precedes them is out. */
-  #trickle(s: SessionState, peer: P): { ready(): void } {
+  /**
+   * Send local candidates once the description that precedes them is out, except those gathered
+   * before it that it already carries (werift finishes gathering inside setLocalDescription).
+   */
+  #trickle(s: SessionState, peer: P): { ready(sentSdp: string): void } {
     const early: Parameters<typeof encodeCandidatePayload>[0][] = [];
     let ready = false;
     const send = (c: Parameters<typeof encodeCandidatePayload>[0]) => {
@@ -568,9 +574,11 @@ export class Agent<P extends SessionPeer> {
     const unsubscribe = peer.onLocalCandidate((c) => (ready ? send(c) : early.push(c)));
     s.inbox.onEnd(unsubscribe);
     return {
-      ready() {
+      ready(sentSdp) {
         ready = true;
-        for (const c of early.splice(0)) send(c);
+        if (early.length === 0) return;
+        const described = describedCandidates(sentSdp);
+        for (const c of early.splice(0)) if (!described(c)) send(c);
       },
     };
   }
