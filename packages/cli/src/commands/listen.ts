@@ -100,7 +100,10 @@ ${COMMON_USAGE}`,
           const bytes = listener.cardBytes();
           if (equalBytes(bytes, announced)) return;
           announced = bytes;
-          void current.update(bytes);
+          current.update(bytes).catch((error: unknown) => {
+            // A failed re-announcement (an interface went away) must not end the listener.
+            writeLine(io.stderr, `lanrtc listen: card update not announced: ${String(error)}`);
+          });
         }, CARD_CHECK_MS);
         writeLine(io.stdout, `announced "${ad.name}" over mDNS`);
       }

@@ -21,9 +21,11 @@ export function directConnection(init: {
   remote: PublicIdentity;
   remoteFingerprint: Uint8Array;
   paired: boolean;
+  /** The channel registry, when it had to exist before authentication (the initiator's side). */
+  peer?: WeriftSessionPeer;
   onEnded?: (reason: string) => void;
 }): DirectConnection {
-  const peer = weriftSessionPeer(init.pc);
+  const peer = init.peer ?? weriftSessionPeer(init.pc);
   let settle: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
     settle = resolve;

@@ -19,6 +19,7 @@ import type { RTCPeerConnection } from 'werift';
 import { WeriftInternalsError } from '../errors.js';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
 import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import { weriftSessionPeer } from '../session-peer.js';
 import type { WeriftAuthPort } from './auth-port.js';
 import { closePeerConnection, type DirectConnection, directConnection } from './connection.js';
 
@@ -50,6 +51,9 @@ export async function authenticateInitiator(
   init: InitiatorInit,
   expect: InitiatorExpectation,
 ): Promise<DirectConnection> {
+  // The registry exists before the responder's `accept`: a channel the responder opens right after it
+  // (while this side still writes its trust store) must not find no one listening.
+  const peer = weriftSessionPeer(pc);
   try {
     await bounded(port.opened(), expect.openTimeoutMs, expect.openTimeoutMessage, init.signal);
     const remoteFingerprint = remoteCertificateFingerprint(pc);
@@ -72,9 +76,10 @@ export async function authenticateInitiator(
       ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    return directConnection({ pc, remote: result.remote, remoteFingerprint, paired: result.paired });
+    return directConnection({ pc, peer, remote: result.remote, remoteFingerprint, paired: result.paired });
   } catch (error) {
-    await closePeerConnection(pc);
+    await closePeerConnection(pc); // SCTP ABORT first, so the responder notices at once
+    peer.close();
     throw error;
   } finally {
     port.dispose();

@@ -31,6 +31,9 @@ import {
 import { createDevicePeer } from './device-peer.js';
 import type { MuxRoute } from './udp-mux.js';
 
+/** Channels an unauthenticated peer may have open at once; more are closed at once (still counted). */
+const MAX_EARLY_CHANNELS = 8;
+
 /** Counters one peer updates (owned by the listener). */
 export interface PeerCounters {
   connected: number;
@@ -120,6 +123,11 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     const early: RTCDataChannel[] = [];
     const earlySub = pc.onDataChannel.subscribe((channel) => {
       counters.droppedChannels++;
+      // Bounded: a peer still authenticating cannot make the device hold thousands of channels.
+      if (early.length >= MAX_EARLY_CHANNELS) {
+        channel.close();
+        return;
+      }
       early.push(channel);
       channel.onMessage.subscribe(() => {
         counters.droppedMessages++;

@@ -19,6 +19,7 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
+  PairingNotOpenError,
   type PairingWindow,
   QR_SECRET_BYTES,
   type TrustStore,
@@ -51,6 +52,8 @@ export interface DirectListenerInit {
   readonly ice?: CardIce;
   /** Most peers connecting or connected at once (default 16); more are dropped and counted. */
   readonly maxPeers?: number;
+  /** Peers still authenticating from one IP address (default 4): one host cannot take every slot. */
+  readonly maxPendingPerIp?: number;
   /** Packets held per peer until its connection is armed (default 32). */
   readonly maxHeldPackets?: number;
   /** Packets held over all peers (default 256). */
@@ -82,6 +85,10 @@ export interface DirectListenerStats extends PeerCounters {
   readonly droppedPackets: number;
   readonly unauthenticatedStun: number;
   readonly rejectedPeers: number;
+  /** New peers refused because their IP already had `maxPendingPerIp` peers still authenticating (also in `rejectedPeers`). */
+  readonly rejectedPerIp: number;
+  /** Authenticated STUN from an address a connected peer owns, for another peer: dropped (a spoof). */
+  readonly addressConflicts: number;
   readonly staleStun: number;
 }
 
@@ -147,6 +154,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     maxRoutes: maxPeers,
     maxHeldPerRoute: init.maxHeldPackets ?? 32,
     maxHeldTotal: init.maxHeldTotal ?? 256,
+    ...(init.maxPendingPerIp !== undefined ? { maxPendingPerIp: init.maxPendingPerIp } : {}),
     onRoute(route) {
       if (closed) return false;
       const peer = startListenerPeer({
@@ -218,9 +226,22 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     },
     openQrPairing() {
       const secret = new Uint8Array(randomBytes(QR_SECRET_BYTES));
+      // One attempt at a time and one success in all: a second peer with the same secret (someone
+      // photographed the code) is refused while the first attempt runs, and for good once it paired.
+      let state: 'open' | 'busy' | 'used' = 'open';
       const w: PairingWindow = {
-        mode: () => ({ kind: 'secret', secret }),
-        onPaired: () => close(),
+        mode: () => {
+          if (state !== 'open') throw new PairingNotOpenError('the QR pairing card is in use or used');
+          state = 'busy';
+          return { kind: 'secret', secret };
+        },
+        onFailure: () => {
+          if (state === 'busy') state = 'open';
+        },
+        onPaired: () => {
+          state = 'used';
+          close();
+        },
       };
       const close = listener.openPairing(w);
       return { text: encodeQrPairingCard(current().bytes, secret), secret, close };
@@ -234,6 +255,8 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         droppedPackets: m.droppedPackets,
         unauthenticatedStun: m.unauthenticatedStun,
         rejectedPeers: m.rejectedPeers,
+        rejectedPerIp: m.rejectedPerIp,
+        addressConflicts: m.addressConflicts,
         staleStun: m.staleStun,
       };
     },

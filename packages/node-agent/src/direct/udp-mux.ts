@@ -42,6 +42,13 @@ export interface MuxCounters {
   rejectedPeers: number;
   /** Authenticated STUN from a peer ufrag whose route was closed (a dropped peer's consent checks). */
   staleStun: number;
+  /**
+   * Authenticated STUN for another ufrag from an address a route whose DTLS has started owns: dropped,
+   * the address is never taken over (the password is public, so authentication proves little).
+   */
+  addressConflicts: number;
+  /** New peers refused because their IP already has `maxPendingPerIp` routes before DTLS (also in `rejectedPeers`). */
+  rejectedPerIp: number;
 }
 
 /** Options of `createUdpMux`. */
@@ -54,6 +61,8 @@ export interface UdpMuxInit {
   readonly maxRoutes: number;
   readonly maxHeldPerRoute: number;
   readonly maxHeldTotal: number;
+  /** Most routes whose DTLS has not started yet (`releaseData`) from one source IP (default 4). */
+  readonly maxPendingPerIp?: number;
   /** A new authenticated peer: return false to refuse it (its packets are dropped). */
   readonly onRoute: (route: MuxRoute, from: RemoteAddress) => boolean;
   /**
@@ -81,6 +90,8 @@ interface RouteState extends MuxRoute {
   dataReleased: boolean;
   transports: Map<string, MuxTransport>;
   addresses: Set<string>;
+  /** The IP whose authenticated request created the route. */
+  originIp: string;
 }
 
 /** Bind the sockets and start routing. */
@@ -96,7 +107,10 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     unauthenticatedStun: 0,
     rejectedPeers: 0,
     staleStun: 0,
+    addressConflicts: 0,
+    rejectedPerIp: 0,
   };
+  const maxPendingPerIp = init.maxPendingPerIp ?? 4;
   const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
   let port = init.port;
   try {
@@ -142,6 +156,13 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     counters.heldPackets++;
   }
 
+  /** Routes from `ip` whose DTLS has not started: each holds a slot until its auth deadline. */
+  function pendingFrom(ip: string): number {
+    let n = 0;
+    for (const r of byUfrag.values()) if (!r.dataReleased && r.originIp === ip) n++;
+    return n;
+  }
+
   function receive(local: string, data: Buffer, addr: RemoteAddress): void {
     if (isStunRequest(data)) {
       const peerUfrag = authenticatedPeerUfrag(data, init.ufrag, pwd);
@@ -151,6 +172,13 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
         return;
       }
       let route = byUfrag.get(peerUfrag);
+      const previous = byAddress.get(key(addr));
+      if (previous && previous !== route && previous.dataReleased) {
+        // One spoofed datagram must not divert a connected peer's DTLS/SCTP.
+        counters.addressConflicts++;
+        drop();
+        return;
+      }
       if (!route) {
         if (retired.has(peerUfrag)) {
           counters.staleStun++;
@@ -162,7 +190,13 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           drop();
           return;
         }
-        route = newRoute(peerUfrag);
+        if (pendingFrom(addr[0]) >= maxPendingPerIp) {
+          counters.rejectedPerIp++;
+          counters.rejectedPeers++;
+          drop();
+          return;
+        }
+        route = newRoute(peerUfrag, addr[0]);
         byUfrag.set(peerUfrag, route);
         counters.routes = byUfrag.size;
         if (!init.onRoute(route, addr)) {
@@ -172,7 +206,6 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           return;
         }
       }
-      const previous = byAddress.get(key(addr));
       if (previous !== route) {
         // A peer checks from a few candidates; more source addresses than that is someone else.
         if (route.addresses.size >= MAX_ADDRESSES_PER_ROUTE) {
@@ -210,9 +243,10 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     route.held.push(...kept);
   }
 
-  function newRoute(peerUfrag: string): RouteState {
+  function newRoute(peerUfrag: string, originIp: string): RouteState {
     const route: RouteState = {
       peerUfrag,
+      originIp,
       held: [],
       released: false,
       dataReleased: false,

@@ -117,6 +117,23 @@ describe.skipIf(!IN_NETNS)('direct listener (netns)', () => {
     expect(connections.filter((c) => c.remote.id === client.identity.id)).toHaveLength(2);
   });
 
+  it('lets a QR pairing card pair one peer only, even when two use it at once', async () => {
+    const device = await party();
+    const { listener } = await startListener(device);
+    own(listener);
+    const qr = listener.openQrPairing();
+    const card = listener.card();
+    const pairing = { kind: 'secret', secret: qr.secret } as const;
+    const [one, two] = await Promise.allSettled(
+      [await party(), await party()].map(async (who) => connect(card, who, { pairing })),
+    );
+    const outcomes = [one, two].map((r) => r?.status).sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    const refused = [one, two].find((r) => r?.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ name: expect.stringMatching(/Rejected|PairingNotOpen/) });
+    expect(listener.stats.paired).toBe(1);
+  });
+
   it('gives stream ids by DTLS role: device (ICE-controlled, DTLS server) odd, connector even', async () => {
     const device = await party();
     const client = await party();

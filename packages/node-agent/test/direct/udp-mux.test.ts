@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number } = {}) {
+async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number; perIp?: number } = {}) {
   const routes: MuxRoute[] = [];
   const m: UdpMux = await createUdpMux({
     addresses: [HOST],
@@ -31,6 +31,7 @@ async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number
     maxRoutes: opts.maxRoutes ?? 8,
     maxHeldPerRoute: opts.perRoute ?? 32,
     maxHeldTotal: opts.total ?? 256,
+    ...(opts.perIp !== undefined ? { maxPendingPerIp: opts.perIp } : {}),
     onRoute: (route) => {
       routes.push(route);
       return true;
@@ -112,7 +113,7 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
   });
 
   it('caps held packets over all routes', async () => {
-    const { m, routes } = await mux({ perRoute: 32, total: 40 });
+    const { m, routes } = await mux({ perRoute: 32, total: 40, perIp: 3 });
     const s = await sender();
     for (const peer of ['p1', 'p2', 'p3']) send(s, m.port, request(peer), 20);
     await settle(300);
@@ -134,6 +135,43 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     send(s, m.port, request('p5'));
     await settle(200);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p5']);
+  });
+
+  it('never moves an address away from a route whose DTLS started: a spoofed new ufrag is dropped, counted', async () => {
+    const { m, routes } = await mux();
+    const s = await sender();
+    const dtls = (n: number) => Buffer.from([23, 254, 253, 0, 0, 0, 0, 0, 0, 0, n, 0, 0]);
+    send(s, m.port, request('p1'));
+    await settle(100);
+    const route = routes[0] as MuxRoute;
+    const got: Buffer[] = [];
+    route.transport(HOST).onData = (d) => got.push(d);
+    route.release();
+    route.releaseData();
+    send(s, m.port, request('spoof')); // authenticated (the password is public), same source address
+    await settle(100);
+    send(s, m.port, dtls(1)); // the connected peer's next record still reaches its own route
+    await settle(100);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1']);
+    expect(got.at(-1)).toEqual(dtls(1));
+    expect(m.counters).toMatchObject({ addressConflicts: 1, droppedPackets: 1, heldPackets: 0 });
+  });
+
+  it('caps routes before DTLS per source IP (maxPendingPerIp), counted; DTLS starting frees the slot', async () => {
+    const { m, routes } = await mux({ maxRoutes: 8, perIp: 2 });
+    const [a, b] = [await sender(), await sender()];
+    send(a, m.port, request('p1'));
+    send(b, m.port, request('p2'));
+    send(a, m.port, request('p3')); // a third pending route from the same IP
+    send(b, m.port, request('p4'));
+    await settle(300);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
+    expect(m.counters).toMatchObject({ routes: 2, rejectedPerIp: 2, rejectedPeers: 2 });
+    routes[0]?.releaseData(); // p1 is past ICE: no longer counts against its IP
+    send(b, m.port, request('p4'));
+    await settle(200);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p4']);
+    expect(m.counters.rejectedPerIp).toBe(2);
   });
 
   it('drops unauthenticated STUN and packets from unknown addresses without creating a route', async () => {
