@@ -60,8 +60,13 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
   let chain: Promise<void> = Promise.resolve();
   /** A request not started yet: later requests share it (one offer covers all changes so far). */
   let queued: Promise<void> | undefined;
+  /** Our answer to the peer's offer, while it runs: our own offer must not start inside it. */
+  let answering: Promise<void> | undefined;
 
   const offerOnce = async (): Promise<Outcome> => {
+    // An offer made between the peer's offer and our answer would fail in have-remote-offer, and
+    // its rollback would undo the peer's offer under the answer (webrtc-pc §4.4.1.5).
+    while (answering) await answering;
     if (closed) throw closed;
     let markSent = () => {};
     const sent = new Promise<void>((resolve) => {
@@ -98,6 +103,20 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
   };
 
   const answer = async (sdp: ReturnType<typeof decodeDescription>) => {
+    const run = answerOffer(sdp);
+    const guard = run.then(
+      () => {},
+      () => {},
+    );
+    answering = guard;
+    try {
+      await run;
+    } finally {
+      if (answering === guard) answering = undefined;
+    }
+  };
+
+  const answerOffer = async (sdp: ReturnType<typeof decodeDescription>) => {
     const mine = pending;
     if (mine) {
       await mine.sent;

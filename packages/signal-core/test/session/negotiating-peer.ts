@@ -33,6 +33,8 @@ export interface NegotiatingPeer extends SessionPeer {
   needNegotiation(): void;
   /** Make `createAnswer` hang until called (a peer that never answers). */
   hangAnswers: boolean;
+  /** When set, `createAnswer` waits for it (to hold an answer half-way). */
+  answerGate: Promise<void> | undefined;
 }
 
 /** Create one; `lieFrom`: the n-th description (1-based) and later carry a foreign fingerprint. */
@@ -55,11 +57,15 @@ export function negotiatingPeer(
     state: 'stable',
     closed: false,
     hangAnswers: false,
+    answerGate: undefined,
     needNegotiation: () => {
       for (const l of listeners) l();
     },
     createOffer: async () => make('offer'),
-    createAnswer: () => (peer.hangAnswers ? new Promise(() => {}) : Promise.resolve(make('answer'))),
+    createAnswer: () =>
+      peer.hangAnswers
+        ? new Promise(() => {})
+        : (peer.answerGate ?? Promise.resolve()).then(() => make('answer')),
     setLocalDescription: async (d) => {
       if (d.type === 'offer' && peer.state !== 'stable') throw new Error(`local offer in ${peer.state}`);
       if (d.type === 'answer' && peer.state !== 'have-remote-offer')

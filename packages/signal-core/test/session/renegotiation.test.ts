@@ -91,6 +91,26 @@ describe('renegotiation over the session', () => {
     await close();
   });
 
+  it('an own renegotiation asked for while answering the peer waits for that answer, then offers', async () => {
+    const { atA, atB, b, close } = await connected();
+    let open = () => {};
+    atB.peer.answerGate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const fromA = atA.renegotiate();
+    await vi.waitFor(() => expect(atB.peer.state).toBe('have-remote-offer')); // B is mid-answer
+    const fromB = atB.renegotiate();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(atB.peer.log.at(-1)).toBe('remote offer'); // B has not offered into have-remote-offer
+    atB.peer.answerGate = undefined;
+    open();
+    await Promise.all([fromA, fromB]);
+    expect(atB.peer.log.slice(-4)).toEqual(['remote offer', 'local answer', 'local offer', 'remote answer']);
+    expect([atA.peer.state, atB.peer.state]).toEqual(['stable', 'stable']);
+    expect(b.errors).toEqual([]);
+    await close();
+  });
+
   it('an offer signing another DTLS fingerprint ends the connection with FingerprintMismatchError', async () => {
     // A's 2nd description (the renegotiation offer) signs a fingerprint that is not its certificate's.
     const { atA, atB, b, close } = await connected({ aLiesFrom: 2 });
