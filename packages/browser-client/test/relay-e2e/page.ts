@@ -41,7 +41,8 @@ export interface RelayE2e {
    * Log into the relay and start the agent (identity etc. from IndexedDB). `reconnect`: the agent
    * logs into the relay itself (`relay` option, reconnect on by default); states kept for `relayStates`.
    */
-  start(reconnect?: boolean): Promise<Outcome<{ id: string; fingerprint: string }>>;
+  /** `timeoutMs`: the agent's step deadline (default 6 s: the tamper tests wait it out). */
+  start(reconnect?: boolean, timeoutMs?: number): Promise<Outcome<{ id: string; fingerprint: string }>>;
   /** The relay connection's state changes so far (with `start(true)`). */
   relayStates(): string[];
   /** Reasons of the relay errors reported so far (with `start(true)`). */
@@ -175,10 +176,10 @@ const api: RelayE2e = {
   context: () => ({ secure: isSecureContext, subtle: typeof crypto.subtle, origin: location.origin }),
   relayStates: () => [...relayStates],
   relayErrors: () => [...relayErrors],
-  start: (reconnect) =>
+  start: (reconnect, timeoutMs = 6_000) =>
     outcome(async () => {
       const common = {
-        timeoutMs: 6_000,
+        timeoutMs,
         setup,
         onConnection: (c: Connection<BrowserSessionPeer>) => {
           received.connections.push(c.remote.id);

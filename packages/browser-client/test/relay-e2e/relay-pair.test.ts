@@ -77,8 +77,10 @@ describeLan('browser-client over the real relay: Chromium (insecure page) ↔ No
     const t0 = performance.now();
     env = await setup();
     const [shower, typer] = [await env.openPage(), await env.openPage()];
-    const a = await call(shower, 'start');
-    const b = await call(typer, 'start');
+    // Page ↔ page connects wait for Chromium to resolve the other page's mDNS host candidate; under
+    // the full suite's load one failed after ~6 s, the default step deadline (1 full run in 5).
+    const a = await call(shower, 'start', false, 15_000);
+    const b = await call(typer, 'start', false, 15_000);
     if (!a.ok || !b.ok) throw new Error('start failed');
     // Separate contexts: separate IndexedDB, so separate identities.
     expect(a.value.id).not.toBe(b.value.id);
@@ -90,6 +92,7 @@ describeLan('browser-client over the real relay: Chromium (insecure page) ↔ No
     await expect.poll(() => call(shower, 'trusted', b.value.id), { timeout: 5_000 }).toBe(true);
 
     const ab = await call(typer, 'connectEcho', a.value.id, 'hi from B');
+    if (!ab.ok) console.log(JSON.stringify({ test: 'two pages', connectFailed: ab }));
     expect(ab).toMatchObject({
       ok: true,
       value: { remote: a.value.id, remoteFingerprint: a.value.fingerprint, reply: 'echo:hi from B' },
