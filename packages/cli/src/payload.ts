@@ -10,6 +10,7 @@ import {
   encodeQrCard,
   LanrtcError,
   QR_TEXT_PREFIX,
+  type QrOffer,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
 import { UnrecognisedPasteError } from './errors.js';
@@ -18,7 +19,13 @@ import { UnrecognisedPasteError } from './errors.js';
 export type PastedPayload =
   | { readonly kind: 'card'; readonly card: Card }
   | { readonly kind: 'pairing-card'; readonly card: Card; readonly secret: Uint8Array }
-  | { readonly kind: 'offer'; readonly description: SessionDescriptionInit; readonly secret?: Uint8Array };
+  | {
+      readonly kind: 'offer';
+      readonly description: SessionDescriptionInit;
+      readonly secret?: Uint8Array;
+      /** The verified offer with its exact bytes: an answer is bound to them. */
+      readonly offer: QrOffer;
+    };
 
 /** The QR/paste text of a signed card (`LR1:…`). */
 export function cardPayloadText(cardBytes: Uint8Array): string {
@@ -39,8 +46,8 @@ function decodeLine(line: string, now: number): PastedPayload {
       return { kind: 'pairing-card', card: payload.card, secret: payload.secret };
     case 'offer':
       return payload.secret
-        ? { kind: 'offer', description: payload.description, secret: payload.secret }
-        : { kind: 'offer', description: payload.description };
+        ? { kind: 'offer', description: payload.description, secret: payload.secret, offer: payload }
+        : { kind: 'offer', description: payload.description, offer: payload };
     default:
       // decodeQrPayload refuses an answer without its offer; nothing else reaches here.
       throw new UnrecognisedPasteError(`a QR ${payload.kind} is not something to paste here`);

@@ -13,17 +13,11 @@ import {
   type DirectConnection,
   QR_ANSWER_TIMEOUT_MS,
 } from '@lanrtc/node-agent';
-import {
-  decodeQrPayload,
-  LanrtcError,
-  QR_TEXT_PREFIX,
-  type QrOffer,
-  SessionTimeoutError,
-} from '@lanrtc/signal-core';
+import { type QrOffer, SessionTimeoutError } from '@lanrtc/signal-core';
 import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
-import { UnrecognisedPasteError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { type CliIo, writeLine } from '../io.js';
 import { decodePasted, type PastedPayload } from '../payload.js';
 import { renderTerminalQr } from '../qr.js';
@@ -78,7 +72,7 @@ ${COMMON_USAGE}`,
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const connection =
       payload.kind === 'offer'
-        ? await answerOffer(pastedOffer(text), state, parsed, io, waitMs)
+        ? await answerOffer(payload.offer, state, parsed, io, waitMs)
         : await connectCard(payload, state, parsed, io);
     try {
       const messages = listValue(parsed, 'message');
@@ -181,27 +175,6 @@ async function answerWith(
   const connection = await answer.connection;
   writeLine(io.stdout, `connected to ${connection.remote.id}${connection.paired ? ', paired now' : ''}`);
   return connection;
-}
-
-/**
- * The pasted offer as `decodeQrPayload` verifies it, with its exact bytes (the answer is bound to
- * them): the first line holding `LR1:` that decodes as an offer, as `decodePasted` reads lines.
- */
-function pastedOffer(text: string): QrOffer {
-  for (const line of text.split(/\r?\n/)) {
-    const at = line.toUpperCase().indexOf(QR_TEXT_PREFIX);
-    if (at < 0) continue;
-    const from = line.slice(at);
-    for (const candidate of new Set([from, from.trimEnd()])) {
-      try {
-        const payload = decodeQrPayload(candidate);
-        if (payload.kind === 'offer') return payload;
-      } catch (error) {
-        if (!(error instanceof LanrtcError)) throw error;
-      }
-    }
-  }
-  throw new UnrecognisedPasteError('no line of the pasted text is a QR offer');
 }
 
 async function exchange(connection: DirectConnection, lines: readonly string[], io: CliIo): Promise<void> {
