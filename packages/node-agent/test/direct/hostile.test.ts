@@ -51,6 +51,20 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
     expect(rogue.received).toEqual([]);
   });
 
+  it('holds at most 8 channels of a peer that has not authenticated; more are closed at once', async () => {
+    const device = await party();
+    const { listener } = await startListener(device, { authDeadlineMs: 3_000 });
+    own(listener);
+    const rogue = await rogueConnector(listener.card(), (await party()).certificate);
+    own(rogue.pc);
+    const extra = Array.from({ length: 11 }, (_, i) => rogue.pc.createDataChannel(`flood-${i}`));
+    await until(() => listener.stats.droppedChannels === 12, 2_000, 'all channels seen');
+    // The app channel and the first 7 extra ones are held (8); the other 4 are closed by the device.
+    await until(() => extra.filter((c) => c.readyState === 'closed').length === 4, 2_000, 'closed');
+    expect(extra.slice(0, 7).map((c) => c.readyState)).toEqual(Array(7).fill('open'));
+    expect(listener.stats.accepted).toBe(0);
+  });
+
   it('refuses an unknown identity and a wrong pairing secret, counting each as an auth failure', async () => {
     const device = await party();
     const { listener, connections } = await startListener(device);
