@@ -7,8 +7,10 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = join('.test-results', 'vitest.json');
+const flakyOut = join('.test-results', 'flaky.json');
 mkdirSync('.test-results', { recursive: true });
 rmSync(out, { force: true });
+rmSync(flakyOut, { force: true });
 const extra = process.argv.slice(2);
 const r = spawnSync(
   process.execPath,
@@ -18,6 +20,7 @@ const r = spawnSync(
     'run',
     '--reporter=default',
     '--reporter=json',
+    '--reporter=./scripts/flaky-reporter.mjs',
     `--outputFile.json=${out}`,
     ...extra,
   ],
@@ -50,6 +53,13 @@ if (process.env.CI === 'true' && skipped > 0) {
   console.error(`test: CI=true and ${skipped} test(s) were skipped — every LAN/browser test must run in CI`);
   failed += skipped;
 }
+let flaky = [];
+try {
+  flaky = JSON.parse(readFileSync(flakyOut, 'utf8'));
+} catch {
+  // No list: no retry happened or the reporter did not run; the totals still stand.
+}
+for (const t of flaky) console.log(`flaky: failed, then passed on retry ${t.retries}: ${t.file} > ${t.name}`);
 const status = r.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(status);

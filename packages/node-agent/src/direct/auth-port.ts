@@ -5,6 +5,7 @@
  */
 import { type ChannelAuthPort, channelAuthPort, TransportClosedError } from '@lanrtc/signal-core';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
+import { describeTransport } from './connection.js';
 
 /** A werift `AuthPort`: resolves `opened()` when the channel opens, rejects it if it closes first. */
 export interface WeriftAuthPort extends ChannelAuthPort {
@@ -40,7 +41,7 @@ export function weriftAuthPort(channel: RTCDataChannel, pc: RTCPeerConnection): 
     return new Promise<void>((resolve, reject) => {
       const offClose = port.onClose(() => {
         sub.unSubscribe();
-        reject(new TransportClosedError('auth channel closed before it opened'));
+        reject(new TransportClosedError(`auth channel closed before it opened: ${describeTransport(pc)}`));
       });
       const sub = channel.stateChanged.subscribe((state) => {
         if (state !== 'open') return;

@@ -70,7 +70,9 @@ const ABORT_FLUSH_MS = 20;
 
 interface SctpInternals {
   sctpTransport?: {
+    dtlsTransport?: { state?: string };
     sctp?: {
+      associationState?: number;
       stop?: () => Promise<void>;
       stateChanged?: { closed?: { subscribe(f: () => void): unknown } };
     };
@@ -100,4 +102,29 @@ export async function closePeerConnection(pc: RTCPeerConnection): Promise<void> 
  */
 export function onAssociationClosed(pc: RTCPeerConnection, listener: () => void): void {
   (pc as unknown as SctpInternals).sctpTransport?.sctp?.stateChanged?.closed?.subscribe(listener);
+}
+
+/** SCTP association states as werift numbers them (RFC 4960 §4), for error messages. */
+const SCTP_STATES = [
+  'new',
+  'closed',
+  'cookie-wait',
+  'cookie-echoed',
+  'established',
+  'shutdown-pending',
+  'shutdown-sent',
+  'shutdown-received',
+  'shutdown-ack-sent',
+];
+
+/**
+ * Where `pc` got to, for the message of an error that ends a connection attempt: e.g.
+ * `connection failed (ICE failed, DTLS new, SCTP closed)` tells which layer gave up.
+ */
+export function describeTransport(pc: RTCPeerConnection): string {
+  const sctpTransport = (pc as unknown as SctpInternals).sctpTransport;
+  const assoc = sctpTransport?.sctp?.associationState;
+  const sctp = assoc === undefined ? 'none' : (SCTP_STATES[assoc] ?? `state ${assoc}`);
+  const dtls = sctpTransport?.dtlsTransport?.state ?? 'none';
+  return `connection ${pc.connectionState} (ICE ${pc.iceConnectionState}, DTLS ${dtls}, SCTP ${sctp})`;
 }

@@ -21,7 +21,12 @@ import { certificateFingerprint, type DtlsCertificate } from '../peer/certificat
 import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
 import { weriftSessionPeer } from '../session-peer.js';
 import type { WeriftAuthPort } from './auth-port.js';
-import { closePeerConnection, type DirectConnection, directConnection } from './connection.js';
+import {
+  closePeerConnection,
+  type DirectConnection,
+  describeTransport,
+  directConnection,
+} from './connection.js';
 
 /** Who this side is and how it authenticates. */
 export interface InitiatorInit {
@@ -36,7 +41,7 @@ export interface InitiatorInit {
 /** What this connection expects: how long to open, the responder if known, how to pair. */
 export interface InitiatorExpectation {
   readonly openTimeoutMs: number;
-  /** Message of the `SessionTimeoutError` when the auth channel does not open in time. */
+  /** Message of the `SessionTimeoutError` when the auth channel does not open in time (the transport state is appended). */
   readonly openTimeoutMessage: string;
   /** The card's identity and certificate (direct connect); absent for a QR offer's anonymous offerer. */
   readonly card?: { readonly id: string; readonly name: string; readonly fingerprint: Uint8Array };
@@ -55,7 +60,12 @@ export async function authenticateInitiator(
   // (while this side still writes its trust store) must not find no one listening.
   const peer = weriftSessionPeer(pc);
   try {
-    await bounded(port.opened(), expect.openTimeoutMs, expect.openTimeoutMessage, init.signal);
+    await bounded(
+      port.opened(),
+      expect.openTimeoutMs,
+      () => `${expect.openTimeoutMessage}: ${describeTransport(pc)}`,
+      init.signal,
+    );
     const remoteFingerprint = remoteCertificateFingerprint(pc);
     if (!remoteFingerprint) throw new WeriftInternalsError('no remote certificate after DTLS');
     // werift already refused any certificate but the card's; checked again so this never depends on it.
@@ -86,11 +96,16 @@ export async function authenticateInitiator(
   }
 }
 
-/** `promise`, or `SessionTimeoutError(message)` after `ms`, or `signal.reason` on abort. */
-function bounded<T>(promise: Promise<T>, ms: number, message: string, signal?: AbortSignal): Promise<T> {
+/** `promise`, or `SessionTimeoutError(message())` after `ms`, or `signal.reason` on abort. */
+function bounded<T>(
+  promise: Promise<T>,
+  ms: number,
+  message: () => string,
+  signal?: AbortSignal,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => finish(() => reject(signal?.reason ?? new TransportClosedError('aborted')));
-    const timer = setTimeout(() => finish(() => reject(new SessionTimeoutError(message))), ms);
+    const timer = setTimeout(() => finish(() => reject(new SessionTimeoutError(message()))), ms);
     const finish = (settle: () => void) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

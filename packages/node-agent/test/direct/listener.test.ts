@@ -5,6 +5,7 @@
  */
 import { type Card, decodeQrPayload } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeTransport } from '../../src/direct/connection.js';
 import { certificateFingerprint, connectDirect, createDtlsCertificate } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
 import { echo, HOST, owned, type Party, pairParties, party, startListener } from './support.js';
@@ -29,6 +30,10 @@ describe.skipIf(!IN_NETNS)('direct listener (netns)', () => {
     expect(conn.paired).toBe(false);
     expect(conn.remoteFingerprint).toEqual(certificateFingerprint(device.certificate));
     expect(await echo(conn)).toBe('ping');
+    // What an error names when a connection attempt ends early, here for a working one.
+    expect(describeTransport(conn.peer.pc)).toBe(
+      'connection connected (ICE connected, DTLS connected, SCTP established)',
+    );
     expect(connections).toHaveLength(1);
     expect(connections[0]?.remote.id).toBe(client.identity.id);
     expect(connections[0]?.remoteFingerprint).toEqual(certificateFingerprint(client.certificate));
