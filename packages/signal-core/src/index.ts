@@ -61,6 +61,7 @@ export {
 } from './direct/auth-types.js';
 export { cardToOffer, DIRECT_MAX_MESSAGE_SIZE, DIRECT_SCTP_PORT } from './direct/card-offer.js';
 export type { DirectConnectionBase } from './direct/connection.js';
+export { type AbortHandle, type AbortSignalLike, createAbortHandle } from './encoding/abort.js';
 export {
   concatBytes,
   equalBytes,

@@ -179,7 +179,9 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     );
   };
 
-  admit().catch((error: unknown) => {
+  // Settles once admission is over either way; `drop` waits for it, so a peer dropped while its
+  // device connection was still being created has that connection closed before `drop` resolves.
+  const admitted = admit().catch((error: unknown) => {
     if (gone) return;
     if (error instanceof Error && error.name === 'AuthTimeoutError') counters.authTimeouts++;
     else counters.authFailures++;
@@ -194,7 +196,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
         if (reason === 'idle') counters.idleTimeouts++;
         finish();
       }
-      return closed;
+      return admitted.then(() => closed);
     },
   };
   return peer;

@@ -2,6 +2,8 @@
  * Declarations of the in-band authentication runner (docs/PROTOCOL.md §"Direct connect and in-band
  * authentication"): the channel constants, the byte port it runs over, its input and its result.
  */
+
+import type { AbortSignalLike } from '../encoding/abort.js';
 import type { Identity, PublicIdentity } from '../identity/identity.js';
 import type { PairingMode } from '../pairing/pairing.js';
 import type { CompareHandler, PairingWindow } from '../session/agent.js';
@@ -30,12 +32,7 @@ export interface AuthPort {
 }
 
 /** The part of a DOM/Node `AbortSignal` the runner uses (signal-core has no platform types). */
-export interface AuthAbortSignal {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: 'abort', listener: () => void): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
+export type AuthAbortSignal = AbortSignalLike;
 
 /** Everything `runDirectAuth` needs. */
 export interface DirectAuthInit {

@@ -13,6 +13,7 @@
  * would pass that state around by reference, which makes "settles exactly once" harder to check.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
+import { createAbortHandle } from '../encoding/abort.js';
 import { equalBytes } from '../encoding/bytes.js';
 import { FINGERPRINT_BYTES } from '../encoding/fingerprint.js';
 import { timers } from '../encoding/timers.js';
@@ -109,6 +110,8 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     const send = (bytes: Uint8Array) => {
       if (!settled) port.send(bytes);
     };
+    // Aborted when the run fails, so a compare prompt still showing is taken down.
+    const prompt = createAbortHandle();
     const finish = () => {
       settled = true;
       offMessage();
@@ -130,6 +133,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
         }
       }
       finish();
+      prompt.abort(error);
       if (pairing && pairing.state !== 'done') {
         // Ends the attempt in the policy as a failure if the pairing itself has not (timeout, reject).
         pairing.abort();
@@ -230,7 +234,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
      */
     const askUser = (digits: string) => {
       const handler = initiator ? init.onCompare : window?.onCompare;
-      const verdict = Promise.resolve().then(() => (handler ? handler(digits) : false));
+      const verdict = Promise.resolve().then(() => (handler ? handler(digits, prompt.signal) : false));
       const onVerdict = async (accepted: boolean) => {
         if (settled) return;
         const pr = pairing as Pairing;

@@ -7,6 +7,7 @@
  * the failure rules (which errors end which sessions) only make sense together.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
+import { type AbortSignalLike, createAbortHandle } from '../encoding/abort.js';
 import { equalBytes, toHex } from '../encoding/bytes.js';
 import { parseSdpFingerprint } from '../encoding/fingerprint.js';
 import { type EnvelopeType, type OpenedEnvelope, openEnvelope, sealEnvelope } from '../envelope/envelope.js';
@@ -94,9 +95,10 @@ export interface PairingWindow {
 /**
  * Numeric comparison: show `digits`, resolve `true` when the user confirms both screens match. The
  * pairing succeeds only if the peer's user confirms too; it may fail (the peer said no, timeout)
- * while this promise is still pending, which is then ignored.
+ * while this promise is still pending: `signal` then aborts (its `reason` is the error that ended the
+ * pairing) so the UI can take the prompt down, and the verdict is ignored.
  */
-export type CompareHandler = (digits: string) => Promise<boolean>;
+export type CompareHandler = (digits: string, signal: AbortSignalLike) => Promise<boolean>;
 
 /** Minimal structured logger; nothing is logged without one. */
 export interface Logger {
@@ -351,6 +353,23 @@ export class Agent<P extends SessionPeer> {
     first: OpenedEnvelope,
     onCompare: CompareHandler | undefined,
   ): Promise<PairingResult> {
+    // Aborted when the run fails, so a prompt still showing is taken down (success needs our verdict).
+    const prompt = createAbortHandle();
+    try {
+      return await this.#pairingLoop(s, pairing, first, onCompare, prompt.signal);
+    } catch (error) {
+      prompt.abort(error);
+      throw error;
+    }
+  }
+
+  async #pairingLoop(
+    s: SessionState,
+    pairing: Pairing,
+    first: OpenedEnvelope,
+    onCompare: CompareHandler | undefined,
+    promptSignal: AbortSignalLike,
+  ): Promise<PairingResult> {
     let env = first;
     let out = this.#receivePairing(pairing, env);
     let verdict: Promise<{ accepted: boolean }> | undefined;
@@ -362,7 +381,9 @@ export class Agent<P extends SessionPeer> {
         // No handler = refuse. The handler runs while we keep reading the peer's messages.
         const digits = out.compare;
         deadline = Date.now() + this.#timeoutMs * 4;
-        verdict = Promise.resolve(onCompare ? onCompare(digits) : false).then((v) => ({ accepted: v }));
+        verdict = Promise.resolve(onCompare ? onCompare(digits, promptSignal) : false).then((v) => ({
+          accepted: v,
+        }));
         verdict.catch(() => {}); // still pending when the run ends early (the peer's abort, a timeout)
       }
       if (out.result) {

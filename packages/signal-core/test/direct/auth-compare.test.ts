@@ -153,4 +153,75 @@ describe('runDirectAuth — compare mode stores only when both users accept', ()
     expect((await t.ro).error).toBeInstanceOf(PairingFailedError);
     expect(await stored(i, r)).toEqual({ byI: false, byR: false });
   });
+
+  it('a prompt still showing when the run fails is aborted with the error that ended it', async () => {
+    const [i, r] = [side(), side()];
+    const ports = portPair();
+    const seen: { digits?: string; aborted?: unknown } = {};
+    const io = outcome(
+      runDirectAuth(ports.a, {
+        role: 'initiator',
+        identity: i.identity,
+        trust: i.trust,
+        localFingerprint: i.fingerprint,
+        remoteFingerprint: r.fingerprint,
+        pairing: { kind: 'compare' },
+        // I's user never answers; the UI takes the prompt down when the signal fires.
+        onCompare: (digits, signal) => {
+          seen.digits = digits;
+          expect(signal.aborted).toBe(false);
+          signal.addEventListener('abort', () => {
+            seen.aborted = signal.reason;
+          });
+          return new Promise<boolean>(() => {});
+        },
+      }),
+    );
+    const ro = outcome(
+      runDirectAuth(ports.b, {
+        role: 'responder',
+        identity: r.identity,
+        trust: r.trust,
+        localFingerprint: r.fingerprint,
+        remoteFingerprint: i.fingerprint,
+        pairingWindow: { mode: () => ({ kind: 'compare' }), onCompare: verdict(false) },
+      }),
+    );
+    const error = (await io).error;
+    expect(error).toBeInstanceOf(PairingFailedError);
+    expect((await ro).error).toBeInstanceOf(PairingFailedError);
+    expect(seen.digits).toMatch(/^[0-9]{6}$/);
+    expect(seen.aborted).toBe(error);
+  });
+
+  it('a prompt answered before the pairing succeeded is not aborted', async () => {
+    const [i, r] = [side(), side()];
+    const ports = portPair();
+    const signals: { aborted: boolean }[] = [];
+    const yes = (_digits: string, signal: { aborted: boolean }) => {
+      signals.push(signal);
+      return Promise.resolve(true);
+    };
+    const base = (me: Side, peer: Side) => ({
+      identity: me.identity,
+      trust: me.trust,
+      localFingerprint: me.fingerprint,
+      remoteFingerprint: peer.fingerprint,
+    });
+    const [io, ro] = await Promise.all([
+      runDirectAuth(ports.a, {
+        role: 'initiator',
+        ...base(i, r),
+        pairing: { kind: 'compare' },
+        onCompare: yes,
+      }),
+      runDirectAuth(ports.b, {
+        role: 'responder',
+        ...base(r, i),
+        pairingWindow: { mode: () => ({ kind: 'compare' }), onCompare: yes },
+      }),
+    ]);
+    expect([io.paired, ro.paired]).toEqual([true, true]);
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+  });
 });

@@ -276,9 +276,14 @@ describe('agent', () => {
     const a = node(net, fixtureFingerprint('offer'), undefined, undefined, 250);
     const b = node(net, fixtureFingerprint('answer'), undefined, undefined, 250);
     const deviceFailures: string[] = [];
+    const deviceAborted: string[] = [];
     b.agent.openPairing({
       mode: () => ({ kind: 'compare' }),
-      onCompare: () => new Promise<boolean>(() => {}), // the device's user never answers
+      // The device's user never answers; its prompt is taken down when the pairing fails.
+      onCompare: (_digits, signal) => {
+        signal.addEventListener('abort', () => deviceAborted.push((signal.reason as LanrtcError).name));
+        return new Promise<boolean>(() => {});
+      },
       onFailure: (e) => deviceFailures.push(e.name),
     });
     const started = Date.now();
@@ -289,6 +294,7 @@ describe('agent', () => {
     expect((error as LanrtcError).message).toBe('the comparison was not confirmed by both users in time');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await vi.waitFor(() => expect(deviceFailures).toHaveLength(1), { timeout: 3_000 });
+    expect(deviceAborted).toEqual(deviceFailures);
     expect(await a.trust.get(b.identity.id)).toBeUndefined();
     expect(await b.trust.get(a.identity.id)).toBeUndefined();
     await a.agent.close();
