@@ -58,6 +58,7 @@ interface IceConnectionInternals {
   localPassword: string;
   userHistory: Record<string, string>;
   verifyRemoteUsername?: boolean;
+  liteSelectFirstCheck?: boolean;
   ensureProtocol(protocol: StunProtocolLike): void;
 }
 
@@ -123,9 +124,12 @@ function armTransports(pc: RTCPeerConnection, init: DevicePeerInit): void {
   });
   // The remote ufrag is a placeholder; USERNAME's left half and MESSAGE-INTEGRITY still authenticate.
   connection.verifyRemoteUsername = false;
+  // ICE is connected at the peer's first authenticated check, not only at its nominating one: a
+  // browser sends its ClientHello as soon as that first check is answered (werift patch §10).
+  connection.liteSelectFirstCheck = true;
   dtls.deferRemoteFingerprintCheck = true;
-  // werift starts DTLS only once ICE is connected (ICE-lite: on the peer's nomination) and drops DTLS
-  // that arrives before, so the route holds it until then. `start` builds the DTLS server and
+  // werift starts DTLS only once ICE is connected and drops DTLS that arrives before, so the route
+  // holds it until then. `start` builds the DTLS server and
   // subscribes it to ICE synchronously, before its first await: the held ClientHello can be handed
   // over as soon as the call returns (werift 0.24.4, `RTCDtlsTransport.start`).
   const dtlsTransport = pc.dtlsTransports[0] as unknown as { start(): Promise<void> };

@@ -46,9 +46,13 @@ export interface BindingRequest {
   /** Change one byte of PRIORITY after MESSAGE-INTEGRITY is computed. */
   tamper?: boolean;
   txid?: Buffer;
+  /** Send ICE-CONTROLLING instead of ICE-CONTROLLED (to an ICE-lite agent, which is always controlled). */
+  controlling?: boolean;
+  /** Add USE-CANDIDATE (the controlling side nominates this pair). */
+  useCandidate?: boolean;
 }
 
-/** Encode a Binding request: USERNAME, PRIORITY, ICE-CONTROLLED, MESSAGE-INTEGRITY, FINGERPRINT. */
+/** Encode a Binding request: USERNAME, PRIORITY, ICE-CONTROLLED or -CONTROLLING, USE-CANDIDATE?, MESSAGE-INTEGRITY, FINGERPRINT. */
 export function bindingRequest(req: BindingRequest): { bytes: Buffer; txid: Buffer } {
   const txid = req.txid ?? randomBytes(12);
   const priority = Buffer.alloc(4);
@@ -56,7 +60,9 @@ export function bindingRequest(req: BindingRequest): { bytes: Buffer; txid: Buff
   const attrs: Buffer[] = [];
   if (req.username !== undefined) attrs.push(attribute(0x0006, Buffer.from(req.username, 'utf8')));
   attrs.push(attribute(0x0024, priority));
-  attrs.push(attribute(0x8029, randomBytes(8))); // ICE-CONTROLLED: no role conflict with a controlling agent
+  // ICE-CONTROLLED by default: no role conflict with a controlling agent.
+  attrs.push(attribute(req.controlling ? 0x802a : 0x8029, randomBytes(8)));
+  if (req.useCandidate) attrs.push(attribute(0x0025, Buffer.alloc(0)));
   let body = Buffer.concat(attrs);
   if (req.integrityKey !== undefined) {
     // RFC 5389 §15.4: HMAC-SHA1 over the message with the length field already counting MESSAGE-INTEGRITY.
@@ -140,6 +146,11 @@ export class StunClient {
     const r = await answered;
     this.waiters.delete(key);
     return r;
+  }
+
+  /** The local UDP port (the source port of every request). */
+  get port(): number {
+    return this.socket.address().port;
   }
 
   /** Send without waiting. */
