@@ -76,6 +76,33 @@ describe.skipIf(!IN_NETNS)('reconnecting relay client (real relay)', () => {
     expect(relay2.stats.authenticated).toBe(3);
   });
 
+  it('a frame sent just after my re-login to a peer that is not back yet arrives once it logs in', async () => {
+    const relay = await relayOn();
+    const a = await connectRelay({
+      url: relay.address.url,
+      identity: createIdentity(),
+      reconnect: { initialMs: 200, maxMs: 200 },
+    });
+    cleanup.push(() => a.close());
+    const bIdentity = createIdentity();
+    const b = await connectRelay({ url: relay.address.url, identity: bIdentity });
+    await relay.close({ reason: 'restart' });
+    await vi.waitFor(() => expect(b.state).toBe('closed')); // b has no reconnect: it is gone for now
+    const relay2 = await relayOn(relay.address.port);
+    await vi.waitFor(() => expect(a.state).toBe('open'));
+    // Sent live (not queued): the relay does not know b yet and answers `unknown-recipient`.
+    await a.send(b.localId, new Uint8Array([7]));
+    expect(a.stats.queued).toBe(0);
+    await vi.waitFor(() => expect(relay2.stats.errors['unknown-recipient']).toBeGreaterThan(0));
+    // b logs in again later (a new connection, same identity) and still gets the frame.
+    const b2 = await connectRelay({ url: relay2.address.url, identity: bIdentity });
+    cleanup.push(() => b2.close());
+    const got = await b2.messages[Symbol.asyncIterator]().next();
+    expect(got.value?.from).toBe(a.localId);
+    expect(Array.from(got.value?.bytes ?? [])).toEqual([7]);
+    expect(a.stats.resent).toBeGreaterThan(0);
+  });
+
   it('`replaced` by a second login of the same identity: no redial', async () => {
     const relay = await relayOn();
     const identity = createIdentity();

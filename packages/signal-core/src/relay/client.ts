@@ -260,10 +260,10 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
     heartbeatTimeouts: 0,
   };
   /**
-   * The buffer flushed by the latest re-login. A relay restart drops every client at once and the
-   * peer may log in again after me, so the relay answers `unknown-recipient` to frames meant for it;
-   * those frames are sent again a few times (envelopes are replay-protected, so a copy the peer did
-   * get is rejected as a replay, harmlessly).
+   * The buffer flushed by the latest re-login, plus the frames sent in the `RESEND_WINDOW_MS` after
+   * it. A relay restart drops every client at once and the peer may log in again after me, so the
+   * relay answers `unknown-recipient` to frames meant for it; those frames are sent again a few times
+   * (envelopes are replay-protected, so a copy the peer did get is rejected as a replay, harmlessly).
    */
   let flushed: Uint8Array[] = [];
   let flushedAt = 0;
@@ -375,8 +375,17 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
         if (!id) throw new InvalidArgumentError('recipient is not an identity id');
         const frame = encodeRelayFrame({ type: 'send', to: id, bytes });
         const socket = live();
-        if (socket) socket.send(frame);
-        else enqueue(frame);
+        if (!socket) {
+          enqueue(frame);
+          return;
+        }
+        socket.send(frame);
+        // Just after a re-login the recipient may not be back yet: kept with the flush, so an
+        // `unknown-recipient` sends this frame again too (bounded like the outbox).
+        if (flushedAt !== 0 && Date.now() - flushedAt <= RESEND_WINDOW_MS && policy) {
+          if (flushed.length >= policy.maxQueuedFrames) flushed.shift();
+          if (policy.maxQueuedFrames > 0) flushed.push(frame);
+        }
       },
       join(room) {
         if (state === 'closed') return Promise.reject(new TransportClosedError('relay connection is closed'));
