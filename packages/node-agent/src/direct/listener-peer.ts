@@ -164,19 +164,24 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     if (result.paired) counters.paired++;
     if (gone) return;
     authenticated = true;
+    init.route.authenticated();
     earlySub.unSubscribe();
     for (const channel of early.splice(0)) channel.close();
     counters.connected++;
     counters.accepted++;
-    init.onConnection(
-      directConnection({
-        pc,
-        remote: result.remote,
-        remoteFingerprint,
-        paired: result.paired,
-        onEnded: finish,
-      }),
-    );
+    const connection = directConnection({
+      pc,
+      remote: result.remote,
+      remoteFingerprint,
+      paired: result.paired,
+      onEnded: finish,
+    });
+    try {
+      init.onConnection(connection);
+    } catch (error) {
+      // The application's handler failed, not the peer: the connection stays, the error is reported.
+      if (error instanceof Error) init.onError?.(error);
+    }
   };
 
   // Settles once admission is over either way; `drop` waits for it, so a peer dropped while its

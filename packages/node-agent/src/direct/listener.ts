@@ -52,7 +52,10 @@ export interface DirectListenerInit {
   readonly ice?: CardIce;
   /** Most peers connecting or connected at once (default 16); more are dropped and counted. */
   readonly maxPeers?: number;
-  /** Peers still authenticating from one IP address (default 4): one host cannot take every slot. */
+  /**
+   * Peers not yet authenticated in-band from one IP address (default 4): one host cannot take every
+   * slot (a host that spoofs other source addresses on the LAN still can: see docs/ARCHITECTURE.md).
+   */
   readonly maxPendingPerIp?: number;
   /** Packets held per peer until its connection is armed (default 32). */
   readonly maxHeldPackets?: number;
@@ -73,7 +76,10 @@ export interface DirectListenerInit {
   readonly pairing?: PairingWindow;
   /** An authenticated connection. */
   readonly onConnection: (connection: DirectConnection) => void;
-  /** A peer that failed (authentication, timeout, transport); it has been dropped and counted. */
+  /**
+   * A peer that failed (authentication, timeout, transport; it has been dropped and counted), or an
+   * error thrown by `onConnection` (that connection stays up).
+   */
   readonly onPeerError?: (error: LanrtcError | Error) => void;
   readonly logger?: Logger;
 }
@@ -126,6 +132,7 @@ export interface DirectListener {
 export async function createDirectListener(init: DirectListenerInit): Promise<DirectListener> {
   assertWeriftDirectSupport();
   checkAddresses(init.addresses);
+  checkLimits(init);
   const ice = init.ice ?? generateIceCredentials();
   const maxPeers = init.maxPeers ?? 16;
   const deadlineMs = init.authDeadlineMs ?? DIRECT_AUTH_DEADLINE_MS;
@@ -273,6 +280,24 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     },
   };
   return listener;
+}
+
+/** Every numeric option, when given, is a positive integer (NaN or 0 would lift a cap or drop every peer). */
+function checkLimits(init: DirectListenerInit): void {
+  const limits = {
+    maxPeers: init.maxPeers,
+    maxPendingPerIp: init.maxPendingPerIp,
+    maxHeldPackets: init.maxHeldPackets,
+    maxHeldTotal: init.maxHeldTotal,
+    authDeadlineMs: init.authDeadlineMs,
+    idleTimeoutMs: init.idleTimeoutMs,
+    cardLifetimeS: init.cardLifetimeS,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new InvalidArgumentError(`${name} must be a positive integer`);
+    }
+  }
 }
 
 /** The same rule the device connections apply (createNodePeer): local IP literals, ≤ one per family. */

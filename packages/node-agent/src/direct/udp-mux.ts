@@ -28,6 +28,8 @@ export interface MuxRoute {
   release(): void;
   /** Deliver held DTLS (every non-STUN packet, in arrival order) and every later one: DTLS listens. */
   releaseData(): void;
+  /** The peer authenticated in-band: the route no longer counts against its IP's `maxPendingPerIp`. */
+  authenticated(): void;
   /** Forget the route: its ufrag, addresses and held packets. */
   close(): void;
   readonly closed: boolean;
@@ -47,7 +49,7 @@ export interface MuxCounters {
    * the address is never taken over (the password is public, so authentication proves little).
    */
   addressConflicts: number;
-  /** New peers refused because their IP already has `maxPendingPerIp` routes before DTLS (also in `rejectedPeers`). */
+  /** New peers refused because their IP already has `maxPendingPerIp` unauthenticated routes (also in `rejectedPeers`). */
   rejectedPerIp: number;
 }
 
@@ -61,7 +63,11 @@ export interface UdpMuxInit {
   readonly maxRoutes: number;
   readonly maxHeldPerRoute: number;
   readonly maxHeldTotal: number;
-  /** Most routes whose DTLS has not started yet (`releaseData`) from one source IP (default 4). */
+  /**
+   * Most routes not yet `authenticated()` from one source IP (default 4). Counted until in-band
+   * authentication, not until DTLS: the ICE password is public, so anyone can get a route's DTLS
+   * started with one datagram.
+   */
   readonly maxPendingPerIp?: number;
   /** A new authenticated peer: return false to refuse it (its packets are dropped). */
   readonly onRoute: (route: MuxRoute, from: RemoteAddress) => boolean;
@@ -88,6 +94,7 @@ interface RouteState extends MuxRoute {
   held: { data: Buffer; addr: RemoteAddress; local: string }[];
   released: boolean;
   dataReleased: boolean;
+  authed: boolean;
   transports: Map<string, MuxTransport>;
   addresses: Set<string>;
   /** The IP whose authenticated request created the route. */
@@ -156,10 +163,10 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     counters.heldPackets++;
   }
 
-  /** Routes from `ip` whose DTLS has not started: each holds a slot until its auth deadline. */
+  /** Routes from `ip` not authenticated yet: each holds a slot until it authenticates or its deadline. */
   function pendingFrom(ip: string): number {
     let n = 0;
-    for (const r of byUfrag.values()) if (!r.dataReleased && r.originIp === ip) n++;
+    for (const r of byUfrag.values()) if (!r.authed && r.originIp === ip) n++;
     return n;
   }
 
@@ -250,6 +257,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       held: [],
       released: false,
       dataReleased: false,
+      authed: false,
       transports: new Map(),
       addresses: new Set(),
       closed: false,
@@ -271,6 +279,9 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
         if (route.closed || route.dataReleased) return;
         route.dataReleased = true;
         flush(route, (data) => !looksLikeStun(data));
+      },
+      authenticated() {
+        route.authed = true;
       },
       close() {
         if (route.closed) return;

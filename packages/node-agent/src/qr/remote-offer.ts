@@ -1,11 +1,12 @@
 /**
  * The offer's description as werift should see it. A page's offer may list its host candidates as
  * `<uuid>.local` names (mDNS obfuscation, draft-ietf-mmusic-mdns-ice-candidates), which resolve
- * asynchronously or not at all, and may end with `a=end-of-candidates` (Firefox writes it). werift
- * 0.24.4 then starts connecting with an empty check list while the remote says no candidate will
- * follow, and fails ICE at once — although RFC 8445 §7.3.1.3 has the peer-reflexive candidate of
- * the offerer's first check to connect through. Dropping the marker keeps werift waiting for that
- * check (or for the name to resolve), bounded by the answer's connect timeout.
+ * asynchronously or not at all, and may end with `a=end-of-candidates` (Firefox writes it). Stock
+ * werift 0.24.4 then starts connecting with an empty check list while the remote says no candidate
+ * will follow, and fails ICE at once — although RFC 8445 §7.3.1.3 has the peer-reflexive candidate of
+ * the offerer's first check to connect through. The patched werift waits `pairWaitMs` (5 s) for that
+ * (docs/werift-patches.md §9); dropping the marker as well keeps it waiting for the check (or for the
+ * name to resolve) up to the answer's connect timeout instead.
  */
 import { isIP } from 'node:net';
 import type { SessionDescriptionInit } from '@lanrtc/signal-core';

@@ -2,14 +2,19 @@
  * Peers that reach the listener's port but must not reach its application: one that never
  * authenticates (dropped at the deadline, its application channel and messages dropped and counted,
  * nothing sent back), one with an identity the device does not know, one with a wrong pairing
- * secret, peers beyond `maxPeers`; and routes that go away when connections close.
+ * secret, peers beyond `maxPeers`, one host opening routes with the public ICE password; and routes
+ * that go away when connections close.
  */
+import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectDirect } from '../../src/index.js';
 import { IN_NETNS, settle, waitFor } from '../peer/pair.js';
+import { bindingRequest } from '../werift-patch/stun.js';
 import { echo, HOST, owned, pairParties, party, rogueConnector, startListener } from './support.js';
 
-const { own, closeAll } = owned();
+/** A second local address of the namespace: a connector "on another host" for the per-IP cap. */
+const OTHER_IP = '127.0.0.1';
+const { own, defer, closeAll } = owned();
 afterEach(closeAll);
 
 async function until(check: () => boolean, ms: number, what: string): Promise<number> {
@@ -105,6 +110,38 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
     expect(third).toBeInstanceOf(Error);
     expect(listener.stats.rejectedPeers).toBeGreaterThanOrEqual(1);
     expect(listener.stats.peers).toBe(2);
+  });
+
+  it('one IP holds at most maxPendingPerIp unauthenticated peers, even ones whose DTLS has started', async () => {
+    const device = await party();
+    const client = await party();
+    await pairParties(device, client);
+    const { listener } = await startListener(device, { authDeadlineMs: 8_000 });
+    own(listener);
+    const { ufrag, pwd } = listener.ice;
+    // The card's ICE password is public: one authenticated check per fresh ufrag starts a route and
+    // (ICE-lite, werift patch §10) its DTLS. Ten of them from one host, paced so each is admitted alone.
+    for (let i = 0; i < 10; i++) {
+      const s = dgram.createSocket('udp4');
+      await new Promise<void>((r) => s.bind(0, HOST, r));
+      defer(() => new Promise<void>((r) => s.close(() => r())));
+      const { bytes } = bindingRequest({
+        username: `${ufrag}:evil${i}`,
+        integrityKey: pwd,
+        controlling: true,
+      });
+      s.send(bytes, listener.port, HOST);
+      await settle(100);
+    }
+    expect(listener.stats).toMatchObject({ peers: 4, rejectedPerIp: 6 });
+    // Another host still gets in (and, authenticated, no longer counts against its own IP).
+    const conn = await connectDirect(listener.card(), {
+      ...client,
+      peer: { interfaceAddresses: [OTHER_IP] },
+    });
+    own(conn);
+    expect(await echo(conn)).toBe('ping');
+    expect(listener.stats).toMatchObject({ peers: 5, connected: 1 });
   });
 
   it('clears routes when connections close, from either side', async () => {

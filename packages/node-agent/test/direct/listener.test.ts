@@ -67,6 +67,21 @@ describe.skipIf(!IN_NETNS)('direct listener (netns)', () => {
     ).rejects.toMatchObject({
       name: 'InvalidArgumentError',
     });
+    // A NaN or zero limit would lift a cap or drop every peer at once.
+    for (const bad of [
+      { maxPeers: Number.NaN },
+      { maxPendingPerIp: 0 },
+      { maxHeldPackets: -1 },
+      { maxHeldTotal: 1.5 },
+      { authDeadlineMs: Number.NaN },
+      { idleTimeoutMs: 0 },
+      { cardLifetimeS: Number.POSITIVE_INFINITY },
+    ]) {
+      await expect(startListener(device, { port: free, ...bad })).rejects.toMatchObject({
+        name: 'InvalidArgumentError',
+        message: `${Object.keys(bad)[0]} must be a positive integer`,
+      });
+    }
     // The failed starts released the port.
     const again = (await startListener(device, { port: free })).listener;
     own(again);

@@ -157,7 +157,7 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(m.counters).toMatchObject({ addressConflicts: 1, droppedPackets: 1, heldPackets: 0 });
   });
 
-  it('caps routes before DTLS per source IP (maxPendingPerIp), counted; DTLS starting frees the slot', async () => {
+  it('caps unauthenticated routes per source IP (maxPendingPerIp), counted; authentication frees the slot', async () => {
     const { m, routes } = await mux({ maxRoutes: 8, perIp: 2 });
     const [a, b] = [await sender(), await sender()];
     send(a, m.port, request('p1'));
@@ -167,11 +167,17 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     await settle(300);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
     expect(m.counters).toMatchObject({ routes: 2, rejectedPerIp: 2, rejectedPeers: 2 });
-    routes[0]?.releaseData(); // p1 is past ICE: no longer counts against its IP
+    // DTLS starting is not enough: anyone can get that far with the card's public password.
+    routes[0]?.releaseData();
+    send(b, m.port, request('p4'));
+    await settle(200);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
+    expect(m.counters.rejectedPerIp).toBe(3);
+    routes[0]?.authenticated(); // p1 authenticated in-band: no longer counts against its IP
     send(b, m.port, request('p4'));
     await settle(200);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p4']);
-    expect(m.counters.rejectedPerIp).toBe(2);
+    expect(m.counters.rejectedPerIp).toBe(3);
   });
 
   it('drops unauthenticated STUN and packets from unknown addresses without creating a route', async () => {
