@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDirectAuth } from '../../src/direct/auth.js';
+import { AuthType, decodeAuthMessage, encodeAuthHello } from '../../src/direct/auth-messages.js';
 import { DIRECT_AUTH_COMPARE_DEADLINE_MS, DIRECT_AUTH_DEADLINE_MS } from '../../src/direct/auth-types.js';
 import {
   AuthTimeoutError,
@@ -9,7 +10,7 @@ import {
 } from '../../src/errors.js';
 import type { PairingWindow } from '../../src/session/agent.js';
 import type { TrustStore } from '../../src/trust/store.js';
-import { outcome, portPair, type Side, side } from './ports.js';
+import { outcome, portPair, type Side, side, trustEachOther } from './ports.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -177,20 +178,40 @@ describe('runDirectAuth — compare mode has a longer default deadline', () => {
 
   it('a responder whose window is in compare mode keeps 5 s for a peer that does not ask to pair', async () => {
     vi.useFakeTimers();
-    const r = side();
+    const [i, r] = [side(), side()];
+    await trustEachOther(i, r);
+    // A known peer sends a hello without the pairing flag, then nothing (no proof).
     const ports = portPair((m, from) => (from === 'a' ? undefined : m));
     const window: PairingWindow = { mode: () => ({ kind: 'compare' }), onCompare: async () => true };
+    let settledAt: number | undefined;
+    const t0 = Date.now();
     const p = outcome(
       runDirectAuth(ports.a, {
         role: 'responder',
         identity: r.identity,
         trust: r.trust,
         localFingerprint: r.fingerprint,
-        remoteFingerprint: new Uint8Array(32),
+        remoteFingerprint: i.fingerprint,
         pairingWindow: window,
       }),
+    ).then((x) => {
+      settledAt = Date.now() - t0;
+      return x;
+    });
+    ports.a.inject(
+      encodeAuthHello({
+        flags: 0,
+        nonce: new Uint8Array(32).fill(7),
+        identityKey: i.identity.publicKey,
+        fingerprint: i.fingerprint,
+      }),
     );
-    await vi.advanceTimersByTimeAsync(DIRECT_AUTH_DEADLINE_MS);
+    await vi.advanceTimersByTimeAsync(DIRECT_AUTH_DEADLINE_MS - 1);
+    expect(settledAt).toBeUndefined();
+    // The responder did get that far: it answered the known peer's hello with its proof.
+    expect(ports.a.sent.map((m) => decodeAuthMessage(m).type)).toEqual([AuthType.hello, AuthType.proof]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settledAt).toBe(DIRECT_AUTH_DEADLINE_MS);
     expect((await p).error).toBeInstanceOf(AuthTimeoutError);
   });
 
