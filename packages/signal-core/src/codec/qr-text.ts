@@ -3,7 +3,7 @@
  * is in the QR alphanumeric set (0-9 A-Z space $%*+-./:), so a QR encoder picks alphanumeric mode.
  * The `1` is the text-form version; the bytes carry their own format version.
  */
-import { MalformedInputError, UnsupportedVersionError } from '../errors.js';
+import { InvalidArgumentError, MalformedInputError, UnsupportedVersionError } from '../errors.js';
 import { fromBase45, toBase45 } from './base45.js';
 
 /** Text prefix of version 1 of the QR text form. */
@@ -12,9 +12,16 @@ export const QR_TEXT_PREFIX = 'LR1:';
 /** Largest payload accepted from text (a QR code of version 40-L holds 4296 alphanumeric characters). */
 const MAX_TEXT = 4296;
 
-/** Bytes → `LR1:` + base45, QR-alphanumeric characters only. */
+/**
+ * Bytes → `LR1:` + base45, QR-alphanumeric characters only. Text longer than a QR code holds (and
+ * than `fromQrText` accepts) is refused with `InvalidArgumentError`, never produced.
+ */
 export function toQrText(bytes: Uint8Array): string {
-  return QR_TEXT_PREFIX + toBase45(bytes);
+  const text = QR_TEXT_PREFIX + toBase45(bytes);
+  if (text.length > MAX_TEXT) {
+    throw new InvalidArgumentError(`${text.length} characters do not fit in a QR code (at most ${MAX_TEXT})`);
+  }
+  return text;
 }
 
 /** `LR1:` + base45 → bytes; a wrong marker or bad base45 is `MalformedInputError`, another version `UnsupportedVersionError`. */

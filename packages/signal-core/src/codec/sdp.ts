@@ -209,11 +209,14 @@ export function parseSdpSummary(desc: { type: string; sdp?: string | undefined }
   };
 }
 
-/** Decimal session id for `o=` derived from the fingerprint, so one summary always prints the same SDP. */
+/**
+ * Decimal session id for `o=` derived from the fingerprint, so one summary always prints the same
+ * SDP: the first 7 bytes as a big-endian integer, mod 2^53 (exact: computed in BigInt).
+ */
 function sessionId(fp: Uint8Array): string {
-  let n = 0;
-  for (let i = 0; i < 7; i++) n = n * 256 + (fp[i] as number);
-  return String(n % 2 ** 53);
+  let n = 0n;
+  for (let i = 0; i < 7; i++) n = (n << 8n) | BigInt(fp[i] as number);
+  return String(n % 2n ** 53n);
 }
 
 /** Write a summary as SDP (CRLF lines, RFC 8866 §5 order; `m=` port 9 and `c=` 0.0.0.0 per JSEP §5.2.1). */

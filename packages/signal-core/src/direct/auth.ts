@@ -57,6 +57,9 @@ import {
 
 type Stage = 'hello' | 'proof' | 'pairing' | 'accept';
 
+/** The longest timer delay platforms honour (2^31 − 1 ms, ~24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Authenticate the peer at the other end of `port`. Settles exactly once: resolves on success, or
  * rejects (sending the peer a `reject` when the failure is local) on a failed check, the peer's
@@ -74,6 +77,14 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     init.remoteFingerprint.length !== FINGERPRINT_BYTES
   )
     return Promise.reject(new InvalidArgumentError('fingerprints must be 32 bytes'));
+  // A timer beyond 2^31-1 ms fires at once (Node and browsers clamp it), NaN or ≤ 0 at once too.
+  if (
+    init.deadlineMs !== undefined &&
+    !(Number.isInteger(init.deadlineMs) && init.deadlineMs > 0 && init.deadlineMs <= MAX_TIMER_MS)
+  )
+    return Promise.reject(
+      new InvalidArgumentError(`deadlineMs must be an integer from 1 to ${MAX_TIMER_MS}`),
+    );
   if (init.signal?.aborted) return Promise.reject(init.signal.reason);
   return new Promise<DirectAuthResult>((resolve, reject) => {
     const { role, identity, trust } = init;

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromBase45, toBase45 } from '../../src/codec/base45.js';
 import { fromQrText, QR_TEXT_PREFIX, toQrText } from '../../src/codec/qr-text.js';
-import { fromUtf8, MalformedInputError, UnsupportedVersionError, utf8 } from '../../src/index.js';
+import {
+  fromUtf8,
+  InvalidArgumentError,
+  MalformedInputError,
+  UnsupportedVersionError,
+  utf8,
+} from '../../src/index.js';
 import vectors from '../vectors/codec-base45.json' with { type: 'json' };
 
 const QR_ALNUM = /^[0-9A-Z $%*+\-./:]*$/;
@@ -38,6 +44,14 @@ describe('base45 (RFC 9285)', () => {
 });
 
 describe('QR text', () => {
+  it('is never produced longer than a QR code holds (4296 characters), which the decoder also refuses', () => {
+    const fits = toQrText(new Uint8Array(2860)); // 4 + 1430 × 3 = 4294 characters
+    expect(fits.length).toBe(4294);
+    expect(fromQrText(fits)).toEqual(new Uint8Array(2860));
+    expect(() => toQrText(new Uint8Array(2862))).toThrow(InvalidArgumentError); // 4297
+    expect(() => fromQrText(`${QR_TEXT_PREFIX}${'0'.repeat(4293)}`)).toThrow(MalformedInputError);
+  });
+
   it('is the LR1: marker followed by base45 and round-trips', () => {
     const bytes = Uint8Array.of(1, 0, 8, 255, 0);
     const text = toQrText(bytes);

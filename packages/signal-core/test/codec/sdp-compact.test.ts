@@ -37,6 +37,19 @@ function kept(s: SdpSummary) {
   return { ...s, candidates: s.candidates.map(({ foundation: _f, ...c }) => c) };
 }
 
+describe('regenerated o= line', () => {
+  it('is the first 7 fingerprint bytes as an integer mod 2^53, exact for every byte value', () => {
+    const base = parseSdpSummary(fixture('chromium-ipv4-offer'));
+    const oLine = (fp: Uint8Array) =>
+      /^o=- (\d+) /m.exec(formatSdp({ ...base, fingerprint: fp }).sdp ?? '')?.[1];
+    // 2^56 − 1 mod 2^53 = 2^53 − 1; floating point arithmetic rounded this one.
+    expect(oLine(new Uint8Array(32).fill(0xff))).toBe('9007199254740991');
+    const fp = new Uint8Array(32);
+    fp.set([0x21, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07]);
+    expect(oLine(fp)).toBe(String(0x21020304050607n % 2n ** 53n));
+  });
+});
+
 describe('compact SDP codec on captured fixtures', () => {
   it('has the Chromium, werift, offer and answer fixtures', () => {
     expect(fixtures.map((f) => f.name)).toEqual(

@@ -5,6 +5,7 @@ import type { DirectAuthInit } from '../../src/direct/auth-types.js';
 import {
   AuthTimeoutError,
   FingerprintMismatchError,
+  InvalidArgumentError,
   InvalidSignatureError,
   MalformedInputError,
   NotPairedError,
@@ -308,6 +309,23 @@ describe('runDirectAuth — ending', () => {
     expect(lastSentType(ports.a.sent)).toEqual({ type: 5, reason: 'AuthTimeoutError' });
     expect(ports.a.listeners()).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('refuses a deadline a timer cannot hold (NaN, ≤ 0, fractional, beyond 2^31 − 1 ms) before it starts', async () => {
+    const [i, r] = [side(), side()];
+    for (const deadlineMs of [Number.NaN, 0, -5, 1.5, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      const ports = portPair();
+      const p = runDirectAuth(ports.a, {
+        role: 'initiator',
+        identity: i.identity,
+        trust: i.trust,
+        localFingerprint: i.fingerprint,
+        remoteFingerprint: r.fingerprint,
+        deadlineMs,
+      });
+      await expect(p).rejects.toBeInstanceOf(InvalidArgumentError);
+      expect(ports.a.sent).toEqual([]); // nothing was sent: the run never started
+    }
   });
 
   it('TransportClosedError when the channel closes mid-way, on both sides', async () => {
