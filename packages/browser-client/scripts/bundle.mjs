@@ -38,10 +38,10 @@ const inputs = Object.entries(result.metafile.outputs[Object.keys(result.metafil
     return acc;
   }, {});
 // Tree-shaking check: what an app pays for one import (esbuild drops the rest: `sideEffects: false`).
-async function consumer(imports) {
+async function consumer(imports, from = '@lanrtc/browser-client') {
   const r = await build({
     stdin: {
-      contents: `export { ${imports} } from '@lanrtc/browser-client';`,
+      contents: `export { ${imports} } from '${from}';`,
       resolveDir: root,
       loader: 'ts',
     },
@@ -55,7 +55,7 @@ async function consumer(imports) {
     legalComments: 'none',
   });
   const out = r.outputFiles[0].contents;
-  return { imports, minBytes: out.length, minGzipBytes: gzipSync(out, { level: 9 }).length };
+  return { imports, from, minBytes: out.length, minGzipBytes: gzipSync(out, { level: 9 }).length };
 }
 const consumers = [
   await consumer('createBrowserAgent'),
@@ -65,6 +65,8 @@ const consumers = [
   await consumer('createQrOffer, answerQrOffer'),
   await consumer('renderQrToCanvas'),
   await consumer('scanQrFromCamera, scanQrFromImage'),
+  // The simple-peer adapter is a subpath of its own: apps that do not import it do not bundle it.
+  await consumer('toSimplePeer', '@lanrtc/browser-client/simple-peer'),
 ];
 // biome-ignore lint/suspicious/noConsole: this script's output is the measurement
 console.log(
