@@ -129,12 +129,19 @@ export async function authenticateDirect(
   createdDescription: SessionDescriptionInit,
 ): Promise<DirectConnection> {
   const { peer, port, channel } = direct;
-  const ms = init.timeoutMs ?? DIRECT_CONNECT_TIMEOUT_MS;
+  // One deadline for the whole way to an open auth channel, not one per step.
+  const until = Date.now() + (init.timeoutMs ?? DIRECT_CONNECT_TIMEOUT_MS);
+  const left = () => Math.max(0, until - Date.now());
   try {
-    await bounded(peer.connected(), ms, 'ICE/DTLS', init.signal);
-    const remoteFingerprint = await peer.remoteCertificateFingerprint();
+    await bounded(peer.connected(), left(), 'ICE/DTLS', init.signal);
+    const remoteFingerprint = await bounded(
+      peer.remoteCertificateFingerprint(),
+      left(),
+      'reading the remote certificate',
+      init.signal,
+    );
     if (!remoteFingerprint) throw new RemoteCertificateUnavailableError('no remote certificate after DTLS');
-    await bounded(port.opened, ms, 'auth channel', init.signal);
+    await bounded(port.opened, left(), 'auth channel', init.signal);
     const result = await runDirectAuth(port, {
       ...role,
       identity: init.identity,

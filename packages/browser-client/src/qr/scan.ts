@@ -97,7 +97,11 @@ export async function scanQrFromCamera(init: CameraScanInit = {}): Promise<strin
       signal?.addEventListener('abort', onAbort, { once: true });
       // Frames are tried from the first one decoded; `play()` is not awaited, so an abort or the
       // timeout still ends a scan whose video never starts.
-      video.play().catch(reject);
+      video
+        .play()
+        .catch((cause: unknown) =>
+          reject(new CameraUnavailableError('the camera video does not play', { cause })),
+        );
       const tick = () => {
         timer = undefined;
         try {

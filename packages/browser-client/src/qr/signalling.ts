@@ -85,14 +85,23 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
     return { text, offer, created };
   });
   let accepted = false;
+  // Aborting while the offer waits for its answer closes it (the signal also bounds `accept`'s run).
+  const onAbort = () => {
+    if (accepted) return;
+    accepted = true;
+    closeDirectPeer(direct);
+  };
+  init.signal?.addEventListener('abort', onAbort, { once: true });
   return {
     text,
     async accept(answerText) {
+      init.signal?.throwIfAborted();
       if (accepted) throw new InvalidArgumentError('this offer was already answered');
       // Verifies the answer's binding to this offer (QrMismatchError) before anything is applied.
       const answer = decodeQrPayload(answerText, { offer });
       if (answer.kind !== 'answer') throw new MalformedInputError(`expected an answer, got ${answer.kind}`);
       accepted = true;
+      init.signal?.removeEventListener('abort', onAbort);
       await orCloseDirectPeer(direct, () => pc.setRemoteDescription(answer.description));
       return authenticateDirect(
         direct,
@@ -114,6 +123,7 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
     close() {
       if (accepted) return;
       accepted = true;
+      init.signal?.removeEventListener('abort', onAbort);
       closeDirectPeer(direct);
     },
   };

@@ -169,6 +169,12 @@ describeLan('QR signalling: Chromium ↔ Chromium, no network service', () => {
       error: 'MalformedInputError',
     });
 
+    // An offer aborted while it waits for its answer is closed, and its accept refuses with the reason.
+    expect(await call(a.page, 'abortedOffer')).toEqual({
+      ok: true,
+      value: { stateAfterAbort: 'closed', accept: 'AbortError' },
+    });
+
     const answer = ok(await call(b.page, 'answerText', second.text));
     // Pasted text: a leading space, lower case and a trailing line break are tolerated.
     const pasted = ` ${answer.answer.toLowerCase()}\n`;

@@ -65,6 +65,11 @@ export interface QrE2e {
   answerFromCamera(): Promise<Outcome<{ offer: string; answer: string; scanMs: number }>>;
   /** Page B, copy-paste: answer an offer's text; the answer's text comes back. */
   answerText(offer: string): Promise<Outcome<{ answer: string }>>;
+  /**
+   * Page A: create an offer with an AbortSignal, abort it while it waits for its answer, then try
+   * `accept`; reports the peer connection's signalling state after the abort and the accept's error.
+   */
+  abortedOffer(): Promise<Outcome<{ stateAfterAbort: string; accept: string }>>;
   /** Page A, copy-paste: accept an answer's text and wait for the connection. */
   acceptText(answer: string): Promise<Outcome<ConnectionInfo>>;
   /** Scan a card from the camera and connect to the device directly (`pin`: pair with a PIN instead). */
@@ -235,6 +240,26 @@ const api: QrE2e = {
       offer = await createQrOffer({ ...need(), pairWithSecret: pair });
       renderQrToCanvas(offer.text, canvas);
       return { text: offer.text, offerMs: Math.round(performance.now() - started) };
+    }),
+  abortedOffer: () =>
+    outcome(async () => {
+      const controller = new AbortController();
+      let pc: RTCPeerConnection | undefined;
+      const pending = await createQrOffer({
+        ...need(),
+        signal: controller.signal,
+        onPeer: (peer) => {
+          pc = peer.pc;
+        },
+      });
+      controller.abort(new DOMException('the user went back', 'AbortError'));
+      const stateAfterAbort = pc?.signalingState ?? 'none';
+      // Whatever the text: an aborted offer takes no answer.
+      const accept = await pending.accept(pending.text).then(
+        () => 'accepted',
+        (e: { name?: string }) => e.name ?? 'unknown',
+      );
+      return { stateAfterAbort, accept };
     }),
   answerFromCamera: () =>
     outcome(async () => {
