@@ -41,6 +41,7 @@ export interface PeerCounters {
   paired: number;
   authFailures: number;
   authTimeouts: number;
+  /** Messages on channels a peer opened before it authenticated, and auth messages beyond what is held. */
   droppedMessages: number;
   droppedChannels: number;
   idleTimeouts: number;
@@ -158,6 +159,8 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
         ...(window ? { pairingWindow: window } : {}),
       });
     } finally {
+      // Auth messages beyond what the port holds before runDirectAuth listens (a flooding peer).
+      counters.droppedMessages += port.dropped;
       port.dispose();
     }
     // A pairing is stored even if the peer left during the write: count it as the store has it.

@@ -2,7 +2,7 @@
  * The platform-free half of every `AuthPort` adapter: a DataChannel reduced to "send bytes, on
  * message, on close" becomes an `AuthPort` that holds what arrives before `runDirectAuth`
  * subscribes (the peer sends its hello the moment the channel opens; a browser drops messages
- * nobody listens to), capped so a peer cannot make it buffer without bound, passes text messages on
+ * nobody listens to), capped so a peer cannot make it buffer without bound (the rest is counted), passes text messages on
  * as their UTF-8 bytes (which no auth message decodes as) and stops sending once the channel closed.
  * The Node (werift) and browser (`RTCDataChannel`) adapters only map their events onto `AuthChannel`.
  */
@@ -28,6 +28,8 @@ export interface AuthChannel {
 export interface ChannelAuthPort extends AuthPort {
   /** True once the channel closed (close listeners have been or are about to be called). */
   readonly closed: boolean;
+  /** Messages dropped because `maxHeld` were already held before the first listener subscribed. */
+  readonly dropped: number;
   /** Stop listening to the channel and drop every listener and held message (the channel stays as it is). */
   dispose(): void;
 }
@@ -42,10 +44,12 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
   const messageListeners = new Set<(bytes: Uint8Array) => void>();
   const closeListeners = new Set<() => void>();
   let closed = channel.closed === true;
+  let dropped = 0;
   const offMessage = channel.onMessage((data) => {
     const bytes = typeof data === 'string' ? utf8(data) : data;
     if (held) {
       if (held.length < maxHeld) held.push(bytes);
+      else dropped++;
       return;
     }
     for (const l of [...messageListeners]) l(bytes);
@@ -58,6 +62,9 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
   return {
     get closed() {
       return closed;
+    },
+    get dropped() {
+      return dropped;
     },
     send(bytes) {
       if (!closed) channel.send(bytes);

@@ -52,6 +52,7 @@ describe('channelAuthPort', () => {
     port.onMessage((bytes) => got.push(bytes[0] as number));
     expect(got).toHaveLength(AUTH_PORT_MAX_HELD);
     expect(got[0]).toBe(0);
+    expect(port.dropped).toBe(5);
     const small = fakeChannel();
     const two = channelAuthPort(small.channel, 2);
     for (let i = 0; i < 4; i++) small.deliver(new Uint8Array([i]));
