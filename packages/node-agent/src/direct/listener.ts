@@ -95,6 +95,8 @@ export interface DirectListenerStats extends PeerCounters {
   readonly rejectedPerIp: number;
   /** Authenticated STUN from an address a connected peer owns, for another peer: dropped (a spoof). */
   readonly addressConflicts: number;
+  /** New peers refused because their first request was not ICE-CONTROLLING (also in `rejectedPeers`). */
+  readonly notControlling: number;
   readonly staleStun: number;
 }
 
@@ -264,6 +266,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         rejectedPeers: m.rejectedPeers,
         rejectedPerIp: m.rejectedPerIp,
         addressConflicts: m.addressConflicts,
+        notControlling: m.notControlling,
         staleStun: m.staleStun,
       };
     },

@@ -16,12 +16,19 @@ export function looksLikeStun(data: Uint8Array): boolean {
   return data.length >= STUN_HEADER_BYTES && (data[0] ?? 0xff) < 4;
 }
 
-/** The peer ufrag of an authenticated Binding request to `localUfrag`, or undefined. */
-export function authenticatedPeerUfrag(
+/** What an authenticated Binding request says about its sender. */
+export interface AuthenticatedRequest {
+  readonly peerUfrag: string;
+  /** It carries ICE-CONTROLLING: the sender acts as controlling agent, as a peer of an ICE-lite agent must (RFC 8445 §6.1.1). */
+  readonly controlling: boolean;
+}
+
+/** The peer ufrag and role of an authenticated Binding request to `localUfrag`, or undefined. */
+export function authenticatedRequest(
   data: Buffer,
   localUfrag: string,
   localPassword: Buffer,
-): string | undefined {
+): AuthenticatedRequest | undefined {
   let message: ReturnType<typeof parseMessage>;
   try {
     message = parseMessage(data);
@@ -40,10 +47,11 @@ export function authenticatedPeerUfrag(
   const peerUfrag = username.slice(separator + 1);
   if (peerUfrag.length > MAX_UFRAG_LENGTH) return undefined;
   try {
-    return parseMessage(data, localPassword) ? peerUfrag : undefined;
+    if (!parseMessage(data, localPassword)) return undefined;
   } catch {
     return undefined;
   }
+  return { peerUfrag, controlling: message.attributesKeys.includes('ICE-CONTROLLING') };
 }
 
 /** True for a STUN message of class request (any method). */

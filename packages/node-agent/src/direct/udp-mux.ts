@@ -12,7 +12,7 @@ import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { type MuxTransport, muxTransport, type RemoteAddress } from './mux-transport.js';
 import { createRetiredSet } from './retired-set.js';
-import { authenticatedPeerUfrag, isStunRequest, looksLikeStun } from './stun.js';
+import { authenticatedRequest, isStunRequest, looksLikeStun } from './stun.js';
 
 export type { MuxTransport, RemoteAddress };
 
@@ -51,6 +51,8 @@ export interface MuxCounters {
   addressConflicts: number;
   /** New peers refused because their IP already has `maxPendingPerIp` unauthenticated routes (also in `rejectedPeers`). */
   rejectedPerIp: number;
+  /** New peers refused because their first request was not ICE-CONTROLLING (also in `rejectedPeers`). */
+  notControlling: number;
 }
 
 /** Options of `createUdpMux`. */
@@ -116,6 +118,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     staleStun: 0,
     addressConflicts: 0,
     rejectedPerIp: 0,
+    notControlling: 0,
   };
   const maxPendingPerIp = init.maxPendingPerIp ?? 4;
   const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
@@ -172,12 +175,13 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
 
   function receive(local: string, data: Buffer, addr: RemoteAddress): void {
     if (isStunRequest(data)) {
-      const peerUfrag = authenticatedPeerUfrag(data, init.ufrag, pwd);
-      if (peerUfrag === undefined) {
+      const request = authenticatedRequest(data, init.ufrag, pwd);
+      if (request === undefined) {
         counters.unauthenticatedStun++;
         drop();
         return;
       }
+      const { peerUfrag } = request;
       let route = byUfrag.get(peerUfrag);
       const previous = byAddress.get(key(addr));
       if (previous && previous !== route && previous.dataReleased) {
@@ -189,6 +193,14 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       if (!route) {
         if (retired.has(peerUfrag)) {
           counters.staleStun++;
+          drop();
+          return;
+        }
+        if (!request.controlling) {
+          // Our side is ICE-lite, so a peer must be controlling: werift would only answer 487 (role
+          // conflict), and the route would hold a slot of its IP until the deadline for nothing.
+          counters.notControlling++;
+          counters.rejectedPeers++;
           drop();
           return;
         }

@@ -52,8 +52,8 @@ function send(s: dgram.Socket, port: number, bytes: Buffer, times = 1): void {
   for (let i = 0; i < times; i++) s.send(bytes, port, HOST);
 }
 
-const request = (peer: string, key = PWD) =>
-  bindingRequest({ username: `${UFRAG}:${peer}`, integrityKey: key }).bytes;
+const request = (peer: string, key = PWD, controlling = true) =>
+  bindingRequest({ username: `${UFRAG}:${peer}`, integrityKey: key, controlling }).bytes;
 
 describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
   it('holds at most maxHeldPerRoute packets per route and drops the rest, counted', async () => {
@@ -193,6 +193,22 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(routes).toHaveLength(0);
     expect(m.counters.unauthenticatedStun).toBe(4);
     expect(m.counters.droppedPackets).toBe(6);
+  });
+
+  it('admits a new peer only on an ICE-CONTROLLING request (the device is ICE-lite), counted', async () => {
+    const { m, routes } = await mux();
+    const s = await sender();
+    send(s, m.port, request('p1', PWD, false)); // authenticated, but ICE-CONTROLLED: a role conflict
+    await settle(200);
+    expect(routes).toHaveLength(0);
+    expect(m.counters).toMatchObject({ notControlling: 1, rejectedPeers: 1, unauthenticatedStun: 0 });
+    send(s, m.port, request('p1'));
+    await settle(200);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1']);
+    // Once admitted, its requests reach werift whatever they carry (werift answers a conflict itself).
+    send(s, m.port, request('p1', PWD, false));
+    await settle(200);
+    expect(m.counters.notControlling).toBe(1);
   });
 
   it('forgets a closed route and refuses its ufrag for a while: a dropped peer is not re-admitted', async () => {
