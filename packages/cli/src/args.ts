@@ -21,7 +21,10 @@ export const COMMON_OPTIONS = {
   config: { type: 'string' },
 } as const satisfies OptionTable;
 
-/** Parse `argv` of subcommand `command`; throws `UsageError` on unknown flags, missing values or extra positionals. */
+/**
+ * Parse `argv` of subcommand `command`; throws `UsageError` on unknown flags, missing values (a
+ * flag-like next argument is not a value) or extra positionals.
+ */
 export function parseCommand(
   command: string,
   argv: readonly string[],
@@ -45,12 +48,28 @@ export function parseCommand(
     if (spec.type === 'string' && negated) throw new UsageError(`unknown option ${token.rawName}`, command);
     if (spec.type === 'string' && token.value === undefined)
       throw new UsageError(`option ${token.rawName} needs a value`, command);
+    // With `strict: false` a string option takes the next argument whatever it is, so `--config
+    // --help` would name a directory "--help". Like Node's strict mode, a separate value that looks
+    // like a flag is refused; `--name=-x` (inline) still gives a value starting with "-".
+    if (spec.type === 'string' && !token.inlineValue && looksLikeFlag(token.value))
+      throw new UsageError(
+        `option ${token.rawName} needs a value (one starting with "-" is written ${token.rawName}=-…)`,
+        command,
+      );
+    // An empty directory name is never meant (`--config=` would fail later with ENOENT on "").
+    if (token.name === 'config' && token.value === '')
+      throw new UsageError(`option ${token.rawName} needs a value (a directory)`, command);
     if (spec.type === 'boolean' && token.inlineValue)
       throw new UsageError(`option ${token.rawName} takes no value`, command);
   }
   if (positionals.length > maxPositionals)
     throw new UsageError(`unexpected argument "${positionals[maxPositionals]}"`, command);
   return { values: values as ParsedCommand['values'], positionals };
+}
+
+/** Node's rule (`parseArgs` strict mode): more than a lone "-" and starting with "-". */
+function looksLikeFlag(value: string | undefined): boolean {
+  return value !== undefined && value.length > 1 && value.startsWith('-');
 }
 
 /** A TCP/UDP port from a flag: an integer 1–65535, or 0 ("any free port") when `allowZero`. */

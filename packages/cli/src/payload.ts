@@ -8,8 +8,10 @@ import {
   cardFromText,
   decodeQrPayload,
   encodeQrCard,
+  fromQrText,
   LanrtcError,
   QR_TEXT_PREFIX,
+  QrKind,
   type QrOffer,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
@@ -32,13 +34,35 @@ export function cardPayloadText(cardBytes: Uint8Array): string {
   return encodeQrCard(cardBytes);
 }
 
+/** Where a QR text starts in a pasted line (e.g. after "card: "), in any letter case. */
+const QR_TEXT_START = new RegExp(QR_TEXT_PREFIX, 'i');
+
+/** A QR answer is read by the page that made the offer; refuse it in words for a person. */
+function refuseAnswer(qrText: string): void {
+  let kind: number | undefined;
+  try {
+    kind = fromQrText(qrText.trim().toUpperCase())[0];
+  } catch (error) {
+    // Not a QR text at all: decodeQrPayload reports it with its own typed error.
+    if (error instanceof LanrtcError) return;
+    throw error;
+  }
+  if (kind === QrKind.answer)
+    throw new UnrecognisedPasteError(
+      'this is an answer: it is read by the page that made the offer, not by lanrtc paste',
+    );
+}
+
 function decodeLine(line: string, now: number): PastedPayload {
   // Scanners and pastes may lower-case the text; base45 has upper case only, so this is lossless.
-  const at = line.toUpperCase().indexOf(QR_TEXT_PREFIX);
-  if (at < 0) return { kind: 'card', card: cardFromText(line.trim(), { now }) };
+  // The match is on the line itself: upper-casing first can change its length ("ß" → "SS").
+  const at = QR_TEXT_START.exec(line)?.index;
+  if (at === undefined) return { kind: 'card', card: cardFromText(line.trim(), { now }) };
   // From the prefix on (e.g. after "card: "); decodeQrPayload drops blanks a paste added at the end
   // (base45 text never ends in a space).
-  const payload = decodeQrPayload(line.slice(at), { now });
+  const qrText = line.slice(at);
+  refuseAnswer(qrText);
+  const payload = decodeQrPayload(qrText, { now });
   switch (payload.kind) {
     case 'card':
       return { kind: 'card', card: payload.card };
@@ -49,29 +73,36 @@ function decodeLine(line: string, now: number): PastedPayload {
         ? { kind: 'offer', description: payload.description, secret: payload.secret, offer: payload }
         : { kind: 'offer', description: payload.description, offer: payload };
     default:
-      // decodeQrPayload refuses an answer without its offer; nothing else reaches here.
+      // refuseAnswer caught the answer, the only other kind; decodeQrPayload throws for unknown kinds.
       throw new UnrecognisedPasteError(`a QR ${payload.kind} is not something to paste here`);
   }
 }
 
 /**
- * Decode pasted text: each non-empty line is tried (from `LR1:` on, so `card: LR1:…` works) (a card printed with its QR code and fields can be
- * pasted whole), the first that decodes wins. A single line that fails keeps its own error (e.g.
- * `InvalidSignatureError`); otherwise `UnrecognisedPasteError`.
+ * Decode pasted text: each non-empty line is tried (from `LR1:` on, so `card: LR1:…` works; a card
+ * printed with its QR code and fields can be pasted whole). When several lines decode, a pairing
+ * card wins (the whole `lanrtc listen --pair` output has the plain card first: pairing needs the
+ * secret), else the first that decodes. When none does, the error of the only line (or the only
+ * `LR1:` line) is kept (e.g. `InvalidSignatureError`); otherwise `UnrecognisedPasteError`.
  */
 export function decodePasted(text: string, now: number = Date.now()): PastedPayload {
   const lines = text.split(/\r?\n/).filter((l) => l.trim().length > 0);
-  let first: unknown;
+  const decoded: PastedPayload[] = [];
+  const failed: { line: string; error: LanrtcError }[] = [];
   for (const line of lines) {
     try {
-      return decodeLine(line, now);
+      decoded.push(decodeLine(line, now));
     } catch (error) {
       if (!(error instanceof LanrtcError)) throw error;
-      first ??= error;
+      failed.push({ line, error });
     }
   }
-  if (first instanceof LanrtcError && lines.length === 1) throw first;
+  const chosen = decoded.find((p) => p.kind === 'pairing-card') ?? decoded[0];
+  if (chosen) return chosen;
+  const qrLines = failed.filter((f) => QR_TEXT_START.test(f.line));
+  const only = failed.length === 1 ? failed[0] : qrLines.length === 1 ? qrLines[0] : undefined;
+  if (only) throw only.error;
   throw new UnrecognisedPasteError('no line of the pasted text is a lanrtc card or QR payload', {
-    cause: first,
+    cause: (qrLines[0] ?? failed[0])?.error,
   });
 }

@@ -12,6 +12,7 @@ import { pasteCommand } from './commands/paste.js';
 import { relayCommand } from './commands/relay.js';
 import { UsageError } from './errors.js';
 import { type CliIo, writeLine } from './io.js';
+import { printable } from './printable.js';
 
 /** Exit code of a command line that does not parse. */
 export const USAGE_EXIT_CODE = 2;
@@ -53,18 +54,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     const prefix = command ? `lanrtc ${command.name}` : 'lanrtc';
     if (error instanceof UsageError) {
-      writeLine(io.stderr, `${prefix}: ${error.message}`);
+      writeLine(io.stderr, `${prefix}: ${printable(error.message)}`);
       writeLine(io.stderr);
       writeLine(io.stderr, command ? command.usage : overview());
       return USAGE_EXIT_CODE;
     }
     if (error instanceof LanrtcError) {
-      writeLine(io.stderr, `${prefix}: ${error.name}: ${error.message}`);
+      // A message may carry what a peer sent (a rejection reason, a name): never raw escapes.
+      writeLine(io.stderr, `${prefix}: ${error.name}: ${printable(error.message)}`);
       return 1;
     }
     // System errors (EADDRINUSE, EACCES, ENOENT…) are the environment's, not a bug: no stack trace.
     if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-      writeLine(io.stderr, `${prefix}: ${error.message}`);
+      writeLine(io.stderr, `${prefix}: ${printable(error.message)}`);
       return 1;
     }
     throw error;

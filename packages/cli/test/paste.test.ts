@@ -8,11 +8,14 @@ import {
   cardToOffer,
   createCard,
   createIdentity,
+  decodeQrPayload,
+  encodeQrAnswer,
   encodeQrCard,
   encodeQrOffer,
   encodeQrPairingCard,
   InvalidSignatureError,
   openCard,
+  type QrOffer,
 } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -33,6 +36,18 @@ const cardBytes = createCard(identity, {
   candidates: [{ address: '10.0.0.9', port: 47800 }],
 });
 const text = cardPayloadText(cardBytes);
+const pairingSecret = new Uint8Array(16).fill(3);
+const pairingText = encodeQrPairingCard(cardBytes, pairingSecret);
+/** A QR answer (what `lanrtc paste` prints for a page's offer) bound to an offer of this card. */
+const answerText = (() => {
+  const description = cardToOffer(openCard(cardBytes));
+  const offer = decodeQrPayload(encodeQrOffer(description)) as QrOffer;
+  return encodeQrAnswer(
+    { type: 'answer', sdp: description.sdp.replace('a=setup:actpass', 'a=setup:active') },
+    offer,
+  );
+})();
+const ANSWER_MESSAGE = 'this is an answer: it is read by the page that made the offer, not by lanrtc paste';
 
 /** What `fn` throws (undefined when it returns). */
 function thrown(fn: () => unknown): unknown {
@@ -51,17 +66,42 @@ describe('decodePasted', () => {
     ['with the "card: " label of lanrtc listen', `card: ${text}`],
     ['with trailing blanks and CRLF', `${text}  \r\n`],
     ['inside other lines', `name: x\n${text}\nid: y\n`],
+    // Upper-casing "ß" gives "SS": the prefix must be found in the line as it is.
+    ['after a label with "ß"', `Straße ${text}`],
+    ['lower-cased after "ǅ" and "ﬁ"', `ǅﬁ: ${text.toLowerCase()}`],
   ])('a card %s decodes to the verified card', (_, pasted) => {
     expect(decodePasted(pasted)).toMatchObject({ kind: 'card', card: { id: identity.id, name: 'Porch' } });
   });
 
   it('a pairing card carries its secret', () => {
-    const secret = new Uint8Array(16).fill(3);
-    expect(decodePasted(encodeQrPairingCard(cardBytes, secret))).toEqual({
+    expect(decodePasted(pairingText)).toEqual({
       kind: 'pairing-card',
       card: openCard(cardBytes),
-      secret,
+      secret: pairingSecret,
     });
+  });
+
+  it.each([
+    [
+      'the whole `listen --pair` output',
+      `listening on udp 10.0.0.9 port 47800\ncard: ${text}\n  name: Porch\npairing card: ${pairingText}\n`,
+    ],
+    ['pairing card after the card', `${text}\n${pairingText}`],
+    ['pairing card before the card', `${pairingText}\n${text}`],
+  ])('%s: the pairing card wins over the plain card', (_, pasted) => {
+    expect(decodePasted(pasted)).toMatchObject({ kind: 'pairing-card', secret: pairingSecret });
+  });
+
+  it.each([
+    ['alone', answerText],
+    [
+      'lower-cased, with the label line `lanrtc paste` prints',
+      `answer (show this QR code…):\n${answerText.toLowerCase()}`,
+    ],
+  ])('a QR answer %s is UnrecognisedPasteError in words for a person', (_, pasted) => {
+    const error = thrown(() => decodePasted(pasted));
+    expect(error).toBeInstanceOf(UnrecognisedPasteError);
+    expect((error as Error).message).toBe(ANSWER_MESSAGE);
   });
 
   it('an offer is decoded (for describing), with its secret flag', () => {
@@ -96,6 +136,33 @@ describe('lanrtc paste (no connection needed)', () => {
     expect(m.stdout()).toContain('offer (browser↔browser QR signalling)');
     expect(m.stdout()).toContain('candidates: 10.0.0.9:47800');
   });
+
+  it('--describe finds the text after a label that upper-cases longer ("Straße")', async () => {
+    const m = memoryIo();
+    expect(await runCli(['paste', `Straße ${text}`, '--describe'], m.io)).toBe(0);
+    expect(m.stdout()).toContain('card\n  name: Porch\n');
+  });
+
+  it('an answer → exit 1, UnrecognisedPasteError with a message for a person', async () => {
+    const m = memoryIo();
+    expect(await runCli(['paste', answerText, '--describe'], m.io)).toBe(1);
+    expect(m.stderr()).toBe(`lanrtc paste: UnrecognisedPasteError: ${ANSWER_MESSAGE}\n`);
+  });
+
+  it.each(['foo', 'x.local', ''])(
+    '--address "%s" (not an IP address) → exit 2 before anything is read or connected',
+    async (address) => {
+      const config = tempConfig();
+      cleanup = config.cleanup;
+      const m = memoryIo();
+      const argv = ['paste', text, `--address=${address}`, '--message', 'hi', '--config', config.dir];
+      expect(await runCli(argv, m.io)).toBe(2);
+      expect(m.stderr().split('\n')[0]).toBe(
+        `lanrtc paste: --address must be an IPv4 or IPv6 address (got "${address}")`,
+      );
+      expect(m.stdout()).toBe('');
+    },
+  );
 
   it('garbage → exit 1 with the error name; nothing → exit 2', async () => {
     const bad = memoryIo({ stdin: 'not a card\nnor this\n' });

@@ -14,6 +14,7 @@ import { describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
 import { type CliIo, untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
+import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { loadDeviceState } from '../state.js';
 import { CARD_OPTIONS, CARD_USAGE, cardInitFrom, wantsQr } from './card-options.js';
@@ -65,7 +66,8 @@ ${COMMON_USAGE}`,
         ice: state.ice,
         logger,
         onConnection: (connection) => serve(connection, connections, io),
-        onPeerError: (error) => writeLine(io.stdout, `dropped a peer: ${error.name}: ${error.message}`),
+        onPeerError: (error) =>
+          writeLine(io.stdout, `dropped a peer: ${error.name}: ${printable(error.message)}`),
       });
     } catch (error) {
       if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
@@ -125,12 +127,13 @@ function serve(connection: DirectConnection, connections: Set<DirectConnection>,
   writeLine(io.stdout, `connected ${who}${connection.paired ? ' (paired now)' : ''}`);
   void connection.ended.then((reason) => {
     connections.delete(connection);
-    writeLine(io.stdout, `disconnected ${who} (${reason})`);
+    writeLine(io.stdout, `disconnected ${who} (${printable(reason)})`);
   });
   connection.peer.channel(ECHO_CHANNEL).then(
     (channel) => {
       channel.onMessage.subscribe((message) => {
-        writeLine(io.stdout, `${who}: ${String(message)}`);
+        // The peer's bytes, not ours: escape sequences in them must not reach the terminal.
+        writeLine(io.stdout, `${who}: ${printable(String(message))}`);
         channel.send(message);
       });
     },

@@ -10,6 +10,7 @@ import { createResolver, type Resolver, ResolveTimeoutError } from '@lanrtc/mdns
 import type { NodePeerInit } from '@lanrtc/node-agent';
 import type { QrOffer } from '@lanrtc/signal-core';
 import { type CliIo, writeLine } from '../io.js';
+import { printable } from '../printable.js';
 
 /** werift options of the answering peer (all but the certificate). */
 export type AnswerPeer = Omit<NodePeerInit, 'certificate' | 'iceLite'>;
@@ -57,7 +58,7 @@ export function answerPeer(
             const found = await resolver.resolve(name);
             const ip = found.ipv4[0] ?? found.ipv6[0];
             if (ip === undefined) throw new ResolveTimeoutError(`no address for ${name}`);
-            writeLine(io.stdout, `candidate ${name} is ${ip} (mDNS)`);
+            writeLine(io.stdout, `candidate ${printable(name)} is ${printable(ip)} (mDNS)`);
             return ip;
           },
         }

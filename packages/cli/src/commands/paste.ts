@@ -5,6 +5,7 @@
  * scan or paste, wait for the page to connect, authenticate in-band (pairing with the offer's secret
  * if it has one). Either way then open channel `lanrtc`, send messages and print the replies.
  */
+import { isIP } from 'node:net';
 import { text as readAll } from 'node:stream/consumers';
 import {
   answerQrOffer,
@@ -20,6 +21,7 @@ import { describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
 import { type CliIo, writeLine } from '../io.js';
 import { decodePasted, type PastedPayload } from '../payload.js';
+import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { summarizeSdp } from '../sdp-summary.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
@@ -38,7 +40,8 @@ export const pasteCommand: Command = {
   usage: `usage: lanrtc paste [TEXT] [options]
 
 TEXT is a QR text (LR1:…) — a card, a pairing card or a page's offer — or a base64url card; without
-TEXT it is read from stdin (the whole output of \`lanrtc card\` may be pasted). A card or pairing card
+TEXT it is read from stdin (the whole output of \`lanrtc card\` or \`lanrtc listen --pair\` may be
+pasted: a pairing card wins over a card, else the first line that decodes). A card or pairing card
 connects directly to the device (pairing card: pairs in-band with its one-time secret; card: the
 device must already trust this identity). An offer (a page's QR code, browser↔browser signalling) is
 answered: the answer's text is printed on a line of its own (and, with --qr, as a QR code) for the
@@ -48,7 +51,7 @@ opened, each --message (or, with TEXT given, each stdin line) is sent and "reply
 
 options:
   --message MSG    send MSG, repeatable (default: stdin lines when TEXT is given)
-  --address ADDR   local address for ICE (default: every non-internal IPv4 address)
+  --address ADDR   local IP address for ICE (default: every non-internal IPv4 address)
   --wait S         offer: seconds to wait for the page to read the answer (default ${QR_ANSWER_TIMEOUT_MS / 1000})
   --qr, --no-qr    offer: print the answer as a terminal QR code (default: when stdout is a terminal)
   --describe       only print what TEXT is; do not connect
@@ -62,18 +65,19 @@ ${COMMON_USAGE}`,
   },
   maxPositionals: 1,
   async run(parsed, io) {
+    const address = addressFrom(parsed);
+    const waitMs = waitFrom(parsed);
     const given = parsed.positionals[0];
     const text = given ?? (await readAll(io.stdin));
     if (text.trim() === '') throw new UsageError('nothing to paste: give TEXT or pipe it to stdin', 'paste');
     const payload = decodePasted(text);
     describe(payload, io);
     if (booleanValue(parsed, 'describe', false)) return 0;
-    const waitMs = waitFrom(parsed);
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const connection =
       payload.kind === 'offer'
-        ? await answerOffer(payload.offer, state, parsed, io, waitMs)
-        : await connectCard(payload, state, parsed, io);
+        ? await answerOffer(payload.offer, state, address, parsed, io, waitMs)
+        : await connectCard(payload, state, address, io);
     try {
       const messages = listValue(parsed, 'message');
       const lines = messages.length > 0 || given === undefined ? messages : await stdinLines(io);
@@ -91,11 +95,11 @@ function describe(payload: PastedPayload, io: CliIo): void {
       io.stdout,
       `offer (browser↔browser QR signalling)${payload.secret ? ' with a pairing secret' : ''}`,
     );
-    for (const line of summarizeSdp(payload.description)) writeLine(io.stdout, `  ${line}`);
+    for (const line of summarizeSdp(payload.description)) writeLine(io.stdout, `  ${printable(line)}`);
     return;
   }
   writeLine(io.stdout, payload.kind === 'pairing-card' ? 'pairing card' : 'card');
-  for (const line of describeCard(payload.card)) writeLine(io.stdout, `  ${line}`);
+  for (const line of describeCard(payload.card)) writeLine(io.stdout, `  ${printable(line)}`);
 }
 
 function waitFrom(parsed: ParsedCommand): number {
@@ -107,15 +111,21 @@ function waitFrom(parsed: ParsedCommand): number {
   return s * 1000;
 }
 
-function peerOptions(parsed: ParsedCommand): { peer?: { interfaceAddresses: string[] } } {
+/**
+ * `--address`: an IP literal (werift binds its sockets to it), checked before anything runs like
+ * `card`/`listen` check theirs; whether this machine has it is `InterfaceNotFoundError` (exit 1).
+ */
+function addressFrom(parsed: ParsedCommand): string | undefined {
   const address = stringValue(parsed, 'address');
-  return address ? { peer: { interfaceAddresses: [address] } } : {};
+  if (address !== undefined && isIP(address) === 0)
+    throw new UsageError(`--address must be an IPv4 or IPv6 address (got "${address}")`, 'paste');
+  return address;
 }
 
 async function connectCard(
   payload: Exclude<PastedPayload, { kind: 'offer' }>,
   state: DeviceState,
-  parsed: ParsedCommand,
+  address: string | undefined,
   io: CliIo,
 ): Promise<DirectConnection> {
   const connection = await connectDirect(payload.card, {
@@ -123,12 +133,12 @@ async function connectCard(
     certificate: state.certificate,
     trust: await createFileTrustStore({ dir: state.dir }),
     ...(payload.kind === 'pairing-card' ? { pairing: { kind: 'secret', secret: payload.secret } } : {}),
-    ...peerOptions(parsed),
+    ...(address !== undefined ? { peer: { interfaceAddresses: [address] } } : {}),
     signal: io.signal,
   });
   writeLine(
     io.stdout,
-    `connected to ${payload.card.name} (${connection.remote.id})${connection.paired ? ', paired now' : ''}`,
+    `connected to ${printable(payload.card.name)} (${connection.remote.id})${connection.paired ? ', paired now' : ''}`,
   );
   return connection;
 }
@@ -136,11 +146,11 @@ async function connectCard(
 async function answerOffer(
   offer: QrOffer,
   state: DeviceState,
+  address: string | undefined,
   parsed: ParsedCommand,
   io: CliIo,
   waitMs: number,
 ): Promise<DirectConnection> {
-  const address = stringValue(parsed, 'address');
   const resolver = await localResolver(offer, address, io);
   try {
     return await answerWith(offer, state, answerPeer(address, resolver, io), parsed, io, waitMs);
@@ -188,7 +198,8 @@ async function exchange(connection: DirectConnection, lines: readonly string[], 
   });
   for (const message of lines) {
     channel.send(message);
-    writeLine(io.stdout, `reply: ${await nextReply(replies, waiting)}`);
+    // The peer's bytes, not ours: escape sequences in them must not reach the terminal.
+    writeLine(io.stdout, `reply: ${printable(await nextReply(replies, waiting))}`);
   }
 }
 

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { type Announcement, announce } from '@lanrtc/mdns-announcer';
 import { createRelay } from '@lanrtc/relay';
-import type { CardRelay } from '@lanrtc/signal-core';
+import { type CardRelay, InvalidArgumentError } from '@lanrtc/signal-core';
 import { booleanValue, listValue, parsePort, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { buildDeviceCard, defaultAddresses, defaultDeviceName, relayUrl } from '../device-card.js';
 import { UsageError } from '../errors.js';
 import { untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
-import { loadDeviceState } from '../state.js';
+import { type DeviceState, loadDeviceState } from '../state.js';
 
 /** Lifetime of the announced card; it is re-signed and re-announced at half of it. */
 const RELAY_CARD_LIFETIME_S = 24 * 60 * 60;
@@ -36,7 +36,7 @@ options:
   --path PATH         WebSocket path (default /)
   --static DIR        serve DIR's files over http on the same origin
   --announce, --no-announce   announce over mDNS (default: announce)
-  --name NAME         card / mDNS instance name (default: host name)
+  --name NAME         card / mDNS instance name, ≤ 32 bytes (default: host name)
   --interface IF      announce on this interface name or IPv4 address, repeatable
                       (default: --host when it is an address, else every non-internal IPv4 interface)
   --verbose           debug logs (JSON lines on stderr)
@@ -64,6 +64,10 @@ ${COMMON_USAGE}`,
     const staticDir = stringValue(parsed, 'static');
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
+    const announcing = booleanValue(parsed, 'announce', true);
+    // The announced card is signed once the relay listens; a field the card format refuses (a name
+    // over 32 bytes) must be a usage error before anything starts, not a failure after the URL.
+    if (announcing) checkCard(state, name, WILDCARD.has(host) ? 'lanrtc-check.local' : host, path);
 
     const relay = await createRelay({
       host,
@@ -80,7 +84,7 @@ ${COMMON_USAGE}`,
     let ad: Announcement | undefined;
     let refresh: NodeJS.Timeout | undefined;
     try {
-      if (booleanValue(parsed, 'announce', true)) {
+      if (announcing) {
         const interfaces = listValue(parsed, 'interface');
         const announceOn =
           interfaces.length > 0 ? interfaces : !wildcard && isIPv4(host) ? [host] : undefined;
@@ -130,3 +134,19 @@ ${COMMON_USAGE}`,
     return 0;
   },
 };
+
+/** Sign a throwaway card with the announcement's fields; what the card format refuses is a `UsageError`. */
+function checkCard(state: DeviceState, name: string, host: string, path: string): void {
+  try {
+    buildDeviceCard(state, {
+      name,
+      deviceTypes: ['relay'],
+      addresses: [],
+      port: 1, // the real port is known once the relay listens (--port 0: any free one)
+      relay: { host, port: 1, ...(path !== '/' ? { path } : {}) },
+    });
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'relay');
+    throw error;
+  }
+}

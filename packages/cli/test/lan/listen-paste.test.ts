@@ -2,7 +2,8 @@
  * `lanrtc listen` on host A and `lanrtc paste` on host B, no relay anywhere: A's card is announced
  * over mDNS; pasting A's pairing card pairs in-band with its one-time secret and echoes; pasting the
  * plain card afterwards connects with no secret (trust persisted on both sides); a stranger pasting
- * the card is refused with a typed error; SIGTERM stops A cleanly.
+ * the card is refused with a typed error; a peer's escape sequences are printed visibly on both sides;
+ * pasting A's whole output pairs (the pairing card wins); SIGTERM stops A cleanly.
  */
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
@@ -54,7 +55,10 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
           timeoutMs: 20_000,
         },
       );
-    const first = await paste(configB.dir, pairing, 'hello', 'world');
+    // A's whole output pasted: it has the plain card first, the pairing card wins.
+    const whole = listen.seen.map((l) => String(l.text)).join('\n');
+    expect(whole).toContain(`pairing card: ${pairing}`);
+    const first = await paste(configB.dir, whole, 'hello', 'world');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(
@@ -70,6 +74,18 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     expect(again.stdout).toMatch(
       new RegExp(`connected to Shed \\(${device.identity.id}\\)\\nreply: again\\n`),
     );
+
+    // A peer's escape sequences (a screen clear, an OSC 52 clipboard write) are printed visibly on
+    // both terminals: in A's echo line and in B's reply line.
+    const hostile = '\x1b[2J\x1b]52;c;aGk=\x07\x9bx';
+    const shown = '\\x1b[2J\\x1b]52;c;aGk=\\x07\\x9bx';
+    const escaped = await paste(configB.dir, card, hostile);
+    expect(escaped.code).toBe(0);
+    expect(escaped.stdout).toContain(`reply: ${shown}\n`);
+    expect(escaped.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    await listen.next(text(new RegExp(`^${phone.identity.id}: \\\\x1b\\[2J`)), 'escaped echo line');
+    expect(listen.seen.map((l) => String(l.text))).toContain(`${phone.identity.id}: ${shown}`);
+    expect(listen.seen.some(text(/\p{Cc}/u))).toBe(false);
 
     const stranger = await paste(configC.dir, card, 'let me in');
     expect(stranger.code).toBe(1);
