@@ -62,3 +62,29 @@ export async function openRoutedPage(
   await page.waitForFunction((name) => name in globalThis, readyGlobal);
   return page;
 }
+
+/** The names of the function members of page API `A`. */
+export type PageMethod<A> = {
+  [K in keyof A]: A[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof A];
+type PageArgs<F> = F extends (...a: infer P) => unknown ? P : never;
+type PageResult<F> = F extends (...a: never[]) => infer R ? Awaited<R> : never;
+
+/**
+ * A caller of the steps of page API `A` that a test page puts on `globalThis[global]`:
+ * `call(page, name, ...args)` runs `globalThis[global][name](...args)` in the page and awaits it.
+ */
+export function pageCaller<A>(
+  global: string,
+): <K extends PageMethod<A>>(page: Page, name: K, ...args: PageArgs<A[K]>) => Promise<PageResult<A[K]>> {
+  return (page, name, ...args) =>
+    page.evaluate(
+      ({ g, n, a }) => {
+        const api = (globalThis as unknown as Record<string, Record<string, (...x: unknown[]) => unknown>>)[
+          g
+        ];
+        return api?.[n]?.(...a);
+      },
+      { g: global, n: name as string, a: args as unknown[] },
+    ) as never;
+}

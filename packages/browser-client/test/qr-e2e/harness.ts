@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LanHost } from '@lanrtc/lan-harness';
 import type { Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium } from '../helpers/chromium.js';
+import { bundleForBrowser, launchChromium, pageCaller } from '../helpers/chromium.js';
 import type { QrE2e } from './page.js';
 import { type GreyImage, padFrame, rgbaToGrey, toY4m } from './y4m.js';
 
@@ -93,22 +93,8 @@ export async function openPage(
   }
 }
 
-type Method = { [K in keyof QrE2e]: QrE2e[K] extends (...args: never[]) => unknown ? K : never }[keyof QrE2e];
-
-/** Call one of the page's steps and await its outcome. */
-export function call<K extends Method>(
-  page: Page,
-  name: K,
-  ...args: Parameters<QrE2e[K]>
-): Promise<Awaited<ReturnType<QrE2e[K]>>> {
-  return page.evaluate(
-    ({ name: n, args: a }) => {
-      const api = (globalThis as unknown as { qrE2e: Record<string, (...x: unknown[]) => unknown> }).qrE2e;
-      return api[n]?.(...a);
-    },
-    { name: name as string, args: args as unknown[] },
-  ) as Promise<Awaited<ReturnType<QrE2e[K]>>>;
-}
+/** Call one of the page's steps (`globalThis.qrE2e[name](...args)`) and await its outcome. */
+export const call = pageCaller<QrE2e>('qrE2e');
 
 /** What the page's application channels received so far. */
 export function received(page: Page): Promise<QrE2e['received']> {

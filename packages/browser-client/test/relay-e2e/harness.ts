@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import type { Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium } from '../helpers/chromium.js';
+import { bundleForBrowser, launchChromium, pageCaller } from '../helpers/chromium.js';
 import type { RelayE2e } from './page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -131,25 +131,8 @@ export async function setup(policy: 'default' | 'lockout' | 'bench' = 'default')
   }
 }
 
-type Method = {
-  [K in keyof RelayE2e]: RelayE2e[K] extends (...args: never[]) => unknown ? K : never;
-}[keyof RelayE2e];
-
 /** Call one of the page's steps (`globalThis.relayE2e[name](...args)`) and await its outcome. */
-export function call<K extends Method>(
-  page: Page,
-  name: K,
-  ...args: Parameters<RelayE2e[K]>
-): Promise<Awaited<ReturnType<RelayE2e[K]>>> {
-  return page.evaluate(
-    ({ name: n, args: a }) => {
-      const api = (globalThis as unknown as { relayE2e: Record<string, (...x: unknown[]) => unknown> })
-        .relayE2e;
-      return api[n]?.(...a);
-    },
-    { name: name as string, args: args as unknown[] },
-  ) as Promise<Awaited<ReturnType<RelayE2e[K]>>>;
-}
+export const call = pageCaller<RelayE2e>('relayE2e');
 
 /** What the app in the page has received so far. */
 export function received(page: Page): Promise<RelayE2e['received']> {

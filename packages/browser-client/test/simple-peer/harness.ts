@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLan } from '@lanrtc/lan-harness';
 import type { Page } from 'playwright-core';
-import { bundleForBrowser, launchChromium } from '../helpers/chromium.js';
+import { bundleForBrowser, launchChromium, pageCaller } from '../helpers/chromium.js';
 import { type Device, deviceLines } from '../relay-e2e/harness.js';
 import type { SimplePeerE2e } from './page.js';
 
@@ -63,25 +63,8 @@ export async function setup(): Promise<Setup> {
   }
 }
 
-type Method = {
-  [K in keyof SimplePeerE2e]: SimplePeerE2e[K] extends (...args: never[]) => unknown ? K : never;
-}[keyof SimplePeerE2e];
-
 /** Call one of the page's steps (`globalThis.simplePeerE2e[name](...args)`) and await its outcome. */
-export function call<K extends Method>(
-  page: Page,
-  name: K,
-  ...args: Parameters<SimplePeerE2e[K]>
-): Promise<Awaited<ReturnType<SimplePeerE2e[K]>>> {
-  return page.evaluate(
-    ({ name: n, args: a }) => {
-      const api = (globalThis as unknown as { simplePeerE2e: Record<string, (...x: unknown[]) => unknown> })
-        .simplePeerE2e;
-      return api[n]?.(...a);
-    },
-    { name: name as string, args: args as unknown[] },
-  ) as Promise<Awaited<ReturnType<SimplePeerE2e[K]>>>;
-}
+export const call = pageCaller<SimplePeerE2e>('simplePeerE2e');
 
 /** Two pages (separate contexts) paired through the relay: `a` showed the PIN, `b` typed it. */
 export async function pairedPages(env: Setup): Promise<{ a: Page; b: Page; aId: string; bId: string }> {

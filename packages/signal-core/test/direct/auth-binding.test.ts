@@ -27,7 +27,16 @@ import {
 import { FingerprintMismatchError, InvalidSignatureError } from '../../src/errors.js';
 import { createIdentity, type Identity, identityFromSecretKey } from '../../src/identity/identity.js';
 import { createPairing } from '../../src/pairing/pairing.js';
-import { outcome, portPair, type Side, side, type TestPort, trustEachOther } from './ports.js';
+import {
+  outcome,
+  portPair,
+  runBoth,
+  type Side,
+  side,
+  type Tamper,
+  type TestPort,
+  trustEachOther,
+} from './ports.js';
 
 const filled = (n: number, byte: number) => new Uint8Array(n).fill(byte);
 const fixedIdentity = (byte: number) => identityFromSecretKey(filled(32, byte));
@@ -102,14 +111,7 @@ const PROOF_VECTOR =
 function responder(r: Side, remoteFingerprint: Uint8Array, extra: Record<string, unknown> = {}) {
   const ports = portPair();
   const run = outcome(
-    runDirectAuth(ports.b, {
-      role: 'responder',
-      identity: r.identity,
-      trust: r.trust,
-      localFingerprint: r.fingerprint,
-      remoteFingerprint,
-      ...extra,
-    }),
+    runDirectAuth(ports.b, { role: 'responder', ...sideInit(r, r), remoteFingerprint, ...extra }),
   );
   return { hand: ports.a, run };
 }
@@ -124,46 +126,39 @@ function nextMessage(port: TestPort): Promise<ReturnType<typeof decodeAuthMessag
   });
 }
 
+/** A side's identity, trust and the two real fingerprints, as `runBoth` gives them. */
+const sideInit = (me: Side, peer: Side) => ({
+  identity: me.identity,
+  trust: me.trust,
+  localFingerprint: me.fingerprint,
+  remoteFingerprint: peer.fingerprint,
+});
+
+/** A tamper that rewrites the hello `from` sends (a party in the middle of the channel). */
+function rewriteHello(from: 'a' | 'b', change: Partial<AuthHello>): Tamper {
+  return (bytes, sender) => {
+    const m = decodeAuthMessage(bytes);
+    return sender === from && m.type === AuthType.hello ? encodeAuthHello({ ...m.hello, ...change }) : bytes;
+  };
+}
+
 describe('runDirectAuth: the proof binds this run, this channel and this verifier', () => {
   it('a proof recorded in one run is refused when replayed into the next (the verifier nonce is fresh)', async () => {
     const [i, r] = [side(), side()];
     await trustEachOther(i, r);
     // Run 1, honest, recorded.
-    const first = portPair();
+    const first = runBoth(i, r);
     const recorded: Uint8Array[] = [];
-    const off = first.a.onMessage((bytes) => recorded.push(bytes));
-    const runs = await Promise.all([
-      runDirectAuth(first.a, {
-        role: 'initiator',
-        identity: i.identity,
-        trust: i.trust,
-        localFingerprint: i.fingerprint,
-        remoteFingerprint: r.fingerprint,
-      }),
-      runDirectAuth(first.b, {
-        role: 'responder',
-        identity: r.identity,
-        trust: r.trust,
-        localFingerprint: r.fingerprint,
-        remoteFingerprint: i.fingerprint,
-      }),
-    ]);
+    const off = first.ports.a.onMessage((bytes) => recorded.push(bytes));
+    const runs = await Promise.all([first.i, first.r]);
     off();
-    expect(runs.map((x) => x.remote.id)).toEqual([r.identity.id, i.identity.id]);
+    expect(runs.map((x) => x.value?.remote.id)).toEqual([r.identity.id, i.identity.id]);
     const [rHello, rProof] = recorded;
     expect(rHello && decodeAuthMessage(rHello).type).toBe(AuthType.hello);
     expect(rProof && decodeAuthMessage(rProof).type).toBe(AuthType.proof);
     // Run 2: someone replays R's hello and proof to I.
     const second = portPair();
-    const again = outcome(
-      runDirectAuth(second.a, {
-        role: 'initiator',
-        identity: i.identity,
-        trust: i.trust,
-        localFingerprint: i.fingerprint,
-        remoteFingerprint: r.fingerprint,
-      }),
-    );
+    const again = outcome(runDirectAuth(second.a, { role: 'initiator', ...sideInit(i, r) }));
     second.b.send(rHello as Uint8Array);
     second.b.send(rProof as Uint8Array);
     const error = (await again).error as Error;
@@ -176,66 +171,18 @@ describe('runDirectAuth: the proof binds this run, this channel and this verifie
     const [i, r] = [side(), side()];
     await trustEachOther(i, r);
     const x = sha256(new Uint8Array([1, 2, 3]));
-    const ports = portPair((bytes, from) => {
-      const m = decodeAuthMessage(bytes);
-      if (from === 'a' && m.type === AuthType.hello) return encodeAuthHello({ ...m.hello, fingerprint: x });
-      return bytes;
-    });
-    const [io] = await Promise.all([
-      outcome(
-        runDirectAuth(ports.a, {
-          role: 'initiator',
-          identity: i.identity,
-          trust: i.trust,
-          localFingerprint: i.fingerprint,
-          remoteFingerprint: r.fingerprint,
-        }),
-      ),
-      outcome(
-        runDirectAuth(ports.b, {
-          role: 'responder',
-          identity: r.identity,
-          trust: r.trust,
-          localFingerprint: r.fingerprint,
-          remoteFingerprint: x,
-        }),
-      ),
-    ]);
-    expect(io.error).toBeInstanceOf(InvalidSignatureError);
-    expect((io.error as Error).message).toBe('auth proof does not verify');
+    const t = runBoth(i, r, { r: { remoteFingerprint: x }, tamper: rewriteHello('a', { fingerprint: x }) });
+    const error = (await t.i).error;
+    expect(error).toBeInstanceOf(InvalidSignatureError);
+    expect((error as Error).message).toBe('auth proof does not verify');
   });
 
   it('a responder’s own fingerprint rewritten in its hello (to what I saw) breaks its proof', async () => {
     const [i, r] = [side(), side()];
-    await trustEachOther(i, r);
     const y = sha256(new Uint8Array([4, 5, 6]));
     await trustEachOther(i, r, { y });
-    const ports = portPair((bytes, from) => {
-      const m = decodeAuthMessage(bytes);
-      if (from === 'b' && m.type === AuthType.hello) return encodeAuthHello({ ...m.hello, fingerprint: y });
-      return bytes;
-    });
-    const [io] = await Promise.all([
-      outcome(
-        runDirectAuth(ports.a, {
-          role: 'initiator',
-          identity: i.identity,
-          trust: i.trust,
-          localFingerprint: i.fingerprint,
-          remoteFingerprint: y,
-        }),
-      ),
-      outcome(
-        runDirectAuth(ports.b, {
-          role: 'responder',
-          identity: r.identity,
-          trust: r.trust,
-          localFingerprint: r.fingerprint,
-          remoteFingerprint: i.fingerprint,
-        }),
-      ),
-    ]);
-    expect(io.error).toBeInstanceOf(InvalidSignatureError);
+    const t = runBoth(i, r, { i: { remoteFingerprint: y }, tamper: rewriteHello('b', { fingerprint: y }) });
+    expect((await t.i).error).toBeInstanceOf(InvalidSignatureError);
   });
 
   it('a proof made for another verifier key (unknown-key share, RFC 8844) is refused', async () => {
@@ -243,34 +190,10 @@ describe('runDirectAuth: the proof binds this run, this channel and this verifie
     const [i, r, m] = [side(), side(), side()];
     await trustEachOther(i, r);
     await trustEachOther(m, r, { x: i.fingerprint });
-    const ports = portPair((bytes, from) => {
-      const msg = decodeAuthMessage(bytes);
-      if (from === 'a' && msg.type === AuthType.hello)
-        return encodeAuthHello({ ...msg.hello, identityKey: m.identity.publicKey });
-      return bytes;
-    });
-    const [io] = await Promise.all([
-      outcome(
-        runDirectAuth(ports.a, {
-          role: 'initiator',
-          identity: i.identity,
-          trust: i.trust,
-          localFingerprint: i.fingerprint,
-          remoteFingerprint: r.fingerprint,
-        }),
-      ),
-      outcome(
-        runDirectAuth(ports.b, {
-          role: 'responder',
-          identity: r.identity,
-          trust: r.trust,
-          localFingerprint: r.fingerprint,
-          remoteFingerprint: i.fingerprint,
-        }),
-      ),
-    ]);
-    expect(io.error).toBeInstanceOf(InvalidSignatureError);
-    expect((io.error as Error).message).toBe('auth proof does not verify');
+    const t = runBoth(i, r, { tamper: rewriteHello('a', { identityKey: m.identity.publicKey }) });
+    const error = (await t.i).error;
+    expect(error).toBeInstanceOf(InvalidSignatureError);
+    expect((error as Error).message).toBe('auth proof does not verify');
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDirectAuth } from '../../src/direct/auth.js';
 import { decodeAuthMessage } from '../../src/direct/auth-messages.js';
-import type { DirectAuthInit } from '../../src/direct/auth-types.js';
 import {
   AuthTimeoutError,
   FingerprintMismatchError,
@@ -20,23 +19,9 @@ import {
 import { PAIRING_VERSION } from '../../src/pairing/messages.js';
 import { createAttemptPolicy } from '../../src/pairing/policy.js';
 import type { PairingWindow } from '../../src/session/agent.js';
-import { outcome, portPair, type Side, side, type Tamper, trustEachOther } from './ports.js';
+import { outcome, portPair, runBoth, type SideExtra, side, trustEachOther } from './ports.js';
 
-type Extra = Partial<Omit<DirectAuthInit, 'role' | 'identity' | 'trust'>>;
-
-/** Run both sides over one in-memory pipe; I = initiator, R = responder. */
-function run(i: Side, r: Side, opts: { i?: Extra; r?: Extra; tamper?: Tamper } = {}) {
-  const ports = portPair(opts.tamper);
-  const base = (me: Side, peer: Side) => ({
-    identity: me.identity,
-    trust: me.trust,
-    localFingerprint: me.fingerprint,
-    remoteFingerprint: peer.fingerprint,
-  });
-  const ip = outcome(runDirectAuth(ports.a, { role: 'initiator', ...base(i, r), ...opts.i }));
-  const rp = outcome(runDirectAuth(ports.b, { role: 'responder', ...base(r, i), ...opts.r }));
-  return { ports, i: ip, r: rp };
-}
+const run = runBoth;
 
 const reason = (e: unknown) => (e as PeerRejectedError).reason;
 const lastSentType = (sent: Uint8Array[]) => decodeAuthMessage(sent[sent.length - 1] as Uint8Array);
@@ -279,7 +264,7 @@ describe('runDirectAuth — pairing path', () => {
 });
 
 describe('runDirectAuth — ending', () => {
-  const lone = (role: 'initiator' | 'responder', extra: Extra = {}) => {
+  const lone = (role: 'initiator' | 'responder', extra: SideExtra = {}) => {
     const me = side();
     const ports = portPair((m, from) => (from === 'a' ? undefined : m));
     const p = outcome(

@@ -1,6 +1,7 @@
 /** In-memory `AuthPort` pairs for the in-band authentication tests. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { AuthPort } from '../../src/direct/auth-types.js';
+import { runDirectAuth } from '../../src/direct/auth.js';
+import type { AuthPort, DirectAuthInit } from '../../src/direct/auth-types.js';
 import { createIdentity, type Identity } from '../../src/identity/identity.js';
 import { createMemoryTrustStore } from '../../src/trust/memory.js';
 import { rememberPeer } from '../../src/trust/peers.js';
@@ -92,4 +93,24 @@ export async function outcome<T>(p: Promise<T>): Promise<{ value?: T; error?: un
   } catch (error) {
     return { error };
   }
+}
+
+/** Options of one side in `runBoth` (its identity and trust come from its `Side`). */
+export type SideExtra = Partial<Omit<DirectAuthInit, 'role' | 'identity' | 'trust'>>;
+
+/**
+ * Run both sides over one in-memory pipe; I = initiator, R = responder. Each side's local and remote
+ * fingerprints default to the two sides' real ones; `i` / `r` override any option.
+ */
+export function runBoth(i: Side, r: Side, opts: { i?: SideExtra; r?: SideExtra; tamper?: Tamper } = {}) {
+  const ports = portPair(opts.tamper);
+  const base = (me: Side, peer: Side) => ({
+    identity: me.identity,
+    trust: me.trust,
+    localFingerprint: me.fingerprint,
+    remoteFingerprint: peer.fingerprint,
+  });
+  const ip = outcome(runDirectAuth(ports.a, { role: 'initiator', ...base(i, r), ...opts.i }));
+  const rp = outcome(runDirectAuth(ports.b, { role: 'responder', ...base(r, i), ...opts.r }));
+  return { ports, i: ip, r: rp };
 }
