@@ -124,6 +124,12 @@ export {
   WrongRecipientError,
 } from './errors.js';
 export {
+  type Ed25519Backend,
+  ed25519Backend,
+  NOBLE_ED25519,
+  setEd25519Backend,
+} from './identity/ed25519-backend.js';
+export {
   assertSignature,
   createIdentity,
   exportIdentity,

@@ -16,6 +16,7 @@ import {
   UnsupportedVersionError,
 } from '../errors.js';
 import { toBase32 } from './base32.js';
+import { ed25519Backend } from './ed25519-backend.js';
 
 /** Length of an identity id in bytes (128 bits: collisions are out of reach, ids stay short). */
 export const ID_BYTES = 16;
@@ -82,7 +83,7 @@ function signedMessage(domain: string, message: Uint8Array): Uint8Array {
 
 /** Sign `message` under a domain string (e.g. `lanrtc/envelope/offer/v1`). */
 export function signWithDomain(identity: Identity, domain: string, message: Uint8Array): Uint8Array {
-  return ed25519.sign(signedMessage(domain, message), identity.secretKey);
+  return ed25519Backend().sign(signedMessage(domain, message), identity.secretKey);
 }
 
 /** True when `signature` is `publicKey`'s signature of `message` under `domain`. Never throws. */
@@ -94,7 +95,7 @@ export function verifyWithDomain(
 ): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
-    return ed25519.verify(signature, signedMessage(domain, message), publicKey);
+    return ed25519Backend().verify(signature, signedMessage(domain, message), publicKey);
   } catch {
     return false;
   }
