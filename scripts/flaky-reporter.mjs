@@ -19,6 +19,9 @@ export default class FlakyReporter {
 
   onTestRunEnd() {
     mkdirSync('.test-results', { recursive: true });
-    writeFileSync(join('.test-results', 'flaky.json'), JSON.stringify(this.flaky, null, 2));
+    writeFileSync(
+      process.env.LANRTC_FLAKY_OUT ?? join('.test-results', 'flaky.json'),
+      JSON.stringify(this.flaky, null, 2),
+    );
   }
 }

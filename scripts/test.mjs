@@ -3,11 +3,12 @@
 // then one totals line `N passed, N failed`. Under CI=true a skipped test counts as a failure: CI must
 // prove the LAN and browser tests ran, not that they were skipped.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const out = join('.test-results', 'vitest.json');
-const flakyOut = join('.test-results', 'flaky.json');
+// Per run, so two runs at once (a developer and a helper, say) never read each other's report.
+const out = join('.test-results', `vitest-${process.pid}.json`);
+const flakyOut = join('.test-results', `flaky-${process.pid}.json`);
 mkdirSync('.test-results', { recursive: true });
 rmSync(out, { force: true });
 rmSync(flakyOut, { force: true });
@@ -24,7 +25,7 @@ const r = spawnSync(
     `--outputFile.json=${out}`,
     ...extra,
   ],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, LANRTC_FLAKY_OUT: flakyOut } },
 );
 
 let report;
@@ -60,6 +61,9 @@ try {
   // No list: no retry happened or the reporter did not run; the totals still stand.
 }
 for (const t of flaky) console.log(`flaky: failed, then passed on retry ${t.retries}: ${t.file} > ${t.name}`);
+// The last run's report stays at the usual place for a look afterwards.
+renameSync(out, join('.test-results', 'vitest.json'));
+rmSync(flakyOut, { force: true });
 const status = r.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(status);
