@@ -170,7 +170,12 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
         certificates: [certificate],
       });
       const peer = browserSessionPeer(pc);
-      setup(peer, context);
+      try {
+        setup(peer, context);
+      } catch (error) {
+        peer.close(); // the app's setup failed: nothing else would ever close this connection
+        throw error;
+      }
       return peer;
     },
     onConnection: (connection) => {

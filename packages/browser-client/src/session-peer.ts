@@ -127,6 +127,22 @@ export function browserSessionPeer(pc: RTCPeerConnection): BrowserSessionPeer {
       pc.addEventListener('negotiationneeded', listener);
       return () => pc.removeEventListener('negotiationneeded', listener);
     },
+    onEnded(listener) {
+      // A remote close shows as `failed` once consent freshness lapses (RFC 7675, ~30 s); `close()`
+      // here fires no event (webrtc-pc), so the agent learns of its own close from its own call.
+      let done = false;
+      const onChange = () => {
+        const state = pc.connectionState;
+        if (done || (state !== 'failed' && state !== 'closed')) return;
+        done = true;
+        listener(state);
+      };
+      pc.addEventListener('connectionstatechange', onChange);
+      return () => {
+        done = true;
+        pc.removeEventListener('connectionstatechange', onChange);
+      };
+    },
     close() {
       pc.removeEventListener('datachannel', onChannel);
       pc.removeEventListener('connectionstatechange', onState);

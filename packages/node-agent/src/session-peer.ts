@@ -120,12 +120,38 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
       });
       return () => sub.unSubscribe();
     },
+    onEnded(listener) {
+      let done = false;
+      const end = (state: 'failed' | 'closed') => {
+        if (done) return;
+        done = true;
+        listener(state);
+      };
+      const sub = pc.connectionStateChange.subscribe((state) => {
+        if (state === 'failed' || state === 'closed') end(state);
+      });
+      // werift reports a remote close (its SCTP ABORT) neither as a channel nor as a state change.
+      const assoc = (pc as unknown as AssociationEvents).sctpTransport?.sctp?.stateChanged?.closed;
+      const assocSub = assoc?.subscribe(() => end('closed'));
+      return () => {
+        done = true;
+        sub.unSubscribe();
+        assocSub?.unSubscribe?.();
+      };
+    },
     close() {
       channelSub.unSubscribe();
       stateSub.unSubscribe();
       channels.close('peer connection closed');
       void pc.close();
     },
+  };
+}
+
+/** werift internals: the SCTP association's `closed` event (werift 0.24.4). */
+interface AssociationEvents {
+  sctpTransport?: {
+    sctp?: { stateChanged?: { closed?: { subscribe(f: () => void): { unSubscribe?(): void } } } };
   };
 }
 

@@ -62,7 +62,11 @@ export interface Connection<P extends SessionPeer> {
   readonly peer: P;
   /** SHA-256 of the certificate the remote presented in DTLS, equal to the one its identity signed. */
   readonly remoteFingerprint: Uint8Array;
-  /** Settles with the reason code when the session ends (`closed`, or the peer's `bye` reason). */
+  /**
+   * Settles with the reason code when the session ends: `closed` (closed here), the peer's `bye`
+   * reason, `failed` / `peer-closed` (the peer connection failed or closed without a `bye`), or the
+   * name of the error that ended it (a frame or renegotiation that failed its checks).
+   */
   readonly ended: Promise<string>;
   /**
    * Offer the peer connection's current state again over the same signalling session (a track or
@@ -132,6 +136,8 @@ interface SessionState {
   readonly remoteId: string;
   readonly inbox: Inbox<OpenedEnvelope>;
   counter: number;
+  /** Set when this side closes the connection (`Connection.close`). */
+  closingHere?: boolean;
   /** Ends the session's waiting with an error (set by whoever runs the session). */
   fail: (error: LanrtcError) => void;
 }
@@ -211,7 +217,13 @@ export class Agent<P extends SessionPeer> {
     if (!known) throw new NotPairedError('peer is not in the trust store; pair first');
     const remote: PublicIdentity = { publicKey: known.publicKey, id: known.id };
     const s = this.#openSession(remoteId);
-    const peer = await this.#init.createPeer({ remote, role: 'offerer', session: s.id });
+    let peer: P;
+    try {
+      peer = await this.#init.createPeer({ remote, role: 'offerer', session: s.id });
+    } catch (error) {
+      this.#endSession(s);
+      throw error;
+    }
     try {
       const stopTrickle = this.#trickle(s, peer);
       const offer = await peer.createOffer();
@@ -225,6 +237,8 @@ export class Agent<P extends SessionPeer> {
       return await this.#finish(s, peer, answerEnv.sender, answer.sdp, false);
     } catch (error) {
       peer.close();
+      // The answerer may already have handed its side over: tell it, or its session waits for ever.
+      await this.#sendBye(s, asLanrtcError(error).name);
       this.#endSession(s);
       throw error;
     }
@@ -234,6 +248,8 @@ export class Agent<P extends SessionPeer> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Tell every peer first (best effort, bounded by the transport): their sessions end at once.
+    await Promise.all([...this.#sessions.values()].map((s) => this.#sendBye(s, 'closed')));
     for (const s of this.#sessions.values()) s.fail(new TransportClosedError('agent closed'));
     this.#init.transport.close();
     await this.#loop;
@@ -532,6 +548,7 @@ export class Agent<P extends SessionPeer> {
       ended,
       renegotiate,
       close: async () => {
+        s.closingHere = true; // the peer connection's own `closed` is then ours, not the peer's
         peer.close();
         await this.#sendBye(s, 'closed');
         this.#endSession(s);
@@ -546,6 +563,15 @@ export class Agent<P extends SessionPeer> {
    * that fails its checks, after telling the peer why.
    */
   async #runSession(s: SessionState, peer: P, negotiator: Negotiator): Promise<string> {
+    // The peer connection ending by itself ends the session: a peer that vanished without a `bye`
+    // (tab closed, device off the network) must not hold its session — and a slot — for ever.
+    let endedAs: 'failed' | 'peer-closed' | undefined;
+    const offEnded = peer.onEnded?.((state) => {
+      if (s.closingHere) return;
+      endedAs ??= state === 'failed' ? 'failed' : 'peer-closed';
+      s.fail(new TransportClosedError(`peer connection ${state}`));
+    });
+    if (offEnded) s.inbox.onEnd(offEnded);
     for (;;) {
       let env: OpenedEnvelope;
       try {
@@ -553,10 +579,13 @@ export class Agent<P extends SessionPeer> {
       } catch (error) {
         const e = asLanrtcError(error);
         negotiator.close(e);
-        if (!(e instanceof PeerRejectedError)) return 'closed';
+        // Whatever ended it (our close, the peer's bye, a frame that failed its checks, the peer
+        // connection going away): the peer connection and the session go with it.
         peer.close();
         this.#endSession(s);
-        return e.reason;
+        if (e instanceof PeerRejectedError) return e.reason;
+        if (endedAs) return endedAs;
+        return e instanceof TransportClosedError ? 'closed' : e.name;
       }
       if (env.type === 'candidate') {
         try {

@@ -35,5 +35,11 @@ export interface SessionPeer {
    * when the application adds a track or its first DataChannel. Returns unsubscribe.
    */
   onNegotiationNeeded?(listener: () => void): () => void;
+  /**
+   * Optional: subscribe to the connection ending on its own — it failed (ICE or consent lost) or was
+   * closed (by the remote, or locally). The agent then ends the session: a peer that vanished without
+   * a `bye` does not keep its session for ever. Returns unsubscribe.
+   */
+  onEnded?(listener: (state: 'failed' | 'closed') => void): () => void;
   close(): void;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TrustStore } from '../../src/index.js';
 import {
+  type Connection,
   createAgent,
   createAttemptPolicy,
   createIdentity,
@@ -13,6 +14,7 @@ import {
   PairingFailedError,
   PairingLockedError,
   type PeerRejectedError,
+  type SessionPeer,
 } from '../../src/index.js';
 import { fakePeer, fixtureFingerprint } from './fake-peer.js';
 
@@ -41,6 +43,7 @@ function node(
   const trust = store ?? createMemoryTrustStore();
   const errors: LanrtcError[] = [];
   const incoming: string[] = [];
+  const connections: Connection<SessionPeer>[] = [];
   const peers: ReturnType<typeof fakePeer>[] = [];
   const agent = createAgent({
     identity,
@@ -53,10 +56,13 @@ function node(
       peers.push(p);
       return p;
     },
-    onConnection: (c) => incoming.push(c.remote.id),
+    onConnection: (c) => {
+      incoming.push(c.remote.id);
+      connections.push(c);
+    },
     onSessionError: (e) => errors.push(e),
   }).start();
-  return { identity, trust, agent, errors, incoming, peers };
+  return { identity, trust, agent, errors, incoming, connections, peers };
 }
 
 /** A (offerer, fixture offer's cert) and B (answerer, fixture answer's cert), paired by PIN. */
@@ -96,6 +102,37 @@ describe('agent', () => {
     expect(b.incoming).toEqual([]);
     expect(b.peers.every((p) => p.closed)).toBe(true);
     await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('a peer connection that fails or closes by itself ends the session (no bye needed)', async () => {
+    const { a, b } = await pairedPair();
+    const conn = await a.agent.connect(b.identity.id);
+    await vi.waitFor(() => expect(b.connections).toHaveLength(1));
+    // A's side loses ICE (the other device left the network without a word).
+    a.peers.at(-1)?.end('failed');
+    expect(await conn.ended).toBe('failed');
+    expect(a.peers.at(-1)?.closed).toBe(true);
+    // B's connection closes by itself (its remote went away): ended, peer closed, session gone.
+    b.peers.at(-1)?.end('closed');
+    expect(await b.connections[0]?.ended).toBe('peer-closed');
+    expect(b.peers.at(-1)?.closed).toBe(true);
+    // The sessions are gone on both sides: a new connection works as the first did.
+    const again = await a.agent.connect(b.identity.id);
+    await again.close();
+    expect(await again.ended).toBe('closed'); // our own close is `closed`, not the peer's
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('an agent that closes says bye: the sessions of its peers end at once', async () => {
+    const { a, b } = await pairedPair();
+    const conn = await a.agent.connect(b.identity.id);
+    await vi.waitFor(() => expect(b.connections).toHaveLength(1));
+    await a.agent.close();
+    expect(await b.connections[0]?.ended).toBe('closed');
+    expect(b.peers.at(-1)?.closed).toBe(true);
+    expect(await conn.ended).toBe('closed');
     await b.agent.close();
   });
 

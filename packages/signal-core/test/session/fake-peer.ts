@@ -20,10 +20,19 @@ export function fixtureFingerprint(kind: 'offer' | 'answer'): Uint8Array {
 export function fakePeer(
   role: 'offerer' | 'answerer',
   remoteCert?: Uint8Array,
-): SessionPeer & { closed: boolean } {
+): SessionPeer & { closed: boolean; end(state: 'failed' | 'closed'): void } {
   let remote: string | undefined;
+  const ended = new Set<(state: 'failed' | 'closed') => void>();
   const peer = {
     closed: false,
+    /** Test hook: the connection fails or closes by itself (ICE lost, the remote went away). */
+    end(state: 'failed' | 'closed') {
+      for (const l of [...ended]) l(state);
+    },
+    onEnded(listener: (state: 'failed' | 'closed') => void) {
+      ended.add(listener);
+      return () => ended.delete(listener);
+    },
     createOffer: async () => ({ type: 'offer' as const, sdp: offer.sdp }),
     createAnswer: async () => ({ type: 'answer' as const, sdp: answer.sdp }),
     setLocalDescription: async () => {},
