@@ -174,19 +174,42 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   };
   let shuttingDown = false;
 
+  /**
+   * Every relay→client frame goes through here: a client whose send buffer is past
+   * `maxBufferedBytes` is evicted (`slow-consumer`) instead of queueing more, whatever the frame
+   * (a client that stops reading but keeps sending `join`s or `ping`s must not grow the relay's
+   * memory either). False when the frame was not sent.
+   */
+  function sendTo(c: Conn, frame: Uint8Array): boolean {
+    if (c.closing || c.ws.readyState !== c.ws.OPEN) return false;
+    if (c.ws.bufferedAmount > limits.maxBufferedBytes) {
+      log.warn('relay.slow-consumer', { id: c.idText, buffered: c.ws.bufferedAmount });
+      sendError(c, 'slow-consumer');
+      return false;
+    }
+    c.ws.send(frame);
+    return true;
+  }
+
   function sendError(c: Conn, code: RelayErrorCode, detail = '', subject = ''): void {
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-    if (c.ws.readyState === c.ws.OPEN) c.ws.send(encodeRelayFrame({ type: 'error', code, subject, detail }));
+    const frame = encodeRelayFrame({ type: 'error', code, subject, detail });
     const closeCode = CLOSE_CODES[code];
-    if (closeCode !== undefined) {
-      log.debug('relay.close', { code, id: c.idText });
-      drop(c);
-      c.closing = true;
-      c.ws.close(closeCode, code);
-      // A client that stops reading never completes the closing handshake; do not wait for it.
-      const kill = setTimeout(() => c.ws.terminate(), 2_000);
-      c.ws.once('close', () => clearTimeout(kill));
+    if (closeCode === undefined) {
+      sendTo(c, frame);
+      return;
     }
+    // A closing error is the socket's last frame: one bounded frame past the buffer limit, sent
+    // directly (through `sendTo` a `slow-consumer` would recurse).
+    if (c.ws.readyState === c.ws.OPEN) c.ws.send(frame);
+    log.debug('relay.close', { code, id: c.idText });
+    // Closing first: fan-out during `drop` (presence) skips this connection.
+    c.closing = true;
+    drop(c);
+    c.ws.close(closeCode, code);
+    // A client that stops reading never completes the closing handshake; do not wait for it.
+    const kill = setTimeout(() => c.ws.terminate(), 2_000);
+    c.ws.once('close', () => clearTimeout(kill));
   }
 
   function leaveRoom(c: Conn, room: string): void {
@@ -196,7 +219,8 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     if (members.size === 0) rooms.delete(room);
     else if (c.id) {
       const frame = encodeRelayFrame({ type: 'presence', room, id: c.id, present: false });
-      for (const m of members) m.ws.send(frame);
+      // A copy: a member evicted as a slow consumer leaves this room while the loop runs.
+      for (const m of [...members]) sendTo(m, frame);
     }
     stats.rooms = rooms.size;
   }
@@ -227,14 +251,15 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
         members = new Set();
         rooms.set(room, members);
       }
-      const presence = encodeRelayFrame({ type: 'presence', room, id: c.id as Uint8Array, present: true });
-      for (const m of members) m.ws.send(presence);
+      // Joined before the fan-out, so the room outlives members evicted during it (slow consumers).
       members.add(c);
       c.rooms.add(room);
       stats.rooms = rooms.size;
+      const presence = encodeRelayFrame({ type: 'presence', room, id: c.id as Uint8Array, present: true });
+      for (const m of [...members]) if (m !== c) sendTo(m, presence);
     }
     const others = [...members].filter((m) => m !== c).map((m) => m.id as Uint8Array);
-    c.ws.send(encodeRelayFrame({ type: 'joined', room, members: others }));
+    sendTo(c, encodeRelayFrame({ type: 'joined', room, members: others }));
   }
 
   function deliverTo(from: Conn, toKey: string, frame: Uint8Array): void {
@@ -243,12 +268,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       sendError(from, 'unknown-recipient', '', '');
       return;
     }
-    if (target.ws.bufferedAmount > limits.maxBufferedBytes) {
-      log.warn('relay.slow-consumer', { id: target.idText, buffered: target.ws.bufferedAmount });
-      sendError(target, 'slow-consumer');
-      return;
-    }
-    target.ws.send(frame);
+    if (!sendTo(target, frame)) return;
     stats.forwarded++;
     stats.bytesForwarded += frame.length;
   }
@@ -298,7 +318,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     c.idText = who.id;
     byId.set(key, c);
     stats.authenticated = byId.size;
-    c.ws.send(encodeRelayFrame({ type: 'welcome', id }));
+    sendTo(c, encodeRelayFrame({ type: 'welcome', id }));
     log.debug('relay.login', { id: who.id });
   }
 
@@ -349,8 +369,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       }
       if (frame.type === 'ping') {
         // The client's heartbeat (browsers cannot send WebSocket pings): echo its sequence number.
-        stats.pongs++;
-        c.ws.send(encodeRelayFrame({ type: 'pong', seq: frame.seq }));
+        if (sendTo(c, encodeRelayFrame({ type: 'pong', seq: frame.seq }))) stats.pongs++;
         return;
       }
       sendError(c, 'malformed-frame', `unexpected ${frame.type} frame`);
@@ -397,7 +416,8 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       sendError(c, 'server-full');
       return;
     }
-    ws.send(
+    sendTo(
+      c,
       encodeRelayFrame({
         type: 'hello',
         challenge: c.challenge,

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -79,9 +80,9 @@ export async function createStaticHandler(
         res.end();
         return;
       }
-      createReadStream(file)
-        .on('error', () => res.destroy())
-        .pipe(res);
+      // pipeline, not pipe: a client that aborts mid-download destroys `res`, and only pipeline then
+      // destroys the file stream too (pipe would leave it paused with its descriptor open).
+      pipeline(createReadStream(file), res, () => {});
     });
   };
 }

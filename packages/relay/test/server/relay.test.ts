@@ -2,17 +2,22 @@
  * The relay server against real sockets on 127.0.0.1: login, routing, rooms and presence, duplicate
  * logins, hostile input, every limit (each with its error frame and counter), and graceful shutdown.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   createIdentity,
+  decodeRelayFrame,
   encodeRelayFrame,
   InvalidArgumentError,
+  identityIdBytes,
   type RelayError,
   RelayHandshakeError,
   signRelayChallenge,
   TransportClosedError,
 } from '@lanrtc/signal-core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRelay, type ListeningRelay, type RelayLimits } from '../../src/index.js';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { attachRelay, createRelay, type ListeningRelay, type RelayLimits } from '../../src/index.js';
 import { client, IN_NETNS, raw } from '../helpers.js';
 
 describe.skipIf(!IN_NETNS)('relay server', () => {
@@ -77,6 +82,42 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     await expect(client(relay.address.url, { WebSocket: Rewriting as never })).rejects.toThrow(
       RelayHandshakeError,
     );
+  });
+
+  it('client refuses a relay that welcomes it under another id', async () => {
+    // A tiny hand-written relay: a correct hello, then a `welcome` naming someone else.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    onTestFinished(async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    });
+    await new Promise((r) => wss.once('listening', r));
+    const { port } = wss.address() as AddressInfo;
+    const closed: number[] = [];
+    wss.on('connection', (ws, req) => {
+      ws.on('close', (code) => closed.push(code));
+      ws.on('message', (data) => {
+        if (decodeRelayFrame(new Uint8Array(data as Buffer)).type !== 'auth') return;
+        ws.send(encodeRelayFrame({ type: 'welcome', id: identityIdBytes(createIdentity().publicKey) }));
+      });
+      ws.send(
+        encodeRelayFrame({
+          type: 'hello',
+          challenge: new Uint8Array(32),
+          endpoint: req.headers.host ?? '',
+          maxPayload: 65_536,
+          heartbeatMs: 30_000,
+        }),
+      );
+    });
+    await expect(client(`ws://127.0.0.1:${port}/`, { timeoutMs: 3_000 })).rejects.toThrow(
+      /unexpected welcome/,
+    );
+    await expect(client(`ws://127.0.0.1:${port}/`, { timeoutMs: 3_000 })).rejects.toBeInstanceOf(
+      RelayHandshakeError,
+    );
+    // The client hung up on it rather than waiting for its login deadline.
+    await vi.waitFor(() => expect(closed).toHaveLength(2));
   });
 
   it('refuses upgrades from a Host outside allowedHosts, and upgrades to another path when `path` is set', async () => {
@@ -255,6 +296,51 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await slow.closed).toBe(4003);
   });
+
+  it('every relay frame counts against the send buffer: a non-reader flooding `join` is evicted (slow-consumer)', async () => {
+    // Not only `deliver`: `joined` (and presence, pong, error) answers queue up too. Own HTTP server,
+    // so the test can watch the relay's socket towards the flooding client.
+    const maxBufferedBytes = 64 * 1024;
+    const server = createServer();
+    const sockets: Socket[] = [];
+    server.on('connection', (s) => sockets.push(s));
+    const relay = attachRelay(server, { limits: { maxBufferedBytes, ratePerSecond: 1e6, rateBurst: 1e6 } });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(async () => {
+      await relay.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // 100 members make each `joined` answer ~1.6 KB.
+    const join = encodeRelayFrame({ type: 'join', room: 'r' });
+    for (let i = 0; i < 100; i++) {
+      const m = await raw(url);
+      await m.login();
+      m.send(join);
+      await m.next('joined');
+    }
+    const flooder = await raw(url);
+    await flooder.login();
+    const towardsFlooder = sockets.at(-1) as Socket;
+    // Stop reading: the relay's queue towards this client can only grow.
+    (flooder.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    let maxQueued = 0;
+    // 20 000 joins would queue ~32 MB of `joined` answers if only `deliver` were checked.
+    for (let i = 0; i < 20_000 && !relay.stats.errors['slow-consumer']; i++) {
+      flooder.send(join);
+      if (i % 100 === 0) {
+        await new Promise((r) => setTimeout(r, 1));
+        maxQueued = Math.max(maxQueued, towardsFlooder.writableLength);
+      }
+    }
+    await vi.waitFor(() => expect(relay.stats.errors['slow-consumer']).toBe(1), { timeout: 5_000 });
+    // Bounded: the limit plus the one frame that crossed it (and the closing error frame).
+    expect(maxQueued).toBeLessThan(2 * maxBufferedBytes);
+    expect(relay.stats.authenticated).toBe(100);
+    (flooder.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await flooder.closed).toBe(4003);
+  }, 60_000);
 
   it('graceful shutdown tells every client why, then closes', async () => {
     const relay = await createRelay();

@@ -1,9 +1,9 @@
 /** Static files on the relay's origin: content types, index.html, 404s, no traversal, no symlink escape. */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentType, createRelay, type ListeningRelay } from '../../src/index.js';
 import { client, IN_NETNS } from '../helpers.js';
 
@@ -46,6 +46,8 @@ describe.skipIf(!IN_NETNS)('static files', () => {
     writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(root, 'assets', 'a b.css'), 'b{}');
     writeFileSync(join(base, 'secret.txt'), 'secret');
+    // Far beyond a read stream's 64 KiB highWaterMark: an aborted download leaves most of it unread.
+    writeFileSync(join(root, 'big.bin'), Buffer.alloc(8 * 1024 * 1024));
     symlinkSync(join(base, 'secret.txt'), join(root, 'escape.txt'));
     symlinkSync(join(root, 'assets', 'app.js'), join(root, 'inside.js'));
     relay = await createRelay({ staticDir: root });
@@ -86,5 +88,25 @@ describe.skipIf(!IN_NETNS)('static files', () => {
     const c = await client(relay.address.url);
     expect(c.localId).toHaveLength(26);
     c.close();
+  });
+
+  it('aborted downloads leave no file descriptor open', async () => {
+    // Linux: the process's open descriptors are the entries of /proc/self/fd.
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (let i = 0; i < 30; i++) {
+      await new Promise<void>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: relay.address.port, path: '/big.bin' }, (res) =>
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          }),
+        );
+        req.on('error', () => resolve());
+        req.end();
+      });
+    }
+    // The server notices each abort shortly after; a leak would keep all 30 file streams open.
+    await vi.waitFor(() => expect(openFds() - before).toBeLessThanOrEqual(3), { timeout: 5_000 });
   });
 });
