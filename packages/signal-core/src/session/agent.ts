@@ -309,9 +309,18 @@ export class Agent<P extends SessionPeer> {
    * or aborting: those steps wait for the pairing instead of racing it.
    */
   readonly #pairingsFrom = new Map<string, Promise<void>>();
+  /** Pairing starts per initiator id running or waiting here: at most one waits behind the running one. */
+  readonly #pairingDepth = new Map<string, number>();
 
   async #respondPairing(first: OpenedEnvelope): Promise<void> {
     const id = first.sender.id;
+    const depth = this.#pairingDepth.get(id) ?? 0;
+    if (depth >= 2) {
+      // A retry may wait for the attempt before it; a burst of starts must not pile up (each could
+      // take a whole deadline, and memory with it).
+      return this.#refuse(first, new SessionLimitError('a pairing from this peer is already waiting'));
+    }
+    this.#pairingDepth.set(id, depth + 1);
     const earlier = this.#pairingsFrom.get(id);
     const run = (async () => {
       if (earlier) await earlier;
@@ -322,6 +331,9 @@ export class Agent<P extends SessionPeer> {
       await run;
     } finally {
       if (this.#pairingsFrom.get(id) === run) this.#pairingsFrom.delete(id);
+      const left = (this.#pairingDepth.get(id) ?? 1) - 1;
+      if (left > 0) this.#pairingDepth.set(id, left);
+      else this.#pairingDepth.delete(id);
     }
   }
 

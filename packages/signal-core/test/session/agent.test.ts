@@ -136,6 +136,28 @@ describe('agent', () => {
     await b.agent.close();
   });
 
+  it('holds at most one pairing start per peer behind the running one; a burst is refused at once', async () => {
+    const net = createMemoryNetwork();
+    const a = node(net, fixtureFingerprint('offer'));
+    const b = node(net, fixtureFingerprint('answer'));
+    const policy = createAttemptPolicy();
+    b.agent.openPairing({ mode: () => policy.mode(), policy });
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() }).then(
+          () => 'paired',
+          (e: PeerRejectedError) => e.reason ?? e.name,
+        ),
+      ),
+    );
+    // The first pairs; the one queued behind it runs next; the other four are turned away.
+    expect(outcomes.filter((o) => o === 'SessionLimitError')).toHaveLength(4);
+    expect(outcomes[0]).toBe('paired');
+    expect(b.errors.some((e) => e.name === 'SessionLimitError')).toBe(true);
+    await a.agent.close();
+    await b.agent.close();
+  });
+
   it('refuses offers from identities it has not paired with', async () => {
     const net = createMemoryNetwork();
     const a = node(net, fixtureFingerprint('offer'));
