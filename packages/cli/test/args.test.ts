@@ -125,6 +125,16 @@ describe('runCli exit codes', () => {
       'lanrtc relay: name longer than 32 bytes',
       'usage: lanrtc relay',
     ],
+    [
+      ['relay', '--host', '127.0.0.1', '--allowed-host', 'bad host!'],
+      'lanrtc relay: --allowed-host must be host or host:port (got "bad host!")',
+      'usage: lanrtc relay',
+    ],
+    [
+      ['relay', '--host', '127.0.0.1', '--port', '0', '--allowed-host', 'hall.local'],
+      'lanrtc relay: --allowed-host needs host:port when --port is 0',
+      'usage: lanrtc relay',
+    ],
     // card and listen: one rule for --address, an IP literal the listener can bind, ≤ one per family.
     ...(['card', 'listen'] as const).flatMap((cmd) => [
       [

@@ -39,6 +39,8 @@ options:
   --name NAME         card / mDNS instance name, ≤ 32 bytes (default: host name)
   --interface IF      announce on this interface name or IPv4 address, repeatable
                       (default: --host when it is an address, else every non-internal IPv4 interface)
+  --allowed-host H    accept logins only for this host[:port] (the name or address clients dial),
+                      repeatable; binds each login to it (docs/PROTOCOL.md). Default: any host
   --verbose           debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
   options: {
@@ -49,6 +51,7 @@ ${COMMON_USAGE}`,
     announce: { type: 'boolean' },
     name: { type: 'string' },
     interface: { type: 'string', multiple: true },
+    'allowed-host': { type: 'string', multiple: true },
     verbose: { type: 'boolean' },
   },
   async run(parsed, io) {
@@ -62,6 +65,7 @@ ${COMMON_USAGE}`,
       );
     const name = stringValue(parsed, 'name') ?? defaultDeviceName();
     const staticDir = stringValue(parsed, 'static');
+    const allowedHosts = listValue(parsed, 'allowed-host').flatMap((h) => allowedHost(h, port));
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const announcing = booleanValue(parsed, 'announce', true);
@@ -75,6 +79,7 @@ ${COMMON_USAGE}`,
       logger,
       ...(path !== '/' ? { path } : {}),
       ...(staticDir ? { staticDir } : {}),
+      ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     });
     const wildcard = WILDCARD.has(host);
     const shown = wildcard ? defaultAddresses() : [relay.address.host];
@@ -136,6 +141,22 @@ ${COMMON_USAGE}`,
 };
 
 /** Sign a throwaway card with the announcement's fields; what the card format refuses is a `UsageError`. */
+/**
+ * An `--allowed-host` value as the relay compares it with the `Host` a client sent: `host:port` in
+ * lower case, the listening port added when omitted; for port 80 also the bare host (a browser
+ * leaves the scheme's default port out of `Host`).
+ */
+function allowedHost(value: string, port: number): string[] {
+  const v = value.trim().toLowerCase();
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(v) || v.length > 255)
+    throw new UsageError(`--allowed-host must be host or host:port (got "${value}")`, 'relay');
+  const m = /^(.*):(\d{1,5})$/.exec(v);
+  if (!m && port === 0) throw new UsageError('--allowed-host needs host:port when --port is 0', 'relay');
+  const host = m?.[1] ?? v;
+  const p = m ? Number(m[2]) : port;
+  return p === 80 ? [`${host}:80`, host] : [`${host}:${p}`];
+}
+
 function checkCard(state: DeviceState, name: string, host: string, path: string): void {
   try {
     buildDeviceCard(state, {
