@@ -216,8 +216,21 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
       return pair(peerId, { kind: 'pin', pin });
     },
     showPin(policyInit) {
-      const policy = createAttemptPolicy(policyInit);
       const changed = new Set<(pin: string) => void>();
+      let expiry: ReturnType<typeof setTimeout> | undefined;
+      let closed = false;
+      // Every new PIN (after a failure, a success, or its expiry) reaches the UI; an expiring PIN is
+      // rotated on time by a timer, not only when the next attempt happens to notice it.
+      const policy = createAttemptPolicy({
+        ...policyInit,
+        onPinChange: (pin, expiresAt) => {
+          policyInit?.onPinChange?.(pin, expiresAt);
+          clearTimeout(expiry);
+          if (closed) return;
+          expiry = setTimeout(() => policy.pin(), Math.max(0, expiresAt - Date.now()) + 1);
+          for (const l of changed) l(pin);
+        },
+      });
       let resolvePaired: (result: PairingResult) => void = () => {};
       const paired = new Promise<PairingResult>((resolve) => {
         resolvePaired = resolve;
@@ -225,17 +238,17 @@ export async function createBrowserAgent(init: BrowserAgentInit): Promise<Browse
       const stop = agent.openPairing({
         mode: () => policy.mode(),
         policy,
-        onFailure: () => {
-          const pin = policy.pin();
-          for (const l of changed) l(pin);
-        },
         onPaired: (result) => resolvePaired(result),
       });
       return {
         pin: () => policy.pin(),
         onChange: (listener) => void changed.add(listener),
         paired,
-        close: stop,
+        close: () => {
+          closed = true;
+          clearTimeout(expiry);
+          stop();
+        },
       };
     },
     pair,

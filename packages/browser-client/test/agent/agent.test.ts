@@ -171,6 +171,33 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
     });
   });
 
+  it('a shown PIN that expires is replaced on time and the display told, with no attempt needed', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const net = L.createMemoryNetwork();
+      const b = await L.createBrowserAgent({ transport: (id) => net.connect(id), dbName: 'pin-expiry' });
+      const display = b.showPin({ pinTtlMs: 300 });
+      const first = display.pin();
+      const t0 = performance.now();
+      const next = await new Promise<string>((resolve) => display.onChange(resolve));
+      const ms = performance.now() - t0;
+      const shownNow = display.pin();
+      display.close();
+      // After close() nothing rotates or calls back any more.
+      let late = 0;
+      display.onChange(() => late++);
+      await new Promise((res) => setTimeout(res, 700));
+      await b.close();
+      return {
+        changed: next !== first,
+        sameAsShown: next === shownNow,
+        onTime: ms >= 250 && ms < 1_500,
+        late,
+      };
+    });
+    expect(r).toEqual({ changed: true, sameAsShown: true, onTime: true, late: 0 });
+  });
+
   it('pairs two browser agents by numeric comparison: both show the same digits, both confirm', async () => {
     const r = await page.evaluate(async () => {
       const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
