@@ -237,8 +237,9 @@ export class Agent<P extends SessionPeer> {
       return await this.#finish(s, peer, answerEnv.sender, answer.sdp, false);
     } catch (error) {
       peer.close();
-      // The answerer may already have handed its side over: tell it, or its session waits for ever.
-      await this.#sendBye(s, asLanrtcError(error).name);
+      // The answerer may already have handed its side over: tell it, or its session waits for ever
+      // (unless it is the one that ended it).
+      if (!(error instanceof PeerRejectedError)) await this.#sendBye(s, asLanrtcError(error).name);
       this.#endSession(s);
       throw error;
     }
