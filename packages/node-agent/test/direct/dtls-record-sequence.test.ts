@@ -11,7 +11,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type * as Werift from 'werift';
-import { createDtlsCertificate, type DtlsCertificate } from '../../src/index.js';
+import { createDtlsCertificate } from '../../src/index.js';
+import { dtlsOptions, joinLinks, memoryLink } from '../werift-patch/memory-dtls.js';
 
 const builds = {
   esm: (await import('werift')) as typeof Werift,
@@ -40,45 +41,19 @@ function records(datagram: Buffer): RecordHeader[] {
   return out;
 }
 
-/** One direction of an in-memory datagram link that records what passes. */
+/** One direction of an in-memory datagram link that records the record headers it carries. */
 function link() {
   const sent: RecordHeader[][] = [];
-  const transport = {
-    type: 'udp',
-    closed: false,
-    address: {},
-    onData: (_: Buffer) => {},
-    peer: undefined as undefined | { onData: (b: Buffer) => void },
-    send(buf: Buffer) {
-      sent.push(records(buf));
-      const to = transport.peer;
-      setImmediate(() => to?.onData(Buffer.from(buf)));
-      return Promise.resolve();
-    },
-    close() {
-      transport.closed = true;
-      return Promise.resolve();
-    },
-  };
-  return { transport, sent };
+  return { transport: memoryLink({ onSend: (data) => sent.push(records(data)) }), sent };
 }
-
-const options = (c: DtlsCertificate, transport: unknown) => ({
-  cert: c.certPem,
-  key: c.keyPem,
-  signatureHash: { ...c.signatureHash },
-  transport: transport as never,
-  extendedMasterSecret: true,
-});
 
 async function handshakeAndTalk(w: typeof Werift) {
   const [serverCert, clientCert] = [await createDtlsCertificate(), await createDtlsCertificate()];
   const s = link();
   const c = link();
-  s.transport.peer = c.transport;
-  c.transport.peer = s.transport;
-  const server = new w.DtlsServer({ ...options(serverCert, s.transport), certificateRequest: true });
-  const client = new w.DtlsClient(options(clientCert, c.transport));
+  joinLinks(s.transport, c.transport);
+  const server = new w.DtlsServer({ ...dtlsOptions(serverCert, s.transport), certificateRequest: true });
+  const client = new w.DtlsClient(dtlsOptions(clientCert, c.transport));
   const connected = Promise.all([
     new Promise<void>((r) => server.onConnect.once(() => r())),
     new Promise<void>((r) => client.onConnect.once(() => r())),

@@ -10,54 +10,23 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type * as Werift from 'werift';
-import { createDtlsCertificate, type DtlsCertificate } from '../../src/index.js';
+import { createDtlsCertificate } from '../../src/index.js';
+import { dtlsOptions, joinLinks, memoryLink } from './memory-dtls.js';
 
 const builds = {
   esm: (await import('werift')) as typeof Werift,
   cjs: createRequire(import.meta.url)('werift') as typeof Werift,
 };
 
-/** One direction of an in-memory datagram link; `duplicateFirst` delivers its first datagram twice. */
-function link(duplicateFirst = false) {
-  let count = 0;
-  const transport = {
-    type: 'udp',
-    closed: false,
-    address: {},
-    onData: (_: Buffer) => {},
-    peer: undefined as undefined | { onData: (b: Buffer) => void },
-    send(buf: Buffer) {
-      const to = transport.peer;
-      const copies = duplicateFirst && count++ === 0 ? 2 : 1;
-      for (let i = 0; i < copies; i++) setImmediate(() => to?.onData(Buffer.from(buf)));
-      return Promise.resolve();
-    },
-    close() {
-      transport.closed = true;
-      return Promise.resolve();
-    },
-  };
-  return transport;
-}
-
-const options = (c: DtlsCertificate, transport: unknown) => ({
-  cert: c.certPem,
-  key: c.keyPem,
-  signatureHash: { ...c.signatureHash },
-  transport: transport as never,
-  extendedMasterSecret: true,
-});
-
 describe('werift patch: a duplicate HelloVerifyRequest does not end the DTLS handshake', () => {
   for (const [name, w] of Object.entries(builds)) {
     it(`${name}: the client ignores the second HelloVerifyRequest and connects`, async () => {
       const [serverCert, clientCert] = [await createDtlsCertificate(), await createDtlsCertificate()];
-      const s = link(true); // the server's first datagram is its HelloVerifyRequest
-      const c = link();
-      s.peer = c;
-      c.peer = s;
-      const server = new w.DtlsServer({ ...options(serverCert, s), certificateRequest: true });
-      const client = new w.DtlsClient(options(clientCert, c));
+      const s = memoryLink({ duplicateFirst: true }); // the server's first datagram is its HelloVerifyRequest
+      const c = memoryLink();
+      joinLinks(s, c);
+      const server = new w.DtlsServer({ ...dtlsOptions(serverCert, s), certificateRequest: true });
+      const client = new w.DtlsClient(dtlsOptions(clientCert, c));
       const errors: unknown[] = [];
       client.onError.subscribe((e) => errors.push(e));
       server.onError.subscribe((e) => errors.push(e));
