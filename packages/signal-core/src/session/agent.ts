@@ -591,13 +591,15 @@ export class Agent<P extends SessionPeer> {
         env = await this.#next(s, ['candidate', 'offer', 'answer'], Number.POSITIVE_INFINITY);
       } catch (error) {
         const e = asLanrtcError(error);
+        // Read before `peer.close()`, whose own `closed` event is not the peer's doing.
+        const byItself = endedAs;
         negotiator.close(e);
         // Whatever ended it (our close, the peer's bye, a frame that failed its checks, the peer
         // connection going away): the peer connection and the session go with it.
         peer.close();
         this.#endSession(s);
         if (e instanceof PeerRejectedError) return e.reason;
-        if (endedAs) return endedAs;
+        if (byItself) return byItself;
         return e instanceof TransportClosedError ? 'closed' : e.name;
       }
       if (env.type === 'candidate') {
