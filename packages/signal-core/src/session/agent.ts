@@ -493,7 +493,8 @@ export class Agent<P extends SessionPeer> {
     } catch (error) {
       const e = asLanrtcError(error);
       peer?.close();
-      await this.#sendBye(s, e.name);
+      // No bye back to a peer whose own bye ended it.
+      if (!(e instanceof PeerRejectedError)) await this.#sendBye(s, e.name);
       this.#endSession(s);
       this.#init.onSessionError?.(e, offerEnv.sender.id);
     }
@@ -593,6 +594,9 @@ export class Agent<P extends SessionPeer> {
         const e = asLanrtcError(error);
         // Read before `peer.close()`, whose own `closed` event is not the peer's doing.
         const byItself = endedAs;
+        // The session's first failure is the real cause: a hand-over still waiting in #finish (the
+        // peer's bye while ICE/DTLS is still connecting) rejects with it, not with the close below.
+        s.fail(e);
         negotiator.close(e);
         // Whatever ended it (our close, the peer's bye, a frame that failed its checks, the peer
         // connection going away): the peer connection and the session go with it.

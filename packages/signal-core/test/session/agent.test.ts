@@ -38,6 +38,8 @@ function node(
   remoteCert?: Uint8Array,
   store?: TrustStore,
   timeoutMs = 2_000,
+  /** What this node's peers' `connected()` waits for. */
+  connecting?: Promise<void>,
 ) {
   const identity = createIdentity();
   const trust = store ?? createMemoryTrustStore();
@@ -52,7 +54,7 @@ function node(
     fingerprint,
     timeoutMs,
     createPeer: ({ role }) => {
-      const p = fakePeer(role, remoteCert);
+      const p = fakePeer(role, remoteCert, connecting);
       peers.push(p);
       return p;
     },
@@ -66,9 +68,9 @@ function node(
 }
 
 /** A (offerer, fixture offer's cert) and B (answerer, fixture answer's cert), paired by PIN. */
-async function pairedPair(opts: { bShows?: Uint8Array } = {}) {
+async function pairedPair(opts: { bShows?: Uint8Array; aConnecting?: Promise<void> } = {}) {
   const net = createMemoryNetwork();
-  const a = node(net, fixtureFingerprint('offer'));
+  const a = node(net, fixtureFingerprint('offer'), undefined, undefined, 2_000, opts.aConnecting);
   const b = node(net, fixtureFingerprint('answer'), opts.bShows);
   const policy = createAttemptPolicy();
   b.agent.openPairing({ mode: () => policy.mode(), policy });
@@ -101,6 +103,26 @@ describe('agent', () => {
     expect(b.errors.map((e) => e.name)).toEqual(['FingerprintMismatchError']);
     expect(b.incoming).toEqual([]);
     expect(b.peers.every((p) => p.closed)).toBe(true);
+    await a.agent.close();
+    await b.agent.close();
+  });
+
+  it('a bye while the offerer is still connecting rejects connect() with the peer’s reason; no bye back', async () => {
+    // A's transport never connects; B refuses A's certificate and says so while A still waits.
+    const { a, b } = await pairedPair({
+      bShows: new Uint8Array(32).fill(7),
+      aConnecting: new Promise(() => {}),
+    });
+    const error = await a.agent.connect(b.identity.id).then(
+      () => undefined,
+      (e: PeerRejectedError) => e,
+    );
+    expect(error?.name).toBe('PeerRejectedError');
+    expect(error?.reason).toBe('FingerprintMismatchError');
+    expect(a.peers.every((p) => p.closed)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    // A sent nothing back into the session B had ended.
+    expect(b.agent.rejected.UnknownSessionError).toBeUndefined();
     await a.agent.close();
     await b.agent.close();
   });

@@ -20,6 +20,8 @@ export function fixtureFingerprint(kind: 'offer' | 'answer'): Uint8Array {
 export function fakePeer(
   role: 'offerer' | 'answerer',
   remoteCert?: Uint8Array,
+  /** What `connected()` waits for (default: nothing, it connects at once). */
+  connecting: Promise<void> = Promise.resolve(),
 ): SessionPeer & { closed: boolean; end(state: 'failed' | 'closed'): void } {
   let remote: string | undefined;
   const ended = new Set<(state: 'failed' | 'closed') => void>();
@@ -45,7 +47,7 @@ export function fakePeer(
         ? { type: 'offer' as const, sdp: offer.sdp }
         : { type: 'answer' as const, sdp: answer.sdp },
     onLocalCandidate: () => () => {},
-    connected: async () => {},
+    connected: () => connecting,
     remoteCertificateFingerprint: async () => {
       if (!remote) return undefined;
       return remoteCert ?? fixtureFingerprint(role === 'offerer' ? 'answer' : 'offer');
