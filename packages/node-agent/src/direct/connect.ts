@@ -8,17 +8,14 @@ import {
   type Card,
   type CompareHandler,
   cardToOffer,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
   type Identity,
   type PairingMode,
   type TrustStore,
 } from '@lanrtc/signal-core';
 import type { DtlsCertificate } from '../peer/certificate.js';
-import { createNodePeer, type NodePeerInit } from '../peer/create-node-peer.js';
-import { type WeriftAuthPort, weriftAuthPort } from './auth-port.js';
-import { closePeerConnection, type DirectConnection } from './connection.js';
-import { authenticateInitiator } from './initiator.js';
+import type { NodePeerInit } from '../peer/create-node-peer.js';
+import type { DirectConnection } from './connection.js';
+import { answeringPeer, authenticateInitiator } from './initiator.js';
 
 /** Options of `connectDirect`. */
 export interface ConnectDirectInit {
@@ -40,22 +37,7 @@ export interface ConnectDirectInit {
 
 /** Connect to the device behind a verified card and authenticate it (and ourselves) in-band. */
 export async function connectDirect(card: Card, init: ConnectDirectInit): Promise<DirectConnection> {
-  const pc = createNodePeer({ ...init.peer, certificate: init.certificate });
-  let port: WeriftAuthPort | undefined;
-  try {
-    await pc.setRemoteDescription(cardToOffer(card));
-    const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
-      negotiated: true,
-      id: DIRECT_AUTH_CHANNEL_ID,
-      ordered: true,
-    });
-    port = weriftAuthPort(channel, pc);
-    await pc.setLocalDescription(await pc.createAnswer());
-  } catch (error) {
-    port?.dispose();
-    await closePeerConnection(pc);
-    throw error;
-  }
+  const { pc, port } = await answeringPeer(init, cardToOffer(card));
   const ms = init.connectTimeoutMs ?? 10_000;
   return authenticateInitiator(pc, port, init, {
     openTimeoutMs: ms,

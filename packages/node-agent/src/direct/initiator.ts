@@ -6,11 +6,14 @@
  */
 import {
   type CompareHandler,
+  DIRECT_AUTH_CHANNEL_ID,
+  DIRECT_AUTH_LABEL,
   equalBytes,
   FingerprintMismatchError,
   type Identity,
   type PairingMode,
   runDirectAuth,
+  type SessionDescriptionInit,
   SessionTimeoutError,
   TransportClosedError,
   type TrustStore,
@@ -18,9 +21,9 @@ import {
 import type { RTCPeerConnection } from 'werift';
 import { WeriftInternalsError } from '../errors.js';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
-import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
+import { createNodePeer, type NodePeerInit, remoteCertificateFingerprint } from '../peer/create-node-peer.js';
 import { weriftSessionPeer } from '../session-peer.js';
-import type { WeriftAuthPort } from './auth-port.js';
+import { type WeriftAuthPort, weriftAuthPort } from './auth-port.js';
 import {
   closePeerConnection,
   type DirectConnection,
@@ -47,6 +50,39 @@ export interface InitiatorExpectation {
   readonly card?: { readonly id: string; readonly name: string; readonly fingerprint: Uint8Array };
   readonly pairing?: PairingMode;
   readonly peerName?: string;
+}
+
+/**
+ * The initiator's peer connection before authentication: werift with `remote` as its remote
+ * description, the negotiated auth channel (RFC 8832 §6: no DCEP, the same id on both sides, created
+ * before the answer exists) and its own unmodified answer as local description; `then` runs last
+ * (e.g. wait for ICE gathering). Any failure closes the connection and rethrows.
+ */
+export async function answeringPeer<T = undefined>(
+  init: {
+    readonly certificate: DtlsCertificate;
+    readonly peer?: Omit<NodePeerInit, 'certificate' | 'iceLite'>;
+  },
+  remote: SessionDescriptionInit,
+  then?: (pc: RTCPeerConnection) => Promise<T>,
+): Promise<{ pc: RTCPeerConnection; port: WeriftAuthPort; value: T }> {
+  const pc = createNodePeer({ ...init.peer, certificate: init.certificate });
+  let port: WeriftAuthPort | undefined;
+  try {
+    await pc.setRemoteDescription(remote);
+    const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
+      negotiated: true,
+      id: DIRECT_AUTH_CHANNEL_ID,
+      ordered: true,
+    });
+    port = weriftAuthPort(channel, pc);
+    await pc.setLocalDescription(await pc.createAnswer());
+    return { pc, port, value: then ? await then(pc) : (undefined as T) };
+  } catch (error) {
+    port?.dispose();
+    await closePeerConnection(pc);
+    throw error;
+  }
 }
 
 /** Authenticate as initiator once the auth channel opens; the peer connection is closed on any failure. */

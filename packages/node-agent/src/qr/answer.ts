@@ -9,8 +9,6 @@
  * trust each other. Nothing reaches the application before authentication succeeded.
  */
 import {
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
   decodeQrPayload,
   encodeQrAnswer,
   type Identity,
@@ -21,11 +19,10 @@ import {
   type TrustStore,
 } from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
-import { type WeriftAuthPort, weriftAuthPort } from '../direct/auth-port.js';
-import { closePeerConnection, type DirectConnection } from '../direct/connection.js';
-import { authenticateInitiator } from '../direct/initiator.js';
+import type { DirectConnection } from '../direct/connection.js';
+import { answeringPeer, authenticateInitiator } from '../direct/initiator.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
-import { createNodePeer, type NodePeerInit } from '../peer/create-node-peer.js';
+import type { NodePeerInit } from '../peer/create-node-peer.js';
 import { offerForWerift } from './remote-offer.js';
 
 /**
@@ -68,26 +65,14 @@ export interface QrAnswer {
 export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrOfferInit): Promise<QrAnswer> {
   const offer = typeof offerText === 'string' ? decodeQrPayload(offerText) : offerText;
   if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
-  const pc = createNodePeer({ ...init.peer, certificate: init.certificate });
-  let port: WeriftAuthPort | undefined;
-  let text: string;
-  try {
-    await pc.setRemoteDescription(offerForWerift(offer.description));
-    // RFC 8832 §6: negotiated, no DCEP, the same id on both sides; before the answer exists.
-    const channel = pc.createDataChannel(DIRECT_AUTH_LABEL, {
-      negotiated: true,
-      id: DIRECT_AUTH_CHANNEL_ID,
-      ordered: true,
-    });
-    port = weriftAuthPort(channel, pc);
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gatheringComplete(pc);
-    text = encodeQrAnswer(localAnswer(pc), offer);
-  } catch (error) {
-    port?.dispose();
-    await closePeerConnection(pc);
-    throw error;
-  }
+  const {
+    pc,
+    port,
+    value: text,
+  } = await answeringPeer(init, offerForWerift(offer.description), async (made) => {
+    await gatheringComplete(made);
+    return encodeQrAnswer(localAnswer(made), offer);
+  });
   const ms = init.connectTimeoutMs ?? QR_ANSWER_TIMEOUT_MS;
   const connection = authenticateInitiator(pc, port, init, {
     openTimeoutMs: ms,
