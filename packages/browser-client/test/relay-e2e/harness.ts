@@ -31,12 +31,23 @@ export interface Device {
   request(command: string, match: (l: DeviceLine) => boolean): Promise<DeviceLine>;
 }
 
-let bundle: Promise<string> | undefined;
-/** The page bundle, built once per test file. */
-export function pageBundle(): Promise<string> {
-  bundle ??= bundleForBrowser(join(here, 'page.ts'));
+const bundles = new Map<string, Promise<string>>();
+/** A page bundle (default: this folder's page), built once per test file. */
+export function pageBundle(entry = join(here, 'page.ts')): Promise<string> {
+  let bundle = bundles.get(entry);
+  if (!bundle) {
+    bundle = bundleForBrowser(entry);
+    bundles.set(entry, bundle);
+  }
   return bundle;
 }
+
+/** Which page the relay serves: its entry file and the global its steps are on. */
+export interface PageSpec {
+  readonly entry: string;
+  readonly global: string;
+}
+const RELAY_PAGE: PageSpec = { entry: join(here, 'page.ts'), global: 'relayE2e' };
 
 /** Collect a child's JSON lines. */
 export function deviceLines(child: ChildProcess): Device {
@@ -97,8 +108,14 @@ export interface Setup {
   teardown(): Promise<void>;
 }
 
-/** Start the LAN, the device fixture (`policy`: its attempt policy) and Chromium. */
-export async function setup(policy: 'default' | 'lockout' | 'bench' = 'default'): Promise<Setup> {
+/**
+ * Start the LAN, the device fixture (`policy`: its attempt policy) serving `page` (default: this
+ * folder's), and Chromium.
+ */
+export async function setup(
+  policy: 'default' | 'lockout' | 'bench' = 'default',
+  page: PageSpec = RELAY_PAGE,
+): Promise<Setup> {
   const cleanup: (() => unknown)[] = [];
   const teardown = async () => {
     for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => {});
@@ -107,7 +124,7 @@ export async function setup(policy: 'default' | 'lockout' | 'bench' = 'default')
     const dir = mkdtempSync(join(tmpdir(), 'lanrtc-relay-e2e-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'index.html'), INDEX_HTML);
-    writeFileSync(join(dir, 'app.js'), await pageBundle());
+    writeFileSync(join(dir, 'app.js'), await pageBundle(page.entry));
     const lan = await createLan({ hosts: 2 });
     cleanup.push(() => lan.close());
     const [a, b] = lan.hosts;
@@ -119,10 +136,10 @@ export async function setup(policy: 'default' | 'lockout' | 'bench' = 'default')
     cleanup.push(() => chromium.close());
     const openPage = async () => {
       const context = await chromium.browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${origin}/`);
-      await page.waitForFunction(() => 'relayE2e' in globalThis);
-      return page;
+      const opened = await context.newPage();
+      await opened.goto(`${origin}/`);
+      await opened.waitForFunction((name) => name in globalThis, page.global);
+      return opened;
     };
     return { lan, device, ready, origin, openPage, teardown };
   } catch (error) {
