@@ -5,14 +5,12 @@ export {
   type BrowserAgentInit,
   type BrowserRelayOptions,
   createBrowserAgent,
-  DEFAULT_CHANNEL_LABEL,
-  type PinDisplay,
 } from './browser-agent.js';
 export { DEFAULT_DB_NAME, KEYVAL_STORE, openLanrtcDb, PEERS_STORE } from './db.js';
-export { cardFromQrText, connectDirect, type DirectConnectInit } from './direct/connect.js';
+export { connectDirect, type DirectConnectInit } from './direct/connect.js';
 export {
   DIRECT_CONNECT_TIMEOUT_MS,
-  type DirectConnection,
+  type BrowserConnection,
   type DirectPeerInit,
 } from './direct/session.js';
 export {
@@ -48,9 +46,8 @@ export { type CameraScanInit, scanQrFromCamera, scanQrFromImage } from './qr/sca
 export {
   answerQrOffer,
   createQrOffer,
-  type PendingQrOffer,
+  type AnswerQrOfferInit,
   QR_ANSWER_TIMEOUT_MS,
-  type QrAnswer,
   type QrOfferInit,
 } from './qr/signalling.js';
 export { type BrowserSessionPeer, browserSessionPeer, remoteFingerprintFromStats } from './session-peer.js';

@@ -13,12 +13,14 @@
  * instead of losing a message silently.
  */
 import {
+  type Connection,
+  DEFAULT_CHANNEL_LABEL,
   InvalidArgumentError,
   LanrtcError,
   PeerRejectedError,
+  RenegotiationUnsupportedError,
   TransportClosedError,
 } from '@lanrtc/signal-core';
-import { DEFAULT_CHANNEL_LABEL } from './browser-agent.js';
 import type { BrowserSessionPeer } from './session-peer.js';
 
 /** Default bound on messages held while there is no `data` listener (as signal-core's early buffer). */
@@ -29,26 +31,13 @@ export class SignalUnsupportedError extends LanrtcError {
   static override readonly code = 'SignalUnsupportedError';
 }
 
-/** A media call on a connection without a signalling session (direct connect): nothing can renegotiate. */
-export class RenegotiationUnsupportedError extends LanrtcError {
-  static override readonly code = 'RenegotiationUnsupportedError';
-}
-
 /** More messages arrived while nobody listened to `data` than the adapter holds (`maxHeldMessages`). */
 export class HeldMessagesOverflowError extends LanrtcError {
   static override readonly code = 'HeldMessagesOverflowError';
 }
 
-/**
- * What the adapter needs of a connection: the browser agent's `Connection<BrowserSessionPeer>`
- * (relay path, with `renegotiate`) or a `DirectConnection` (direct connect, QR signalling: data only).
- */
-export interface SimplePeerConnection {
-  readonly peer: BrowserSessionPeer;
-  readonly ended: Promise<string>;
-  close(): Promise<void>;
-  renegotiate?(): Promise<void>;
-}
+/** What the adapter wraps: a browser agent's connection, by any path (media needs the relay path). */
+export type SimplePeerConnection = Connection<BrowserSessionPeer>;
 
 /** Options of `toSimplePeer`. */
 export interface SimplePeerInit {
@@ -217,7 +206,7 @@ export function toSimplePeer(connection: SimplePeerConnection, init: SimplePeerI
 
   const media = () => {
     if (destroyed) throw new TransportClosedError('the simple-peer adapter is destroyed');
-    if (!connection.renegotiate) {
+    if (connection.path !== 'relay') {
       throw new RenegotiationUnsupportedError('a direct connection has no signalling session to add media');
     }
   };

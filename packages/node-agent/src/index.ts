@@ -7,7 +7,7 @@ useNativeEd25519();
 export { NODE_ED25519, useNativeEd25519 } from './crypto/native-ed25519.js';
 
 export { type ConnectDirectInit, connectDirect } from './direct/connect.js';
-export type { DirectConnection } from './direct/connection.js';
+export type { NodeConnection } from './direct/connection.js';
 export { generateIceCredentials } from './direct/ice-credentials.js';
 export {
   createDirectListener,
@@ -25,7 +25,13 @@ export {
   StoreLockedError,
   WeriftInternalsError,
 } from './errors.js';
-export { createNodeAgent, DEFAULT_CHANNEL_LABEL, type NodeAgent, type NodeAgentInit } from './node-agent.js';
+export {
+  createNodeAgent,
+  type ListenDirectInit,
+  type NodeAgent,
+  type NodeAgentInit,
+  type NodeRelayOptions,
+} from './node-agent.js';
 export {
   certificateFingerprint,
   createDtlsCertificate,
@@ -40,7 +46,8 @@ export {
   remoteCertificateFingerprint,
   weriftSecurityPatched,
 } from './peer/create-node-peer.js';
-export { type AnswerQrOfferInit, answerQrOffer, QR_ANSWER_TIMEOUT_MS, type QrAnswer } from './qr/answer.js';
+export { type AnswerQrOfferInit, answerQrOffer, QR_ANSWER_TIMEOUT_MS } from './qr/answer.js';
+export { type CreateQrOfferInit, createQrOffer, QR_OFFER_CONNECT_TIMEOUT_MS } from './qr/offer.js';
 export { type DataChannelInit, type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
 export { defaultConfigDir } from './store/config-dir.js';
 export {

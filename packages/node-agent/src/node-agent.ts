@@ -1,71 +1,231 @@
 /**
- * `createNodeAgent`: the signal-core agent with werift peers, wired once — a pinned DTLS
- * certificate, no STUN/TURN, chosen addresses — so an application only supplies an identity, a
- * certificate, a transport and a trust store.
+ * `createNodeAgent`: a lanrtc agent on Node — identity, DTLS certificate and trust store loaded from
+ * a config directory (or given), werift peers wired once (a pinned certificate, no STUN/TURN, chosen
+ * addresses), and every path from one object: relay, direct connect from a card, QR codes, and the
+ * device side of direct connect (`listenDirect`). Same shape as browser-client's `createBrowserAgent`.
  */
 import {
-  type Agent,
-  type Connection,
+  connectRelay,
   createAgent,
+  createLanAgent,
   createMemoryTrustStore,
+  DEFAULT_CHANNEL_LABEL,
   type Identity,
-  type LanrtcError,
+  InvalidArgumentError,
+  type LanAgent,
+  LanrtcError,
   type Logger,
   type PeerContext,
+  type RelayClientInit,
+  type RelayConnection,
+  type RelayWebSocketConstructor,
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { WebSocket } from 'ws';
+import { toAbortSignal } from './abort.js';
+import { connectDirect } from './direct/connect.js';
+import { createDirectListener, type DirectListener, type DirectListenerInit } from './direct/listener.js';
 import { certificateFingerprint, type DtlsCertificate } from './peer/certificate.js';
 import { createNodePeer, type NodePeerInit } from './peer/create-node-peer.js';
+import { answerQrOffer } from './qr/answer.js';
+import { createQrOffer } from './qr/offer.js';
 import { type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
+import { defaultConfigDir } from './store/config-dir.js';
+import { loadOrCreateNodeIdentity } from './store/identity-file.js';
+import { createFileTrustStore } from './store/trust-file.js';
 
-/** Label of the DataChannel the offering side opens when the application does not set one up. */
-export const DEFAULT_CHANNEL_LABEL = 'lanrtc';
+/** A relay to log into with the agent's identity: `connectRelay`'s options without `identity` and `WebSocket`. */
+export type NodeRelayOptions = Omit<RelayClientInit, 'identity' | 'WebSocket'>;
 
-/** Options for `createNodeAgent`. */
+/** Options of `createNodeAgent`; everything is optional. */
 export interface NodeAgentInit {
-  readonly identity: Identity;
-  /** The agent's persistent DTLS certificate (its fingerprint is bound into pairings). */
-  readonly certificate: DtlsCertificate;
-  readonly transport: SignalTransport;
-  /** Known peers; an in-memory store when omitted (nothing survives a restart). */
-  readonly trust?: TrustStore;
-  /** werift options besides the certificate (addresses, ports, `.local` resolver). */
-  readonly peer?: Omit<NodePeerInit, 'certificate'>;
   /**
-   * Prepare each new peer connection, e.g. create DataChannels or add tracks on the offering side.
-   * Default: the offerer creates one reliable channel labelled `lanrtc`.
+   * Directory holding `identity.json` and `trust.json` (default `defaultConfigDir()`, i.e.
+   * `~/.config/lanrtc`), created on first use. Used unless `identity` + `certificate` are given;
+   * the trust store lives there too unless `trust` is given.
+   */
+  readonly config?: string;
+  /** Use this identity instead of the config directory's (with `certificate`); trust is then in memory unless given. */
+  readonly identity?: Identity;
+  /** The DTLS certificate that goes with `identity` (its fingerprint is bound into pairings). */
+  readonly certificate?: DtlsCertificate;
+  /** Known peers (default: `trust.json` in the config directory, or in memory when `identity` is given). */
+  readonly trust?: TrustStore;
+  /** Log into this relay (`ws://host:port/`, or options); it is redialled when lost. */
+  readonly relay?: string | NodeRelayOptions;
+  /** Any other signalling path (instead of `relay`), or a factory given this agent's identity id. */
+  readonly transport?: SignalTransport | ((id: string) => SignalTransport | Promise<SignalTransport>);
+  /** werift options besides the certificate (addresses, ports, `.local` resolver), for every connection. */
+  readonly peer?: Omit<NodePeerInit, 'certificate' | 'iceLite'>;
+  /**
+   * Prepare each relay-path peer connection, e.g. create DataChannels or add tracks on the offering
+   * side. Default: the offerer creates one reliable channel labelled `lanrtc`.
    */
   readonly setup?: (peer: WeriftSessionPeer, context: PeerContext) => void;
-  readonly onConnection?: (connection: Connection<WeriftSessionPeer>) => void;
-  readonly onSessionError?: (error: LanrtcError, remoteId: string | undefined) => void;
+  /** Deadline of each relay signalling step (default 15 s). */
   readonly timeoutMs?: number;
   readonly logger?: Logger;
 }
 
-/** A started agent whose connections are werift peers. */
-export type NodeAgent = Agent<WeriftSessionPeer>;
+/** What `listenDirect` needs beyond the agent's identity, certificate, trust and pairing window. */
+export type ListenDirectInit = Omit<DirectListenerInit, 'identity' | 'certificate' | 'trust' | 'pairing'>;
 
-/** Create and start a Node agent. */
-export function createNodeAgent(init: NodeAgentInit): NodeAgent {
+/** A Node agent: the common `LanAgent` shape plus the device side of direct connect. */
+export interface NodeAgent extends LanAgent<WeriftSessionPeer> {
+  /**
+   * Listen for direct connects on a UDP port with a signed card (publish `listener.cardBytes()` over
+   * mDNS or `listener.cardText()` as a QR code); its peers arrive at `onConnection`, and
+   * `showPin` / `acceptCompare` windows apply to it. Closed with the agent.
+   */
+  listenDirect(init: ListenDirectInit): Promise<DirectListener>;
+}
+
+/** Load (or create) identity, certificate and trust, log into the relay if any, and start an agent. */
+export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAgent> {
+  if (init.relay !== undefined && init.transport !== undefined) {
+    throw new InvalidArgumentError('createNodeAgent takes `relay` or `transport`, not both');
+  }
+  if ((init.identity === undefined) !== (init.certificate === undefined)) {
+    throw new InvalidArgumentError('createNodeAgent needs `identity` and `certificate` together');
+  }
+  const dir = init.config ?? defaultConfigDir();
+  const { identity, certificate } =
+    init.identity && init.certificate
+      ? { identity: init.identity, certificate: init.certificate }
+      : await loadOrCreateNodeIdentity({ dir });
+  const trust =
+    init.trust ?? (init.identity ? createMemoryTrustStore() : await createFileTrustStore({ dir }));
+  const fingerprint = certificateFingerprint(certificate);
+
+  let relay: RelayConnection | undefined;
+  let transport: SignalTransport | undefined;
+  if (init.relay !== undefined) {
+    const options: NodeRelayOptions = typeof init.relay === 'string' ? { url: init.relay } : init.relay;
+    // `ws` implements the WHATWG event-handler properties the client uses; its typings name the
+    // event classes more narrowly than the structural interface, hence the cast at this one edge.
+    relay = await connectRelay({
+      reconnect: true,
+      ...options,
+      identity,
+      WebSocket: WebSocket as unknown as RelayWebSocketConstructor,
+    });
+    transport = relay;
+  } else if (typeof init.transport === 'function') transport = await init.transport(identity.id);
+  else transport = init.transport;
+
   const setup =
     init.setup ??
     ((peer: WeriftSessionPeer, context: PeerContext) => {
       if (context.role === 'offerer') peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
     });
-  return createAgent<WeriftSessionPeer>({
-    identity: init.identity,
-    transport: init.transport,
-    trust: init.trust ?? createMemoryTrustStore(),
-    fingerprint: certificateFingerprint(init.certificate),
-    createPeer: (context) => {
-      const peer = weriftSessionPeer(createNodePeer({ ...init.peer, certificate: init.certificate }));
-      setup(peer, context);
-      return peer;
+  const signalling = transport
+    ? createAgent<WeriftSessionPeer>({
+        identity,
+        transport,
+        trust,
+        fingerprint,
+        createPeer: (context) => {
+          const peer = weriftSessionPeer(createNodePeer({ ...init.peer, certificate }));
+          try {
+            setup(peer, context);
+          } catch (error) {
+            peer.close(); // the app's setup failed: nothing else would ever close this connection
+            throw error;
+          }
+          return peer;
+        },
+        ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
+        ...(init.logger ? { logger: init.logger } : {}),
+      }).start()
+    : undefined;
+
+  const listeners = new Set<DirectListener>();
+  const peer = init.peer ? { peer: init.peer } : {};
+  const core = createLanAgent<WeriftSessionPeer>({
+    identity,
+    fingerprint,
+    trust,
+    signalling,
+    relay,
+    connectDirect: (card, pairing, options) => {
+      const signal = toAbortSignal(options.signal);
+      return connectDirect(card, {
+        identity,
+        certificate,
+        trust,
+        ...peer,
+        ...(pairing ? { pairing } : {}),
+        ...(options.onCompare ? { onCompare: options.onCompare } : {}),
+        ...(options.timeoutMs !== undefined ? { connectTimeoutMs: options.timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+      });
     },
-    ...(init.onConnection ? { onConnection: init.onConnection } : {}),
-    ...(init.onSessionError ? { onSessionError: init.onSessionError } : {}),
-    ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
-    ...(init.logger ? { logger: init.logger } : {}),
-  }).start();
+    createQrOffer: (secret, window, options) => {
+      const signal = toAbortSignal(options.signal);
+      return createQrOffer({
+        identity,
+        certificate,
+        trust,
+        ...peer,
+        ...(secret ? { secret } : {}),
+        ...(window ? { pairingWindow: window } : {}),
+        ...(window?.onCompare ? { onCompare: window.onCompare } : {}),
+        ...(options.timeoutMs !== undefined ? { connectTimeoutMs: options.timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    },
+    answerQrOffer: (offer, options) => {
+      const signal = toAbortSignal(options.signal);
+      return answerQrOffer(offer, {
+        identity,
+        certificate,
+        trust,
+        ...peer,
+        ...(options.timeoutMs !== undefined ? { connectTimeoutMs: options.timeoutMs } : {}),
+        ...(options.peerName !== undefined ? { peerName: options.peerName } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    },
+    async close() {
+      await Promise.all([...listeners].map((l) => l.close()));
+    },
+  });
+  return {
+    ...core,
+    // Getters do not survive a spread.
+    get rejected() {
+      return core.rejected;
+    },
+    async listenDirect(listenInit) {
+      const listener = await createDirectListener({
+        ...listenInit,
+        identity,
+        certificate,
+        trust,
+        ...(init.logger && !listenInit.logger ? { logger: init.logger } : {}),
+      });
+      listeners.add(listener);
+      const leave = core.addPairingTarget(listener);
+      listener.onConnection((c) => core.emitConnection(c));
+      listener.onPeerError((e) =>
+        core.emitSessionError(
+          e instanceof LanrtcError ? e : new LanrtcError('direct-connect peer failed', { cause: e }),
+          undefined,
+        ),
+      );
+      const close = listener.close;
+      return {
+        ...listener,
+        get stats() {
+          return listener.stats;
+        },
+        async close() {
+          leave();
+          listeners.delete(listener);
+          await close();
+        },
+      };
+    },
+  };
 }

@@ -180,3 +180,19 @@ export class AuthTimeoutError extends LanrtcError {
 export class QrMismatchError extends LanrtcError {
   static override readonly code = 'QrMismatchError';
 }
+
+/**
+ * A connection whose path cannot renegotiate: the in-band paths (direct, QR) have no signalling
+ * session to carry a new offer, so tracks cannot be added after the connection is made.
+ */
+export class RenegotiationUnsupportedError extends LanrtcError {
+  static override readonly code = 'RenegotiationUnsupportedError';
+}
+
+/**
+ * The agent was asked to signal through a relay (`connect`, `pair`, `enterPin`) but was created
+ * with neither `relay` nor `transport`; direct connect and QR codes need neither.
+ */
+export class NoSignallingPathError extends LanrtcError {
+  static override readonly code = 'NoSignallingPathError';
+}

@@ -1,5 +1,23 @@
 /** @lanrtc/signal-core — platform-free core of lanrtc. Explicit named exports only. */
 
+export { type Connection, type ConnectionPath, DEFAULT_CHANNEL_LABEL } from './agent/connection.js';
+export {
+  createLanAgent,
+  type LanAgentCore,
+  type LanAgentPlatform,
+  MAX_UNCLAIMED_CONNECTIONS,
+  type PairingTarget,
+} from './agent/create-lan-agent.js';
+export type {
+  DirectConnectOptions,
+  LanAgent,
+  PairingDisplay,
+  PendingQrOffer,
+  PinDisplay,
+  QrAnswer,
+  QrAnswerOptions,
+  QrOfferOptions,
+} from './agent/types.js';
 export { createCard } from './card/create.js';
 export { cardFromText, cardToText, type OpenCardOptions, openCard } from './card/open.js';
 export {
@@ -60,7 +78,6 @@ export {
   type DirectAuthResult,
 } from './direct/auth-types.js';
 export { cardToOffer, DIRECT_MAX_MESSAGE_SIZE, DIRECT_SCTP_PORT } from './direct/card-offer.js';
-export type { DirectConnectionBase } from './direct/connection.js';
 export { type AbortHandle, type AbortSignalLike, createAbortHandle } from './encoding/abort.js';
 export {
   concatBytes,
@@ -122,7 +139,10 @@ export {
   UnsupportedVersionError,
   WeakPinError,
   WrongRecipientError,
+  RenegotiationUnsupportedError,
+  NoSignallingPathError,
 } from './errors.js';
+export { createHeldListeners, createListeners, type Listeners, type Unsubscribe } from './events.js';
 export {
   type Ed25519Backend,
   ed25519Backend,
@@ -172,6 +192,7 @@ export {
 } from './pairing/pin.js';
 export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
 export {
+  cardFromQrText,
   decodeQrPayload,
   encodeQrAnswer,
   encodeQrCard,
@@ -221,7 +242,6 @@ export {
   Agent,
   type AgentInit,
   type CompareHandler,
-  type Connection,
   createAgent,
   type Logger,
   type PairingWindow,

@@ -10,16 +10,10 @@
  * This is how a page from a secure origin (https, an installed app) reaches a LAN device: it cannot
  * open `ws://<lan-ip>` (mixed content), but WebRTC to a LAN address is allowed.
  */
-import {
-  type Card,
-  cardToOffer,
-  decodeQrPayload,
-  MalformedInputError,
-  type PairingMode,
-} from '@lanrtc/signal-core';
+import { type Card, type CompareHandler, cardFromQrText, cardToOffer, type PairingMode } from '@lanrtc/signal-core';
 import {
   authenticateDirect,
-  type DirectConnection,
+  type BrowserConnection,
   type DirectPeerInit,
   openDirectPeer,
   orCloseDirectPeer,
@@ -29,16 +23,10 @@ import {
 export interface DirectConnectInit extends DirectPeerInit {
   /** Pair in-band on first contact (a PIN the device shows); a pairing card's own secret is used when absent. */
   readonly pairing?: PairingMode;
+  /** Compare-mode pairing: show the digits, resolve with the user's verdict. */
+  readonly onCompare?: CompareHandler;
   /** Clock for the card's expiry check when a text is given (ms since the epoch; default now). */
   readonly now?: number;
-}
-
-/** A verified card, from a card or pairing-card QR text, with the pairing secret if it carried one. */
-export function cardFromQrText(text: string, now?: number): { card: Card; secret?: Uint8Array } {
-  const payload = decodeQrPayload(text, now === undefined ? {} : { now });
-  if (payload.kind === 'card') return { card: payload.card };
-  if (payload.kind === 'pairing-card') return { card: payload.card, secret: payload.secret };
-  throw new MalformedInputError(`expected a card QR code, got ${payload.kind}`);
 }
 
 /**
@@ -49,17 +37,15 @@ export function cardFromQrText(text: string, now?: number): { card: Card; secret
 export async function connectDirect(
   cardOrText: Card | string,
   init: DirectConnectInit,
-): Promise<DirectConnection> {
+): Promise<BrowserConnection> {
   const { card, secret } =
     typeof cardOrText === 'string' ? cardFromQrText(cardOrText, init.now) : { card: cardOrText };
   init.signal?.throwIfAborted();
   const pairing: PairingMode | undefined = init.pairing ?? (secret ? { kind: 'secret', secret } : undefined);
   const direct = openDirectPeer(init);
-  const answer = await orCloseDirectPeer(direct, async () => {
+  await orCloseDirectPeer(direct, async () => {
     await direct.peer.pc.setRemoteDescription(cardToOffer(card));
-    const created = await direct.peer.pc.createAnswer();
-    await direct.peer.pc.setLocalDescription(created);
-    return created;
+    await direct.peer.pc.setLocalDescription(await direct.peer.pc.createAnswer());
   });
   return authenticateDirect(
     direct,
@@ -68,8 +54,9 @@ export async function connectDirect(
       role: 'initiator',
       expectedPeerId: card.id,
       ...(pairing ? { pairing } : {}),
+      ...(init.onCompare ? { onCompare: init.onCompare } : {}),
       peerName: card.name,
     },
-    { type: 'answer', sdp: answer.sdp ?? '' },
+    'direct',
   );
 }

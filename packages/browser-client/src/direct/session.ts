@@ -9,12 +9,12 @@
 import {
   DIRECT_AUTH_CHANNEL_ID,
   DIRECT_AUTH_LABEL,
+  type Connection,
   type DirectAuthInit,
-  type DirectConnectionBase,
   type Identity,
   type PublicIdentity,
+  RenegotiationUnsupportedError,
   runDirectAuth,
-  type SessionDescriptionInit,
   SessionTimeoutError,
   type TrustStore,
 } from '@lanrtc/signal-core';
@@ -49,13 +49,10 @@ export interface DirectPeerInit {
 }
 
 /**
- * An authenticated direct connection (the shape of signal-core's `Connection`, without a relay
- * session); `ended` settles with `closed` (here), `peer-closed` or `failed`.
+ * An authenticated connection over a native peer connection; on the in-band paths `ended` settles
+ * with `closed` (here), `peer-closed` or `failed`.
  */
-export interface DirectConnection extends DirectConnectionBase<BrowserSessionPeer> {
-  /** The offer or answer exactly as `createOffer`/`createAnswer` produced it; applied unmodified. */
-  readonly createdDescription: SessionDescriptionInit;
-}
+export type BrowserConnection = Connection<BrowserSessionPeer>;
 
 /** A fresh peer connection with the auth channel (before any description is set). */
 export interface DirectPeer {
@@ -126,8 +123,8 @@ export async function authenticateDirect(
   direct: DirectPeer,
   init: DirectPeerInit,
   role: DirectRole,
-  createdDescription: SessionDescriptionInit,
-): Promise<DirectConnection> {
+  path: 'direct' | 'qr',
+): Promise<BrowserConnection> {
   const { peer, port, channel } = direct;
   // One deadline for the whole way to an open auth channel, not one per step.
   const until = Date.now() + (init.timeoutMs ?? DIRECT_CONNECT_TIMEOUT_MS);
@@ -152,7 +149,7 @@ export async function authenticateDirect(
       ...(init.signal ? { signal: init.signal } : {}),
     });
     port.dispose();
-    return connection(peer, channel, result.remote, remoteFingerprint, result.paired, createdDescription);
+    return connection(peer, channel, path, result.remote, remoteFingerprint, result.paired);
   } catch (error) {
     closeDirectPeer(direct);
     throw error;
@@ -162,11 +159,11 @@ export async function authenticateDirect(
 function connection(
   peer: BrowserSessionPeer,
   channel: RTCDataChannel,
+  path: 'direct' | 'qr',
   remote: PublicIdentity,
   remoteFingerprint: Uint8Array,
   paired: boolean,
-  createdDescription: SessionDescriptionInit,
-): DirectConnection {
+): BrowserConnection {
   let end: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
     end = resolve;
@@ -188,11 +185,14 @@ function connection(
   if (channel.readyState === 'closed') settle('peer-closed');
   return {
     remote,
+    path,
+    session: undefined,
     peer,
     remoteFingerprint,
     paired,
-    createdDescription,
     ended,
+    renegotiate: () =>
+      Promise.reject(new RenegotiationUnsupportedError('a direct or QR connection has no signalling session')),
     async close() {
       settle('closed');
       peer.close();

@@ -15,13 +15,17 @@ import {
   InvalidArgumentError,
   MalformedInputError,
   PAIRING_SECRET_BYTES,
-  type PairingResult,
+  type PairingWindow,
+  type PendingQrOffer,
+  type QrAnswer,
+  type QrOffer,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
+import type { BrowserSessionPeer } from '../session-peer.js';
 import {
   authenticateDirect,
   closeDirectPeer,
-  type DirectConnection,
+  type BrowserConnection,
   type DirectPeerInit,
   gatheringComplete,
   openDirectPeer,
@@ -38,26 +42,14 @@ export const QR_ANSWER_TIMEOUT_MS = 60_000;
 export interface QrOfferInit extends DirectPeerInit {
   /** Put a one-time pairing secret in the offer (first contact): `true` for a random one, or the bytes. */
   readonly pairWithSecret?: boolean | Uint8Array;
-  /** Called when the peer paired with the secret (before `accept` resolves). */
-  readonly onPaired?: (result: PairingResult) => void;
+  /** Without a secret: a pairing window to accept (PIN or compare) if the answerer is not yet trusted. */
+  readonly pairingWindow?: PairingWindow;
 }
 
-/** A QR offer waiting for its answer. */
-export interface PendingQrOffer {
-  /** The offer's QR text (`LR1:…`): show it as a QR code or let the user copy it. */
-  readonly text: string;
-  /** Read the answer's text (scanned or pasted) and connect; rejects with a typed error on a wrong code or failed auth. */
-  accept(answerText: string): Promise<DirectConnection>;
-  /** Give up (closes the peer connection unless `accept` already returned a connection). */
-  close(): void;
-}
-
-/** A QR answer: its text to show, and the connection it leads to once the offerer read it. */
-export interface QrAnswer {
-  /** The answer's QR text: show it as a QR code or let the user copy it. */
-  readonly text: string;
-  /** Settles when the offerer has read the answer and both sides authenticated. */
-  readonly connection: Promise<DirectConnection>;
+/** Options of `answerQrOffer`. */
+export interface AnswerQrOfferInit extends DirectPeerInit {
+  /** Name stored for the offerer when pairing with the offer's secret. */
+  readonly peerName?: string;
 }
 
 function description(pc: RTCPeerConnection): SessionDescriptionInit {
@@ -68,21 +60,20 @@ function description(pc: RTCPeerConnection): SessionDescriptionInit {
 }
 
 /** Create an offer for a QR code (or copy-paste); the returned `text` already holds every ICE candidate. */
-export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> {
+export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer<BrowserSessionPeer>> {
   const secret =
     init.pairWithSecret === true
       ? crypto.getRandomValues(new Uint8Array(PAIRING_SECRET_BYTES))
       : init.pairWithSecret || undefined;
   const direct = openDirectPeer(init);
   const { pc } = direct.peer;
-  const { text, offer, created } = await orCloseDirectPeer(direct, async () => {
-    const created = await pc.createOffer();
-    await pc.setLocalDescription(created);
+  const { text, offer } = await orCloseDirectPeer(direct, async () => {
+    await pc.setLocalDescription(await pc.createOffer());
     await gatheringComplete(pc);
     const text = encodeQrOffer(description(pc), secret ? { secret } : {});
     const offer = decodeQrPayload(text);
     if (offer.kind !== 'offer') throw new MalformedInputError('offer did not round-trip');
-    return { text, offer, created };
+    return { text, offer };
   });
   let accepted = false;
   // Aborting while the offer waits for its answer closes it (the signal also bounds `accept`'s run).
@@ -109,15 +100,12 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
         {
           role: 'responder',
           ...(secret
-            ? {
-                pairingWindow: {
-                  mode: () => ({ kind: 'secret', secret }),
-                  ...(init.onPaired ? { onPaired: init.onPaired } : {}),
-                },
-              }
-            : {}),
+            ? { pairingWindow: { mode: () => ({ kind: 'secret', secret }) } }
+            : init.pairingWindow
+              ? { pairingWindow: init.pairingWindow, ...(init.pairingWindow.onCompare ? { onCompare: init.pairingWindow.onCompare } : {}) }
+              : {}),
         },
-        { type: 'offer', sdp: created.sdp ?? '' },
+        'qr',
       );
     },
     close() {
@@ -130,25 +118,31 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer> 
 }
 
 /** Answer an offer's QR text (scanned or pasted): returns the answer's text at once and the connection to come. */
-export async function answerQrOffer(offerText: string, init: DirectPeerInit): Promise<QrAnswer> {
-  const offer = decodeQrPayload(offerText);
+export async function answerQrOffer(
+  offerText: string | QrOffer,
+  init: AnswerQrOfferInit,
+): Promise<QrAnswer<BrowserSessionPeer>> {
+  const offer = typeof offerText === 'string' ? decodeQrPayload(offerText) : offerText;
   if (offer.kind !== 'offer') throw new MalformedInputError(`expected an offer, got ${offer.kind}`);
   const direct = openDirectPeer(init);
   const { pc } = direct.peer;
-  const { text, created } = await orCloseDirectPeer(direct, async () => {
+  const { text } = await orCloseDirectPeer(direct, async () => {
     await pc.setRemoteDescription(offer.description);
-    const created = await pc.createAnswer();
-    await pc.setLocalDescription(created);
+    await pc.setLocalDescription(await pc.createAnswer());
     await gatheringComplete(pc);
-    return { text: encodeQrAnswer(description(pc), offer), created };
+    return { text: encodeQrAnswer(description(pc), offer) };
   });
   const connection = authenticateDirect(
     direct,
     { ...init, timeoutMs: init.timeoutMs ?? QR_ANSWER_TIMEOUT_MS },
-    { role: 'initiator', ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}) },
-    { type: 'answer', sdp: created.sdp ?? '' },
+    {
+      role: 'initiator',
+      ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}),
+      ...(init.peerName !== undefined ? { peerName: init.peerName } : {}),
+    },
+    'qr',
   );
   // The caller may not await it before showing the answer; a failure is theirs to read, not unhandled.
   connection.catch(() => {});
-  return { text, connection };
+  return { text, offer, connection };
 }

@@ -6,7 +6,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { type Announcement, announce } from '@lanrtc/mdns-announcer';
-import { createDirectListener, createFileTrustStore, type DirectConnection } from '@lanrtc/node-agent';
+import { createDirectListener, createFileTrustStore, type NodeConnection } from '@lanrtc/node-agent';
 import { equalBytes, InvalidArgumentError } from '@lanrtc/signal-core';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
@@ -52,7 +52,7 @@ ${COMMON_USAGE}`,
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const trust = await createFileTrustStore({ dir: state.dir });
-    const connections = new Set<DirectConnection>();
+    const connections = new Set<NodeConnection>();
     let listener: Awaited<ReturnType<typeof createDirectListener>>;
     try {
       listener = await createDirectListener({
@@ -65,10 +65,11 @@ ${COMMON_USAGE}`,
         port: init.port,
         ice: state.ice,
         logger,
-        onConnection: (connection) => serve(connection, connections, io),
-        onPeerError: (error) =>
-          writeLine(io.stdout, `dropped a peer: ${error.name}: ${printable(error.message)}`),
       });
+      listener.onConnection((connection) => serve(connection, connections, io));
+      listener.onPeerError((error) =>
+        writeLine(io.stdout, `dropped a peer: ${error.name}: ${printable(error.message)}`),
+      );
     } catch (error) {
       if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
       throw error;
@@ -121,7 +122,7 @@ ${COMMON_USAGE}`,
 };
 
 /** Echo every message of the peer's `lanrtc` channel back to it, and say what happens. */
-function serve(connection: DirectConnection, connections: Set<DirectConnection>, io: CliIo): void {
+function serve(connection: NodeConnection, connections: Set<NodeConnection>, io: CliIo): void {
   const who = connection.remote.id;
   connections.add(connection);
   writeLine(io.stdout, `connected ${who}${connection.paired ? ' (paired now)' : ''}`);

@@ -11,7 +11,7 @@ import {
   answerQrOffer,
   connectDirect,
   createFileTrustStore,
-  type DirectConnection,
+  type NodeConnection,
   QR_ANSWER_TIMEOUT_MS,
 } from '@lanrtc/node-agent';
 import { type QrOffer, SessionTimeoutError } from '@lanrtc/signal-core';
@@ -127,7 +127,7 @@ async function connectCard(
   state: DeviceState,
   address: string | undefined,
   io: CliIo,
-): Promise<DirectConnection> {
+): Promise<NodeConnection> {
   const connection = await connectDirect(payload.card, {
     identity: state.identity,
     certificate: state.certificate,
@@ -150,7 +150,7 @@ async function answerOffer(
   parsed: ParsedCommand,
   io: CliIo,
   waitMs: number,
-): Promise<DirectConnection> {
+): Promise<NodeConnection> {
   const resolver = await localResolver(offer, address, io);
   try {
     return await answerWith(offer, state, answerPeer(address, resolver, io), parsed, io, waitMs);
@@ -167,7 +167,7 @@ async function answerWith(
   parsed: ParsedCommand,
   io: CliIo,
   waitMs: number,
-): Promise<DirectConnection> {
+): Promise<NodeConnection> {
   const answer = await answerQrOffer(offer, {
     identity: state.identity,
     certificate: state.certificate,
@@ -187,7 +187,7 @@ async function answerWith(
   return connection;
 }
 
-async function exchange(connection: DirectConnection, lines: readonly string[], io: CliIo): Promise<void> {
+async function exchange(connection: NodeConnection, lines: readonly string[], io: CliIo): Promise<void> {
   connection.peer.createDataChannel(ECHO_CHANNEL);
   const channel = await connection.peer.channel(ECHO_CHANNEL);
   const replies: string[] = [];

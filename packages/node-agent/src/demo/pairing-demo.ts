@@ -7,7 +7,6 @@
  */
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryNetwork,
   createMemoryTrustStore,
@@ -31,15 +30,15 @@ async function makeAgent(name: string, net: ReturnType<typeof createMemoryNetwor
   const certificate = await createDtlsCertificate();
   const trust = createMemoryTrustStore();
   let onConnection: (c: Connection<WeriftSessionPeer>) => void = () => {};
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate,
     trust,
     transport: net.connect(identity.id),
     peer: { interfaceAddresses: [address] },
-    onConnection: (c) => onConnection(c),
-    onSessionError: (e) => step(name, `session error: ${e.name}`),
   });
+  agent.onConnection((c) => onConnection(c));
+  agent.onSessionError((e) => step(name, `session error: ${e.name}`));
   step(name, `identity ${identity.id}, DTLS certificate ${short(certificateFingerprint(certificate))}`);
   return {
     identity,
@@ -55,19 +54,15 @@ async function main(): Promise<void> {
   const device = await makeAgent('device', net);
   const phone = await makeAgent('phone', net);
 
-  const policy = createAttemptPolicy();
-  const closePairing = device.agent.openPairing({
-    mode: () => policy.mode(),
-    policy,
-    onPaired: (r) => step('device', `paired with ${r.peer.id} (its certificate ${short(r.peerFingerprint)})`),
-  });
-  const pin = policy.pin();
+  const display = device.agent.showPin();
+  display.onPaired((r) => step('device', `paired with ${r.peer.id} (its certificate ${short(r.peerFingerprint)})`));
+  const pin = display.pin();
   step('device', `pairing open — PIN shown on screen: ${pin}`);
 
   step('phone', `user types ${pin}; running CPace (ristretto255) over signed envelopes`);
-  const paired = await phone.agent.pair(device.identity.id, { kind: 'pin', pin });
+  const paired = await phone.agent.enterPin(device.identity.id, pin);
   step('phone', `paired with ${paired.peer.id}; key confirmed both ways, identities and certificates bound`);
-  closePairing();
+  display.close();
 
   const incoming = device.nextConnection();
   step('phone', 'connecting: signed offer → signed answer → trickled candidates');

@@ -14,7 +14,7 @@ import {
 } from '@lanrtc/signal-core';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodePeerInit } from '../peer/create-node-peer.js';
-import type { DirectConnection } from './connection.js';
+import type { NodeConnection } from './connection.js';
 import { answeringPeer, authenticateInitiator } from './initiator.js';
 
 /** Options of `connectDirect`. */
@@ -36,10 +36,11 @@ export interface ConnectDirectInit {
 }
 
 /** Connect to the device behind a verified card and authenticate it (and ourselves) in-band. */
-export async function connectDirect(card: Card, init: ConnectDirectInit): Promise<DirectConnection> {
+export async function connectDirect(card: Card, init: ConnectDirectInit): Promise<NodeConnection> {
   const { pc, port } = await answeringPeer(init, cardToOffer(card));
   const ms = init.connectTimeoutMs ?? 10_000;
   return authenticateInitiator(pc, port, init, {
+    path: 'direct',
     openTimeoutMs: ms,
     openTimeoutMessage: `direct connection not open after ${ms} ms`,
     card,

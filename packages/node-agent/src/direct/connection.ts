@@ -1,30 +1,35 @@
 /**
- * `DirectConnection`: what both ends of a direct connect hand the application once in-band
- * authentication succeeded — the same shape as signal-core's `Connection`, minus the signalling
- * session: the verified remote identity, the werift peer (channels by label), the fingerprint of the
- * certificate the remote presented in DTLS, and how the connection ended.
+ * The signal-core `Connection` that both ends of a direct connect (and of QR signalling) hand the
+ * application once in-band authentication succeeded: the verified remote identity, the werift peer
+ * (channels by label), the fingerprint of the certificate the remote presented in DTLS, and how
+ * the connection ended. These paths have no signalling session, so `renegotiate` is refused.
  */
-import type { DirectConnectionBase, PublicIdentity } from '@lanrtc/signal-core';
+import {
+  type Connection,
+  type PublicIdentity,
+  RenegotiationUnsupportedError,
+} from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
 import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
 
 /**
- * An authenticated direct connection over werift; `peer.channel(label)` waits for a channel either
- * side opens from now on, and `ended` settles with `closed` (either side closed) or `failed` (the
+ * An authenticated connection over werift; `peer.channel(label)` waits for a channel either side
+ * opens from now on, and `ended` settles with `closed` (either side closed) or `failed` (the
  * transport failed).
  */
-export type DirectConnection = DirectConnectionBase<WeriftSessionPeer>;
+export type NodeConnection = Connection<WeriftSessionPeer>;
 
 /** Wrap an authenticated werift connection; `onEnded` runs once when it closes or fails. */
 export function directConnection(init: {
   pc: RTCPeerConnection;
+  path: 'direct' | 'qr';
   remote: PublicIdentity;
   remoteFingerprint: Uint8Array;
   paired: boolean;
   /** The channel registry, when it had to exist before authentication (the initiator's side). */
   peer?: WeriftSessionPeer;
   onEnded?: (reason: string) => void;
-}): DirectConnection {
+}): NodeConnection {
   const peer = init.peer ?? weriftSessionPeer(init.pc);
   let settle: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
@@ -52,10 +57,14 @@ export function directConnection(init: {
   }
   return {
     remote: init.remote,
+    path: init.path,
+    session: undefined,
     peer,
     remoteFingerprint: init.remoteFingerprint,
     paired: init.paired,
     ended,
+    renegotiate: () =>
+      Promise.reject(new RenegotiationUnsupportedError('a direct or QR connection has no signalling session')),
     async close() {
       if (closing) return ended.then(() => undefined);
       closing = true;

@@ -12,6 +12,7 @@ import {
   FingerprintMismatchError,
   type Identity,
   type PairingMode,
+  type PairingWindow,
   runDirectAuth,
   type SessionDescriptionInit,
   SessionTimeoutError,
@@ -26,7 +27,7 @@ import { weriftSessionPeer } from '../session-peer.js';
 import { type WeriftAuthPort, weriftAuthPort } from './auth-port.js';
 import {
   closePeerConnection,
-  type DirectConnection,
+  type NodeConnection,
   describeTransport,
   directConnection,
 } from './connection.js';
@@ -43,6 +44,14 @@ export interface InitiatorInit {
 
 /** What this connection expects: how long to open, the responder if known, how to pair. */
 export interface InitiatorExpectation {
+  /** Which path made it (reported on the connection). */
+  readonly path: 'direct' | 'qr';
+  /**
+   * This side's in-band role (default initiator); a QR offerer is the responder and pairs through
+   * `pairingWindow` (its offer's secret).
+   */
+  readonly role?: 'initiator' | 'responder';
+  readonly pairingWindow?: PairingWindow;
   readonly openTimeoutMs: number;
   /** Message of the `SessionTimeoutError` when the auth channel does not open in time (the transport state is appended). */
   readonly openTimeoutMessage: string;
@@ -85,13 +94,13 @@ export async function answeringPeer<T = undefined>(
   }
 }
 
-/** Authenticate as initiator once the auth channel opens; the peer connection is closed on any failure. */
+/** Authenticate in-band once the auth channel opens (initiator unless `expect.role` says otherwise); the peer connection is closed on any failure. */
 export async function authenticateInitiator(
   pc: RTCPeerConnection,
   port: WeriftAuthPort,
   init: InitiatorInit,
   expect: InitiatorExpectation,
-): Promise<DirectConnection> {
+): Promise<NodeConnection> {
   // The registry exists before the responder's `accept`: a channel the responder opens right after it
   // (while this side still writes its trust store) must not find no one listening.
   const peer = weriftSessionPeer(pc);
@@ -110,7 +119,8 @@ export async function authenticateInitiator(
     }
     const peerName = expect.peerName ?? expect.card?.name;
     const result = await runDirectAuth(port, {
-      role: 'initiator',
+      role: expect.role ?? 'initiator',
+      ...(expect.pairingWindow ? { pairingWindow: expect.pairingWindow } : {}),
       identity: init.identity,
       trust: init.trust,
       localFingerprint: certificateFingerprint(init.certificate),
@@ -122,7 +132,14 @@ export async function authenticateInitiator(
       ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    return directConnection({ pc, peer, remote: result.remote, remoteFingerprint, paired: result.paired });
+    return directConnection({
+      pc,
+      peer,
+      path: expect.path,
+      remote: result.remote,
+      remoteFingerprint,
+      paired: result.paired,
+    });
   } catch (error) {
     await closePeerConnection(pc); // SCTP ABORT first, so the responder notices at once
     peer.close();

@@ -24,7 +24,7 @@ import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
 import { weriftAuthPort } from './auth-port.js';
 import {
   closePeerConnection,
-  type DirectConnection,
+  type NodeConnection,
   directConnection,
   onAssociationClosed,
 } from './connection.js';
@@ -64,7 +64,7 @@ export interface ListenerPeerInit {
   readonly authDeadlineMs?: number;
   readonly pairingWindow: () => PairingWindow | undefined;
   readonly counters: PeerCounters;
-  readonly onConnection: (connection: DirectConnection) => void;
+  readonly onConnection: (connection: NodeConnection) => void;
   readonly onError?: (error: LanrtcError | Error) => void;
   /** Called once when the peer is gone (route closed). */
   readonly onGone: () => void;
@@ -173,18 +173,14 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     counters.connected++;
     counters.accepted++;
     const connection = directConnection({
+      path: 'direct',
       pc,
       remote: result.remote,
       remoteFingerprint,
       paired: result.paired,
       onEnded: finish,
     });
-    try {
-      init.onConnection(connection);
-    } catch (error) {
-      // The application's handler failed, not the peer: the connection stays, the error is reported.
-      if (error instanceof Error) init.onError?.(error);
-    }
+    init.onConnection(connection);
   };
 
   // Settles once admission is over either way; `drop` waits for it, so a peer dropped while its

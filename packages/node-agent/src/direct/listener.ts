@@ -19,6 +19,9 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
+  createHeldListeners,
+  createListeners,
+  type Unsubscribe,
   PairingNotOpenError,
   type PairingWindow,
   QR_SECRET_BYTES,
@@ -26,7 +29,7 @@ import {
 } from '@lanrtc/signal-core';
 import { InterfaceNotFoundError } from '../errors.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
-import type { DirectConnection } from './connection.js';
+import type { NodeConnection } from './connection.js';
 import { assertWeriftDirectSupport } from './device-peer.js';
 import { generateIceCredentials } from './ice-credentials.js';
 import { type CardIssuer, createCardIssuer } from './listener-card.js';
@@ -74,13 +77,6 @@ export interface DirectListenerInit {
   readonly cardLifetimeS?: number;
   /** Accept in-band pairing (first contact) while set; see also `openPairing` / `openQrPairing`. */
   readonly pairing?: PairingWindow;
-  /** An authenticated connection. */
-  readonly onConnection: (connection: DirectConnection) => void;
-  /**
-   * A peer that failed (authentication, timeout, transport; it has been dropped and counted), or an
-   * error thrown by `onConnection` (that connection stays up).
-   */
-  readonly onPeerError?: (error: LanrtcError | Error) => void;
   readonly logger?: Logger;
 }
 
@@ -124,6 +120,16 @@ export interface DirectListener {
   openPairing(window: PairingWindow): () => void;
   /** Open a one-time secret pairing shown as a QR pairing card. */
   openQrPairing(): QrPairing;
+  /**
+   * Every authenticated connection; until the first subscriber, up to `maxPeers` are held for it.
+   * Returns unsubscribe.
+   */
+  onConnection(listener: (connection: NodeConnection) => void): Unsubscribe;
+  /**
+   * A peer that failed (authentication, timeout, transport; it has been dropped and counted), or an
+   * error thrown by an `onConnection` listener (that connection stays up). Returns unsubscribe.
+   */
+  onPeerError(listener: (error: LanrtcError | Error) => void): Unsubscribe;
   readonly stats: DirectListenerStats;
   /** Switch to `next` (peers that trust this identity keep working); `following` becomes the card's next. */
   rotateCertificate(next: DtlsCertificate, following?: DtlsCertificate): void;
@@ -154,6 +160,13 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     idleTimeouts: 0,
   };
   const peers = new Map<object, ListenerPeer>();
+  const peerErrors = createListeners<LanrtcError | Error>();
+  // The application's handler failed, not the peer: the connection stays, the error is reported.
+  const connections = createHeldListeners<NodeConnection>(
+    maxPeers,
+    (connection) => void connection.close(),
+    (error) => error instanceof Error && peerErrors.emit(error),
+  );
 
   const mux = await createUdpMux({
     addresses: init.addresses,
@@ -177,9 +190,9 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         ...(init.authDeadlineMs !== undefined ? { authDeadlineMs: init.authDeadlineMs } : {}),
         pairingWindow: () => window,
         counters,
-        onConnection: init.onConnection,
+        onConnection: (connection) => connections.emit(connection),
         onGone: () => peers.delete(route),
-        ...(init.onPeerError ? { onError: init.onPeerError } : {}),
+        onError: (error) => peerErrors.emit(error),
       });
       peers.set(route, peer);
       init.logger?.debug('direct: peer admitted', { peers: peers.size });
@@ -233,6 +246,8 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         if (window === w) window = init.pairing;
       };
     },
+    onConnection: (l) => connections.add(l),
+    onPeerError: (l) => peerErrors.add(l),
     openQrPairing() {
       const secret = new Uint8Array(randomBytes(QR_SECRET_BYTES));
       // One attempt at a time and one success in all: a second peer with the same secret (someone
@@ -280,6 +295,8 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
       clearInterval(sweep);
       await Promise.all([...peers.values()].map((peer) => peer.drop('closing')));
       await mux.close();
+      connections.clear(); // closes connections no listener claimed
+      peerErrors.clear();
     },
   };
   return listener;

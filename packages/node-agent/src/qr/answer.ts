@@ -14,15 +14,17 @@ import {
   type Identity,
   InvalidArgumentError,
   MalformedInputError,
+  type QrAnswer,
   type QrOffer,
   type SessionDescriptionInit,
   type TrustStore,
 } from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
-import type { DirectConnection } from '../direct/connection.js';
 import { answeringPeer, authenticateInitiator } from '../direct/initiator.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodePeerInit } from '../peer/create-node-peer.js';
+import { gatheringComplete } from '../peer/gathering.js';
+import type { WeriftSessionPeer } from '../session-peer.js';
 import { offerForWerift } from './remote-offer.js';
 
 /**
@@ -30,9 +32,6 @@ import { offerForWerift } from './remote-offer.js';
  * has to show it to the offering page's camera or paste it there.
  */
 export const QR_ANSWER_TIMEOUT_MS = 60_000;
-
-/** Longest wait for ICE gathering before the answer is made from the candidates gathered so far. */
-const GATHERING_MAX_MS = 5_000;
 
 /** Options of `answerQrOffer`. */
 export interface AnswerQrOfferInit {
@@ -51,18 +50,8 @@ export interface AnswerQrOfferInit {
   readonly signal?: AbortSignal;
 }
 
-/** A QR answer: its text to show, and the connection it leads to once the offerer read it. */
-export interface QrAnswer {
-  /** The answer's QR text (`LR1:…`): show it as a QR code or let the user copy it. */
-  readonly text: string;
-  /** The offer it answers, decoded and verified. */
-  readonly offer: QrOffer;
-  /** Settles when the offerer has read the answer and both sides authenticated (already has a catch handler). */
-  readonly connection: Promise<DirectConnection>;
-}
-
 /** Answer an offer's QR text (or the decoded offer): returns the answer's text at once and the connection to come. */
-export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrOfferInit): Promise<QrAnswer> {
+export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrOfferInit): Promise<QrAnswer<WeriftSessionPeer>> {
   const offer = typeof offerText === 'string' ? decodeQrPayload(offerText) : offerText;
   if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
   const {
@@ -75,6 +64,7 @@ export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrO
   });
   const ms = init.connectTimeoutMs ?? QR_ANSWER_TIMEOUT_MS;
   const connection = authenticateInitiator(pc, port, init, {
+    path: 'qr',
     openTimeoutMs: ms,
     openTimeoutMessage: `QR answer not read and connected within ${ms} ms`,
     ...(offer.secret ? { pairing: { kind: 'secret', secret: offer.secret } } : {}),
@@ -89,20 +79,4 @@ function localAnswer(pc: RTCPeerConnection): SessionDescriptionInit {
   const d = pc.localDescription;
   if (d?.type !== 'answer') throw new InvalidArgumentError('werift made no local answer');
   return { type: 'answer', sdp: d.sdp };
-}
-
-/** werift gathers inside `setLocalDescription`; wait for the state anyway, at most `GATHERING_MAX_MS`. */
-function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      sub.unSubscribe();
-      resolve();
-    };
-    const timer = setTimeout(done, GATHERING_MAX_MS);
-    const sub = pc.iceGatheringStateChange.subscribe((state) => {
-      if (state === 'complete') done();
-    });
-  });
 }

@@ -170,3 +170,11 @@ export function decodeQrPayload(text: string, opts: { now?: number; offer?: QrOf
       throw new MalformedInputError(`unknown QR payload kind ${kind}`);
   }
 }
+
+/** A verified card from a card or pairing-card QR text, with the pairing secret if it carried one. */
+export function cardFromQrText(text: string, now?: number): { card: Card; secret: Uint8Array | undefined } {
+  const payload = decodeQrPayload(text, now === undefined ? {} : { now });
+  if (payload.kind === 'card') return { card: payload.card, secret: undefined };
+  if (payload.kind === 'pairing-card') return { card: payload.card, secret: payload.secret };
+  throw new MalformedInputError(`expected a card QR code, got ${payload.kind}`);
+}

@@ -29,6 +29,8 @@ import type { Identity, PublicIdentity } from '../identity/identity.js';
 import { encodePairingAbort } from '../pairing/messages.js';
 import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicy } from '../pairing/policy.js';
+import type { Connection } from '../agent/connection.js';
+import { createListeners, type Unsubscribe } from '../events.js';
 import type { SignalTransport } from '../transport/transport.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { rememberPeer } from '../trust/peers.js';
@@ -51,32 +53,6 @@ export interface PeerContext {
   readonly remote: PublicIdentity;
   readonly role: 'offerer' | 'answerer';
   readonly session: string;
-}
-
-/** An authenticated connection handed to the application. */
-export interface Connection<P extends SessionPeer> {
-  /** The verified identity of the other side (paired before). */
-  readonly remote: PublicIdentity;
-  readonly session: string;
-  /** The peer connection; its DTLS certificate fingerprint has been checked. */
-  readonly peer: P;
-  /** SHA-256 of the certificate the remote presented in DTLS, equal to the one its identity signed. */
-  readonly remoteFingerprint: Uint8Array;
-  /**
-   * Settles with the reason code when the session ends: `closed` (closed here), the peer's `bye`
-   * reason, `failed` / `peer-closed` (the peer connection failed or closed without a `bye`), or the
-   * name of the error that ended it (a frame or renegotiation that failed its checks).
-   */
-  readonly ended: Promise<string>;
-  /**
-   * Offer the peer connection's current state again over the same signalling session (a track or
-   * DataChannel added since, an ICE restart) and resolve once the answer is applied. Runs by itself
-   * on `negotiationneeded` when the peer adapter reports it; calls made while one is pending share
-   * the next exchange. Rejects with `SessionTimeoutError`, or the error that ended the session.
-   */
-  renegotiate(): Promise<void>;
-  /** Close the peer connection and tell the other side (`bye`). */
-  close(): Promise<void>;
 }
 
 /**
@@ -118,10 +94,6 @@ export interface AgentInit<P extends SessionPeer> {
   /** SHA-256 of this agent's DTLS certificate, bound into pairings. */
   readonly fingerprint: Uint8Array;
   readonly createPeer: (context: PeerContext) => P | Promise<P>;
-  /** Incoming connections, after verification. */
-  readonly onConnection?: (connection: Connection<P>) => void;
-  /** A session that failed on this side (the application may log it). */
-  readonly onSessionError?: (error: LanrtcError, remoteId: string | undefined) => void;
   /** Deadline for each signalling step and for the transport to connect (default 15 s). */
   readonly timeoutMs?: number;
   /** Concurrent sessions (default 64); more are refused with `bye`. */
@@ -159,6 +131,8 @@ export class Agent<P extends SessionPeer> {
   #pairingWindow: PairingWindow | undefined;
   #closed = false;
   #loop: Promise<void> | undefined;
+  readonly #connections = createListeners<Connection<P>>();
+  readonly #sessionErrors = createListeners<{ error: LanrtcError; remoteId: string | undefined }>();
   /** Frames rejected, by error name (what a hostile transport or neighbour costs us). */
   readonly rejected: Record<string, number> = {};
 
@@ -170,6 +144,16 @@ export class Agent<P extends SessionPeer> {
   /** This agent's identity id. */
   get id(): string {
     return this.#init.identity.id;
+  }
+
+  /** Incoming connections, after verification. */
+  onConnection(listener: (connection: Connection<P>) => void): Unsubscribe {
+    return this.#connections.add(listener);
+  }
+
+  /** Sessions that failed on this side (the application may log them). */
+  onSessionError(listener: (error: LanrtcError, remoteId: string | undefined) => void): Unsubscribe {
+    return this.#sessionErrors.add(({ error, remoteId }) => listener(error, remoteId));
   }
 
   /** Begin processing incoming frames (idempotent). */
@@ -364,7 +348,7 @@ export class Agent<P extends SessionPeer> {
       // Ends the attempt as a failure in the policy if the pairing itself has not (timeout, bye).
       await this.#abortPairing(s, pairing);
       window.onFailure?.(e);
-      this.#init.onSessionError?.(e, first.sender.id);
+      this.#sessionError(e, first.sender.id);
     } finally {
       this.#endSession(s);
     }
@@ -489,14 +473,14 @@ export class Agent<P extends SessionPeer> {
       await this.#send(s, 'answer', encodeDescription(sent));
       stopTrickle.ready(sent.sdp);
       const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp, true);
-      this.#init.onConnection?.(connection);
+      this.#connections.emit(connection);
     } catch (error) {
       const e = asLanrtcError(error);
       peer?.close();
       // No bye back to a peer whose own bye ended it.
       if (!(e instanceof PeerRejectedError)) await this.#sendBye(s, e.name);
       this.#endSession(s);
-      this.#init.onSessionError?.(e, offerEnv.sender.id);
+      this.#sessionError(e, offerEnv.sender.id);
     }
   }
 
@@ -528,7 +512,7 @@ export class Agent<P extends SessionPeer> {
     let missed = false;
     const renegotiate = () => negotiator.renegotiate();
     const auto = () => {
-      renegotiate().catch((error) => this.#init.onSessionError?.(asLanrtcError(error), remote.id));
+      renegotiate().catch((error) => this.#sessionError(asLanrtcError(error), remote.id));
     };
     const unsubscribe = peer.onNegotiationNeeded?.(() => {
       if (handedOver) auto();
@@ -556,8 +540,10 @@ export class Agent<P extends SessionPeer> {
     if (missed) auto();
     return {
       remote,
+      path: 'relay',
       session: s.id,
       peer,
+      paired: false,
       remoteFingerprint: seen,
       ended,
       renegotiate,
@@ -624,7 +610,7 @@ export class Agent<P extends SessionPeer> {
         peer.close();
         await this.#sendBye(s, e.name);
         this.#endSession(s);
-        this.#init.onSessionError?.(e, s.remoteId);
+        this.#sessionError(e, s.remoteId);
         return e.name;
       }
     }
@@ -746,7 +732,11 @@ export class Agent<P extends SessionPeer> {
       payload: encodeBye(e.name),
     });
     await this.#init.transport.send(env.sender.id, bytes).catch(() => {});
-    this.#init.onSessionError?.(e, env.sender.id);
+    this.#sessionError(e, env.sender.id);
+  }
+
+  #sessionError(error: LanrtcError, remoteId: string | undefined): void {
+    this.#sessionErrors.emit({ error, remoteId });
   }
 
   #count(name: string): void {

@@ -1,0 +1,251 @@
+/**
+ * `createLanAgent`: the platform-free half of `createNodeAgent` and `createBrowserAgent` — the
+ * pairing conveniences (`showPin`, `enterPin`, `acceptCompare`), one pairing window shared by
+ * every path the agent is reached by, and the fan-out of incoming connections. A platform supplies
+ * its peer connections: the signalling agent and the in-band paths (direct connect, QR codes).
+ */
+import type { Card } from '../card/types.js';
+import { timers } from '../encoding/timers.js';
+import { createHeldListeners, createListeners, type Unsubscribe } from '../events.js';
+import {
+  InvalidArgumentError,
+  type LanrtcError,
+  MalformedInputError,
+  NoSignallingPathError,
+} from '../errors.js';
+import { type Identity, publicIdentity } from '../identity/identity.js';
+import type { PairingMode, PairingResult } from '../pairing/pairing.js';
+import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
+import { type AttemptPolicyInit, createAttemptPolicy } from '../pairing/policy.js';
+import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js';
+import type { RelayConnection } from '../relay/client.js';
+import type { Agent, CompareHandler, PairingWindow } from '../session/agent.js';
+import type { SessionPeer } from '../session/peer.js';
+import type { TrustStore } from '../trust/store.js';
+import type { Connection } from './connection.js';
+import type {
+  DirectConnectOptions,
+  LanAgent,
+  PairingDisplay,
+  PendingQrOffer,
+  PinDisplay,
+  QrAnswer,
+  QrAnswerOptions,
+  QrOfferOptions,
+} from './types.js';
+
+/** Incoming connections held for the first `onConnection` subscriber; beyond this they are closed. */
+export const MAX_UNCLAIMED_CONNECTIONS = 16;
+
+/** Something that accepts in-band pairing while a window is open (a direct listener, a signalling agent). */
+export interface PairingTarget {
+  openPairing(window: PairingWindow): () => void;
+}
+
+/** What a platform gives `createLanAgent`. */
+export interface LanAgentPlatform<P extends SessionPeer> {
+  readonly identity: Identity;
+  /** SHA-256 of the agent's DTLS certificate. */
+  readonly fingerprint: Uint8Array;
+  readonly trust: TrustStore;
+  /** The relay-path agent, when the platform was given a relay or transport. */
+  readonly signalling: Agent<P> | undefined;
+  readonly relay: RelayConnection | undefined;
+  /** Direct connect to a verified card; `pairing` already resolved from the options or the card's secret. */
+  connectDirect(
+    card: Card,
+    pairing: PairingMode | undefined,
+    options: DirectConnectOptions,
+  ): Promise<Connection<P>>;
+  /** QR offer; `secret` is the one-time pairing secret the offer carries, if any. */
+  createQrOffer(
+    secret: Uint8Array | undefined,
+    window: PairingWindow | undefined,
+    options: QrOfferOptions,
+  ): Promise<PendingQrOffer<P>>;
+  answerQrOffer(offer: QrOffer, options: QrAnswerOptions): Promise<QrAnswer<P>>;
+  /** Release what the platform owns (after the signalling agent closed). */
+  close(): Promise<void>;
+}
+
+/** The agent plus the hooks a platform uses to add paths of its own (a direct listener). */
+export interface LanAgentCore<P extends SessionPeer> extends LanAgent<P> {
+  /** A path that accepts pairing joins the agent's current and future pairing windows; returns leave. */
+  addPairingTarget(target: PairingTarget): Unsubscribe;
+  /** Hand an incoming connection to the application (held until the first subscriber). */
+  emitConnection(connection: Connection<P>): void;
+  /** Report an incoming session that failed. */
+  emitSessionError(error: LanrtcError, remoteId: string | undefined): void;
+}
+
+/** Build the agent from a platform's paths. */
+export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform<P>): LanAgentCore<P> {
+  const connections = createHeldListeners<Connection<P>>(MAX_UNCLAIMED_CONNECTIONS, (c) => void c.close());
+  const sessionErrors = createListeners<{ error: LanrtcError; remoteId: string | undefined }>();
+  const targets = new Map<PairingTarget, (() => void) | undefined>();
+  let window: PairingWindow | undefined;
+  let closed = false;
+
+  // Nobody listening yet: a few are held for the first subscriber, never an unbounded queue.
+  const emitConnection = (connection: Connection<P>) => connections.emit(connection);
+  const emitSessionError = (error: LanrtcError, remoteId: string | undefined) =>
+    sessionErrors.emit({ error, remoteId });
+
+  const openWindow = (next: PairingWindow): (() => void) => {
+    window = next;
+    for (const [target, close] of targets) {
+      close?.();
+      targets.set(target, target.openPairing(next));
+    }
+    return () => {
+      if (window !== next) return; // a newer display replaced this one
+      window = undefined;
+      for (const [target, close] of targets) {
+        close?.();
+        targets.set(target, undefined);
+      }
+    };
+  };
+
+  const signalling = () => {
+    if (!platform.signalling) {
+      throw new NoSignallingPathError(
+        'this agent has no relay or transport: create it with `relay`, or use connectDirect / QR codes',
+      );
+    }
+    return platform.signalling;
+  };
+  if (platform.signalling) {
+    platform.signalling.onConnection(emitConnection);
+    platform.signalling.onSessionError(emitSessionError);
+    targets.set(platform.signalling, undefined);
+  }
+
+  const pair: LanAgent<P>['pair'] = async (peerId, mode, options = {}) => {
+    // Without a way to show the digits the pairing could only fail at the other end: say why here.
+    if (mode.kind === 'compare' && !options.onCompare) {
+      throw new InvalidArgumentError('compare mode needs an onCompare handler');
+    }
+    return signalling().pair(peerId, mode, options);
+  };
+
+  const display = (
+    mode: () => PairingMode,
+    extra: Partial<PairingWindow>,
+  ): PairingDisplay & { readonly stop: () => void } => {
+    const paired = createListeners<PairingResult>();
+    const failed = createListeners<LanrtcError>();
+    const close = openWindow({
+      mode,
+      ...extra,
+      onPaired: (result) => paired.emit(result),
+      onFailure: (error) => failed.emit(error),
+    });
+    return {
+      onPaired: (listener) => paired.add(listener),
+      onFailure: (listener) => failed.add(listener),
+      stop: close,
+      close: () => {
+        close();
+        paired.clear();
+        failed.clear();
+      },
+    };
+  };
+
+  return {
+    id: platform.identity.id,
+    identity: publicIdentity(platform.identity.publicKey),
+    fingerprint: platform.fingerprint,
+    trust: platform.trust,
+    relay: platform.relay,
+    get rejected() {
+      return platform.signalling?.rejected ?? {};
+    },
+    connect: async (peerId) => signalling().connect(peerId),
+    async connectDirect(cardOrText, options = {}) {
+      const { card, secret } =
+        typeof cardOrText === 'string'
+          ? cardFromQrText(cardOrText, options.now)
+          : { card: cardOrText, secret: undefined };
+      if (options.signal?.aborted) throw options.signal.reason;
+      const pairing = options.pairing ?? (secret ? { kind: 'secret' as const, secret } : undefined);
+      if (pairing?.kind === 'compare' && !options.onCompare) {
+        throw new InvalidArgumentError('compare mode needs an onCompare handler');
+      }
+      if (pairing?.kind === 'pin') assertUsablePin(pairing.pin);
+      return platform.connectDirect(card, pairing, options);
+    },
+    async createQrOffer(options = {}) {
+      const secret = options.pairWithSecret ? generatePairingSecret() : undefined;
+      return platform.createQrOffer(secret, window, options);
+    },
+    async answerQrOffer(offerText, options = {}) {
+      const offer = decodeQrPayload(offerText);
+      if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
+      return platform.answerQrOffer(offer, options);
+    },
+    pair,
+    async enterPin(peerId, pin) {
+      assertUsablePin(pin);
+      return pair(peerId, { kind: 'pin', pin });
+    },
+    showPin(policyInit = {}): PinDisplay {
+      const changed = createListeners<string>();
+      let expiry: unknown;
+      let stopped = false;
+      // Every new PIN (after a failure, a success, or its expiry) reaches the UI; an expiring PIN is
+      // rotated on time by a timer, not only when the next attempt happens to notice it.
+      const policy = createAttemptPolicy({
+        ...policyInit,
+        onPinChange: (pin, expiresAt) => {
+          policyInit.onPinChange?.(pin, expiresAt);
+          timers.clearTimeout(expiry);
+          if (stopped) return;
+          expiry = timers.setTimeout(() => policy.pin(), Math.max(0, expiresAt - Date.now()) + 1);
+          changed.emit(pin);
+        },
+      });
+      const shown = display(() => policy.mode(), { policy });
+      return {
+        pin: () => policy.pin(),
+        onChange: (listener) => changed.add(listener),
+        onPaired: shown.onPaired,
+        onFailure: shown.onFailure,
+        close() {
+          stopped = true;
+          timers.clearTimeout(expiry);
+          changed.clear();
+          shown.close();
+        },
+      };
+    },
+    acceptCompare(onCompare) {
+      const shown = display(() => ({ kind: 'compare' }), { onCompare });
+      return { onPaired: shown.onPaired, onFailure: shown.onFailure, close: shown.close };
+    },
+    onConnection: (listener) => connections.add(listener),
+    onSessionError: (listener) => sessionErrors.add(({ error, remoteId }) => listener(error, remoteId)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const close of targets.values()) close?.();
+      targets.clear();
+      await platform.signalling?.close();
+      await platform.close();
+      connections.clear(); // closes connections nobody claimed
+      sessionErrors.clear();
+    },
+    addPairingTarget(target) {
+      targets.set(target, window ? target.openPairing(window) : undefined);
+      return () => {
+        targets.get(target)?.();
+        targets.delete(target);
+      };
+    },
+    emitConnection,
+    emitSessionError,
+  };
+}
+
+
