@@ -14,12 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDtlsCertificate, createNodeAgent, type NodeAgent } from '@lanrtc/node-agent';
-import {
-  createAttemptPolicy,
-  createIdentity,
-  createMemoryNetwork,
-  createMemoryTrustStore,
-} from '@lanrtc/signal-core';
+import { createIdentity, createMemoryNetwork, createMemoryTrustStore } from '@lanrtc/signal-core';
 import { RTCPeerConnection } from 'werift';
 
 const args = process.argv.slice(2);
@@ -64,14 +59,14 @@ async function makeAgents() {
     const identity = createIdentity();
     const certificate = await createDtlsCertificate();
     let next: (c: Awaited<ReturnType<NodeAgent['connect']>>) => void = () => {};
-    const agent = createNodeAgent({
+    const agent = await createNodeAgent({
       identity,
       certificate,
       trust: createMemoryTrustStore(),
       transport: net.connect(identity.id),
       peer: { interfaceAddresses: [address] },
-      onConnection: (c) => next(c),
     });
+    agent.onConnection((c) => next(c));
     return { identity, agent, incoming: () => new Promise<Parameters<typeof next>[0]>((r) => (next = r)) };
   };
   return { a: await make(), b: await make() };
@@ -81,9 +76,9 @@ async function lanrtc(pairFirst: boolean, pair: Awaited<ReturnType<typeof makeAg
   const { a, b } = pair;
   const t = performance.now();
   if (pairFirst) {
-    const policy = createAttemptPolicy();
-    const stop = b.agent.openPairing({ mode: () => policy.mode(), policy });
-    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    const display = b.agent.showPin();
+    const stop = () => display.close();
+    await a.agent.enterPin(b.identity.id, display.pin());
     stop();
   }
   const incoming = b.incoming();

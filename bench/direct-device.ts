@@ -11,7 +11,7 @@
 import { createInterface } from 'node:readline';
 import { createDirectListener, createDtlsCertificate, createNodeAgent } from '@lanrtc/node-agent';
 import { connectRelay } from '@lanrtc/relay';
-import { createAttemptPolicy, createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
 import type { RTCDataChannel } from 'werift';
 
 const [ip, relayUrl] = process.argv.slice(2);
@@ -32,33 +32,36 @@ const listener = await createDirectListener({
   port: 0,
   // Runs close their connections; the cap only guards against a slow route clean-up skewing a run.
   maxPeers: 64,
-  onConnection: (c) => c.peer.pc.onDataChannel.subscribe(echo),
-  onPeerError: (error) => emit({ peerError: error.name, message: error.message }),
 });
+listener.onPeerError((error) => emit({ peerError: error.name, message: error.message }));
+listener.onConnection((c) => c.peer.pc.onDataChannel.subscribe(echo));
 
 const transport = await connectRelay({ url: relayUrl, identity });
-const agent = createNodeAgent({
+const agent = await createNodeAgent({
   identity,
   certificate,
   transport,
   trust,
   peer: { interfaceAddresses: [ip] },
-  onConnection: (c) => void c.peer.channel('lanrtc').then(echo),
-  onSessionError: (e, remoteId) => emit({ sessionError: e.name, remoteId }),
 });
-const policy = createAttemptPolicy();
-agent.openPairing({
-  mode: () => policy.mode(),
-  policy,
-  onPaired: (r) => emit({ paired: r.peer.id }),
-  onFailure: (e) => emit({ pairingFailed: e.name }),
-});
+agent.onSessionError((e, remoteId) => emit({ sessionError: e.name, remoteId }));
+agent.onConnection((c) => void c.peer.channel('lanrtc').then(echo));
+const display = agent.showPin();
 
-emit({ ready: true, id: identity.id, pin: policy.pin(), cardText: listener.cardText(), port: listener.port });
+display.onPaired((r) => emit({ paired: r.peer.id }));
+display.onFailure((e) => emit({ pairingFailed: e.name }));
+
+emit({
+  ready: true,
+  id: identity.id,
+  pin: display.pin(),
+  cardText: listener.cardText(),
+  port: listener.port,
+});
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const command = line.trim();
-  if (command === 'pin') emit({ pin: policy.pin() });
+  if (command === 'pin') emit({ pin: display.pin() });
   else if (command === 'stats') emit({ stats: { ...listener.stats } });
 });
 

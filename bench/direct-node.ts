@@ -29,7 +29,7 @@ const identity = createIdentity();
 const certificate = await createDtlsCertificate();
 const trust = createMemoryTrustStore();
 const peer = { interfaceAddresses: [ip] };
-const agent = createNodeAgent({
+const agent = await createNodeAgent({
   identity,
   certificate,
   trust,

@@ -4,13 +4,12 @@
  * the relay it was served from, and `connectDirect` from the device's card text. Steps on
  * `globalThis.directBench` for the orchestrator to drive with `page.evaluate`.
  */
-import { connectRelay, type PeerContext } from '@lanrtc/signal-core';
+import { connectRelay, DEFAULT_CHANNEL_LABEL, type PeerContext } from '@lanrtc/signal-core';
 import {
   type BrowserAgent,
   type BrowserSessionPeer,
   connectDirect,
   createBrowserAgent,
-  DEFAULT_CHANNEL_LABEL,
   type DirectPeerInit,
   loadOrCreateCertificate,
   loadOrCreateIdentity,

@@ -29,11 +29,6 @@ export class RemoteCertificateUnavailableError extends LanrtcError {
   static override readonly code = 'RemoteCertificateUnavailableError';
 }
 
-/** A pairing mode the current signal-core agent cannot run (numeric comparison needs a confirm step). */
-export class PairingModeUnsupportedError extends LanrtcError {
-  static override readonly code = 'PairingModeUnsupportedError';
-}
-
 /**
  * No camera to scan with: the page is not a secure context (`navigator.mediaDevices` is absent on
  * `http://<lan-ip>` pages), there is no camera, or the user or policy refused it (`cause` says which).

@@ -9,15 +9,14 @@ export {
 export { DEFAULT_DB_NAME, KEYVAL_STORE, openLanrtcDb, PEERS_STORE } from './db.js';
 export { connectDirect, type DirectConnectInit } from './direct/connect.js';
 export {
-  DIRECT_CONNECT_TIMEOUT_MS,
   type BrowserConnection,
+  DIRECT_CONNECT_TIMEOUT_MS,
   type DirectPeerInit,
 } from './direct/session.js';
 export {
   CameraUnavailableError,
   CertificateUnavailableError,
   CorruptStorageError,
-  PairingModeUnsupportedError,
   QrNotFoundError,
   RemoteCertificateUnavailableError,
   StorageFailedError,
@@ -44,9 +43,9 @@ export {
 } from './qr/render.js';
 export { type CameraScanInit, scanQrFromCamera, scanQrFromImage } from './qr/scan.js';
 export {
+  type AnswerQrOfferInit,
   answerQrOffer,
   createQrOffer,
-  type AnswerQrOfferInit,
   QR_ANSWER_TIMEOUT_MS,
   type QrOfferInit,
 } from './qr/signalling.js';

@@ -196,3 +196,8 @@ export class RenegotiationUnsupportedError extends LanrtcError {
 export class NoSignallingPathError extends LanrtcError {
   static override readonly code = 'NoSignallingPathError';
 }
+
+/** A pairing mode this call cannot run: numeric comparison without an `onCompare` handler to show the digits. */
+export class PairingModeUnsupportedError extends LanrtcError {
+  static override readonly code = 'PairingModeUnsupportedError';
+}

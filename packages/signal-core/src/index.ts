@@ -116,10 +116,12 @@ export {
   InvalidSignatureError,
   LanrtcError,
   MalformedInputError,
+  NoSignallingPathError,
   NotPairedError,
   PairingExpiredError,
   PairingFailedError,
   PairingLockedError,
+  PairingModeUnsupportedError,
   PairingNotOpenError,
   PairingStateError,
   PeerRejectedError,
@@ -127,6 +129,7 @@ export {
   RelayError,
   RelayHandshakeError,
   RelayUnresponsiveError,
+  RenegotiationUnsupportedError,
   ReplayedEnvelopeError,
   SessionLimitError,
   SessionTimeoutError,
@@ -139,8 +142,6 @@ export {
   UnsupportedVersionError,
   WeakPinError,
   WrongRecipientError,
-  RenegotiationUnsupportedError,
-  NoSignallingPathError,
 } from './errors.js';
 export { createHeldListeners, createListeners, type Listeners, type Unsubscribe } from './events.js';
 export {

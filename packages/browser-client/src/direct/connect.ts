@@ -10,7 +10,13 @@
  * This is how a page from a secure origin (https, an installed app) reaches a LAN device: it cannot
  * open `ws://<lan-ip>` (mixed content), but WebRTC to a LAN address is allowed.
  */
-import { type Card, type CompareHandler, cardFromQrText, cardToOffer, type PairingMode } from '@lanrtc/signal-core';
+import {
+  type Card,
+  type CompareHandler,
+  cardFromQrText,
+  cardToOffer,
+  type PairingMode,
+} from '@lanrtc/signal-core';
 import {
   authenticateDirect,
   type BrowserConnection,

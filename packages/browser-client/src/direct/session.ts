@@ -7,9 +7,9 @@
  * connection is closed and the caller gets the typed error.
  */
 import {
+  type Connection,
   DIRECT_AUTH_CHANNEL_ID,
   DIRECT_AUTH_LABEL,
-  type Connection,
   type DirectAuthInit,
   type Identity,
   type PublicIdentity,
@@ -192,7 +192,9 @@ function connection(
     paired,
     ended,
     renegotiate: () =>
-      Promise.reject(new RenegotiationUnsupportedError('a direct or QR connection has no signalling session')),
+      Promise.reject(
+        new RenegotiationUnsupportedError('a direct or QR connection has no signalling session'),
+      ),
     async close() {
       settle('closed');
       peer.close();

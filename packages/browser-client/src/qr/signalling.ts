@@ -21,16 +21,16 @@ import {
   type QrOffer,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
-import type { BrowserSessionPeer } from '../session-peer.js';
 import {
   authenticateDirect,
-  closeDirectPeer,
   type BrowserConnection,
+  closeDirectPeer,
   type DirectPeerInit,
   gatheringComplete,
   openDirectPeer,
   orCloseDirectPeer,
 } from '../direct/session.js';
+import type { BrowserSessionPeer } from '../session-peer.js';
 
 /**
  * Default ICE/DTLS deadline of the answering side: it starts when the answer is shown, and a person
@@ -102,7 +102,10 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer<B
           ...(secret
             ? { pairingWindow: { mode: () => ({ kind: 'secret', secret }) } }
             : init.pairingWindow
-              ? { pairingWindow: init.pairingWindow, ...(init.pairingWindow.onCompare ? { onCompare: init.pairingWindow.onCompare } : {}) }
+              ? {
+                  pairingWindow: init.pairingWindow,
+                  ...(init.pairingWindow.onCompare ? { onCompare: init.pairingWindow.onCompare } : {}),
+                }
               : {}),
         },
         'qr',

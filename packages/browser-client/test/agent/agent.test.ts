@@ -7,6 +7,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PairingResult } from '@lanrtc/signal-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, IN_NETNS, launchChromium, openRoutedPage } from '../helpers/chromium.js';
@@ -141,13 +142,14 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
       const display = b.showPin();
       const pins: string[] = [display.pin()];
       const changed = new Promise<string>((resolve) => display.onChange(resolve));
+      const pairedB = new Promise<PairingResult>((resolve) => display.onPaired(resolve));
       out.trivial = await errorName(a.enterPin(b.id, '123456'));
       out.compare = await errorName(a.pair(b.id, { kind: 'compare' }));
       const wrong = String((Number(pins[0]) + 1) % 1_000_000).padStart(6, '0');
       out.wrong = await errorName(a.enterPin(b.id, wrong));
       pins.push(await changed);
       const result = await a.enterPin(b.id, display.pin());
-      const pairedOnB = await display.paired;
+      const pairedOnB = await pairedB;
       display.close();
       out.resultPeer = result.peer.id === b.id;
       out.pairedOnB = pairedOnB.peer.id === a.id;
@@ -217,6 +219,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
         shown.push(digits);
         return true;
       });
+      const pairedOnWindow = new Promise<PairingResult>((resolve) => window.onPaired(resolve));
       const result = await a.pair(
         b.id,
         { kind: 'compare' },
@@ -227,7 +230,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
           },
         },
       );
-      const onB = await window.paired;
+      const onB = await pairedOnWindow;
       window.close();
       const out = {
         digits: shown.length === 2 && /^\d{6}$/.test(shown[0] ?? '') && shown[0] === shown[1],

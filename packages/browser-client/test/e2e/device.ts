@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { certificateFingerprint, createDtlsCertificate, createNodeAgent } from '@lanrtc/node-agent';
 import {
-  createAttemptPolicy,
   createIdentity,
   createMemoryNetwork,
   createMemoryTrustStore,
@@ -30,7 +29,7 @@ const net = createMemoryNetwork();
 const identity = createIdentity();
 const certificate = await createDtlsCertificate();
 const trust = createMemoryTrustStore();
-const agent = createNodeAgent({
+const agent = await createNodeAgent({
   identity,
   certificate,
   transport: net.connect(identity.id),
@@ -51,21 +50,16 @@ const agent = createNodeAgent({
       });
     });
   },
-  onConnection: (c) => {
-    emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint) });
-    void c.peer
-      .channel('lanrtc')
-      .then((ch) => ch.onMessage.subscribe((m) => ch.send(`echo:${m.toString()}`)));
-  },
-  onSessionError: (e, remoteId) => emit({ sessionError: e.name, remoteId }),
 });
-const policy = createAttemptPolicy();
-agent.openPairing({
-  mode: () => policy.mode(),
-  policy,
-  onPaired: (r) => emit({ paired: r.peer.id }),
-  onFailure: (e) => emit({ pairingFailed: e.name, pin: policy.pin() }),
+agent.onSessionError((e, remoteId) => emit({ sessionError: e.name, remoteId }));
+agent.onConnection((c) => {
+  emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint) });
+  void c.peer.channel('lanrtc').then((ch) => ch.onMessage.subscribe((m) => ch.send(`echo:${m.toString()}`)));
 });
+const display = agent.showPin();
+
+display.onPaired((r) => emit({ paired: r.peer.id }));
+display.onFailure((e) => emit({ pairingFailed: e.name, pin: display.pin() }));
 
 /** A browser endpoint on the switch; frames wait in `buffer` until a poll takes them. */
 interface Bridge {
@@ -175,7 +169,7 @@ server.listen(Number(portText), ip, () => {
   emit({
     ready: true,
     id: identity.id,
-    pin: policy.pin(),
+    pin: display.pin(),
     fingerprint: toHex(certificateFingerprint(certificate)),
   });
 });

@@ -5,7 +5,8 @@
  * Progress is published on `globalThis.e2e` for the Node test to read.
  */
 import type { PeerContext } from '@lanrtc/signal-core';
-import { type BrowserSessionPeer, createBrowserAgent, DEFAULT_CHANNEL_LABEL } from '../../src/index.js';
+import { DEFAULT_CHANNEL_LABEL } from '@lanrtc/signal-core';
+import { type BrowserSessionPeer, createBrowserAgent } from '../../src/index.js';
 import { httpPollTransport } from './http-transport.js';
 
 /** What the page reports to the test. */

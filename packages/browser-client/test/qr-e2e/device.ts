@@ -12,7 +12,7 @@ import {
   certificateFingerprint,
   createDirectListener,
   createDtlsCertificate,
-  type DirectConnection,
+  type NodeConnection,
 } from '@lanrtc/node-agent';
 import { createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
 
@@ -22,7 +22,7 @@ const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.st
 
 const identity = createIdentity();
 const certificate = await createDtlsCertificate();
-const connections = new Set<DirectConnection>();
+const connections = new Set<NodeConnection>();
 const listener = await createDirectListener({
   identity,
   certificate,
@@ -32,23 +32,23 @@ const listener = await createDirectListener({
   addresses: [ip],
   port: 0,
   authDeadlineMs: Number(deadline ?? 5000),
-  onConnection(c) {
-    connections.add(c);
-    emit({ connection: c.remote.id, paired: c.paired, remoteFingerprint: toHex(c.remoteFingerprint) });
-    c.peer.pc.onDataChannel.subscribe((channel) => {
-      channel.onMessage.subscribe((data) => {
-        const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
-        emit({ message: text, from: c.remote.id, label: channel.label });
-        channel.send(`echo:${text}`);
-      });
-    });
-    void c.ended.then((reason) => {
-      connections.delete(c);
-      emit({ ended: c.remote.id, reason });
-    });
-  },
-  onPeerError: (error) => emit({ peerError: error.name }),
 });
+listener.onConnection((c) => {
+  connections.add(c);
+  emit({ connection: c.remote.id, paired: c.paired, remoteFingerprint: toHex(c.remoteFingerprint) });
+  c.peer.pc.onDataChannel.subscribe((channel) => {
+    channel.onMessage.subscribe((data) => {
+      const text = typeof data === 'string' ? data : Buffer.from(data).toString('utf8');
+      emit({ message: text, from: c.remote.id, label: channel.label });
+      channel.send(`echo:${text}`);
+    });
+  });
+  void c.ended.then((reason) => {
+    connections.delete(c);
+    emit({ ended: c.remote.id, reason });
+  });
+});
+listener.onPeerError((error) => emit({ peerError: error.name }));
 const pairing = listener.openQrPairing();
 emit({
   ready: true,

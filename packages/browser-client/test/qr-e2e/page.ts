@@ -4,6 +4,7 @@
  * Steps on `globalThis.qrE2e` for the Node test to drive with `page.evaluate`; every step resolves
  * to an outcome (never rejects), so the test asserts on error names.
  */
+import type { PendingQrOffer } from '@lanrtc/signal-core';
 import {
   cardToOffer,
   DIRECT_AUTH_CHANNEL_ID,
@@ -14,15 +15,15 @@ import {
 } from '@lanrtc/signal-core';
 import {
   answerQrOffer,
+  type BrowserConnection,
+  type BrowserSessionPeer,
   connectDirect,
   createIndexedDbTrustStore,
   createQrOffer,
-  type DirectConnection,
   type DirectPeerInit,
   loadOrCreateCertificate,
   loadOrCreateIdentity,
   openLanrtcDb,
-  type PendingQrOffer,
   renderQrToCanvas,
   scanQrFromCamera,
   scanQrFromImage,
@@ -103,10 +104,11 @@ export interface QrE2e {
 
 const received: QrE2e['received'] = { messages: [] };
 const appliedSdp = new WeakMap<RTCPeerConnection, string>();
+const createdSdp = new WeakMap<RTCPeerConnection, string>();
 let init: DirectPeerInit | undefined;
-let pending: Promise<DirectConnection> | undefined;
-let current: DirectConnection | undefined;
-let offer: PendingQrOffer | undefined;
+let pending: Promise<BrowserConnection> | undefined;
+let current: BrowserConnection | undefined;
+let offer: PendingQrOffer<BrowserSessionPeer> | undefined;
 let started = 0;
 const echoLabels = new Set<string>();
 /** When the last `acceptText` began, its ICE connected, its peer connection connected (ICE + DTLS), and it resolved. */
@@ -115,7 +117,7 @@ let iceAt = 0;
 let connectedAt = 0;
 let authenticatedAt = 0;
 /** The connection being authenticated or handed out last (what `echo` waits for). */
-let latest: Promise<DirectConnection> | undefined;
+let latest: Promise<BrowserConnection> | undefined;
 
 const canvas = document.querySelector<HTMLCanvasElement>('#qr') ?? document.createElement('canvas');
 const file = document.querySelector<HTMLInputElement>('#answer');
@@ -145,9 +147,9 @@ const skeleton = (sdp: string) =>
     .map((l) => l.replace(/^m=application \d+/, 'm=application *').replace(/^c=IN IP4 .*/, 'c=*'))
     .join('\n');
 
-function info(c: DirectConnection): ConnectionInfo {
+function info(c: BrowserConnection): ConnectionInfo {
   const now = c.peer.pc.localDescription?.sdp ?? '';
-  const created = c.createdDescription.sdp;
+  const created = createdSdp.get(c.peer.pc) ?? '';
   return {
     remote: c.remote.id,
     paired: c.paired,
@@ -160,7 +162,7 @@ function info(c: DirectConnection): ConnectionInfo {
 }
 
 /** Hook a connection up the moment it exists (the peer may open `chat` right after its own side resolved). */
-function track(p: Promise<DirectConnection>): Promise<DirectConnection> {
+function track(p: Promise<BrowserConnection>): Promise<BrowserConnection> {
   const hooked = p.then((c) => {
     current = c;
     void c.ended.then((reason) => {
@@ -173,7 +175,7 @@ function track(p: Promise<DirectConnection>): Promise<DirectConnection> {
   return hooked;
 }
 
-async function settle(p: Promise<DirectConnection>): Promise<ConnectionInfo> {
+async function settle(p: Promise<BrowserConnection>): Promise<ConnectionInfo> {
   return info(await track(p));
 }
 
@@ -224,6 +226,15 @@ const api: QrE2e = {
           });
           // Snapshot the local description the moment it is applied, before ICE gathering adds to it.
           const { pc } = peer;
+          // And what createOffer/createAnswer returned: the two must be identical (no munging).
+          for (const method of ['createOffer', 'createAnswer'] as const) {
+            const create = pc[method].bind(pc) as () => Promise<RTCSessionDescriptionInit>;
+            pc[method] = (async () => {
+              const made = await create();
+              createdSdp.set(pc, made.sdp ?? '');
+              return made;
+            }) as never;
+          }
           const apply = pc.setLocalDescription.bind(pc);
           pc.setLocalDescription = async (d?: RTCLocalSessionDescriptionInit) => {
             await apply(d);

@@ -24,7 +24,7 @@ import {
 } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
 import type { Connection } from '@lanrtc/signal-core';
-import { createAttemptPolicy, createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
 
 const [ip, staticDir, policyKind, externalRelay] = process.argv.slice(2);
 if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');
@@ -151,32 +151,29 @@ const transport = await connectRelay({
       }
     : {}),
 });
-const agent = createNodeAgent({
+const agent = await createNodeAgent({
   identity,
   certificate,
   transport,
   trust: createMemoryTrustStore(),
   peer: { interfaceAddresses: [ip] },
   timeoutMs: 8_000,
-  onConnection: (c) => {
-    connections.set(c.remote.id, c);
-    emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint), session: c.session });
-    void c.peer.channel('lanrtc').then((ch) =>
-      ch.onMessage.subscribe((m) => {
-        emit({ message: m.toString(), from: c.remote.id });
-        ch.send(`echo:${m.toString()}`);
-      }),
-    );
-  },
-  onSessionError: (e, remoteId) => emit({ sessionError: e.name, remoteId }),
 });
-const policy = createAttemptPolicy(policyKind === 'lockout' ? { maxFailures: 3, lockoutMs: 2_000 } : {});
-agent.openPairing({
-  mode: () => policy.mode(),
-  policy,
-  onPaired: (r) => emit({ paired: r.peer.id }),
-  onFailure: (e) => emit({ pairingFailed: e.name }),
+agent.onSessionError((e, remoteId) => emit({ sessionError: e.name, remoteId }));
+agent.onConnection((c) => {
+  connections.set(c.remote.id, c);
+  emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint), session: c.session });
+  void c.peer.channel('lanrtc').then((ch) =>
+    ch.onMessage.subscribe((m) => {
+      emit({ message: m.toString(), from: c.remote.id });
+      ch.send(`echo:${m.toString()}`);
+    }),
+  );
 });
+const display = agent.showPin(policyKind === 'lockout' ? { maxFailures: 3, lockoutMs: 2_000 } : {});
+
+display.onPaired((r) => emit({ paired: r.peer.id }));
+display.onFailure((e) => emit({ pairingFailed: e.name }));
 
 /**
  * `bench` only: the anchor of bench/browser-relay.ts — a second relay login answering a plain,
@@ -208,7 +205,7 @@ if (policyKind === 'bench') {
 emit({
   ready: true,
   id: identity.id,
-  pin: policy.pin(),
+  pin: display.pin(),
   fingerprint: toHex(fingerprint),
   url: relayUrl,
   anchorId,
@@ -219,7 +216,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (command === 'tamper') {
     tamper = (arg ?? 'none') as Tamper;
     emit({ tamperSet: tamper });
-  } else if (command === 'pin') emit({ pin: policy.pin() });
+  } else if (command === 'pin') emit({ pin: display.pin() });
   else if (command === 'video' && arg)
     void addVideo(arg).catch((e) => emit({ video: 'failed', error: String(e) }));
 });

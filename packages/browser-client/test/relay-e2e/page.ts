@@ -9,6 +9,7 @@ import {
   type Connection,
   connectRelay,
   createIdentity,
+  DEFAULT_CHANNEL_LABEL,
   LanrtcError,
   type PeerContext,
   type RelayConnection,
@@ -17,7 +18,6 @@ import {
   type BrowserAgent,
   type BrowserSessionPeer,
   createBrowserAgent,
-  DEFAULT_CHANNEL_LABEL,
   loadOrCreateIdentity,
   openLanrtcDb,
 } from '../../src/index.js';
@@ -74,7 +74,7 @@ export interface RelayE2e {
    * <video>, resolve once frames are decoded (inbound-rtp `framesDecoded` and the element's size).
    */
   video(): Promise<
-    Outcome<{ framesDecoded: number; width: number; height: number; session: string; ms: number }>
+    Outcome<{ framesDecoded: number; width: number; height: number; session: string | undefined; ms: number }>
   >;
   /** Frames the agent rejected, by error name (signal-core's `agent.rejected`). */
   rejected(): Record<string, number>;
@@ -181,15 +181,15 @@ const api: RelayE2e = {
       const common = {
         timeoutMs,
         setup,
-        onConnection: (c: Connection<BrowserSessionPeer>) => {
-          received.connections.push(c.remote.id);
-          void c.peer.channel('lanrtc').then((ch) =>
-            onData(ch, (text) => {
-              received.messages.push(text);
-              ch.send(`echo:${text}`);
-            }),
-          );
-        },
+      };
+      const onConnection = (c: Connection<BrowserSessionPeer>) => {
+        received.connections.push(c.remote.id);
+        void c.peer.channel('lanrtc').then((ch) =>
+          onData(ch, (text) => {
+            received.messages.push(text);
+            ch.send(`echo:${text}`);
+          }),
+        );
       };
       if (reconnect) {
         // The agent logs into the relay itself; reconnect is its default (not set here on purpose).
@@ -213,6 +213,7 @@ const api: RelayE2e = {
         });
         agent = await createBrowserAgent({ ...common, transport: () => transport });
       }
+      agent.onConnection(onConnection);
       return { id: agent.id, fingerprint: hex(agent.fingerprint) };
     }),
   deviceId: async () => ((await (await fetch('/device.json')).json()) as { id: string }).id,
@@ -312,7 +313,7 @@ const api: RelayE2e = {
         ms: Math.round(performance.now() - t),
       };
     }),
-  rejected: () => ({ ...need().agent.rejected }),
+  rejected: () => ({ ...need().rejected }),
   received,
 };
 (globalThis as { relayE2e?: RelayE2e }).relayE2e = api;

@@ -5,9 +5,11 @@
  * a browser agent, or direct from QR signalling) with `toSimplePeer`, and records every event the
  * adapters emit. Steps on `globalThis.simplePeerE2e` resolve to outcomes (never reject).
  */
+
 import {
   answerQrOffer,
   type BrowserAgent,
+  type BrowserSessionPeer,
   createBrowserAgent,
   createIndexedDbTrustStore,
   createQrOffer,
@@ -15,7 +17,6 @@ import {
   loadOrCreateCertificate,
   loadOrCreateIdentity,
   openLanrtcDb,
-  type PendingQrOffer,
 } from '@lanrtc/browser-client';
 import {
   type SimplePeerAdapter,
@@ -23,6 +24,7 @@ import {
   type SimplePeerInit,
   toSimplePeer,
 } from '@lanrtc/browser-client/simple-peer';
+import type { PendingQrOffer } from '@lanrtc/signal-core';
 
 /** A step's result: its value, or the error's name. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string; message?: string };
@@ -86,7 +88,7 @@ interface Wrapped {
 
 const wrapped = new Map<string, Wrapped>();
 let agent: BrowserAgent | undefined;
-let pending: PendingQrOffer | undefined;
+let pending: PendingQrOffer<BrowserSessionPeer> | undefined;
 
 function wrap(name: string, connection: SimplePeerConnection, init: SimplePeerInit = {}): Wrapped {
   const adapter = toSimplePeer(connection, init);
@@ -168,9 +170,9 @@ const api: SimplePeerE2e = {
       agent = await createBrowserAgent({
         relay: `ws://${location.host}/`,
         timeoutMs: 15_000,
-        // Wrapped at once; `data` is listened to only when the test says (the held-message check).
-        onConnection: (c) => void wrap('in', c),
       });
+      // Wrapped at once; `data` is listened to only when the test says (the held-message check).
+      agent.onConnection((c) => void wrap('in', c));
       return agent.id;
     }),
   showPin: () => {

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const phone = await makeAgent('phone', net);
 
   const display = device.agent.showPin();
-  display.onPaired((r) => step('device', `paired with ${r.peer.id} (its certificate ${short(r.peerFingerprint)})`));
+  display.onPaired((r) =>
+    step('device', `paired with ${r.peer.id} (its certificate ${short(r.peerFingerprint)})`),
+  );
   const pin = display.pin();
   step('device', `pairing open — PIN shown on screen: ${pin}`);
 

@@ -4,11 +4,7 @@
  * (channels by label), the fingerprint of the certificate the remote presented in DTLS, and how
  * the connection ended. These paths have no signalling session, so `renegotiate` is refused.
  */
-import {
-  type Connection,
-  type PublicIdentity,
-  RenegotiationUnsupportedError,
-} from '@lanrtc/signal-core';
+import { type Connection, type PublicIdentity, RenegotiationUnsupportedError } from '@lanrtc/signal-core';
 import type { RTCPeerConnection } from 'werift';
 import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
 
@@ -64,7 +60,9 @@ export function directConnection(init: {
     paired: init.paired,
     ended,
     renegotiate: () =>
-      Promise.reject(new RenegotiationUnsupportedError('a direct or QR connection has no signalling session')),
+      Promise.reject(
+        new RenegotiationUnsupportedError('a direct or QR connection has no signalling session'),
+      ),
     async close() {
       if (closing) return ended.then(() => undefined);
       closing = true;

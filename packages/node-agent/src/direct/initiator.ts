@@ -27,9 +27,9 @@ import { weriftSessionPeer } from '../session-peer.js';
 import { type WeriftAuthPort, weriftAuthPort } from './auth-port.js';
 import {
   closePeerConnection,
-  type NodeConnection,
   describeTransport,
   directConnection,
+  type NodeConnection,
 } from './connection.js';
 
 /** Who this side is and how it authenticates. */

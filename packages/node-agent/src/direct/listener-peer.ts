@@ -24,8 +24,8 @@ import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
 import { weriftAuthPort } from './auth-port.js';
 import {
   closePeerConnection,
-  type NodeConnection,
   directConnection,
+  type NodeConnection,
   onAssociationClosed,
 } from './connection.js';
 import { createDevicePeer } from './device-peer.js';

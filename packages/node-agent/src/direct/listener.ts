@@ -12,6 +12,8 @@ import { networkInterfaces } from 'node:os';
 import {
   type Card,
   type CardIce,
+  createHeldListeners,
+  createListeners,
   DIRECT_AUTH_DEADLINE_MS,
   encodeQrCard,
   encodeQrPairingCard,
@@ -19,13 +21,11 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
-  createHeldListeners,
-  createListeners,
-  type Unsubscribe,
   PairingNotOpenError,
   type PairingWindow,
   QR_SECRET_BYTES,
   type TrustStore,
+  type Unsubscribe,
 } from '@lanrtc/signal-core';
 import { InterfaceNotFoundError } from '../errors.js';
 import type { DtlsCertificate } from '../peer/certificate.js';

@@ -51,7 +51,10 @@ export interface AnswerQrOfferInit {
 }
 
 /** Answer an offer's QR text (or the decoded offer): returns the answer's text at once and the connection to come. */
-export async function answerQrOffer(offerText: string | QrOffer, init: AnswerQrOfferInit): Promise<QrAnswer<WeriftSessionPeer>> {
+export async function answerQrOffer(
+  offerText: string | QrOffer,
+  init: AnswerQrOfferInit,
+): Promise<QrAnswer<WeriftSessionPeer>> {
   const offer = typeof offerText === 'string' ? decodeQrPayload(offerText) : offerText;
   if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
   const {

@@ -21,10 +21,10 @@ import {
   createDirectListener,
   createDtlsCertificate,
   createNodePeer,
-  type DirectConnection,
   type DirectListener,
   type DirectListenerInit,
   type DtlsCertificate,
+  type NodeConnection,
 } from '../../src/index.js';
 import { waitFor } from '../peer/pair.js';
 
@@ -82,7 +82,7 @@ export async function pairParties(a: Party, b: Party): Promise<void> {
 }
 
 /** Echo every message on every channel the remote opens after authentication. */
-export function echoApp(connections: DirectConnection[]): (c: DirectConnection) => void {
+export function echoApp(connections: NodeConnection[]): (c: NodeConnection) => void {
   return (connection) => {
     connections.push(connection);
     connection.peer.pc.onDataChannel.subscribe((channel) => {
@@ -95,8 +95,8 @@ export function echoApp(connections: DirectConnection[]): (c: DirectConnection) 
 export async function startListener(
   device: Party,
   extra: Partial<DirectListenerInit> = {},
-): Promise<{ listener: DirectListener; connections: DirectConnection[] }> {
-  const connections: DirectConnection[] = [];
+): Promise<{ listener: DirectListener; connections: NodeConnection[] }> {
+  const connections: NodeConnection[] = [];
   const listener = await createDirectListener({
     identity: device.identity,
     certificate: device.certificate,
@@ -104,14 +104,14 @@ export async function startListener(
     name: 'device',
     addresses: [HOST],
     port: 0,
-    onConnection: echoApp(connections),
     ...extra,
   });
+  listener.onConnection(echoApp(connections));
   return { listener, connections };
 }
 
 /** Open `label` on a connection and round-trip one message. */
-export async function echo(connection: DirectConnection, label = 'app', text = 'ping'): Promise<string> {
+export async function echo(connection: NodeConnection, label = 'app', text = 'ping'): Promise<string> {
   const channel = connection.peer.createDataChannel(label);
   await waitFor(channel.stateChanged, (s) => s === 'open', 5_000, 'app channel open');
   const reply = waitFor(channel.onMessage, () => true, 5_000, 'echo');

@@ -16,7 +16,7 @@ import {
   toQrText,
 } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerQrOffer, type DirectConnection } from '../../src/index.js';
+import { answerQrOffer, type NodeConnection } from '../../src/index.js';
 import { echo, HOST, type Party, party } from '../direct/support.js';
 import { IN_NETNS } from '../peer/pair.js';
 import { type QrOfferer, qrOfferer } from './offerer.js';
@@ -36,7 +36,7 @@ function answerer(p: Party, extra: { connectTimeoutMs?: number; signal?: AbortSi
   return { ...p, peer: { interfaceAddresses: [HOST] }, ...extra };
 }
 
-function keep(connection: DirectConnection): DirectConnection {
+function keep(connection: NodeConnection): NodeConnection {
   cleanups.push(() => connection.close());
   return connection;
 }

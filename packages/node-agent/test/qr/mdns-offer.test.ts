@@ -7,7 +7,7 @@
  * fails, and with one that answers. Runs inside the test namespace.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerQrOffer, type DirectConnection } from '../../src/index.js';
+import { answerQrOffer, type NodeConnection } from '../../src/index.js';
 import { echo, HOST, party } from '../direct/support.js';
 import { IN_NETNS } from '../peer/pair.js';
 import { qrOfferer } from './offerer.js';
@@ -60,7 +60,7 @@ describe.skipIf(!IN_NETNS)('answerQrOffer: `.local` host candidates and end-of-c
     const answer = await answerQrOffer(offerer.text, { ...node, peer, connectTimeoutMs: 5_000 });
     const [atPage, atNode] = await Promise.all([
       offerer.accept(answer.text),
-      answer.connection.then((c: DirectConnection) => {
+      answer.connection.then((c: NodeConnection) => {
         cleanups.push(() => c.close());
         return c;
       }),

@@ -6,7 +6,6 @@
  */
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryNetwork,
   createMemoryTrustStore,
@@ -20,7 +19,7 @@ async function makeNode(net: MemoryNetwork, greet: boolean) {
   const identity = createIdentity();
   const trust = createMemoryTrustStore();
   const incoming: Connection<WeriftSessionPeer>[] = [];
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate: await createDtlsCertificate(),
     transport: net.connect(identity.id),
@@ -35,8 +34,8 @@ async function makeNode(net: MemoryNetwork, greet: boolean) {
           for (const text of ['one', 'two', 'three']) ch.send(text);
         });
     },
-    onConnection: (c) => incoming.push(c),
   });
+  agent.onConnection((c) => incoming.push(c));
   return { identity, trust, agent, incoming };
 }
 
@@ -53,9 +52,8 @@ describe.skipIf(!IN_NETNS)('early DataChannel messages (werift)', () => {
       () => a.agent.close(),
       () => b.agent.close(),
     );
-    const policy = createAttemptPolicy();
-    b.agent.openPairing({ mode: () => policy.mode(), policy });
-    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    const display = b.agent.showPin();
+    await a.agent.enterPin(b.identity.id, display.pin());
     await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
     const conn = await a.agent.connect(b.identity.id);
     const channel = await conn.peer.channel('lanrtc');

@@ -6,7 +6,6 @@
  */
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryNetwork,
   createMemoryTrustStore,
@@ -38,16 +37,16 @@ async function makeNode(net: MemoryNetwork) {
   const trust = createMemoryTrustStore();
   const incoming: Connection<WeriftSessionPeer>[] = [];
   const errors: LanrtcError[] = [];
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate: await createDtlsCertificate(),
     transport,
     trust,
     peer: { interfaceAddresses: ['10.77.0.1'] },
     timeoutMs: 8_000,
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   });
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return { identity, trust, agent, incoming, errors };
 }
 
@@ -85,9 +84,8 @@ describe.skipIf(!IN_NETNS)('renegotiation (werift): a track added after the Data
       () => a.agent.close(),
       () => b.agent.close(),
     );
-    const policy = createAttemptPolicy();
-    b.agent.openPairing({ mode: () => policy.mode(), policy });
-    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    const display = b.agent.showPin();
+    await a.agent.enterPin(b.identity.id, display.pin());
     await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
     const atA = await a.agent.connect(b.identity.id);
     await vi.waitFor(() => expect(b.incoming).toHaveLength(1));
@@ -164,9 +162,8 @@ describe.skipIf(!IN_NETNS)('renegotiation (werift): a track added after the Data
       () => a.agent.close(),
       () => b.agent.close(),
     );
-    const policy = createAttemptPolicy();
-    b.agent.openPairing({ mode: () => policy.mode(), policy });
-    await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+    const display = b.agent.showPin();
+    await a.agent.enterPin(b.identity.id, display.pin());
     await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined());
     sent.length = 0;
     const atA = await a.agent.connect(b.identity.id);

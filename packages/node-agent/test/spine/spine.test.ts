@@ -6,7 +6,6 @@
  */
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryNetwork,
   createMemoryTrustStore,
@@ -33,25 +32,25 @@ async function makeNode(net: MemoryNetwork) {
   const trust = createMemoryTrustStore();
   const incoming: Connection<WeriftSessionPeer>[] = [];
   const errors: LanrtcError[] = [];
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate,
     transport: net.connect(identity.id),
     trust,
     peer: { interfaceAddresses: ADDRESSES },
     timeoutMs: 8_000,
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   });
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return { identity, trust, agent, incoming, errors, fingerprint: certificateFingerprint(certificate) };
 }
 type Node = Awaited<ReturnType<typeof makeNode>>;
 
 /** A device B showing a PIN, and a phone A that types it. */
 async function pairByPin(a: Node, b: Node): Promise<void> {
-  const policy = createAttemptPolicy();
-  const stop = b.agent.openPairing({ mode: () => policy.mode(), policy });
-  const result = await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+  const display = b.agent.showPin();
+  const stop = () => display.close();
+  const result = await a.agent.enterPin(b.identity.id, display.pin());
   expect(result.peer.id).toBe(b.identity.id);
   expect(equalBytes(result.peerFingerprint, b.fingerprint)).toBe(true);
   await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), { timeout: 5_000 });

@@ -13,7 +13,6 @@ import {
 } from '@lanrtc/node-agent';
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryTrustStore,
   type LanrtcError,
@@ -144,16 +143,16 @@ async function makeNode(url: string) {
   const incoming: Connection<WeriftSessionPeer>[] = [];
   const errors: LanrtcError[] = [];
   const transport: RelayConnection = await connectRelay({ url, identity, reconnect: FAST });
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate,
     transport,
     trust,
     peer: { interfaceAddresses: ['10.77.0.1'] },
     timeoutMs: 4_000,
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   });
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return {
     identity,
     trust,
@@ -202,9 +201,9 @@ describe.skipIf(!IN_NETNS)(
         () => a.agent.close(),
         () => b.agent.close(),
       );
-      const policy = createAttemptPolicy();
-      const stop = b.agent.openPairing({ mode: () => policy.mode(), policy });
-      await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+      const display = b.agent.showPin();
+      const stop = () => display.close();
+      await a.agent.enterPin(b.identity.id, display.pin());
       await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), {
         timeout: 5_000,
       });

@@ -12,7 +12,6 @@ import {
 } from '@lanrtc/node-agent';
 import {
   type Connection,
-  createAttemptPolicy,
   createIdentity,
   createMemoryTrustStore,
   equalBytes,
@@ -31,24 +30,24 @@ async function makeNode(url: string) {
   const incoming: Connection<WeriftSessionPeer>[] = [];
   const errors: LanrtcError[] = [];
   const transport = await client(url, { identity });
-  const agent = createNodeAgent({
+  const agent = await createNodeAgent({
     identity,
     certificate,
     transport,
     trust,
     peer: { interfaceAddresses: ['10.77.0.1'] },
     timeoutMs: 4_000,
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   });
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return { identity, trust, agent, incoming, errors, fingerprint: certificateFingerprint(certificate) };
 }
 type Node = Awaited<ReturnType<typeof makeNode>>;
 
 async function pairByPin(a: Node, b: Node): Promise<void> {
-  const policy = createAttemptPolicy();
-  const stop = b.agent.openPairing({ mode: () => policy.mode(), policy });
-  const result = await a.agent.pair(b.identity.id, { kind: 'pin', pin: policy.pin() });
+  const display = b.agent.showPin();
+  const stop = () => display.close();
+  const result = await a.agent.enterPin(b.identity.id, display.pin());
   expect(result.peer.id).toBe(b.identity.id);
   await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), { timeout: 5_000 });
   stop();

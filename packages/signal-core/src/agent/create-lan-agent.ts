@@ -6,13 +6,14 @@
  */
 import type { Card } from '../card/types.js';
 import { timers } from '../encoding/timers.js';
-import { createHeldListeners, createListeners, type Unsubscribe } from '../events.js';
 import {
   InvalidArgumentError,
   type LanrtcError,
   MalformedInputError,
   NoSignallingPathError,
+  PairingModeUnsupportedError,
 } from '../errors.js';
+import { createHeldListeners, createListeners, type Unsubscribe } from '../events.js';
 import { type Identity, publicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
@@ -124,7 +125,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
   const pair: LanAgent<P>['pair'] = async (peerId, mode, options = {}) => {
     // Without a way to show the digits the pairing could only fail at the other end: say why here.
     if (mode.kind === 'compare' && !options.onCompare) {
-      throw new InvalidArgumentError('compare mode needs an onCompare handler');
+      throw new PairingModeUnsupportedError('compare mode needs an onCompare handler');
     }
     return signalling().pair(peerId, mode, options);
   };
@@ -171,7 +172,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       if (options.signal?.aborted) throw options.signal.reason;
       const pairing = options.pairing ?? (secret ? { kind: 'secret' as const, secret } : undefined);
       if (pairing?.kind === 'compare' && !options.onCompare) {
-        throw new InvalidArgumentError('compare mode needs an onCompare handler');
+        throw new PairingModeUnsupportedError('compare mode needs an onCompare handler');
       }
       if (pairing?.kind === 'pin') assertUsablePin(pairing.pin);
       return platform.connectDirect(card, pairing, options);
@@ -247,5 +248,3 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
     emitSessionError,
   };
 }
-
-

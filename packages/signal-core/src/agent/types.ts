@@ -5,8 +5,8 @@
  */
 import type { Card } from '../card/types.js';
 import type { AbortSignalLike } from '../encoding/abort.js';
-import type { Unsubscribe } from '../events.js';
 import type { LanrtcError } from '../errors.js';
+import type { Unsubscribe } from '../events.js';
 import type { PublicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicyInit } from '../pairing/policy.js';

@@ -7,6 +7,7 @@
  * the failure rules (which errors end which sessions) only make sense together.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
+import type { Connection } from '../agent/connection.js';
 import { type AbortSignalLike, createAbortHandle } from '../encoding/abort.js';
 import { equalBytes, toHex } from '../encoding/bytes.js';
 import { parseSdpFingerprint } from '../encoding/fingerprint.js';
@@ -25,12 +26,11 @@ import {
   SessionTimeoutError,
   TransportClosedError,
 } from '../errors.js';
+import { createListeners, type Unsubscribe } from '../events.js';
 import type { Identity, PublicIdentity } from '../identity/identity.js';
 import { encodePairingAbort } from '../pairing/messages.js';
 import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicy } from '../pairing/policy.js';
-import type { Connection } from '../agent/connection.js';
-import { createListeners, type Unsubscribe } from '../events.js';
 import type { SignalTransport } from '../transport/transport.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { rememberPeer } from '../trust/peers.js';

@@ -49,9 +49,9 @@ function node(
       peers.push(p);
       return p;
     },
-    onConnection: (c) => connections.push(c),
-    onSessionError: (e) => errors.push(e),
   }).start();
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => connections.push(c));
   return { identity, transport, trust, agent, errors, connections, peers };
 }
 

@@ -58,12 +58,12 @@ function node(
       peers.push(p);
       return p;
     },
-    onConnection: (c) => {
-      incoming.push(c.remote.id);
-      connections.push(c);
-    },
-    onSessionError: (e) => errors.push(e),
   }).start();
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => {
+    incoming.push(c.remote.id);
+    connections.push(c);
+  });
   return { identity, trust, agent, errors, incoming, connections, peers };
 }
 

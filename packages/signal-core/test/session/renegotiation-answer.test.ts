@@ -28,9 +28,9 @@ function node(net: MemoryNetwork, role: 'offer' | 'answer', lieFrom?: number) {
     fingerprint: fixtureFingerprint(role),
     timeoutMs: 500,
     createPeer: ({ role: r }) => negotiatingPeer(r, lieFrom),
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   }).start();
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return { identity, agent, errors, incoming };
 }
 

@@ -30,9 +30,9 @@ function node(net: MemoryNetwork, role: 'offer' | 'answer', lieFrom?: number) {
       peers.push(p);
       return p;
     },
-    onConnection: (c) => incoming.push(c),
-    onSessionError: (e) => errors.push(e),
   }).start();
+  agent.onSessionError((e) => errors.push(e));
+  agent.onConnection((c) => incoming.push(c));
   return { identity, agent, errors, incoming, peers };
 }
 
