@@ -61,7 +61,12 @@ export function createHeldListeners<T>(
   return {
     add(listener) {
       const off = inner.add(listener);
-      for (const value of held.splice(0)) inner.emit(value);
+      // Delivered after `add` returns, so a listener may unsubscribe itself with what `add` returned.
+      if (held.length > 0) {
+        void Promise.resolve().then(() => {
+          for (const value of held.splice(0)) this.emit(value);
+        });
+      }
       return off;
     },
     emit(value) {
