@@ -244,4 +244,51 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
     });
     expect(r).toEqual({ digits: true, aPaired: true, bPaired: true, bTrustsA: true });
   });
+
+  it('with no relay or transport: QR offer/answer through the agent pairs and connects; relay calls are NoSignallingPathError', async () => {
+    const r = await page.evaluate(async () => {
+      const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
+      const a = await L.createBrowserAgent({ dbName: 'qr-a' });
+      const b = await L.createBrowserAgent({ dbName: 'qr-b' });
+      const noRelay = await a.connect(b.id).then(
+        () => 'resolved',
+        (e: Error) => e.name,
+      );
+      const offer = await a.createQrOffer({ pairWithSecret: true });
+      const answer = await b.answerQrOffer(offer.text);
+      const [onA, onB] = await Promise.all([offer.accept(answer.text), answer.connection]);
+      const channel = onB.peer.createDataChannel('app');
+      const got = new Promise<string>((resolve) => {
+        void onA.peer.channel('app').then((c) => {
+          c.onmessage = (e) => resolve(String(e.data));
+        });
+      });
+      await onB.peer.channel('app');
+      channel.send('over QR');
+      const out = {
+        noRelay,
+        paths: [onA.path, onB.path],
+        paired: [onA.paired, onB.paired],
+        ids: [onA.remote.id === b.id, onB.remote.id === a.id],
+        message: await got,
+        renegotiate: await onA.renegotiate().then(
+          () => 'resolved',
+          (e: Error) => e.name,
+        ),
+        bTrustsA: (await b.trust.get(a.id))?.id === a.id,
+      };
+      await a.close();
+      await b.close();
+      return out;
+    });
+    expect(r).toEqual({
+      noRelay: 'NoSignallingPathError',
+      paths: ['qr', 'qr'],
+      paired: [true, true],
+      ids: [true, true],
+      message: 'over QR',
+      renegotiate: 'RenegotiationUnsupportedError',
+      bTrustsA: true,
+    });
+  });
 });
