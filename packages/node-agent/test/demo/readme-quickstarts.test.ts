@@ -1,4 +1,4 @@
-/** Each package README's first code block is a runnable quickstart (STYLE.md): run it. */
+/** Each package README's first code block is a runnable quickstart (docs/CONTRIBUTING.md): run it. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
