@@ -6,7 +6,7 @@
  *
  * Hosts: `oursa` announces and `oursb` browses (each a Node child running
  * packages/mdns-announcer/test/lan/fixtures/peer.ts); `avahip` runs avahi-daemon + `avahi-publish`,
- * `avahib` avahi-daemon + a running `avahi-browse -rp` (FACTS.md "avahi inside a namespace");
+ * `avahib` avahi-daemon + a running `avahi-browse -rp` (docs/PLATFORM.md "avahi inside a namespace");
  * `counter` only listens on 224.0.0.251:5353 and counts what each source sends.
  *
  * Latency, ours: from just before `announce()` in the announcer to the `up` event in the browser

@@ -9,7 +9,7 @@
  * Measured per row: payload bytes (`u8 kind ‖ u8 version ‖ body`), `LR1:` base45 text characters,
  * QR version at error correction L and M (`QRCode.create(text, { errorCorrectionLevel })`), and the
  * in-run anchor: the raw SDP the payload stands for (for a card: `cardToOffer(card)`), its length and
- * QR version in byte mode. QWBP and short_offer are published numbers quoted from FACTS.md, not
+ * QR version in byte mode. QWBP and short_offer are published numbers quoted from docs/PLATFORM.md, not
  * measured here. No network is used.
  */
 import { readFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ const table = rows.map((r) => {
     ratio(r.text.length, r.raw.length),
   ];
 });
-// Published anchors (FACTS.md "Peers' numbers worth beating"), not measured. QWBP's packet goes into
+// Published anchors (docs/PLATFORM.md "Published numbers of other projects"), not measured. QWBP's packet goes into
 // a QR code in byte mode; its versions below are computed from the published sizes, nothing else.
 const qwbpVersions = [41, 62, 110]
   .map((n) => `${byteVersion('x'.repeat(n), 'L')}/${byteVersion('x'.repeat(n), 'M')}`)

@@ -6,7 +6,7 @@
 //   node_modules/.bin/tsx --conditions=source scripts/capture-sdp.ts verify    # Chromium accepts decoded SDPs
 //
 // Needs root (network namespaces) and Debian's `chromium`. Chromium runs INSIDE throw-away namespaces on
-// a private bridge (FACTS.md "Virtual LAN for tests"): nothing reaches this machine's real interfaces.
+// a private bridge (docs/PLATFORM.md "A virtual LAN for tests"): nothing reaches this machine's real interfaces.
 // werift runs inside `scripts/netns-run.mjs` with its public-STUN fallback switched off.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -234,7 +234,7 @@ async function captureWerift(): Promise<void> {
   const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
   const out: Record<string, unknown> = { version };
   const noStun = (pc: InstanceType<typeof werift.RTCPeerConnection>) => {
-    // FACTS.md: werift falls back to a public STUN server even with iceServers: [].
+    // docs/PLATFORM.md: werift falls back to a public STUN server even with iceServers: [].
     for (const t of pc.iceTransports) (t.connection as { stunServer?: unknown }).stunServer = undefined;
   };
   const gathered = (pc: InstanceType<typeof werift.RTCPeerConnection>) =>

@@ -1,5 +1,5 @@
 /**
- * Issue 5, e2e test 4: Node ↔ Node direct connect. Host A runs a direct-connect listener and
+ * Node ↔ Node direct connect. Host A runs a direct-connect listener and
  * announces its signed card over mDNS; host B browses, takes the card from TXT, connects with
  * `connectDirect` (pairing in-band with the one-time secret of A's QR pairing card), echoes on an
  * authenticated channel, and reconnects from the card alone. No relay or WebSocket exists anywhere.

@@ -1,5 +1,5 @@
 /**
- * Issue 3's end-to-end: two Node agents on two namespace hosts. The doorbell (host A) announces its
+ * End to end: two Node agents on two namespace hosts. The doorbell (host A) announces its
  * signed card over mDNS and runs a relay; the phone (host B) finds it by subtype browse, resolves the
  * relay's `.local` name with the interface-scoped resolver, pairs by PIN the first time, opens an
  * authenticated DataChannel (the DTLS certificate equals the one in the signed card), and connects a

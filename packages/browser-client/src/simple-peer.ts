@@ -3,7 +3,7 @@
  * connection, for apps that already talk to simple-peer (unmaintained; the maintained fork is
  * `@thaunknown/simple-peer`) after signalling. Signalling, verification and renegotiation stay
  * lanrtc's: there is no `signal()`. A separate entry point, so apps that do not import it do not
- * bundle it (issue 4).
+ * bundle it.
  *
  * Data goes over one DataChannel, by default the connection's `lanrtc` channel (created by the
  * offerer; the answerer receives it through `datachannel`, which `browserSessionPeer` tracks from

@@ -1,6 +1,6 @@
 /**
  * The system Chromium (Debian's `/usr/bin/chromium`, never a browser a test tool downloads) with the
- * flags FACTS.md measured for a quiet, offline, headless test browser, optionally inside a LAN host's
+ * flags docs/PLATFORM.md lists for a quiet, offline, headless test browser, optionally inside a LAN host's
  * network namespace through a tiny `ip netns exec` wrapper (Playwright's debugging pipe survives it).
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { type Browser, chromium } from 'playwright-core';
 /** Debian's Chromium. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Flags that keep a headless Chromium offline and quiet (FACTS.md "Headless Chromium 156"). */
+/** Flags that keep a headless Chromium offline and quiet (docs/PLATFORM.md "Headless Chromium 156"). */
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
   '--disable-gpu',

@@ -15,12 +15,12 @@ import { ipBin } from './ip.js';
 /** Debian's Firefox ESR. */
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 
-/** Prefs that keep Firefox from phoning home (FACTS.md "Firefox ESR 153"), on top of puppeteer's own. */
+/** Prefs that keep Firefox from phoning home (docs/PLATFORM.md "Firefox ESR 153"), on top of puppeteer's own. */
 export const FIREFOX_PREFS: Readonly<Record<string, unknown>> = {
   'services.settings.server': 'http://127.0.0.1:1/',
 };
 
-/** Environment that keeps Firefox's remote settings offline (FACTS.md "Firefox ESR 153"). */
+/** Environment that keeps Firefox's remote settings offline (docs/PLATFORM.md "Firefox ESR 153"). */
 export const FIREFOX_ENV: Readonly<Record<string, string>> = { MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' };
 
 /** The part of puppeteer-core's `launch` options this launcher sets. */

@@ -1,6 +1,6 @@
 /**
  * createLan: N hosts, each a network namespace with `lo` up and a veth `eth0` whose peer sits on a
- * bridge in one more namespace (FACTS.md "Virtual LAN for tests"). The bridge namespace has no other
+ * bridge in one more namespace (docs/PLATFORM.md "A virtual LAN for tests"). The bridge namespace has no other
  * link and no address, so the LAN is closed: the hosts' default route (which browsers need before
  * they gather host candidates) leads onto the bridge and nowhere else, and multicast stays on it.
  * One file because setup, close() and the exit-path closeSync() share the LAN's state.

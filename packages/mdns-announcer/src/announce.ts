@@ -322,11 +322,13 @@ class Announcer<C extends VerifiedCard> implements Announcement {
         await this.#sleep(PROBE_INTERVAL_MS);
       }
       if (this.#isClosed()) return;
-      if (this.#conflict.instance) {
-        this.name = nextInstanceName(this.name);
-        this.#init.logger?.debug('mdns: instance name taken, renaming', { name: this.name });
-      } else if (this.#conflict.host) {
-        this.hostName = nextHostName(this.hostName);
+      // One round can find both names taken (one reply may claim both); each is renamed.
+      if (this.#conflict.instance || this.#conflict.host) {
+        if (this.#conflict.instance) {
+          this.name = nextInstanceName(this.name);
+          this.#init.logger?.debug('mdns: instance name taken, renaming', { name: this.name });
+        }
+        if (this.#conflict.host) this.hostName = nextHostName(this.hostName);
       } else if (this.#conflict.deferred) {
         await this.#sleep(1000); // §8.2: the tiebreak loser waits one second and probes again
       } else {

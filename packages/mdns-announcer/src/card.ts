@@ -1,6 +1,6 @@
 /**
  * What this package needs from a card, and the verifier that turns TXT bytes into one. The card
- * format itself belongs to signal-core; decoding is verifying (STYLE.md §5), so nothing here ever
+ * format itself belongs to signal-core; decoding is verifying (docs/CONTRIBUTING.md "Decoding is verifying"), so nothing here ever
  * reads a card's fields without the verifier having accepted its signature and expiry.
  */
 

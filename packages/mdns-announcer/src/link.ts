@@ -1,5 +1,5 @@
 /**
- * One multicast-dns instance per chosen IPv4 interface (a "link"). FACTS.md: in a namespace without
+ * One multicast-dns instance per chosen IPv4 interface (a "link"). docs/PLATFORM.md "multicast-dns": in a namespace without
  * a multicast route the defaults fail with ENETUNREACH and `interface` alone never receives, so each
  * link binds 0.0.0.0 and joins 224.0.0.251 on its interface address. Linux delivers a group's packets
  * to every socket on the port that joined it on any interface, so a link also drops packets whose

@@ -1,7 +1,8 @@
 /**
  * The lanrtc TXT record (RFC 6763 §6): readable hints `v`, `id`, `n`, `t` plus the signed card as one
  * binary string `c=<bytes>`. Only the card is trusted; the hints are for humans and tools such as
- * `avahi-browse` and must agree with the card or the record is treated as forged.
+ * `avahi-browse`. A browser checks `v` and that `id` names the verified card (else the record is
+ * treated as forged); `n` and `t` are not checked (docs/PROTOCOL.md "mDNS / DNS-SD profile").
  */
 import { fromUtf8, MalformedInputError, utf8 } from '@lanrtc/signal-core';
 import type { VerifiedCard } from './card.js';

@@ -1,6 +1,6 @@
 /**
  * Reading QR codes in the page with jsQR (pure JS: `BarcodeDetector` does not exist in Linux
- * Chromium or Firefox, FACTS.md). From the camera — `getUserMedia` exists in secure contexts only
+ * Chromium or Firefox, docs/PLATFORM.md). From the camera — `getUserMedia` exists in secure contexts only
  * (https, `http://localhost`, an installed app; W3C Media Capture §10) — or from an image file, which
  * works on any page, including an insecure `http://<lan-ip>` one.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 5, e2e 1: two Chromium pages on two LAN hosts connect with no relay or any other network
+ * Two Chromium pages on two LAN hosts connect with no relay or any other network
  * service, exchanging offer and answer only as QR images. Each page is served from `localhost` by a
  * static server inside its own host (a secure context). Page A draws its offer QR (with a pairing
  * secret); the test reads A's canvas pixels and makes them B's fake camera (a Y4M file written in

@@ -1,5 +1,5 @@
 /**
- * Issue 5, e2e 2 and 3: a page from a secure origin that is NOT the device (a static server on
+ * A page from a secure origin that is NOT the device (a static server on
  * `localhost` in the browser's own LAN host, standing in for an installed https app, which could
  * not open `ws://` to a LAN address) reaches a Node device on another host by WebRTC alone: no relay,
  * no WebSocket, no SDP change. The device is node-agent's `createDirectListener` (werift, ICE-lite,

@@ -62,7 +62,7 @@ export async function serveInHost(host: LanHost, dir: string, insecure = false):
   return `http://${insecure ? host.ip : 'localhost'}:${port}/`;
 }
 
-/** Chromium flags for a fake camera that plays `y4m` (FACTS.md "Camera QR scanning"). */
+/** Chromium flags for a fake camera that plays `y4m` (docs/PLATFORM.md "Camera QR scanning"). */
 export function fakeCamera(y4m: string): string[] {
   return [
     '--use-fake-ui-for-media-stream',

@@ -1,5 +1,5 @@
 /**
- * Issue 5: a real Chromium page's QR offer answered by Node. The page (served from `localhost` in
+ * A real Chromium page's QR offer answered by Node. The page (served from `localhost` in
  * host B, a secure context) makes its offer with `createQrOffer`; the test copies the offer's text
  * (the paste path: no camera) to `lanrtc paste <offer> --message hi` run as a child process on host
  * A (node-agent's `answerQrOffer` on werift), takes the answer's text from the CLI's stdout and

@@ -3,7 +3,7 @@
  * (`--use-file-for-fake-video-capture=<file.y4m>`), written in Node with no ffmpeg. A Y4M file is a
  * text header `YUV4MPEG2 W<w> H<h> F<num>:<den> Ip A1:1 C420jpeg`, then per frame `FRAME\n` and the
  * planar 4:2:0 picture: Y (w×h bytes), then U and V (w/2 × h/2 each). Grey pictures need only Y;
- * U = V = 128. Odd dimensions make Chromium fall back to a 2×2 picture (FACTS.md), so frames are
+ * U = V = 128. Odd dimensions make Chromium fall back to a 2×2 picture (docs/PLATFORM.md "Camera QR scanning"), so frames are
  * padded with white to even sizes (and at least 640×480, a size every camera path accepts).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Issue 4, lockout over the real relay: a page guesses the device's PIN wrong until the device's
+ * Lockout over the real relay: a page guesses the device's PIN wrong until the device's
  * attempt policy (3 failures → 2 s lockout) locks pairing; the right PIN is then refused with the
  * device's reason `PairingLockedError`, and accepted once the lockout has passed.
  */

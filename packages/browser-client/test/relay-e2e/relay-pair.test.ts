@@ -1,5 +1,5 @@
 /**
- * Issue 4's e2e over the REAL relay, on a 2-host virtual LAN (lan-harness): host A runs the device
+ * Pairing and connecting over the REAL relay, on a 2-host virtual LAN (lan-harness): host A runs the device
  * fixture (createRelay on A's LAN address serving the page over plain http on the same origin, and a
  * Node agent logged into it); Chromium runs in host B. The page logs into the relay it was served
  * from with signal-core's `connectRelay` over the browser's native WebSocket.

@@ -1,5 +1,5 @@
 /**
- * Issue 4's e2e 5 with Chromium inside the LAN harness: relay restart during an idle session. Three
+ * Chromium inside the LAN harness: relay restart during an idle session. Three
  * hosts: C runs a standalone relay process serving the page, A the Node device, B Chromium. The page
  * (insecure http origin on C) and the device pair and echo; the relay process is SIGKILLed and started
  * again on the same port; both clients redial and log in again, and a new connect() succeeds with no

@@ -1,5 +1,5 @@
 /**
- * Issue 4, a malicious relay: the real relay's `intercept` test hook alters what the device sends to
+ * A malicious relay: the real relay's `intercept` test hook alters what the device sends to
  * an already-paired page — one byte of the DTLS fingerprint in the signed answer, the signature cut
  * off, or an old envelope replayed instead. The page's `connect` fails with the specific error, the
  * app gets no connection and no message, and the same connect succeeds once the relay behaves.

@@ -1,5 +1,5 @@
 /**
- * The adapter stays out of the core bundle (issue 4): bundling `@lanrtc/browser-client` (every
+ * The adapter stays out of the core bundle: bundling `@lanrtc/browser-client` (every
  * export, as scripts/bundle.mjs does) must not reach `src/simple-peer.ts`, and the subpath entry on
  * its own must not drag in the agent, the relay client or the QR code.
  */

@@ -1,6 +1,6 @@
 /**
  * Interoperability with avahi (the Linux mDNS/DNS-SD daemon), each avahi-daemon in its own LAN host
- * with a private D-Bus (FACTS.md "avahi inside a namespace"), and the teardown of all of it.
+ * with a private D-Bus (docs/PLATFORM.md "avahi inside a namespace"), and the teardown of all of it.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Helpers for the multi-host tests (and bench/mdns.ts): a JSON-lines view of a child started in a
- * lan-harness host, an avahi-daemon with a private D-Bus inside a host (recipe: FACTS.md "avahi
+ * lan-harness host, an avahi-daemon with a private D-Bus inside a host (recipe: docs/PLATFORM.md "avahi
  * inside a namespace"), and a parser for `avahi-browse -p` output.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -98,7 +98,7 @@ export interface Avahi {
 }
 
 /**
- * FACTS.md recipe: a private system bus, then avahi-daemon under `unshare -m` with a tmpfs `/run`
+ * docs/PLATFORM.md recipe: a private system bus, then avahi-daemon under `unshare -m` with a tmpfs `/run`
  * (its pid file and socket paths are compiled in), limited to eth0 and IPv4. Resolves once a client
  * can talk to the daemon.
  */

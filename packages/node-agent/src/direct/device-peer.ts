@@ -1,6 +1,6 @@
 /**
  * One werift RTCPeerConnection per connecting peer on the device side of a direct connect
- * (FACTS.md "direct-connect recipe"): ICE-lite with the card's ufrag/pwd, the pinned certificate,
+ * (docs/PLATFORM.md "The direct-connect recipe"): ICE-lite with the card's ufrag/pwd, the pinned certificate,
  * its ICE socket replaced by the listener's shared port, the negotiated auth channel, a local offer
  * it never sends, and a synthesized remote answer (placeholder credentials, all-zero fingerprint,
  * `a=setup:active`) that makes it the DTLS server. The SDP fingerprint check is deferred (patched

@@ -1,6 +1,6 @@
 /**
- * The agent's long-term identity and its DTLS certificate in one 0600 file (DESIGN.md "Identity":
- * "a 0600 file in Node"): `{ "v": 1, "identity": exportIdentity(…), "certificate": {…} }`, the
+ * The agent's long-term identity and its DTLS certificate in one 0600 file (docs/ARCHITECTURE.md
+ * "The objects"): `{ "v": 1, "identity": exportIdentity(…), "certificate": {…} }`, the
  * certificate in `serializeDtlsCertificate`'s form. Created once, atomically and without replacing
  * (two processes starting at once end up with the same identity); a damaged file is an error, never
  * silently replaced — a new identity would orphan every pairing made with the old one.

@@ -1,6 +1,6 @@
 /**
- * Owner-only files written so that a crash never leaves a half-written one (DESIGN.md "Trust store":
- * "a crash never corrupts it"). The recipe: write a temporary file in the same directory (created
+ * Owner-only files written so that a crash never leaves a half-written one (docs/ARCHITECTURE.md
+ * "The objects": a crash never corrupts the trust store). The recipe: write a temporary file in the same directory (created
  * O_EXCL, mode 0600), fsync it, rename (or link, for create-if-absent) it over the target, fsync the
  * directory. rename(2) replaces the target atomically (POSIX.1-2017 rename: "a link named new shall
  * remain visible to other threads throughout the renaming operation"), so readers and a restart see

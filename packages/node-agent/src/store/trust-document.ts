@@ -1,6 +1,6 @@
 /**
  * The trust store's file format: one JSON document `{ "v": 1, "peers": [KnownPeer JSON, …] }`
- * (records in signal-core's `knownPeerToJson` form). Decoding is verifying (STYLE.md §5): every
+ * (records in signal-core's `knownPeerToJson` form). Decoding is verifying (docs/CONTRIBUTING.md "Decoding is verifying"): every
  * record is checked by `knownPeerFromJson`, and anything off is a `CorruptStoreError` naming the file.
  */
 import {

@@ -30,7 +30,7 @@ function viaQr(desc: { type: string; sdp: string }): SessionDescriptionInit {
   return decodeSdp(fromQrText(toQrText(encodeSdp(desc))));
 }
 
-/** FACTS.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
+/** docs/PLATFORM.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
 function noStun(pc: RTCPeerConnection): void {
   for (const t of pc.iceTransports) (t.connection as { stunServer?: unknown }).stunServer = undefined;
 }

@@ -22,7 +22,7 @@ if (!IN_NETNS)
     'direct/card-offer-werift: SKIPPED — not inside the test network namespace (use scripts/test.mjs)',
   );
 
-/** FACTS.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
+/** docs/PLATFORM.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
 function noStun(pc: RTCPeerConnection): void {
   for (const t of pc.iceTransports) (t.connection as { stunServer?: unknown }).stunServer = undefined;
 }

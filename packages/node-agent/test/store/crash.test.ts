@@ -1,5 +1,5 @@
 /**
- * "A crash never corrupts it" (DESIGN.md "Trust store"): a child process updates the store in a loop
+ * "A crash never corrupts it" (docs/ARCHITECTURE.md "The objects"): a child process updates the store in a loop
  * and is SIGKILLed at a random moment, many times; after each kill the file must still be a valid
  * store holding every update the child reported. The control runs the same harness against a naive
  * in-place writer and must see a torn file, which shows the harness can fail.

@@ -1,7 +1,7 @@
 /**
  * The reconnecting relay client against real relays on 127.0.0.1 (inside the private namespace): a
  * relay restarted on the same port is redialled, logged in again, rooms re-joined and a frame sent
- * during the outage delivered; `replaced` is terminal. Then issue 4's integration test 5: two Node
+ * during the outage delivered; `replaced` is terminal. Then two Node
  * agents (werift on 10.77.0.1) paired by PIN connect again after a relay restart without re-pairing,
  * and a connect() started while the relay is down completes once it is back.
  */

@@ -1,5 +1,5 @@
 /**
- * Card opening: decode *and* verify in one step (STYLE.md §5). Order: size bound → version
+ * Card opening: decode *and* verify in one step (docs/CONTRIBUTING.md "Decoding is verifying"). Order: size bound → version
  * (`UnsupportedVersionError`) → parse (`MalformedInputError`) → signature (`InvalidSignatureError`)
  * → expiry (`CardExpiredError`).
  */

@@ -1,5 +1,5 @@
 /**
- * Card: a signed, versioned, compact description of an agent (DESIGN.md "Card"), sized to fit one
+ * Card: a signed, versioned, compact description of an agent (docs/ARCHITECTURE.md "The objects"), sized to fit one
  * mDNS TXT string (RFC 6763 §6.1: ≤ 255 bytes) in the common case. Layout in docs/PROTOCOL.md §"Cards".
  */
 

@@ -1,5 +1,5 @@
 /**
- * Opening: decode *and* verify an envelope — the only way to read one (STYLE.md §5). The checks run
+ * Opening: decode *and* verify an envelope — the only way to read one (docs/CONTRIBUTING.md "Decoding is verifying"). The checks run
  * in a fixed order, documented in docs/PROTOCOL.md §"Envelopes", each with its own error:
  *
  * 1. version byte (`UnsupportedVersionError`) — first, so a future layout is never misparsed;

@@ -1,5 +1,5 @@
 /**
- * DTLS fingerprint rotation rule (DESIGN.md "DTLS certificate"): a certificate may change at any
+ * DTLS fingerprint rotation rule (docs/ARCHITECTURE.md "The objects"): a certificate may change at any
  * time without re-pairing, as long as the new fingerprint is signed by the peer's identity — in its
  * card or in a signalling envelope. The session layer calls `checkPeerFingerprint` with the
  * fingerprint the DTLS handshake actually presented, before handing the connection to the app.

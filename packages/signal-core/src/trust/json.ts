@@ -1,6 +1,6 @@
 /**
  * JSON form of `KnownPeer` for text-backed stores (the node-agent file store): byte arrays as
- * lowercase hex. Decoding is verifying (STYLE.md §5): a stored file may be corrupted or edited, so
+ * lowercase hex. Decoding is verifying (docs/CONTRIBUTING.md "Decoding is verifying"): a stored file may be corrupted or edited, so
  * `knownPeerFromJson` checks every field and the id ↔ key binding, and throws `MalformedInputError`.
  */
 import { fromHex, toHex } from '../encoding/bytes.js';

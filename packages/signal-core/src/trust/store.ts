@@ -1,5 +1,5 @@
 /**
- * Trust records (DESIGN.md "Trust store"): who this agent knows, which DTLS fingerprints each peer
+ * Trust records (docs/ARCHITECTURE.md "The objects"): who this agent knows, which DTLS fingerprints each peer
  * has used, what each peer may do, and why a peer looks suspicious. Times are milliseconds since the
  * Unix epoch. Backends (memory here; a file in node-agent, IndexedDB in browser-client) implement
  * the small async `TrustStore` and run `runTrustStoreConformance` (test/trust/conformance.ts).
