@@ -86,6 +86,20 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
   const targets = new Map<PairingTarget, (() => void) | undefined>();
   let window: PairingWindow | undefined;
   let closed = false;
+  // What the in-band paths made: closed with the agent (the relay path's agent closes its own).
+  const live = new Set<Connection<P>>();
+  const pendingOffers = new Set<PendingQrOffer<P>>();
+  /** Open PIN / compare displays: closed with the agent (a PIN display owns its rotation timer). */
+  const displays = new Set<{ close(): void }>();
+  const own = (connection: Connection<P>): Connection<P> => {
+    if (closed) {
+      void connection.close();
+      return connection;
+    }
+    live.add(connection);
+    void connection.ended.then(() => live.delete(connection));
+    return connection;
+  };
 
   // Nobody listening yet: a few are held for the first subscriber, never an unbounded queue.
   const emitConnection = (connection: Connection<P>) => connections.emit(connection);
@@ -175,16 +189,31 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
         throw new PairingModeUnsupportedError('compare mode needs an onCompare handler');
       }
       if (pairing?.kind === 'pin') assertUsablePin(pairing.pin);
-      return platform.connectDirect(card, pairing, options);
+      return own(await platform.connectDirect(card, pairing, options));
     },
     async createQrOffer(options = {}) {
       const secret = options.pairWithSecret ? generatePairingSecret() : undefined;
-      return platform.createQrOffer(secret, window, options);
+      const offer = await platform.createQrOffer(secret, window, options);
+      pendingOffers.add(offer);
+      return {
+        text: offer.text,
+        accept: async (answerText) => {
+          pendingOffers.delete(offer);
+          return own(await offer.accept(answerText));
+        },
+        close: () => {
+          pendingOffers.delete(offer);
+          offer.close();
+        },
+      };
     },
     async answerQrOffer(offerText, options = {}) {
       const offer = decodeQrPayload(offerText);
       if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
-      return platform.answerQrOffer(offer, options);
+      const answer = await platform.answerQrOffer(offer, options);
+      const connection = answer.connection.then(own);
+      connection.catch(() => {}); // the caller reads it; never unhandled
+      return { ...answer, connection };
     },
     pair,
     async enterPin(peerId, pin) {
@@ -208,7 +237,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
         },
       });
       const shown = display(() => policy.mode(), { policy });
-      return {
+      const pinDisplay: PinDisplay = {
         pin: () => policy.pin(),
         onChange: (listener) => changed.add(listener),
         onPaired: shown.onPaired,
@@ -218,20 +247,36 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
           timers.clearTimeout(expiry);
           changed.clear();
           shown.close();
+          displays.delete(pinDisplay);
         },
       };
+      displays.add(pinDisplay);
+      return pinDisplay;
     },
     acceptCompare(onCompare) {
       const shown = display(() => ({ kind: 'compare' }), { onCompare });
-      return { onPaired: shown.onPaired, onFailure: shown.onFailure, close: shown.close };
+      const compareDisplay: PairingDisplay = {
+        onPaired: shown.onPaired,
+        onFailure: shown.onFailure,
+        close() {
+          shown.close();
+          displays.delete(compareDisplay);
+        },
+      };
+      displays.add(compareDisplay);
+      return compareDisplay;
     },
     onConnection: (listener) => connections.add(listener),
     onSessionError: (listener) => sessionErrors.add(({ error, remoteId }) => listener(error, remoteId)),
     async close() {
       if (closed) return;
       closed = true;
+      for (const shown of [...displays]) shown.close();
       for (const close of targets.values()) close?.();
       targets.clear();
+      for (const offer of pendingOffers) offer.close();
+      pendingOffers.clear();
+      await Promise.all([...live].map((c) => c.close()));
       await platform.signalling?.close();
       await platform.close();
       connections.clear(); // closes connections nobody claimed
