@@ -7,6 +7,6 @@ export { ICE_FILE_VERSION, loadOrCreateIce, parseIceFile } from './ice-file.js';
 export type { CliIo } from './io.js';
 export { cardPayloadText, decodePasted, type PastedPayload } from './payload.js';
 export { printable } from './printable.js';
-export { renderTerminalQr, TERMINAL_QR_ERROR_CORRECTION } from './qr.js';
+export { QUIET_ZONE_MODULES, renderTerminalQr, TERMINAL_QR_ERROR_CORRECTION } from './qr.js';
 export { overview, runCli, USAGE_EXIT_CODE } from './run.js';
 export { type DeviceState, loadDeviceState } from './state.js';
