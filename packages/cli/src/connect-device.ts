@@ -1,0 +1,93 @@
+/**
+ * The one place the CLI connects to a device from its verified card (`lanrtc connect`, `lanrtc
+ * paste`): node-agent's `connectDirect` today, and the failures a person meets first turned into
+ * errors that say what to do (same identity on both ends, a pairing card used twice, not paired yet,
+ * a device that does not answer).
+ */
+import { connectDirect, type DirectConnection } from '@lanrtc/node-agent';
+import {
+  type Card,
+  type PairingMode,
+  PeerRejectedError,
+  SessionTimeoutError,
+  type TrustStore,
+} from '@lanrtc/signal-core';
+import {
+  DeviceNotAnsweringError,
+  NotPairedYetError,
+  PairingCardUsedError,
+  SameIdentityError,
+} from './errors.js';
+import { printable } from './printable.js';
+import type { DeviceState } from './state.js';
+
+/** How long the connection (ICE, DTLS, SCTP) may take before the device counts as not answering. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What `connectToDevice` needs besides the card. */
+export interface DeviceConnectInit {
+  readonly state: DeviceState;
+  readonly trust: TrustStore;
+  /** First contact: the pairing card's secret, or the PIN the device shows. */
+  readonly pairing?: PairingMode;
+  /** Local IP address for ICE (default: every non-internal IPv4 address). */
+  readonly address?: string;
+  readonly connectTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Connect to the device behind `card` and authenticate both ends in-band (pairing first if asked). */
+export async function connectToDevice(card: Card, init: DeviceConnectInit): Promise<DirectConnection> {
+  if (card.id === init.state.identity.id)
+    throw new SameIdentityError(
+      `both sides use the identity in ${init.state.dir} — give one of them --config DIR (another directory)`,
+    );
+  const ms = init.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  try {
+    return await connectDirect(card, {
+      identity: init.state.identity,
+      certificate: init.state.certificate,
+      trust: init.trust,
+      ...(init.pairing ? { pairing: init.pairing } : {}),
+      ...(init.address !== undefined ? { peer: { interfaceAddresses: [init.address] } } : {}),
+      connectTimeoutMs: ms,
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+  } catch (error) {
+    throw explain(error, card, init, ms);
+  }
+}
+
+/** The error a person can act on, with the original as `cause`; anything else unchanged. */
+function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number): unknown {
+  const name = `"${printable(card.name)}"`;
+  if (error instanceof PeerRejectedError) {
+    if (error.reason.includes('PairingNotOpenError') && init.pairing?.kind === 'secret')
+      return new PairingCardUsedError(
+        `${name} refused this pairing card: it was used already or withdrawn (a pairing card pairs one ` +
+          'peer, once) — ask the device for a new one (`lanrtc listen`: press Enter or send SIGUSR1)',
+        { cause: error },
+      );
+    if (error.reason.includes('PairingNotOpenError'))
+      return new NotPairedYetError(
+        `${name} is not accepting a PIN pairing now: run \`lanrtc listen --pin\` there and give the PIN it shows`,
+        { cause: error },
+      );
+    if (error.reason.includes('NotPairedError'))
+      return new NotPairedYetError(
+        `${name} (${card.id}) does not trust this identity (${init.state.identity.id}): pair first — ` +
+          '`lanrtc connect NAME --pin PIN` with the PIN `lanrtc listen --pin` shows, or paste its pairing card',
+        { cause: error },
+      );
+  }
+  if (error instanceof SessionTimeoutError && error.message.startsWith('direct connection not open')) {
+    const where =
+      card.candidates.map((c) => `${c.address}:${c.port}`).join(', ') || '(no address in the card)';
+    return new DeviceNotAnsweringError(
+      `${name} did not answer at udp ${where} within ${ms / 1000} s: is \`lanrtc listen\` running there, ` +
+        'on this LAN? (`--address` picks the local interface)',
+      { cause: error },
+    );
+  }
+  return error;
+}
