@@ -33,7 +33,7 @@ options:
   --interface IF   browse on this interface name or IPv4 address, repeatable (default: every
                    non-internal IPv4 interface)
   --wait S         browse S seconds (1–${MAX_WAIT_S}), print the list, exit
-  --json           JSON: one object per line (live), or one array (--wait)
+  --json           JSON: one object per line (live), or one { devices, ignored } object (--wait)
 ${COMMON_USAGE}`,
   options: {
     type: { type: 'string' },
@@ -84,7 +84,7 @@ ${COMMON_USAGE}`,
     if (waitS !== undefined) {
       const rows = await Promise.all(browser.services().map((s) => deviceRow(s.card, trust)));
       rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      if (json) writeLine(io.stdout, JSON.stringify(rows));
+      if (json) writeLine(io.stdout, JSON.stringify({ devices: rows, ignored: refused }));
       else {
         for (const row of rows) writeLine(io.stdout, `  ${rowText(row)}`);
         writeLine(io.stdout, `${rows.length} device(s) after ${waitS} s`);
