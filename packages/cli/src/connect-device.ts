@@ -12,12 +12,14 @@ import {
   SessionTimeoutError,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { defaultDeviceName } from './device-card.js';
 import {
   DeviceNotAnsweringError,
   NotPairedYetError,
   PairingCardUsedError,
   SameIdentityError,
 } from './errors.js';
+import { sendOwnCard } from './peer-card.js';
 import { printable } from './printable.js';
 import type { DeviceState } from './state.js';
 
@@ -34,6 +36,8 @@ export interface DeviceConnectInit {
   readonly address?: string;
   readonly connectTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** This machine's name as the device stores it after a pairing (default: the host name). */
+  readonly ownName?: string;
 }
 
 /** Connect to the device behind `card` and authenticate both ends in-band (pairing first if asked). */
@@ -43,8 +47,9 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
       `both sides use the identity in ${init.state.dir} — give one of them --config DIR (another directory)`,
     );
   const ms = init.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  let connection: DirectConnection;
   try {
-    return await connectDirect(card, {
+    connection = await connectDirect(card, {
       identity: init.state.identity,
       certificate: init.state.certificate,
       trust: init.trust,
@@ -56,6 +61,14 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
   } catch (error) {
     throw explain(error, card, init, ms);
   }
+  if (connection.paired) {
+    // The device's types next to the name connectDirect stored; our card so the device names us too.
+    await init.trust.update(card.id, (peer) =>
+      peer && peer.deviceTypes.length === 0 ? { ...peer, deviceTypes: card.deviceTypes } : undefined,
+    );
+    await sendOwnCard(connection, init.state, init.ownName ?? defaultDeviceName()).catch(() => undefined);
+  }
+  return connection;
 }
 
 /** The error a person can act on, with the original as `cause`; anything else unchanged. */

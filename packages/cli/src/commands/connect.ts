@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline/promises';
-import type { Card, PairingMode } from '@lanrtc/signal-core';
+import { type Card, MAX_CARD_NAME_BYTES, type PairingMode } from '@lanrtc/signal-core';
 import { listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
@@ -37,6 +37,7 @@ Two devices announcing NAME: both are listed and nothing is connected (give the 
 options:
   --message MSG    send MSG, repeatable
   --pin PIN        pair with the PIN the device shows (first contact)
+  --name NAME      this machine's name as the device stores it when pairing (default: host name)
   --type TYPE      look only among devices of this type
   --interface IF   browse on this interface name or IPv4 address, repeatable
   --address ADDR   local IP address for ICE (default: every non-internal IPv4 address)
@@ -45,6 +46,7 @@ ${COMMON_USAGE}`,
   options: {
     message: { type: 'string', multiple: true },
     pin: { type: 'string' },
+    name: { type: 'string' },
     type: { type: 'string' },
     interface: { type: 'string', multiple: true },
     address: { type: 'string' },
@@ -62,6 +64,12 @@ ${COMMON_USAGE}`,
     if (address !== undefined && isIP(address) === 0)
       throw new UsageError(`--address must be an IPv4 or IPv6 address (got "${address}")`, 'connect');
     const findS = timeoutFrom(parsed);
+    const ownName = stringValue(parsed, 'name');
+    if (
+      ownName !== undefined &&
+      (Buffer.byteLength(ownName) > MAX_CARD_NAME_BYTES || /[\p{Cc}\p{Cf}]/u.test(ownName))
+    )
+      throw new UsageError(`--name must be ≤ ${MAX_CARD_NAME_BYTES} bytes, no control characters`, 'connect');
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const trust = await openTrust(state.dir);
     const card = await findCard(query, parsed, findS, io);
@@ -78,6 +86,7 @@ ${COMMON_USAGE}`,
       trust,
       ...(pairing ? { pairing } : {}),
       ...(address !== undefined ? { address } : {}),
+      ...(ownName !== undefined ? { ownName } : {}),
       signal: io.signal,
     });
     try {

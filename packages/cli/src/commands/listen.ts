@@ -8,7 +8,7 @@ import { isIPv4 } from 'node:net';
 import { createInterface } from 'node:readline';
 import { type Announcement, announce } from '@lanrtc/mdns-announcer';
 import { createDirectListener, createFileTrustStore, type DirectConnection } from '@lanrtc/node-agent';
-import { createAttemptPolicy, equalBytes, InvalidArgumentError } from '@lanrtc/signal-core';
+import { createAttemptPolicy, equalBytes, InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
@@ -16,6 +16,7 @@ import { UsageError } from '../errors.js';
 import { ECHO_CHANNEL } from '../exchange.js';
 import { type CliIo, untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
+import { nameFromPeerCard } from '../peer-card.js';
 import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { loadDeviceState } from '../state.js';
@@ -71,7 +72,7 @@ ${COMMON_USAGE}`,
         port: init.port,
         ice: state.ice,
         logger,
-        onConnection: (connection) => serve(connection, connections, io),
+        onConnection: (connection) => serve(connection, connections, trust, io),
         onPeerError: (error) => writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`),
       });
     } catch (error) {
@@ -172,10 +173,19 @@ function peerErrorText(error: Error, dir: string): string {
 }
 
 /** Echo every message of the peer's `lanrtc` channel back to it, and say what happens. */
-function serve(connection: DirectConnection, connections: Set<DirectConnection>, io: CliIo): void {
+function serve(
+  connection: DirectConnection,
+  connections: Set<DirectConnection>,
+  trust: TrustStore,
+  io: CliIo,
+): void {
   const who = connection.remote.id;
   connections.add(connection);
   writeLine(io.stdout, `connected ${who}${connection.paired ? ' (paired now)' : ''}`);
+  if (connection.paired)
+    void nameFromPeerCard(connection, trust).then((name) => {
+      if (name !== undefined) writeLine(io.stdout, `named ${who} "${printable(name)}" (from its card)`);
+    });
   void connection.ended.then((reason) => {
     connections.delete(connection);
     writeLine(io.stdout, `disconnected ${who} (${printable(reason)})`);

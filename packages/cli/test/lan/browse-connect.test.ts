@@ -67,7 +67,8 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     const bad = watch(c.node(BAD_CARDS, [c.ip]));
     const pinLine = await listenA.next(text(/^PIN: \d{6}$/), 'PIN');
     let pin = String(pinLine.text).slice('PIN: '.length);
-    await listenA.next(text(/^announced "Shed" over mDNS$/), 'A announced');
+    // Two devices named Shed: whichever probes second is renamed "Shed (2)" (RFC 6762 §9), cards keep "Shed".
+    await listenA.next(text(/^announced "Shed.*" over mDNS$/), 'A announced');
     await listenC.next(text(/^announced "Shed.*" over mDNS$/), 'C announced');
     await bad.next(text(/^ready$/), 'bad cards announced');
     await new Promise((r) => setTimeout(r, 2_500)); // the stale card expires
@@ -106,7 +107,18 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     expect(unpaired.stderr).toMatch(/NotPairedYetError: "Shed" .* does not trust this identity .*pair first/);
 
     pin = String(listenA.seen.filter(text(/PIN: \d{6}$/)).at(-1)?.text).replace(/^.*PIN: /, '');
-    const paired = await lanrtc('connect', shed, '--pin', pin, '--interface', b.ip, '--message', 'hi');
+    const paired = await lanrtc(
+      'connect',
+      shed,
+      '--pin',
+      pin,
+      '--name',
+      'Phone',
+      '--interface',
+      b.ip,
+      '--message',
+      'hi',
+    );
     expect(paired.stderr).toBe('');
     expect(paired.code).toBe(0);
     expect(paired.stdout).toContain(`connected to Shed (${shed}), paired now\nreply: hi\n`);
@@ -117,7 +129,17 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
       name: string;
       paired: boolean;
     }[];
-    expect(peersB).toEqual([expect.objectContaining({ id: shed, name: 'Shed', paired: true })]);
+    expect(peersB).toEqual([
+      expect.objectContaining({ id: shed, name: 'Shed', deviceTypes: ['files'], paired: true }),
+    ]);
+    // A stores B under the name of the card B sent after pairing, not "".
+    await listenA.next(text(new RegExp(`^named ${phone} "Phone" \\(from its card\\)$`)), 'named on A');
+    const peersA = JSON.parse(
+      (await a.execNode(MAIN, ['peers', '--json', '--config', configA.dir])).stdout,
+    ) as { id: string; name: string }[];
+    expect(peersA).toEqual([
+      expect.objectContaining({ id: phone, name: 'Phone', deviceTypes: ['cli'], paired: true }),
+    ]);
 
     const again = await lanrtc('connect', shed, '--interface', b.ip, '--message', 'again');
     expect(again.code).toBe(0);
