@@ -4,7 +4,7 @@
  * errors that say what to do (same identity on both ends, a pairing card used twice, not paired yet,
  * a device that does not answer).
  */
-import { connectDirect, type DirectConnection } from '@lanrtc/node-agent';
+import { connectDirect, type DirectConnection, type WeriftSessionPeer } from '@lanrtc/node-agent';
 import {
   type Card,
   type PairingMode,
@@ -12,7 +12,7 @@ import {
   SessionTimeoutError,
   type TrustStore,
 } from '@lanrtc/signal-core';
-import { defaultDeviceName } from './device-card.js';
+import { defaultDeviceName, relayUrl } from './device-card.js';
 import {
   DeviceNotAnsweringError,
   NotPairedYetError,
@@ -21,6 +21,7 @@ import {
 } from './errors.js';
 import { sendOwnCard } from './peer-card.js';
 import { printable } from './printable.js';
+import { connectThroughRelay } from './relay-path.js';
 import type { DeviceState } from './state.js';
 
 /** How long the connection (ICE, DTLS, SCTP) may take before the device counts as not answering. */
@@ -40,16 +41,50 @@ export interface DeviceConnectInit {
   readonly ownName?: string;
 }
 
-/** Connect to the device behind `card` and authenticate both ends in-band (pairing first if asked). */
-export async function connectToDevice(card: Card, init: DeviceConnectInit): Promise<DirectConnection> {
+/** A connected, authenticated device: directly from its card, or through the relay it names. */
+export interface DeviceConnection {
+  readonly remote: { readonly id: string };
+  readonly paired: boolean;
+  readonly peer: WeriftSessionPeer;
+  /** `direct`, or `relay <url>`. */
+  readonly via: string;
+  /** Whether channel `lanrtc` was opened with the connection (the relay path's agent opens it). */
+  readonly echoChannelOpen: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connect to the device behind `card` and authenticate both ends (pairing first if asked): directly
+ * to the card's candidates, or, for a card with none, through the relay it names.
+ */
+export async function connectToDevice(card: Card, init: DeviceConnectInit): Promise<DeviceConnection> {
   if (card.id === init.state.identity.id)
     throw new SameIdentityError(
       `both sides use the identity in ${init.state.dir} — give one of them --config DIR (another directory)`,
     );
   const ms = init.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  let connection: DirectConnection;
+  let connection: DeviceConnection;
+  if (card.candidates.length === 0 && card.relay) {
+    try {
+      const r = await connectThroughRelay(card, {
+        state: init.state,
+        trust: init.trust,
+        ...(init.pairing ? { pairing: init.pairing } : {}),
+        ...(init.address !== undefined ? { address: init.address } : {}),
+        timeoutMs: ms,
+      });
+      connection = { ...r, via: `relay ${r.url}`, echoChannelOpen: true, close: () => r.close() };
+    } catch (error) {
+      throw explain(error, card, init, ms);
+    }
+    if (connection.paired)
+      await init.trust.update(card.id, (peer) =>
+        peer && peer.name === '' ? { ...peer, name: card.name, deviceTypes: card.deviceTypes } : undefined,
+      );
+    return connection;
+  }
   try {
-    connection = await connectDirect(card, {
+    const direct: DirectConnection = await connectDirect(card, {
       identity: init.state.identity,
       certificate: init.state.certificate,
       trust: init.trust,
@@ -58,6 +93,7 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
       connectTimeoutMs: ms,
       ...(init.signal ? { signal: init.signal } : {}),
     });
+    connection = { ...direct, via: 'direct', echoChannelOpen: false, close: () => direct.close() };
   } catch (error) {
     throw explain(error, card, init, ms);
   }
@@ -66,7 +102,9 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
     await init.trust.update(card.id, (peer) =>
       peer && peer.deviceTypes.length === 0 ? { ...peer, deviceTypes: card.deviceTypes } : undefined,
     );
-    await sendOwnCard(connection, init.state, init.ownName ?? defaultDeviceName()).catch(() => undefined);
+    await sendOwnCard(connection.peer, init.state, init.ownName ?? defaultDeviceName()).catch(
+      () => undefined,
+    );
   }
   return connection;
 }
@@ -93,6 +131,11 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
         { cause: error },
       );
   }
+  if (card.candidates.length === 0 && card.relay && error instanceof SessionTimeoutError)
+    return new DeviceNotAnsweringError(
+      `${name} did not answer through its relay ${relayUrl(card.relay)} within ${ms / 1000} s: is it logged in there?`,
+      { cause: error },
+    );
   if (error instanceof SessionTimeoutError && error.message.startsWith('direct connection not open')) {
     const where =
       card.candidates.map((c) => `${c.address}:${c.port}`).join(', ') || '(no address in the card)';

@@ -2,7 +2,7 @@
  * The connecting side of the echo demo: open channel `lanrtc`, send each message, print each reply
  * (`reply: …`, the peer's bytes with control characters made visible).
  */
-import type { DirectConnection } from '@lanrtc/node-agent';
+import type { WeriftSessionPeer } from '@lanrtc/node-agent';
 import { SessionTimeoutError } from '@lanrtc/signal-core';
 import { type CliIo, writeLine } from './io.js';
 import { printable } from './printable.js';
@@ -11,13 +11,17 @@ import { printable } from './printable.js';
 export const ECHO_CHANNEL = 'lanrtc';
 const REPLY_TIMEOUT_MS = 10_000;
 
-/** Send `lines` one by one on channel `lanrtc`, printing the reply to each before the next. */
+/**
+ * Send `lines` one by one on channel `lanrtc`, printing the reply to each before the next; the
+ * channel is created here unless the connection came with it (`open`).
+ */
 export async function exchange(
-  connection: DirectConnection,
+  connection: { readonly peer: WeriftSessionPeer },
   lines: readonly string[],
   io: CliIo,
+  open = false,
 ): Promise<void> {
-  connection.peer.createDataChannel(ECHO_CHANNEL);
+  if (!open) connection.peer.createDataChannel(ECHO_CHANNEL);
   const channel = await connection.peer.channel(ECHO_CHANNEL);
   const replies: string[] = [];
   const waiting: (() => void)[] = [];

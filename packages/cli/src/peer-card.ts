@@ -5,7 +5,7 @@
  * on channel `lanrtc-card`, and `lanrtc listen` stores that name and those device types for the
  * peer — only when the card verifies, is the authenticated peer's own, and the record has no name yet.
  */
-import type { DirectConnection } from '@lanrtc/node-agent';
+import type { DirectConnection, WeriftSessionPeer } from '@lanrtc/node-agent';
 import { openCard, type TrustStore } from '@lanrtc/signal-core';
 import { buildDeviceCard } from './device-card.js';
 import type { DeviceState } from './state.js';
@@ -16,14 +16,10 @@ export const PEER_CARD_CHANNEL = 'lanrtc-card';
 const PEER_CARD_WAIT_MS = 5_000;
 
 /** Send this machine's card, named `name`, to a device just paired with. */
-export async function sendOwnCard(
-  connection: DirectConnection,
-  state: DeviceState,
-  name: string,
-): Promise<void> {
+export async function sendOwnCard(peer: WeriftSessionPeer, state: DeviceState, name: string): Promise<void> {
   const bytes = buildDeviceCard(state, { name, deviceTypes: ['cli'], addresses: [], port: 1 });
-  connection.peer.createDataChannel(PEER_CARD_CHANNEL);
-  const channel = await connection.peer.channel(PEER_CARD_CHANNEL);
+  peer.createDataChannel(PEER_CARD_CHANNEL);
+  const channel = await peer.channel(PEER_CARD_CHANNEL);
   channel.send(Buffer.from(bytes));
 }
 

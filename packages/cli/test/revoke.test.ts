@@ -43,7 +43,7 @@ describe.skipIf(!IN_NETNS)('lanrtc peers revoke: refused on the relay and QR pat
       trust: await createFileTrustStore({ dir: config.dir }),
       peer: { interfaceAddresses: [HOST] },
       timeoutMs: 4_000,
-      onConnection: (c) => incoming.push(c.remoteId),
+      onConnection: (c) => incoming.push(c.remote.id),
     });
     cleanups.push(() => me.close());
     const otherIdentity = createIdentity();

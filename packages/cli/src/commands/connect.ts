@@ -9,6 +9,7 @@ import { type Card, MAX_CARD_NAME_BYTES, type PairingMode } from '@lanrtc/signal
 import { listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
+import { relayUrl } from '../device-card.js';
 import { deviceRow, openBrowser, refusedCounts } from '../discover.js';
 import { AmbiguousDeviceError, DeviceNotFoundError, UsageError } from '../errors.js';
 import { ECHO_CHANNEL, exchange } from '../exchange.js';
@@ -77,9 +78,11 @@ ${COMMON_USAGE}`,
     let pairing: PairingMode | undefined;
     if (pin !== undefined) pairing = { kind: 'pin', pin };
     else if (!known && io.stdin.isTTY) pairing = { kind: 'pin', pin: await askPin(card, io) };
+    const at = card.candidates.map((c) => `${c.address}:${c.port}`).join(' ');
+    const where = at || (card.relay ? `relay ${relayUrl(card.relay)}` : '-');
     writeLine(
       io.stdout,
-      `found "${printable(card.name)}" (${card.id}) at ${card.candidates.map((c) => `${c.address}:${c.port}`).join(' ') || '-'}${pairing ? ', pairing' : ''}`,
+      `found "${printable(card.name)}" (${card.id}) at ${where}${pairing ? ', pairing' : ''}`,
     );
     const connection = await connectToDevice(card, {
       state,
@@ -94,7 +97,7 @@ ${COMMON_USAGE}`,
         io.stdout,
         `connected to ${printable(card.name)} (${connection.remote.id})${connection.paired ? ', paired now' : ''}`,
       );
-      await exchange(connection, listValue(parsed, 'message'), io);
+      await exchange(connection, listValue(parsed, 'message'), io, connection.echoChannelOpen);
     } finally {
       await connection.close();
     }

@@ -16,7 +16,7 @@ import {
 import type { QrOffer } from '@lanrtc/signal-core';
 import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
-import { connectToDevice } from '../connect-device.js';
+import { connectToDevice, type DeviceConnection } from '../connect-device.js';
 import { describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
 import { ECHO_CHANNEL, exchange } from '../exchange.js';
@@ -84,7 +84,7 @@ ${COMMON_USAGE}`,
     try {
       const messages = listValue(parsed, 'message');
       const lines = messages.length > 0 || given === undefined ? messages : await stdinLines(io);
-      await exchange(connection, lines, io);
+      await exchange(connection, lines, io, 'echoChannelOpen' in connection && connection.echoChannelOpen);
     } finally {
       await connection.close();
     }
@@ -130,7 +130,7 @@ async function connectCard(
   state: DeviceState,
   address: string | undefined,
   io: CliIo,
-): Promise<DirectConnection> {
+): Promise<DeviceConnection> {
   const connection = await connectToDevice(payload.card, {
     state,
     trust: await openTrust(state.dir),
