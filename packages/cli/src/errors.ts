@@ -59,3 +59,8 @@ export class PairingCardUsedError extends LanrtcError {
 export class PeerNotFoundError extends LanrtcError {
   static override readonly code = 'PeerNotFoundError';
 }
+
+/** What was typed at `lanrtc connect`'s PIN prompt is not a PIN (digits). */
+export class PinEntryError extends LanrtcError {
+  static override readonly code = 'PinEntryError';
+}

@@ -11,7 +11,7 @@ import { COMMON_USAGE, type Command } from '../command.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
 import { relayUrl } from '../device-card.js';
 import { deviceRow, openBrowser, refusedCounts } from '../discover.js';
-import { AmbiguousDeviceError, DeviceNotFoundError, UsageError } from '../errors.js';
+import { AmbiguousDeviceError, DeviceNotFoundError, PinEntryError, UsageError } from '../errors.js';
 import { ECHO_CHANNEL, exchange } from '../exchange.js';
 import { type CliIo, writeLine } from '../io.js';
 import { printable } from '../printable.js';
@@ -186,7 +186,9 @@ async function askPin(card: Card, io: CliIo): Promise<string> {
     );
     const pin = answer.trim();
     if (!/^\d{4,12}$/.test(pin))
-      throw new UsageError(`the PIN is digits (got "${printable(pin)}")`, 'connect');
+      throw new PinEntryError(
+        `a PIN is the 4–12 digits the device shows (got "${printable(pin)}"): run connect again`,
+      );
     return pin;
   } finally {
     rl.close();
