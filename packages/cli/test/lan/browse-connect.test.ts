@@ -79,6 +79,23 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     const lanrtc = (...args: string[]) =>
       b.execNode(MAIN, [...args, '--config', configB.dir], { timeoutMs: 30_000 });
 
+    // Live: one JSON line per event as cards come.
+    const live = watch(b.node(MAIN, ['browse', '--json', '--interface', b.ip, '--config', configB.dir]));
+    const upA = await live.next((l) => l.event === 'up' && l.id === shed, 'live up of A');
+    expect(upA).toEqual({
+      event: 'up',
+      name: 'Shed',
+      id: shed,
+      types: ['files'],
+      addresses: [expect.stringMatching(new RegExp(`^${a.ip.replaceAll('.', '\\.')}:\\d+$`))],
+      paired: false,
+    });
+    await live.next((l) => l.event === 'up' && l.id === other, 'live up of C');
+    await live.next((l) => l.event === 'ignored' && l.forged === 1 && l.expired === 1, 'ignored count');
+    expect(live.seen.some((l) => l.name === 'Forged' || l.name === 'Stale')).toBe(false);
+    live.kill();
+    expect(await live.exited).toBe(0);
+
     const browsed = await lanrtc('browse', '--wait', '4', '--json', '--interface', b.ip);
     expect(browsed.code).toBe(0);
     const list = JSON.parse(browsed.stdout) as {
