@@ -1,6 +1,7 @@
 /**
  * `lanrtc <command> [options]`: dispatch to a subcommand and map failures to exit codes — 0 done,
- * 1 the command failed (a typed error, printed by name), 2 the command line is wrong (usage on stderr).
+ * 1 the command failed (a typed error, printed by name), 2 the command line is wrong (usage on stderr),
+ * 130/143 stopped by SIGINT/SIGTERM while connecting.
  */
 import { LanrtcError } from '@lanrtc/signal-core';
 import { parseCommand } from './args.js';
@@ -80,6 +81,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // A message may carry what a peer sent (a rejection reason, a name): never raw escapes.
       writeLine(io.stderr, `${prefix}: ${error.name}: ${printable(error.message)}`);
       return 1;
+    }
+    // Ctrl-C / SIGTERM while connecting: the operation rejects with the signal's reason (its name).
+    if (io.signal.aborted && error === io.signal.reason) {
+      writeLine(io.stderr, `${prefix}: stopped (${String(error)})`);
+      return error === 'SIGTERM' ? 143 : 130;
     }
     // System errors (EADDRINUSE, EACCES, ENOENT…) are the environment's, not a bug: no stack trace.
     if (error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string') {
