@@ -33,9 +33,10 @@ export const listenCommand: Command = {
 
 Listens for direct connections from this device's card (no relay): prints "card: <QR text>" and
 its QR code, announces the card over mDNS, and with --pair prints "pairing card: <QR text>" — a
-one-time secret that pairs the first peer that uses it (with --pin: a PIN). Enter (on a terminal) or
-SIGUSR1 issues a new pairing card (or PIN), withdrawing the previous one. Authenticated peers get an echo of what
-they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer closed.
+one-time secret that pairs the first peer that uses it (with --pin: a PIN). Enter (on a terminal)
+or SIGUSR1 issues a new pairing card (or PIN), withdrawing the previous one. Authenticated peers get
+an echo of what they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer
+closed.
 
 options:
 ${CARD_USAGE}
