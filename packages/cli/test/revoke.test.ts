@@ -9,7 +9,6 @@ import { createFileTrustStore, createNodeAgent, loadOrCreateNodeIdentity } from 
 import { connectRelay, createRelay } from '@lanrtc/relay';
 import { createAttemptPolicy, createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDtlsCertificate } from '../../node-agent/src/index.js';
 import { HOST, party } from '../../node-agent/test/direct/support.js';
 import { IN_NETNS } from '../../node-agent/test/peer/pair.js';
 import { qrOfferer } from '../../node-agent/test/qr/offerer.js';
