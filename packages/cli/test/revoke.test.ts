@@ -5,7 +5,12 @@
  * identity, certificate and `trust.json`, the files `lanrtc peers` changes.
  */
 import { spawn } from 'node:child_process';
-import { createFileTrustStore, createNodeAgent, loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
+import {
+  createDtlsCertificate,
+  createFileTrustStore,
+  createNodeAgent,
+  loadOrCreateNodeIdentity,
+} from '@lanrtc/node-agent';
 import { connectRelay, createRelay } from '@lanrtc/relay';
 import { createAttemptPolicy, createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it } from 'vitest';
