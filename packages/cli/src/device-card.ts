@@ -76,6 +76,21 @@ export function describeCard(card: Card): string[] {
   return lines;
 }
 
+/** A verified card as JSON for scripts (`lanrtc card --json`), with its QR text. */
+export function cardJson(text: string, card: Card) {
+  return {
+    text,
+    name: card.name,
+    id: card.id,
+    types: card.deviceTypes,
+    fingerprint: formatSdpFingerprint(card.fingerprint),
+    candidates: card.candidates.map((c) => ({ address: c.address, port: c.port })),
+    ...(card.relay ? { relay: relayUrl(card.relay) } : {}),
+    issued: new Date(card.issuedAt * 1000).toISOString(),
+    expires: new Date(card.expiresAt * 1000).toISOString(),
+  };
+}
+
 /** `ws://host:port/path` of a card's relay endpoint (IPv6 literals bracketed). */
 export function relayUrl(relay: CardRelay): string {
   const host = relay.host.includes(':') ? `[${relay.host}]` : relay.host;

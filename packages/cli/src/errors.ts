@@ -24,3 +24,43 @@ export class CorruptCliFileError extends LanrtcError {
 export class UnrecognisedPasteError extends LanrtcError {
   static override readonly code = 'UnrecognisedPasteError';
 }
+
+/** `lanrtc connect`: no verified card with that name or id was announced within the search time. */
+export class DeviceNotFoundError extends LanrtcError {
+  static override readonly code = 'DeviceNotFoundError';
+}
+
+/** `lanrtc connect NAME`: more than one device announces that name; connect by id instead. */
+export class AmbiguousDeviceError extends LanrtcError {
+  static override readonly code = 'AmbiguousDeviceError';
+}
+
+/** Both ends are the same identity (one config directory used twice): nothing to authenticate. */
+export class SameIdentityError extends LanrtcError {
+  static override readonly code = 'SameIdentityError';
+}
+
+/** The device named in the card did not answer at its address within the time given. */
+export class DeviceNotAnsweringError extends LanrtcError {
+  static override readonly code = 'DeviceNotAnsweringError';
+}
+
+/** The device does not trust this identity yet and no pairing was offered. */
+export class NotPairedYetError extends LanrtcError {
+  static override readonly code = 'NotPairedYetError';
+}
+
+/** A one-time pairing card that already paired a peer (or was withdrawn) was used again. */
+export class PairingCardUsedError extends LanrtcError {
+  static override readonly code = 'PairingCardUsedError';
+}
+
+/** `lanrtc peers rename|revoke ID`: no peer with that id in the trust store. */
+export class PeerNotFoundError extends LanrtcError {
+  static override readonly code = 'PeerNotFoundError';
+}
+
+/** What was typed at `lanrtc connect`'s PIN prompt is not a PIN (digits). */
+export class PinEntryError extends LanrtcError {
+  static override readonly code = 'PinEntryError';
+}

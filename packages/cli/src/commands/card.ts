@@ -1,8 +1,8 @@
 /** `lanrtc card`: print this device's signed card as QR text and, optionally, a terminal QR code. */
 import { InvalidArgumentError, openCard } from '@lanrtc/signal-core';
-import { stringValue } from '../args.js';
+import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
-import { buildDeviceCard, describeCard } from '../device-card.js';
+import { buildDeviceCard, cardJson, describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
 import { writeLine } from '../io.js';
 import { cardPayloadText } from '../payload.js';
@@ -26,8 +26,10 @@ The card names the persisted identity, certificate fingerprint and ICE credentia
 options:
 ${CARD_USAGE}
   --days N         card lifetime in days, 1–${MAX_DAYS} (default 30)
+  --json           one JSON object: text, name, id, types, fingerprint, candidates, relay, expires
+                   (no QR code)
 ${COMMON_USAGE}`,
-  options: { ...CARD_OPTIONS, days: { type: 'string' } },
+  options: { ...CARD_OPTIONS, days: { type: 'string' }, json: { type: 'boolean' } },
   async run(parsed, io) {
     const init = cardInitFrom(parsed, 'card');
     const daysText = stringValue(parsed, 'days', '30');
@@ -44,6 +46,10 @@ ${COMMON_USAGE}`,
       throw error;
     }
     const text = cardPayloadText(bytes);
+    if (booleanValue(parsed, 'json', false)) {
+      writeLine(io.stdout, JSON.stringify(cardJson(text, openCard(bytes))));
+      return 0;
+    }
     writeLine(io.stdout, text);
     if (wantsQr(parsed, io)) writeLine(io.stdout, await renderTerminalQr(text, io.stdout.isTTY === true));
     for (const line of describeCard(openCard(bytes))) writeLine(io.stdout, line);

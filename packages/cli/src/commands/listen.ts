@@ -5,22 +5,23 @@
  * in-band get an echo on channel `lanrtc` (a demo). Runs until SIGINT/SIGTERM.
  */
 import { isIPv4 } from 'node:net';
+import { createInterface } from 'node:readline';
 import { type Announcement, announce } from '@lanrtc/mdns-announcer';
 import { createDirectListener, createFileTrustStore, type NodeConnection } from '@lanrtc/node-agent';
-import { equalBytes, InvalidArgumentError } from '@lanrtc/signal-core';
+import { createAttemptPolicy, equalBytes, InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
+import { ECHO_CHANNEL } from '../exchange.js';
 import { type CliIo, untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
+import { nameFromPeerCard } from '../peer-card.js';
 import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { loadDeviceState } from '../state.js';
 import { CARD_OPTIONS, CARD_USAGE, cardInitFrom, wantsQr } from './card-options.js';
 
-/** Label of the demo echo channel. */
-export const ECHO_CHANNEL = 'lanrtc';
 /** How often the announced card is compared with the listener's (re-issued before it expires). */
 const CARD_CHECK_MS = 60_000;
 
@@ -32,23 +33,30 @@ export const listenCommand: Command = {
 
 Listens for direct connections from this device's card (no relay): prints "card: <QR text>" and
 its QR code, announces the card over mDNS, and with --pair prints "pairing card: <QR text>" — a
-one-time secret that pairs the first peer that uses it. Authenticated peers get an echo of what
-they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer closed.
+one-time secret that pairs the first peer that uses it (with --pin: a PIN). Enter (on a terminal)
+or SIGUSR1 issues a new pairing card (or PIN), withdrawing the previous one. Authenticated peers get
+an echo of what they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer
+closed.
 
 options:
 ${CARD_USAGE}
   --pair              print a one-time pairing card too
+  --pin               show a PIN instead: \`lanrtc connect NAME --pin PIN\` pairs with it (a fresh
+                      PIN after each attempt)
   --announce, --no-announce   announce the card over mDNS (default: announce)
   --verbose           debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
   options: {
     ...CARD_OPTIONS,
     pair: { type: 'boolean' },
+    pin: { type: 'boolean' },
     announce: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
   async run(parsed, io) {
     const init = cardInitFrom(parsed, 'listen', true);
+    if (booleanValue(parsed, 'pair', false) && booleanValue(parsed, 'pin', false))
+      throw new UsageError('--pair and --pin: one pairing at a time (a card, or a PIN)', 'listen');
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const trust = await createFileTrustStore({ dir: state.dir });
@@ -66,9 +74,9 @@ ${COMMON_USAGE}`,
         ice: state.ice,
         logger,
       });
-      listener.onConnection((connection) => serve(connection, connections, io));
+      listener.onConnection((connection) => serve(connection, connections, trust, io));
       listener.onPeerError((error) =>
-        writeLine(io.stdout, `dropped a peer: ${error.name}: ${printable(error.message)}`),
+        writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`),
       );
     } catch (error) {
       if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
@@ -76,6 +84,7 @@ ${COMMON_USAGE}`,
     }
     let ad: Announcement | undefined;
     let check: NodeJS.Timeout | undefined;
+    const stopReissue: (() => void)[] = [];
     try {
       const qr = wantsQr(parsed, io);
       const cardText = listener.cardText();
@@ -83,10 +92,42 @@ ${COMMON_USAGE}`,
       writeLine(io.stdout, `card: ${cardText}`);
       if (qr) writeLine(io.stdout, await renderTerminalQr(cardText, io.stdout.isTTY === true));
       for (const line of describeCard(listener.card())) writeLine(io.stdout, `  ${line}`);
-      if (booleanValue(parsed, 'pair', false)) {
+      const usePin = booleanValue(parsed, 'pin', false);
+      let withdraw: (() => void) | undefined;
+      // A new pairing withdraws the previous one: one secret (or PIN) is valid at a time.
+      const openPairing = async () => {
+        withdraw?.();
+        if (usePin) {
+          const policy = createAttemptPolicy();
+          const showPin = (why: string) => writeLine(io.stdout, `${why}PIN: ${policy.pin()}`);
+          withdraw = listener.openPairing({
+            mode: () => policy.mode(),
+            policy,
+            onFailure: () => showPin('pairing failed; new '),
+            onPaired: () => showPin('paired; next '),
+          });
+          showPin('');
+          return;
+        }
         const pairing = listener.openQrPairing();
+        withdraw = () => pairing.close();
         writeLine(io.stdout, `pairing card: ${pairing.text}`);
         if (qr) writeLine(io.stdout, await renderTerminalQr(pairing.text, io.stdout.isTTY === true));
+      };
+      if (booleanValue(parsed, 'pair', false) || usePin) await openPairing();
+      // A new one-time pairing without a restart: Enter on the terminal, or SIGUSR1 from a script.
+      let reissuing = Promise.resolve();
+      const reissue = () => {
+        reissuing = reissuing.then(openPairing).catch((error: unknown) => {
+          writeLine(io.stderr, `lanrtc listen: no new pairing: ${String(error)}`);
+        });
+      };
+      process.on('SIGUSR1', reissue);
+      stopReissue.push(() => process.off('SIGUSR1', reissue));
+      if (io.stdin.isTTY) {
+        const lines = createInterface({ input: io.stdin });
+        lines.on('line', reissue);
+        stopReissue.push(() => lines.close());
       }
       if (booleanValue(parsed, 'announce', true)) {
         const v4 = init.addresses.filter((a) => isIPv4(a));
@@ -110,8 +151,13 @@ ${COMMON_USAGE}`,
         }, CARD_CHECK_MS);
         writeLine(io.stdout, `announced "${ad.name}" over mDNS`);
       }
+      writeLine(
+        io.stdout,
+        `new ${usePin ? 'PIN' : 'pairing card'}: press Enter${io.stdin.isTTY ? '' : ' (on a terminal)'} or send SIGUSR1 (kill -USR1 ${process.pid})`,
+      );
       writeLine(io.stdout, `stopping (${await untilAborted(io.signal)})`);
     } finally {
+      for (const stop of stopReissue.splice(0)) stop();
       clearInterval(check);
       await ad?.close();
       await Promise.all([...connections].map((c) => c.close()));
@@ -121,11 +167,28 @@ ${COMMON_USAGE}`,
   },
 };
 
+/** What went wrong with a peer, in words a person can act on where the cause is a common mistake. */
+function peerErrorText(error: Error, dir: string): string {
+  // The auth run refuses a hello carrying our own key (signal-core direct/auth.ts).
+  if (error.name === 'UnexpectedSenderError' && error.message.includes('our own key'))
+    return `SameIdentityError: the peer uses this device's own identity — both sides use the identity in ${dir}: give one of them --config DIR (another directory)`;
+  return `${error.name}: ${printable(error.message)}`;
+}
+
 /** Echo every message of the peer's `lanrtc` channel back to it, and say what happens. */
-function serve(connection: NodeConnection, connections: Set<NodeConnection>, io: CliIo): void {
+function serve(
+  connection: NodeConnection,
+  connections: Set<NodeConnection>,
+  trust: TrustStore,
+  io: CliIo,
+): void {
   const who = connection.remote.id;
   connections.add(connection);
   writeLine(io.stdout, `connected ${who}${connection.paired ? ' (paired now)' : ''}`);
+  if (connection.paired)
+    void nameFromPeerCard(connection, trust).then((name) => {
+      if (name !== undefined) writeLine(io.stdout, `named ${who} "${printable(name)}" (from its card)`);
+    });
   void connection.ended.then((reason) => {
     connections.delete(connection);
     writeLine(io.stdout, `disconnected ${who} (${printable(reason)})`);

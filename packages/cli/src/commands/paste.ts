@@ -9,27 +9,27 @@ import { isIP } from 'node:net';
 import { text as readAll } from 'node:stream/consumers';
 import {
   answerQrOffer,
-  connectDirect,
   createFileTrustStore,
   type NodeConnection,
   QR_ANSWER_TIMEOUT_MS,
 } from '@lanrtc/node-agent';
-import { type QrOffer, SessionTimeoutError } from '@lanrtc/signal-core';
+import type { QrOffer } from '@lanrtc/signal-core';
 import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
+import { connectToDevice, type DeviceConnection } from '../connect-device.js';
 import { describeCard } from '../device-card.js';
 import { UsageError } from '../errors.js';
+import { ECHO_CHANNEL, exchange } from '../exchange.js';
 import { type CliIo, writeLine } from '../io.js';
 import { decodePasted, type PastedPayload } from '../payload.js';
 import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { summarizeSdp } from '../sdp-summary.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
+import { openTrust } from '../trust.js';
 import { wantsQr } from './card-options.js';
-import { ECHO_CHANNEL } from './listen.js';
 import { type AnswerPeer, answerPeer, localResolver } from './offer-peer.js';
 
-const REPLY_TIMEOUT_MS = 10_000;
 /** Longest `--wait` accepted, in seconds. */
 const MAX_WAIT_S = 3_600;
 
@@ -68,6 +68,9 @@ ${COMMON_USAGE}`,
     const address = addressFrom(parsed);
     const waitMs = waitFrom(parsed);
     const given = parsed.positionals[0];
+    // A terminal on stdin waits silently for input otherwise: say what it waits for (on stderr).
+    if (given === undefined && io.stdin.isTTY)
+      writeLine(io.stderr, 'reading the QR text from stdin (paste it, then Ctrl-D)');
     const text = given ?? (await readAll(io.stdin));
     if (text.trim() === '') throw new UsageError('nothing to paste: give TEXT or pipe it to stdin', 'paste');
     const payload = decodePasted(text);
@@ -81,7 +84,7 @@ ${COMMON_USAGE}`,
     try {
       const messages = listValue(parsed, 'message');
       const lines = messages.length > 0 || given === undefined ? messages : await stdinLines(io);
-      await exchange(connection, lines, io);
+      await exchange(connection, lines, io, 'echoChannelOpen' in connection && connection.echoChannelOpen);
     } finally {
       await connection.close();
     }
@@ -127,13 +130,12 @@ async function connectCard(
   state: DeviceState,
   address: string | undefined,
   io: CliIo,
-): Promise<NodeConnection> {
-  const connection = await connectDirect(payload.card, {
-    identity: state.identity,
-    certificate: state.certificate,
-    trust: await createFileTrustStore({ dir: state.dir }),
+): Promise<DeviceConnection> {
+  const connection = await connectToDevice(payload.card, {
+    state,
+    trust: await openTrust(state.dir),
     ...(payload.kind === 'pairing-card' ? { pairing: { kind: 'secret', secret: payload.secret } } : {}),
-    ...(address !== undefined ? { peer: { interfaceAddresses: [address] } } : {}),
+    ...(address !== undefined ? { address } : {}),
     signal: io.signal,
   });
   writeLine(
@@ -187,38 +189,7 @@ async function answerWith(
   return connection;
 }
 
-async function exchange(connection: NodeConnection, lines: readonly string[], io: CliIo): Promise<void> {
-  connection.peer.createDataChannel(ECHO_CHANNEL);
-  const channel = await connection.peer.channel(ECHO_CHANNEL);
-  const replies: string[] = [];
-  const waiting: (() => void)[] = [];
-  channel.onMessage.subscribe((m) => {
-    replies.push(String(m));
-    for (const w of waiting.splice(0)) w();
-  });
-  for (const message of lines) {
-    channel.send(message);
-    // The peer's bytes, not ours: escape sequences in them must not reach the terminal.
-    writeLine(io.stdout, `reply: ${printable(await nextReply(replies, waiting))}`);
-  }
-}
-
 async function stdinLines(io: CliIo): Promise<string[]> {
   if (io.stdin.isTTY) return []; // interactive chat is not implemented: use --message
   return (await readAll(io.stdin)).split(/\r?\n/).filter((l) => l.length > 0);
-}
-
-function nextReply(replies: string[], waiting: (() => void)[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const take = () => {
-      clearTimeout(timer);
-      resolve(replies.shift() as string);
-    };
-    const timer = setTimeout(
-      () => reject(new SessionTimeoutError(`no reply within ${REPLY_TIMEOUT_MS} ms`)),
-      REPLY_TIMEOUT_MS,
-    );
-    if (replies.length > 0) take();
-    else waiting.push(take);
-  });
 }

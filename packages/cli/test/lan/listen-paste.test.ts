@@ -89,15 +89,46 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
 
     const stranger = await paste(configC.dir, card, 'let me in');
     expect(stranger.code).toBe(1);
-    expect(stranger.stderr).toMatch(/^lanrtc paste: PeerRejectedError: .*NotPairedError/);
+    // What to do, not just what went wrong: the device does not trust this identity, pair first.
+    expect(stranger.stderr).toMatch(
+      /^lanrtc paste: NotPairedYetError: "Shed" .* does not trust this identity .*pair first/,
+    );
     expect(stranger.stdout).not.toContain('reply:');
     await listen.next(text(/^dropped a peer: NotPairedError/), 'stranger dropped');
     // Nothing from the stranger reached the echo.
     expect(listen.seen.some(text(/let me in/))).toBe(false);
 
+    // The one-time pairing card used a second time (by the stranger): said as such.
+    const reused = await paste(configC.dir, pairing, 'again');
+    expect(reused.code).toBe(1);
+    expect(reused.stderr).toMatch(/^lanrtc paste: PairingCardUsedError: .*used already or withdrawn/);
+    // SIGUSR1: a new pairing card without a restart; the stranger pairs with it.
+    const before = listen.seen.filter(text(/^pairing card: /)).length;
+    child.kill('SIGUSR1');
+    await listen.next(() => listen.seen.filter(text(/^pairing card: /)).length > before, 'new pairing card');
+    const fresh = String(listen.seen.filter(text(/^pairing card: /)).at(-1)?.text).slice(
+      'pairing card: '.length,
+    );
+    expect(fresh).not.toBe(pairing);
+    const late = await paste(configC.dir, fresh, 'late');
+    expect(late.stdout).toContain('paired now\nreply: late\n');
+    // The same identity on both ends (A's own config directory): a mistake named, with what to do.
+    const self = await paste(configA.dir, card, 'me');
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain(
+      `SameIdentityError: both sides use the identity in ${configA.dir} — give one of them --config`,
+    );
+
     child.kill('SIGTERM');
     expect(await listen.exited).toBe(0);
     expect(listen.seen.some(text(/^stopping \(SIGTERM\)$/))).toBe(true);
     expect(listen.stderr()).toBe('');
-  }, 60_000);
+
+    // A device that does not answer: which address, for how long.
+    const gone = await paste(configB.dir, card, 'anyone?');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      `DeviceNotAnsweringError: "Shed" did not answer at udp ${a.ip}:${port} within 10 s`,
+    );
+  }, 90_000);
 });
