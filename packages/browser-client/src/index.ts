@@ -1,5 +1,8 @@
 /** @lanrtc/browser-client — lanrtc for browsers. Explicit named exports only. */
 
+/** Re-exported: a damaged store is the same error in every runtime. */
+/** Re-exported: the answering side's default deadline, the same in every runtime. */
+export { CorruptStoreError, QR_ANSWER_TIMEOUT_MS } from '@lanrtc/signal-core';
 export {
   type BrowserAgent,
   type BrowserAgentInit,
@@ -18,7 +21,6 @@ export {
 export {
   CameraUnavailableError,
   CertificateUnavailableError,
-  CorruptStorageError,
   PairingModeUnsupportedError,
   QrNotFoundError,
   RemoteCertificateUnavailableError,
@@ -49,7 +51,6 @@ export {
   answerQrOffer,
   createQrOffer,
   type PendingQrOffer,
-  QR_ANSWER_TIMEOUT_MS,
   type QrAnswer,
   type QrOfferInit,
 } from './qr/signalling.js';

@@ -17,6 +17,7 @@ import {
   encodeRelayFrame,
   identityIdBytes,
   type Logger,
+  NOOP_LOGGER,
   RELAY_ADDRESS_OFFSET,
   RELAY_CHALLENGE_BYTES,
   RELAY_FRAME_CODES,
@@ -131,7 +132,6 @@ interface Conn {
 const keyOf = (id: Uint8Array) => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
 /** A plain Uint8Array view of a Buffer: its `slice` copies (Buffer's does not), so decoded fields are values. */
 const plain = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-const NOOP_LOGGER: Logger = { debug() {}, warn() {} };
 /** Error codes after which the relay closes the connection (docs/PROTOCOL.md). */
 const CLOSE_CODES: Partial<Record<RelayErrorCode, number>> = {
   'malformed-frame': 1008,

@@ -93,6 +93,7 @@ export {
 export {
   AuthTimeoutError,
   CardExpiredError,
+  CorruptStoreError,
   FingerprintMismatchError,
   InvalidArgumentError,
   InvalidKeyError,
@@ -144,6 +145,7 @@ export {
   signWithDomain,
   verifyWithDomain,
 } from './identity/identity.js';
+export { type Logger, NOOP_LOGGER } from './logger.js';
 export { encodePairingAbort, PAIRING_VERSION } from './pairing/messages.js';
 export {
   createPairing,
@@ -171,6 +173,7 @@ export {
   type RandomSource,
 } from './pairing/pin.js';
 export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
+export { QR_ANSWER_TIMEOUT_MS } from './qr/answer-timeout.js';
 export {
   decodeQrPayload,
   encodeQrAnswer,
@@ -186,19 +189,18 @@ export {
   type QrPayload,
 } from './qr/payload.js';
 export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from './relay/auth.js';
-export {
-  connectRelay,
-  type RelayClientInit,
-  type RelayClientState,
-  type RelayClientStats,
-  type RelayConnection,
-  type RelayHeartbeatOptions,
-  type RelayReconnectOptions,
-  type RelayWebSocket,
-  type RelayWebSocketConstructor,
-  reconnectDelay,
-  relayEndpoint,
-} from './relay/client.js';
+export { type RelayReconnectOptions, reconnectDelay } from './relay/client/backoff.js';
+export { connectRelay } from './relay/client/connect.js';
+export { relayEndpoint } from './relay/client/endpoint.js';
+export type { RelayHeartbeatOptions } from './relay/client/heartbeat.js';
+export type {
+  RelayClientInit,
+  RelayClientState,
+  RelayClientStats,
+  RelayConnection,
+} from './relay/client/options.js';
+export type { RelayWebSocket, RelayWebSocketConstructor } from './relay/client/socket.js';
+export { RELAY_CLOSE_CODES, relayErrorCloses } from './relay/close-codes.js';
 export {
   assertSendFrame,
   decodeRelayFrame,
@@ -223,7 +225,6 @@ export {
   type CompareHandler,
   type Connection,
   createAgent,
-  type Logger,
   type PairingWindow,
   type PeerContext,
 } from './session/agent.js';

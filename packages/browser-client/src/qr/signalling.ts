@@ -16,6 +16,7 @@ import {
   MalformedInputError,
   PAIRING_SECRET_BYTES,
   type PairingResult,
+  QR_ANSWER_TIMEOUT_MS,
   type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
 import {
@@ -27,12 +28,6 @@ import {
   openDirectPeer,
   orCloseDirectPeer,
 } from '../direct/session.js';
-
-/**
- * Default ICE/DTLS deadline of the answering side: it starts when the answer is shown, and a person
- * still has to point the other page's camera at it.
- */
-export const QR_ANSWER_TIMEOUT_MS = 60_000;
 
 /** Options of `createQrOffer`. */
 export interface QrOfferInit extends DirectPeerInit {

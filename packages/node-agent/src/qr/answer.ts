@@ -14,6 +14,7 @@ import {
   type Identity,
   InvalidArgumentError,
   MalformedInputError,
+  QR_ANSWER_TIMEOUT_MS,
   type QrOffer,
   type SessionDescriptionInit,
   type TrustStore,
@@ -24,12 +25,6 @@ import { answeringPeer, authenticateInitiator } from '../direct/initiator.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodePeerInit } from '../peer/create-node-peer.js';
 import { offerForWerift } from './remote-offer.js';
-
-/**
- * Default time from the answer's text being ready to the auth channel being open: a person still
- * has to show it to the offering page's camera or paste it there.
- */
-export const QR_ANSWER_TIMEOUT_MS = 60_000;
 
 /** Longest wait for ICE gathering before the answer is made from the candidates gathered so far. */
 const GATHERING_MAX_MS = 5_000;
