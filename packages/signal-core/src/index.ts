@@ -231,10 +231,9 @@ export {
 export {
   type ChannelRegistry,
   createChannelRegistry,
-  createEarlyMessageBuffer,
-  type EarlyMessageBuffer,
   type LabelledChannel,
 } from './session/channels.js';
+export { createEarlyMessageBuffer, type EarlyMessageBuffer } from './session/early-messages.js';
 export type { SessionPeer } from './session/peer.js';
 export {
   createMemoryNetwork,
