@@ -252,19 +252,10 @@ export {
 export { knownPeerFromJson, knownPeerToJson } from './trust/json.js';
 export { createMemoryTrustStore } from './trust/memory.js';
 export {
-  clearSuspicion,
-  DEFAULT_FAILURE_THRESHOLD,
-  DEFAULT_SIMULTANEOUS_MS,
   hasGrant,
-  isSuspicious,
-  type PeerSighting,
   type RememberPeerInit,
-  recordFailure,
-  recordSighting,
-  recordSuccess,
   rememberPeer,
   revokeGrant,
-  type SuspicionPolicy,
   setGrant,
 } from './trust/peers.js';
 export { assertKnownPeer, cloneKnownPeer, MAX_FINGERPRINTS_PER_PEER } from './trust/record.js';
