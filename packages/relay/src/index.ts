@@ -8,6 +8,7 @@ export {
   type RelayReconnectOptions,
 } from './client.js';
 export { createRelay } from './create-relay.js';
+export type { ResolveHost } from './host-lookup.js';
 export { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
 export type {
   CreateRelayInit,

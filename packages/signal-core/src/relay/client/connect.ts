@@ -284,8 +284,15 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
         }
         onFrame(frame);
       };
-      socket.onerror = () => {
-        if (!loggedIn) fail(new RelayHandshakeError('relay socket error'), terminal);
+      socket.onerror = (ev) => {
+        if (loggedIn) return;
+        // Node's `ws` says why on the event (a refused connection, a host that did not resolve);
+        // browsers' error events carry nothing.
+        const cause = typeof ev === 'object' && ev !== null && 'error' in ev ? ev.error : undefined;
+        fail(
+          new RelayHandshakeError('relay socket error', cause === undefined ? undefined : { cause }),
+          terminal,
+        );
       };
       socket.onclose = () => lost(socket, undefined, terminal);
     }
