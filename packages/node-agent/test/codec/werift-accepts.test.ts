@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { decodeSdp, encodeSdp, fromQrText, type SessionDescriptionInit, toQrText } from '@lanrtc/signal-core';
 import { describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection, RTCSessionDescription } from 'werift';
+import { noStun } from '../../../../test/kit/werift.js';
 
 const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
 if (!IN_NETNS)
@@ -28,11 +29,6 @@ const fixtures = readdirSync(dir)
 /** Only the compact form travels: description → bytes → QR text → bytes → description. */
 function viaQr(desc: { type: string; sdp: string }): SessionDescriptionInit {
   return decodeSdp(fromQrText(toQrText(encodeSdp(desc))));
-}
-
-/** FACTS.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
-function noStun(pc: RTCPeerConnection): void {
-  for (const t of pc.iceTransports) (t.connection as { stunServer?: unknown }).stunServer = undefined;
 }
 
 function gathered(pc: RTCPeerConnection): Promise<void> {
