@@ -68,10 +68,3 @@ export function transactionDone(tx: IDBTransaction): Promise<void> {
 export async function getValue(db: IDBDatabase, key: string): Promise<unknown> {
   return requestResult(db.transaction(KEYVAL_STORE, 'readonly').objectStore(KEYVAL_STORE).get(key));
 }
-
-/** Write one `keyval` entry and wait for the commit. */
-export async function putValue(db: IDBDatabase, key: string, value: unknown): Promise<void> {
-  const tx = db.transaction(KEYVAL_STORE, 'readwrite');
-  tx.objectStore(KEYVAL_STORE).put(value, key);
-  await transactionDone(tx);
-}

@@ -14,11 +14,6 @@ export class StorageFailedError extends LanrtcError {
   static override readonly code = 'StorageFailedError';
 }
 
-/** A stored identity, certificate or trust record does not decode or validate. */
-export class CorruptStorageError extends LanrtcError {
-  static override readonly code = 'CorruptStorageError';
-}
-
 /** The browser cannot create an ECDSA P-256 DTLS certificate (`RTCPeerConnection.generateCertificate`). */
 export class CertificateUnavailableError extends LanrtcError {
   static override readonly code = 'CertificateUnavailableError';

@@ -1,5 +1,8 @@
 /** @lanrtc/browser-client — lanrtc for browsers. Explicit named exports only. */
 
+/** Re-exported: a damaged store is the same error in every runtime. */
+/** Re-exported: the answering side's default deadline, the same in every runtime. */
+export { CorruptStoreError, QR_ANSWER_TIMEOUT_MS } from '@lanrtc/signal-core';
 export {
   type BrowserAgent,
   type BrowserAgentInit,
@@ -16,7 +19,6 @@ export {
 export {
   CameraUnavailableError,
   CertificateUnavailableError,
-  CorruptStorageError,
   QrNotFoundError,
   RemoteCertificateUnavailableError,
   StorageFailedError,
@@ -46,7 +48,6 @@ export {
   type AnswerQrOfferInit,
   answerQrOffer,
   createQrOffer,
-  QR_ANSWER_TIMEOUT_MS,
   type QrOfferInit,
 } from './qr/signalling.js';
 export { type BrowserSessionPeer, browserSessionPeer, remoteFingerprintFromStats } from './session-peer.js';

@@ -5,6 +5,7 @@
  * exposing it to script; Web Crypto is not needed, which matters on an insecure `http://` LAN page.
  */
 import {
+  CorruptStoreError,
   createIdentity,
   exportIdentity,
   type Identity,
@@ -12,7 +13,7 @@ import {
   parseSdpFingerprint,
 } from '@lanrtc/signal-core';
 import { getValue, KEYVAL_STORE, requestResult, transactionDone } from './db.js';
-import { CertificateUnavailableError, CorruptStorageError } from './errors.js';
+import { CertificateUnavailableError } from './errors.js';
 
 const IDENTITY_KEY = 'identity';
 const CERTIFICATE_KEY = 'certificate';
@@ -48,11 +49,11 @@ async function putIfAbsent<T>(
 export async function loadOrCreateIdentity(db: IDBDatabase): Promise<Identity> {
   const stored = await getValue(db, IDENTITY_KEY);
   const text = stored ?? (await putIfAbsent(db, IDENTITY_KEY, exportIdentity(createIdentity())));
-  if (typeof text !== 'string') throw new CorruptStorageError('stored identity is not text');
+  if (typeof text !== 'string') throw new CorruptStoreError('stored identity is not text');
   try {
     return importIdentity(text);
   } catch (error) {
-    throw new CorruptStorageError('stored identity does not decode', { cause: error });
+    throw new CorruptStoreError('stored identity does not decode', { cause: error });
   }
 }
 
@@ -101,7 +102,7 @@ export async function loadOrCreateCertificate(
   }
   // A certificate just generated is the freshest there can be, whatever validity the browser granted.
   if (!(certificate instanceof RTCCertificate)) {
-    throw new CorruptStorageError('stored certificate is not an RTCCertificate');
+    throw new CorruptStoreError('stored certificate is not an RTCCertificate');
   }
   return { certificate, fingerprint: rtcCertificateFingerprint(certificate) };
 }

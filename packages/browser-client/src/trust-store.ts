@@ -5,16 +5,21 @@
  * tabs, cannot lose writes. Records are structured clones (Uint8Array survives) and are validated
  * on the way in and on the way out.
  */
-import { assertKnownPeer, cloneKnownPeer, type KnownPeer, type TrustStore } from '@lanrtc/signal-core';
+import {
+  assertKnownPeer,
+  CorruptStoreError,
+  cloneKnownPeer,
+  type KnownPeer,
+  type TrustStore,
+} from '@lanrtc/signal-core';
 import { PEERS_STORE, requestResult, transactionDone } from './db.js';
-import { CorruptStorageError } from './errors.js';
 
 function decode(id: string, value: unknown): KnownPeer {
   try {
     assertKnownPeer(id, value as KnownPeer);
     return cloneKnownPeer(value as KnownPeer);
   } catch (error) {
-    throw new CorruptStorageError('stored trust record does not validate', { cause: error });
+    throw new CorruptStoreError('stored trust record does not validate', { cause: error });
   }
 }
 

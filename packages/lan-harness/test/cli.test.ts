@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { isDead } from '../../../test/kit/processes.js';
 import { describeLan } from '../src/vitest.js';
-import { exited, isDead, lineReader, startTs, surviving, tsNodeArgs } from './support.js';
+import { exited, lineReader, startTs, surviving, tsNodeArgs } from './support.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 

@@ -1,9 +1,10 @@
 import { expect, it, vi } from 'vitest';
+import { isDead } from '../../../test/kit/processes.js';
 import { InvalidLanOptionsError, LanClosedError } from '../src/errors.js';
 import { createLan, lanAvailability, withLan } from '../src/index.js';
 import { openLanCount } from '../src/teardown.js';
 import { describeLan, lanTestOrSkip } from '../src/vitest.js';
-import { fixture, isDead, lineReader, surviving } from './support.js';
+import { fixture, lineReader, surviving } from './support.js';
 
 describeLan('createLan', () => {
   it('builds 3 hosts with lo, eth0 on one /24 and a default route, in well under a second', async () => {

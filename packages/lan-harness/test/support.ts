@@ -1,6 +1,5 @@
 // Shared helpers of the lan-harness tests.
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { listNetns } from '../src/ip.js';
@@ -8,21 +7,6 @@ import { listNetns } from '../src/ip.js';
 /** Absolute path of a fixture file. */
 export const fixture = (name: string): string =>
   fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-
-/** Whether a pid is gone (a zombie waiting for its reaper counts as gone: it no longer runs). */
-export function isDead(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
 
 /** Namespaces of `names` that still exist. */
 export async function surviving(names: readonly string[]): Promise<string[]> {

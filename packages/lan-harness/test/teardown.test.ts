@@ -1,9 +1,10 @@
 // A LAN's owner dying in every way: handlers tear down on exit/crash/signals; SIGKILL runs no handler,
 // so the next createLan's stale cleanup must remove the leftovers. A live owner's LAN is never touched.
 import { expect, it } from 'vitest';
+import { isDead } from '../../../test/kit/processes.js';
 import { createLan, listLanNetns } from '../src/index.js';
 import { describeLan } from '../src/vitest.js';
-import { exited, firstLine, isDead, startTsFixture, surviving } from './support.js';
+import { exited, firstLine, startTsFixture, surviving } from './support.js';
 
 interface Owned {
   namespaces: string[];

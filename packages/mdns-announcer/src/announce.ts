@@ -7,12 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
-import type { Card } from '@lanrtc/signal-core';
+import type { Card, Logger } from '@lanrtc/signal-core';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { CardVerifier, VerifiedCard } from './card.js';
 import { verifierOf } from './default-verifier.js';
 import { NameConflictError } from './errors.js';
-import { type Link, type LinkOptions, type Logger, listInterfaces, openLinks } from './link.js';
+import { type Link, type LinkOptions, listInterfaces, openLinks } from './link.js';
 import {
   instanceFqdn,
   isDeviceType,

@@ -4,14 +4,14 @@
  * `update` / `down` only for cards the verifier accepted. Anything else is counted in `stats`.
  */
 import type { RemoteInfo } from 'node:dgram';
-import type { Card } from '@lanrtc/signal-core';
+import type { Card, Logger } from '@lanrtc/signal-core';
 import { AsyncQueue, equalBytes, type LanrtcError } from '@lanrtc/signal-core';
 import type { DecodedPacket } from 'dns-packet';
 import { cacheBucket, RecordCache } from './cache.js';
 import type { CardVerifier, VerifiedCard } from './card.js';
 import { verifierOf } from './default-verifier.js';
 import { InvalidDeviceTypeError } from './errors.js';
-import { type Link, type Logger, listInterfaces, openLinks } from './link.js';
+import { type Link, listInterfaces, openLinks } from './link.js';
 import { instanceLabel, isDeviceType, MDNS_PORT, SERVICE_TYPE, sameName, subtypeName } from './names.js';
 import { createStats, type MdnsStats } from './stats.js';
 import { decodeServiceTxt } from './txt.js';

@@ -1,5 +1,6 @@
 /** @lanrtc/mdns-announcer — DNS-SD announce/browse of signed lanrtc cards and a `.local` resolver. */
 
+export type { Logger } from '@lanrtc/signal-core';
 export { type AnnounceInit, type Announcement, announce } from './announce.js';
 export { type BrowseEvent, type BrowseInit, type Browser, browse, type DiscoveredService } from './browse.js';
 export type { CardVerifier, VerifiedCard } from './card.js';
@@ -13,7 +14,6 @@ export {
   NoInterfaceError,
   ResolveTimeoutError,
 } from './errors.js';
-export type { Logger } from './link.js';
 export { MDNS_PORT, SERVICE_TYPE, subtypeName } from './names.js';
 export { DEFAULT_TTLS, type RecordTtls } from './records.js';
 export { createResolver, type ResolvedAddresses, type Resolver, type ResolverInit } from './resolver.js';

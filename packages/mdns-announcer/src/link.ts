@@ -7,18 +7,13 @@
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
+import type { Logger } from '@lanrtc/signal-core';
 import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import makeMdns from 'multicast-dns';
 import { dnsPacketPatched } from './dns-packet-check.js';
 import { DnsPacketUnpatchedError, NoInterfaceError } from './errors.js';
 import { MDNS_PORT } from './names.js';
 import type { MdnsStats } from './stats.js';
-
-/** Minimal structured logger; nothing is logged without one. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** An IPv4 interface a link runs on, with the IPv6 addresses of the same device for AAAA records. */
 export interface LinkInterface {

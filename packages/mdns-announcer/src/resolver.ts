@@ -4,10 +4,10 @@
  * set of pending names are bounded.
  */
 import type { RemoteInfo } from 'node:dgram';
-import { InvalidArgumentError } from '@lanrtc/signal-core';
+import { InvalidArgumentError, type Logger } from '@lanrtc/signal-core';
 import type { DecodedPacket } from 'dns-packet';
 import { ResolveTimeoutError } from './errors.js';
-import { type Link, type Logger, listInterfaces, openLinks } from './link.js';
+import { type Link, listInterfaces, openLinks } from './link.js';
 import { MDNS_PORT } from './names.js';
 import { createStats, type MdnsStats } from './stats.js';
 import { isInternetRecord, isWellFormed } from './wire.js';

@@ -29,11 +29,6 @@ export class InsecureFileModeError extends LanrtcError {
   static override readonly code = 'InsecureFileModeError';
 }
 
-/** A stored identity or trust store that does not parse or validate; never replaced silently (the message names the file). */
-export class CorruptStoreError extends LanrtcError {
-  static override readonly code = 'CorruptStoreError';
-}
-
 /** Another process held a store's lock file for longer than the lock timeout (the message names the lock file). */
 export class StoreLockedError extends LanrtcError {
   static override readonly code = 'StoreLockedError';

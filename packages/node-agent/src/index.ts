@@ -4,8 +4,10 @@ import { useNativeEd25519 } from './crypto/native-ed25519.js';
 // Node has Ed25519 in OpenSSL, ~20× faster than signal-core's pure-JS default (same signatures).
 useNativeEd25519();
 
+/** Re-exported: a damaged store is the same error in every runtime. */
+/** Re-exported: the answering side's default deadline, the same in every runtime. */
+export { CorruptStoreError, QR_ANSWER_TIMEOUT_MS } from '@lanrtc/signal-core';
 export { NODE_ED25519, useNativeEd25519 } from './crypto/native-ed25519.js';
-
 export { type ConnectDirectInit, connectDirect } from './direct/connect.js';
 export type { NodeConnection } from './direct/connection.js';
 export { generateIceCredentials } from './direct/ice-credentials.js';
@@ -18,7 +20,6 @@ export {
 } from './direct/listener.js';
 export {
   AmbiguousRemoteCertificateError,
-  CorruptStoreError,
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
@@ -46,7 +47,7 @@ export {
   remoteCertificateFingerprint,
   weriftSecurityPatched,
 } from './peer/create-node-peer.js';
-export { type AnswerQrOfferInit, answerQrOffer, QR_ANSWER_TIMEOUT_MS } from './qr/answer.js';
+export { type AnswerQrOfferInit, answerQrOffer } from './qr/answer.js';
 export { type CreateQrOfferInit, createQrOffer, QR_OFFER_CONNECT_TIMEOUT_MS } from './qr/offer.js';
 export { type DataChannelInit, type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
 export { defaultConfigDir } from './store/config-dir.js';

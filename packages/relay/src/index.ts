@@ -7,17 +7,18 @@ export {
   type RelayConnection,
   type RelayReconnectOptions,
 } from './client.js';
+export { createRelay } from './create-relay.js';
+export type { ResolveHost } from './host-lookup.js';
 export { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
-export {
-  attachRelay,
-  type CreateRelayInit,
-  createRelay,
-  type InterceptedFrame,
-  type ListeningRelay,
-  type Relay,
-  type RelayAddress,
-  type RelayIntercept,
-  type RelayOptions,
-  type RelayStats,
-} from './server.js';
+export type {
+  CreateRelayInit,
+  InterceptedFrame,
+  ListeningRelay,
+  Relay,
+  RelayAddress,
+  RelayIntercept,
+  RelayOptions,
+  RelayStats,
+} from './server/options.js';
+export { attachRelay } from './server.js';
 export { contentType, createStaticHandler, resolveStaticPath } from './static.js';

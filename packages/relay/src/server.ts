@@ -3,155 +3,41 @@
  * opaque frames by identity id, keeps rooms with presence, and enforces every limit with an error
  * frame and a counter (docs/PROTOCOL.md §"Relay protocol"). It never parses what it forwards: those
  * are sealed envelopes, and the `deliver` sender id is the authenticated one, so it can drop frames
- * but cannot forge or alter them undetectably. One file because connection state, routing and limits
- * share one lifecycle.
+ * but cannot forge or alter them undetectably. This file owns the connections' lifecycle and
+ * routing; rooms, logins, the rate limit and the upgrade gate are in `server/`.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  assertSendFrame,
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
-  identityIdBytes,
-  type Logger,
-  RELAY_ADDRESS_OFFSET,
+  NOOP_LOGGER,
   RELAY_CHALLENGE_BYTES,
+  RELAY_CLOSE_CODES,
   RELAY_FRAME_CODES,
   RELAY_VERSION,
   type RelayErrorCode,
   type RelayFrame,
+  sendToDeliver,
   UnsupportedVersionError,
-  verifyRelayAuth,
 } from '@lanrtc/signal-core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
-import { createStaticHandler } from './static.js';
-
-/** A frame in transit, as a test hook sees it (`from`/`to` are id texts). */
-export interface InterceptedFrame {
-  readonly from: string;
-  readonly to: string;
-  readonly bytes: Uint8Array;
-}
-
-/**
- * Test hook that plays a malicious relay: return the payloads to deliver instead of `bytes` (none
- * drops it, two replays it). Production relays leave it unset.
- */
-export type RelayIntercept = (frame: InterceptedFrame) => readonly Uint8Array[];
-
-/** Options shared by `createRelay` and `attachRelay`. */
-export interface RelayOptions {
-  readonly limits?: Partial<RelayLimits>;
-  readonly logger?: Logger;
-  /**
-   * Host names (`host:port`, lower case) the relay answers to; when set, an upgrade with another
-   * `Host` is refused, which is what makes the login's endpoint binding hold against a relay in the
-   * middle (docs/PROTOCOL.md §"Relay protocol").
-   */
-  readonly allowedHosts?: readonly string[];
-  readonly intercept?: RelayIntercept;
-  /** Only upgrades to this path are the relay's (default: every upgrade), for embedding next to other WebSocket endpoints. */
-  readonly path?: string;
-}
-
-/** Options for `createRelay`. */
-export interface CreateRelayInit extends RelayOptions {
-  readonly port?: number;
-  readonly host?: string;
-  /** Serve this directory's files over plain HTTP on the same origin. */
-  readonly staticDir?: string;
-  /**
-   * Called once listening, e.g. to announce the relay over mDNS; the function it returns is called
-   * on close. (The mDNS announcer plugs in here.)
-   */
-  readonly announce?: (address: RelayAddress) => (() => void | Promise<void>) | undefined;
-}
-
-/** Where a relay listens. */
-export interface RelayAddress {
-  readonly host: string;
-  readonly port: number;
-  /** `ws://host:port/` */
-  readonly url: string;
-}
-
-/** Counters: what the relay did and what it refused, by stable error code. */
-export interface RelayStats {
-  /** Open sockets now. */
-  connections: number;
-  /** Logged-in clients now. */
-  authenticated: number;
-  /** Rooms now. */
-  rooms: number;
-  /** Frames received from clients. */
-  framesIn: number;
-  /** `deliver` frames sent. */
-  forwarded: number;
-  /** `pong`s sent (answers to clients' heartbeat `ping`s). */
-  pongs: number;
-  /** Bytes of `deliver` frames sent. */
-  bytesForwarded: number;
-  /** Error frames sent, by code. */
-  errors: Partial<Record<RelayErrorCode, number>>;
-}
-
-/** A relay attached to an HTTP server. */
-export interface Relay {
-  readonly stats: RelayStats;
-  /** Tell every client (`shutting-down` error frame with `reason`), close their sockets, stop. */
-  close(opts?: { reason?: string }): Promise<void>;
-}
-
-/** A relay with its own HTTP server. */
-export interface ListeningRelay extends Relay {
-  readonly address: RelayAddress;
-}
-
-interface Conn {
-  readonly ws: WebSocket;
-  readonly challenge: Uint8Array;
-  readonly endpoint: string;
-  readonly openedAt: number;
-  lastSeen: number;
-  tokens: number;
-  lastRefill: number;
-  lastRateError: number;
-  /** Set once logged in: id bytes, their map key, and the id text for logs. */
-  id?: Uint8Array;
-  key?: string;
-  idText?: string;
-  readonly rooms: Set<string>;
-  closing: boolean;
-}
-
-const keyOf = (id: Uint8Array) => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('latin1');
-/** A plain Uint8Array view of a Buffer: its `slice` copies (Buffer's does not), so decoded fields are values. */
-const plain = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-const NOOP_LOGGER: Logger = { debug() {}, warn() {} };
-/** Error codes after which the relay closes the connection (docs/PROTOCOL.md). */
-const CLOSE_CODES: Partial<Record<RelayErrorCode, number>> = {
-  'malformed-frame': 1008,
-  'unsupported-version': 1008,
-  'not-authenticated': 1008,
-  'auth-failed': 1008,
-  'frame-too-large': 1009,
-  replaced: 4001,
-  'idle-timeout': 4002,
-  'slow-consumer': 4003,
-  'shutting-down': 1001,
-  'server-full': 1013,
-  'auth-timeout': 4004,
-};
+import { type Conn, keyOf, plain } from './server/connection.js';
+import { createLogins } from './server/logins.js';
+import type { Relay, RelayOptions, RelayStats } from './server/options.js';
+import type { Outbound } from './server/outbound.js';
+import { createRateBucket } from './server/rate-limit.js';
+import { createRelayRooms } from './server/rooms.js';
+import { createUpgradeGate } from './server/upgrade-gate.js';
 
 /** Attach a relay to an existing HTTP server (its `upgrade` event); the caller owns the server. */
 export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...opts.limits };
   const log = opts.logger ?? NOOP_LOGGER;
-  const allowed = opts.allowedHosts ? new Set(opts.allowedHosts.map((h) => h.toLowerCase())) : undefined;
+  const gate = createUpgradeGate(opts);
   // ws enforces a hard cap at twice the limit (closing with 1009); in between the relay answers with
   // its own `frame-too-large` error frame so the client learns why.
   const wss = new WebSocketServer({
@@ -160,8 +46,6 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     perMessageDeflate: false,
   });
   const conns = new Set<Conn>();
-  const byId = new Map<string, Conn>();
-  const rooms = new Map<string, Set<Conn>>();
   const stats: RelayStats = {
     connections: 0,
     authenticated: 0,
@@ -172,6 +56,9 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     pongs: 0,
     errors: {},
   };
+  const out: Outbound = { sendTo, sendError };
+  const rooms = createRelayRooms(limits, stats, out);
+  const logins = createLogins(stats, log, out);
   let shuttingDown = false;
 
   /**
@@ -194,7 +81,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   function sendError(c: Conn, code: RelayErrorCode, detail = '', subject = ''): void {
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
     const frame = encodeRelayFrame({ type: 'error', code, subject, detail });
-    const closeCode = CLOSE_CODES[code];
+    const closeCode = RELAY_CLOSE_CODES[code];
     if (closeCode === undefined) {
       sendTo(c, frame);
       return;
@@ -212,58 +99,16 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     c.ws.once('close', () => clearTimeout(kill));
   }
 
-  function leaveRoom(c: Conn, room: string): void {
-    const members = rooms.get(room);
-    if (!members?.delete(c)) return;
-    c.rooms.delete(room);
-    if (members.size === 0) rooms.delete(room);
-    else if (c.id) {
-      const frame = encodeRelayFrame({ type: 'presence', room, id: c.id, present: false });
-      // A copy: a member evicted as a slow consumer leaves this room while the loop runs.
-      for (const m of [...members]) sendTo(m, frame);
-    }
-    stats.rooms = rooms.size;
-  }
-
   /** Take a connection out of routing (idempotent). */
   function drop(c: Conn): void {
     if (!conns.delete(c)) return;
     stats.connections = conns.size;
-    for (const room of [...c.rooms]) leaveRoom(c, room);
-    if (c.key && byId.get(c.key) === c) {
-      byId.delete(c.key);
-      stats.authenticated = byId.size;
-    }
-  }
-
-  function join(c: Conn, room: string): void {
-    let members = rooms.get(room);
-    if (!members?.has(c)) {
-      if (c.rooms.size >= limits.maxRoomsPerConnection || (!members && rooms.size >= limits.maxRooms)) {
-        sendError(c, 'too-many-rooms', '', room);
-        return;
-      }
-      if (members && members.size >= limits.maxPeersPerRoom) {
-        sendError(c, 'room-full', '', room);
-        return;
-      }
-      if (!members) {
-        members = new Set();
-        rooms.set(room, members);
-      }
-      // Joined before the fan-out, so the room outlives members evicted during it (slow consumers).
-      members.add(c);
-      c.rooms.add(room);
-      stats.rooms = rooms.size;
-      const presence = encodeRelayFrame({ type: 'presence', room, id: c.id as Uint8Array, present: true });
-      for (const m of [...members]) if (m !== c) sendTo(m, presence);
-    }
-    const others = [...members].filter((m) => m !== c).map((m) => m.id as Uint8Array);
-    sendTo(c, encodeRelayFrame({ type: 'joined', room, members: others }));
+    for (const room of [...c.rooms]) rooms.leave(c, room);
+    logins.remove(c);
   }
 
   function deliverTo(from: Conn, toKey: string, frame: Uint8Array): void {
-    const target = byId.get(toKey);
+    const target = logins.get(toKey);
     if (!target) {
       sendError(from, 'unknown-recipient', '', '');
       return;
@@ -276,50 +121,19 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   function onSend(c: Conn, raw: Buffer): void {
     // Header checked, payload never parsed; the deliver frame is the send frame with the type byte
     // and the id replaced by the authenticated sender (docs/PROTOCOL.md §"Relay protocol").
-    assertSendFrame(raw);
-    const toKey = raw.toString('latin1', RELAY_ADDRESS_OFFSET, RELAY_ADDRESS_OFFSET + 16);
+    const { to, deliver } = sendToDeliver(plain(raw), c.id as Uint8Array);
+    const toKey = keyOf(to);
     if (!opts.intercept) {
-      const deliver = Buffer.allocUnsafe(raw.length);
-      raw.copy(deliver);
-      deliver[1] = RELAY_FRAME_CODES.deliver;
-      deliver.set(c.id as Uint8Array, RELAY_ADDRESS_OFFSET);
       deliverTo(c, toKey, deliver);
       return;
     }
     const payload = (decodeRelayFrame(plain(raw)) as Extract<RelayFrame, { type: 'send' }>).bytes;
-    const out = opts.intercept({
+    const intercepted = opts.intercept({
       from: c.idText as string,
-      to: byId.get(toKey)?.idText ?? '',
+      to: logins.get(toKey)?.idText ?? '',
       bytes: payload,
     });
-    for (const bytes of out) deliverTo(c, toKey, encodeDeliver(c.id as Uint8Array, bytes));
-  }
-
-  function login(c: Conn, frame: RelayFrame): void {
-    if (frame.type !== 'auth') {
-      sendError(c, 'not-authenticated');
-      return;
-    }
-    let who: ReturnType<typeof verifyRelayAuth>;
-    try {
-      who = verifyRelayAuth(frame.publicKey, frame.signature, c.challenge, c.endpoint);
-    } catch {
-      log.warn('relay.auth-failed', {});
-      sendError(c, 'auth-failed');
-      return;
-    }
-    const id = identityIdBytes(who.publicKey);
-    const key = keyOf(id);
-    const previous = byId.get(key);
-    // Newest login wins: the old socket is probably a dead tab or a reconnect racing its own ghost.
-    if (previous) sendError(previous, 'replaced');
-    c.id = id;
-    c.key = key;
-    c.idText = who.id;
-    byId.set(key, c);
-    stats.authenticated = byId.size;
-    sendTo(c, encodeRelayFrame({ type: 'welcome', id }));
-    log.debug('relay.login', { id: who.id });
+    for (const bytes of intercepted) deliverTo(c, toKey, encodeDeliver(c.id as Uint8Array, bytes));
   }
 
   function onMessage(c: Conn, raw: Buffer, isBinary: boolean): void {
@@ -335,23 +149,18 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       sendError(c, 'frame-too-large');
       return;
     }
-    c.tokens = Math.min(limits.rateBurst, c.tokens + ((now - c.lastRefill) * limits.ratePerSecond) / 1000);
-    c.lastRefill = now;
-    if (c.tokens < 1) {
-      // Every dropped frame is counted, but at most one error frame per second is sent: the answer
-      // to a flood must not be a flood.
-      if (now - c.lastRateError < 1000)
-        stats.errors['rate-limited'] = (stats.errors['rate-limited'] ?? 0) + 1;
-      else {
-        c.lastRateError = now;
-        sendError(c, 'rate-limited');
-      }
+    const verdict = c.rate.take(now);
+    if (verdict === 'limited-quietly') {
+      stats.errors['rate-limited'] = (stats.errors['rate-limited'] ?? 0) + 1;
       return;
     }
-    c.tokens -= 1;
+    if (verdict === 'limited') {
+      sendError(c, 'rate-limited');
+      return;
+    }
     try {
       if (!c.id) {
-        login(c, decodeRelayFrame(plain(raw)));
+        logins.login(c, decodeRelayFrame(plain(raw)));
         return;
       }
       if (raw[0] === RELAY_VERSION && raw[1] === RELAY_FRAME_CODES.send) {
@@ -360,11 +169,11 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       }
       const frame = decodeRelayFrame(plain(raw));
       if (frame.type === 'join') {
-        join(c, frame.room);
+        rooms.join(c, frame.room);
         return;
       }
       if (frame.type === 'leave') {
-        leaveRoom(c, frame.room);
+        rooms.leave(c, frame.room);
         return;
       }
       if (frame.type === 'ping') {
@@ -388,9 +197,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       endpoint: (req.headers.host ?? '').toLowerCase(),
       openedAt: now,
       lastSeen: now,
-      tokens: limits.rateBurst,
-      lastRefill: now,
-      lastRateError: 0,
+      rate: createRateBucket(limits, now),
       rooms: new Set(),
       closing: false,
     };
@@ -429,18 +236,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (opts.path !== undefined && (req.url ?? '/').split('?')[0] !== opts.path) {
-      // Another endpoint's upgrade; when nobody else listens, answer it rather than leave it hanging.
-      if (server.listenerCount('upgrade') === 1)
-        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    const host = (req.headers.host ?? '').toLowerCase();
-    // The endpoint goes into the hello and the login signature: printable ASCII, bounded.
-    if (!/^[\x21-\x7e]{1,255}$/.test(host) || (allowed && !allowed.has(host))) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
-      return;
-    }
+    if (!gate(req, socket, server.listenerCount('upgrade') === 1)) return;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   }
   server.on('upgrade', onUpgrade);
@@ -479,37 +275,6 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       await closed;
       await new Promise<void>((r) => wss.close(() => r()));
       log.debug('relay.closed', { reason });
-    },
-  };
-}
-
-/** Start a relay with its own HTTP server (and static files when `staticDir` is set). */
-export async function createRelay(init: CreateRelayInit = {}): Promise<ListeningRelay> {
-  const handler = init.staticDir ? await createStaticHandler(init.staticDir) : undefined;
-  const server = createServer((req, res) => {
-    if (handler) handler(req, res);
-    else res.writeHead(404).end();
-  });
-  const relay = attachRelay(server, init);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(init.port ?? 0, init.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const info = server.address() as AddressInfo;
-  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-  const address: RelayAddress = { host: info.address, port: info.port, url: `ws://${host}:${info.port}/` };
-  const unannounce = init.announce?.(address);
-  return {
-    address,
-    stats: relay.stats,
-    async close(opts) {
-      await unannounce?.();
-      await relay.close(opts);
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }

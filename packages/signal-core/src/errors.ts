@@ -176,6 +176,14 @@ export class AuthTimeoutError extends LanrtcError {
   static override readonly code = 'AuthTimeoutError';
 }
 
+/**
+ * A stored identity, certificate, trust store or trust record that does not parse or validate (a
+ * file on disk, an IndexedDB record); never replaced silently.
+ */
+export class CorruptStoreError extends LanrtcError {
+  static override readonly code = 'CorruptStoreError';
+}
+
 /** A QR answer whose binding does not match the offer it is read against (a swapped or stale QR code). */
 export class QrMismatchError extends LanrtcError {
   static override readonly code = 'QrMismatchError';

@@ -110,6 +110,7 @@ export {
 export {
   AuthTimeoutError,
   CardExpiredError,
+  CorruptStoreError,
   FingerprintMismatchError,
   InvalidArgumentError,
   InvalidKeyError,
@@ -165,6 +166,7 @@ export {
   signWithDomain,
   verifyWithDomain,
 } from './identity/identity.js';
+export { type Logger, NOOP_LOGGER } from './logger.js';
 export { encodePairingAbort, PAIRING_VERSION } from './pairing/messages.js';
 export {
   createPairing,
@@ -192,6 +194,7 @@ export {
   type RandomSource,
 } from './pairing/pin.js';
 export { type AttemptPolicy, type AttemptPolicyInit, createAttemptPolicy } from './pairing/policy.js';
+export { QR_ANSWER_TIMEOUT_MS } from './qr/answer-timeout.js';
 export {
   cardFromQrText,
   decodeQrPayload,
@@ -208,19 +211,18 @@ export {
   type QrPayload,
 } from './qr/payload.js';
 export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from './relay/auth.js';
-export {
-  connectRelay,
-  type RelayClientInit,
-  type RelayClientState,
-  type RelayClientStats,
-  type RelayConnection,
-  type RelayHeartbeatOptions,
-  type RelayReconnectOptions,
-  type RelayWebSocket,
-  type RelayWebSocketConstructor,
-  reconnectDelay,
-  relayEndpoint,
-} from './relay/client.js';
+export { type RelayReconnectOptions, reconnectDelay } from './relay/client/backoff.js';
+export { connectRelay } from './relay/client/connect.js';
+export { relayEndpoint } from './relay/client/endpoint.js';
+export type { RelayHeartbeatOptions } from './relay/client/heartbeat.js';
+export type {
+  RelayClientInit,
+  RelayClientState,
+  RelayClientStats,
+  RelayConnection,
+} from './relay/client/options.js';
+export type { RelayWebSocket, RelayWebSocketConstructor } from './relay/client/socket.js';
+export { RELAY_CLOSE_CODES, relayErrorCloses } from './relay/close-codes.js';
 export {
   assertSendFrame,
   decodeRelayFrame,
@@ -244,17 +246,15 @@ export {
   type AgentInit,
   type CompareHandler,
   createAgent,
-  type Logger,
   type PairingWindow,
   type PeerContext,
 } from './session/agent.js';
 export {
   type ChannelRegistry,
   createChannelRegistry,
-  createEarlyMessageBuffer,
-  type EarlyMessageBuffer,
   type LabelledChannel,
 } from './session/channels.js';
+export { createEarlyMessageBuffer, type EarlyMessageBuffer } from './session/early-messages.js';
 export type { SessionPeer } from './session/peer.js';
 export {
   createMemoryNetwork,
@@ -273,19 +273,10 @@ export {
 export { knownPeerFromJson, knownPeerToJson } from './trust/json.js';
 export { createMemoryTrustStore } from './trust/memory.js';
 export {
-  clearSuspicion,
-  DEFAULT_FAILURE_THRESHOLD,
-  DEFAULT_SIMULTANEOUS_MS,
   hasGrant,
-  isSuspicious,
-  type PeerSighting,
   type RememberPeerInit,
-  recordFailure,
-  recordSighting,
-  recordSuccess,
   rememberPeer,
   revokeGrant,
-  type SuspicionPolicy,
   setGrant,
 } from './trust/peers.js';
 export { assertKnownPeer, cloneKnownPeer, MAX_FINGERPRINTS_PER_PEER } from './trust/record.js';

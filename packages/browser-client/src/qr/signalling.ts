@@ -17,6 +17,7 @@ import {
   PAIRING_SECRET_BYTES,
   type PairingWindow,
   type PendingQrOffer,
+  QR_ANSWER_TIMEOUT_MS,
   type QrAnswer,
   type QrOffer,
   type SessionDescriptionInit,
@@ -31,12 +32,6 @@ import {
   orCloseDirectPeer,
 } from '../direct/session.js';
 import type { BrowserSessionPeer } from '../session-peer.js';
-
-/**
- * Default ICE/DTLS deadline of the answering side: it starts when the answer is shown, and a person
- * still has to point the other page's camera at it.
- */
-export const QR_ANSWER_TIMEOUT_MS = 60_000;
 
 /** Options of `createQrOffer`. */
 export interface QrOfferInit extends DirectPeerInit {

@@ -73,7 +73,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
   it.each([
     ['a number', 42],
     ['text that is not an exported identity', 'not-an-identity'],
-  ])('rejects a stored identity that is %s with CorruptStorageError', async (_, value) => {
+  ])('rejects a stored identity that is %s with CorruptStoreError', async (_, value) => {
     const name = await page.evaluate(async (stored) => {
       const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
       const db = await L.openLanrtcDb(`corrupt-${String(stored)}`);
@@ -89,7 +89,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
       db.close();
       return error;
     }, value);
-    expect(name).toBe('CorruptStorageError');
+    expect(name).toBe('CorruptStoreError');
   });
 
   it('asks for persistent storage only in a secure context', async () => {

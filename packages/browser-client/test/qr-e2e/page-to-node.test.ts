@@ -19,16 +19,13 @@ import { createFileTrustStore, loadOrCreateNodeIdentity } from '@lanrtc/node-age
 import { decodeQrPayload } from '@lanrtc/signal-core';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
+import { textLine } from '../../../../test/kit/child-lines.js';
 import { type Device, deviceLines } from '../relay-e2e/harness.js';
 import { call, ok, openPage, received, serveInHost, writePage } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The CLI's entry point, run from source (lan-harness's `host.node` runs .ts with tsx). */
 const CLI_MAIN = join(here, '../../../cli/src/main.ts');
-
-/** The CLI's stdout line `text` (non-JSON lines are `{ raw }`). */
-const raw = (pattern: RegExp) => (l: Record<string, unknown>) =>
-  typeof l.raw === 'string' && pattern.test(l.raw);
 
 /** The host part of each `a=candidate` line of a QR text's SDP (`<uuid>.local` shortened). */
 function candidates(text: string): string[] {
@@ -60,16 +57,16 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
       stderr += String(d);
     });
     const exited = new Promise<number | null>((resolve) => cli.child.once('exit', resolve));
-    const answer = String((await cli.next(raw(/^LR1:/), 20_000)).raw);
+    const answer = String((await cli.next(textLine(/^LR1:/), 20_000)).text);
     await new Promise((resolve) => setTimeout(resolve, pasteAfterMs));
     const pasted = performance.now();
-    const connectedAtCli = cli.next(raw(/^connected to /)).then(() => performance.now() - pasted);
+    const connectedAtCli = cli.next(textLine(/^connected to /)).then(() => performance.now() - pasted);
     const conn = ok(await call(page, 'acceptText', answer));
     const authenticatedMs = Math.round(performance.now() - pasted);
     const selected = ok(await call(page, 'selectedPair'));
     const timeline = await call(page, 'acceptTimeline');
     const code = await exited;
-    const out = cli.lines.map((l) => String(l.raw));
+    const out = cli.lines.map((l) => String(l.text));
     return {
       offer,
       conn,
@@ -80,7 +77,7 @@ describeLan('QR signalling: Chromium page offer → `lanrtc paste` on Node', () 
       cliConnectedMs: Math.round(await connectedAtCli),
       pair: selected,
       timeline,
-      resolved: cli.lines.some(raw(/^candidate .* \(mDNS\)$/)),
+      resolved: cli.lines.some(textLine(/^candidate .* \(mDNS\)$/)),
       offerCandidates: candidates(offer.text),
     };
   }

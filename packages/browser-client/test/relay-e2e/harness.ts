@@ -7,10 +7,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import type { Page } from 'playwright-core';
+import { childLines } from '../../../../test/kit/child-lines.js';
 import { bundleForBrowser, launchChromium, pageCaller } from '../helpers/chromium.js';
 import type { RelayE2e } from './page.js';
 
@@ -51,47 +51,19 @@ const RELAY_PAGE: PageSpec = { entry: join(here, 'page.ts'), global: 'relayE2e' 
 
 /** Collect a child's JSON lines. */
 export function deviceLines(child: ChildProcess): Device {
-  const lines: DeviceLine[] = [];
-  const waiters: (() => void)[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
-    try {
-      lines.push(JSON.parse(l) as DeviceLine);
-    } catch {
-      lines.push({ raw: l });
-    }
-    for (const w of waiters.splice(0)) w();
-  });
-  const next = (match: (l: DeviceLine) => boolean, ms = 15_000, from = 0): Promise<DeviceLine> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`device line not seen; stderr: ${stderr.slice(-2000)}`)),
-        ms,
-      );
-      const check = () => {
-        const hit = lines.slice(from).find(match);
-        if (hit) {
-          clearTimeout(timer);
-          resolve(hit);
-        } else waiters.push(check);
-      };
-      check();
-    });
+  const out = childLines(child);
   const send = (command: string) => {
     child.stdin?.write(`${command}\n`);
   };
   return {
-    lines,
+    lines: out.lines,
     child,
-    next: (match, ms) => next(match, ms),
+    next: (match, ms) => out.next(match, { ms: ms ?? 15_000, what: 'device line' }),
     send,
     request: (command, match) => {
-      const from = lines.length;
+      const from = out.lines.length;
       send(command);
-      return next(match, 5_000, from);
+      return out.next(match, { ms: 5_000, from, what: `answer to ${command}` });
     },
   };
 }

@@ -9,6 +9,7 @@ import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { createCard, createIdentity, openCard } from '@lanrtc/signal-core';
 import { expect, it } from 'vitest';
+import { isDead } from '../../../../test/kit/processes.js';
 import {
   type AvahiResolved,
   type Line,
@@ -73,16 +74,6 @@ function processesIn(lan: Lan): Array<{ pid: number; comm: string }> {
       .filter(Boolean)
       .map((p) => ({ pid: Number(p), comm: readFileSync(`/proc/${p}/comm`, 'utf8').trim() })),
   );
-}
-
-/** Whether a pid is gone (a zombie counts as gone). */
-function isDead(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 const isUp = (instance: string) => (l: Line) => l.event === 'up' && l.instance === instance;

@@ -14,6 +14,7 @@ import {
   type Identity,
   InvalidArgumentError,
   MalformedInputError,
+  QR_ANSWER_TIMEOUT_MS,
   type QrAnswer,
   type QrOffer,
   type SessionDescriptionInit,
@@ -26,12 +27,6 @@ import type { NodePeerInit } from '../peer/create-node-peer.js';
 import { gatheringComplete } from '../peer/gathering.js';
 import type { WeriftSessionPeer } from '../session-peer.js';
 import { offerForWerift } from './remote-offer.js';
-
-/**
- * Default time from the answer's text being ready to the auth channel being open: a person still
- * has to show it to the offering page's camera or paste it there.
- */
-export const QR_ANSWER_TIMEOUT_MS = 60_000;
 
 /** Options of `answerQrOffer`. */
 export interface AnswerQrOfferInit {

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import {
+  CorruptStoreError,
   createIdentity,
   exportIdentity,
   type Identity,
@@ -15,7 +16,7 @@ import {
   MalformedInputError,
   UnsupportedVersionError,
 } from '@lanrtc/signal-core';
-import { CorruptStoreError, InvalidCertificateError } from '../errors.js';
+import { InvalidCertificateError } from '../errors.js';
 import {
   createDtlsCertificate,
   type DtlsCertificate,

@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, type FileHandle, link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { CorruptStoreError, InsecureFileModeError } from '../errors.js';
+import { CorruptStoreError } from '@lanrtc/signal-core';
+import { InsecureFileModeError } from '../errors.js';
 
 /** Unix permissions are not meaningful on Windows (ACLs); mode checks and chmods are skipped there. */
 const POSIX = process.platform !== 'win32';

@@ -4,13 +4,13 @@
  * record is checked by `knownPeerFromJson`, and anything off is a `CorruptStoreError` naming the file.
  */
 import {
+  CorruptStoreError,
   type KnownPeer,
   knownPeerFromJson,
   knownPeerToJson,
   MalformedInputError,
   UnsupportedVersionError,
 } from '@lanrtc/signal-core';
-import { CorruptStoreError } from '../errors.js';
 
 /** The only trust store file version this build reads and writes. */
 export const TRUST_FILE_VERSION = 1;

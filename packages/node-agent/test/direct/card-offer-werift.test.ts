@@ -15,17 +15,13 @@ import {
 } from '@lanrtc/signal-core';
 import { describe, expect, it } from 'vitest';
 import { RTCPeerConnection, RTCSessionDescription } from 'werift';
+import { noStun } from '../../../../test/kit/werift.js';
 
 const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
 if (!IN_NETNS)
   console.warn(
     'direct/card-offer-werift: SKIPPED — not inside the test network namespace (use scripts/test.mjs)',
   );
-
-/** docs/PLATFORM.md: werift falls back to a public STUN server even with `iceServers: []`; switch it off. */
-function noStun(pc: RTCPeerConnection): void {
-  for (const t of pc.iceTransports) (t.connection as { stunServer?: unknown }).stunServer = undefined;
-}
 
 describe.skipIf(!IN_NETNS)('werift accepts the offer built from a card', () => {
   it('setRemoteDescription(cardToOffer(card)), negotiated auth channel, createAnswer, setLocalDescription', async () => {

@@ -4,28 +4,16 @@
  * connecting application subscribes only later. Without the adapter's early-message buffer these
  * messages are lost (werift's `onMessage` drops what arrives with no subscriber).
  */
-import {
-  type Connection,
-  createIdentity,
-  createMemoryNetwork,
-  createMemoryTrustStore,
-  type MemoryNetwork,
-} from '@lanrtc/signal-core';
+import { type Connection, createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDtlsCertificate, createNodeAgent, type WeriftSessionPeer } from '../../src/index.js';
+import { createTestNode } from '../../../../test/kit/agents.js';
+import type { WeriftSessionPeer } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
 
-async function makeNode(net: MemoryNetwork, greet: boolean) {
-  const identity = createIdentity();
-  const trust = createMemoryTrustStore();
-  const incoming: Connection<WeriftSessionPeer>[] = [];
-  const agent = await createNodeAgent({
-    identity,
-    certificate: await createDtlsCertificate(),
-    transport: net.connect(identity.id),
-    trust,
-    peer: { interfaceAddresses: ['10.77.0.1'] },
-    timeoutMs: 8_000,
+/** A werift agent over `net`; with `greet`, the answerer sends three messages the moment its channel opens. */
+const makeNode = (net: MemoryNetwork, greet: boolean) =>
+  createTestNode({
+    transport: (identity) => net.connect(identity.id),
     setup: (peer, context) => {
       if (context.role === 'offerer') peer.createDataChannel('lanrtc');
       // Greets from the moment the channel opens, long before anyone on the other side listens.
@@ -35,9 +23,6 @@ async function makeNode(net: MemoryNetwork, greet: boolean) {
         });
     },
   });
-  agent.onConnection((c) => incoming.push(c));
-  return { identity, trust, agent, incoming };
-}
 
 describe.skipIf(!IN_NETNS)('early DataChannel messages (werift)', () => {
   const cleanup: (() => Promise<void>)[] = [];

@@ -6,49 +6,36 @@
  */
 import {
   type Connection,
-  createIdentity,
   createMemoryNetwork,
-  createMemoryTrustStore,
-  type LanrtcError,
   type MemoryNetwork,
   type SignalTransport,
 } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MediaStreamTrack } from 'werift';
 import { Navigator } from 'werift/nonstandard';
-import { createDtlsCertificate, createNodeAgent, type WeriftSessionPeer } from '../../src/index.js';
+import { createTestNode } from '../../../../test/kit/agents.js';
+import type { WeriftSessionPeer } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
 
 /** Sends wait while `held` is set: lets a test put two offers in flight at once (glare). */
 const gate = { held: undefined as Promise<void> | undefined };
 
-async function makeNode(net: MemoryNetwork) {
-  const identity = createIdentity();
-  const inner = net.connect(identity.id);
-  const transport: SignalTransport = {
-    localId: inner.localId,
-    messages: inner.messages,
-    close: () => inner.close(),
-    send: async (to, bytes) => {
-      await gate.held;
-      return inner.send(to, bytes);
+/** A werift agent over `net` whose sends wait at `gate`. */
+const makeNode = (net: MemoryNetwork) =>
+  createTestNode({
+    transport: (identity): SignalTransport => {
+      const inner = net.connect(identity.id);
+      return {
+        localId: inner.localId,
+        messages: inner.messages,
+        close: () => inner.close(),
+        send: async (to, bytes) => {
+          await gate.held;
+          return inner.send(to, bytes);
+        },
+      };
     },
-  };
-  const trust = createMemoryTrustStore();
-  const incoming: Connection<WeriftSessionPeer>[] = [];
-  const errors: LanrtcError[] = [];
-  const agent = await createNodeAgent({
-    identity,
-    certificate: await createDtlsCertificate(),
-    transport,
-    trust,
-    peer: { interfaceAddresses: ['10.77.0.1'] },
-    timeoutMs: 8_000,
   });
-  agent.onSessionError((e) => errors.push(e));
-  agent.onConnection((c) => incoming.push(c));
-  return { identity, trust, agent, incoming, errors };
-}
 
 /** A synthetic VP8 camera (stops with the returned function). */
 async function dummyVideo(): Promise<{ track: MediaStreamTrack; stop(): void }> {

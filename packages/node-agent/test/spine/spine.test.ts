@@ -6,73 +6,21 @@
  */
 import {
   type Connection,
-  createIdentity,
   createMemoryNetwork,
-  createMemoryTrustStore,
   equalBytes,
-  type LanrtcError,
   type MemoryNetwork,
   NotPairedError,
   PeerRejectedError,
 } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  certificateFingerprint,
-  createDtlsCertificate,
-  createNodeAgent,
-  type WeriftSessionPeer,
-} from '../../src/index.js';
+import { createTestNode, echoOnce, pairByPin } from '../../../../test/kit/agents.js';
+import { indexOfBytes } from '../../../../test/kit/bytes.js';
+import type { WeriftSessionPeer } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
 
-const ADDRESSES = ['10.77.0.1'];
-
-async function makeNode(net: MemoryNetwork) {
-  const identity = createIdentity();
-  const certificate = await createDtlsCertificate();
-  const trust = createMemoryTrustStore();
-  const incoming: Connection<WeriftSessionPeer>[] = [];
-  const errors: LanrtcError[] = [];
-  const agent = await createNodeAgent({
-    identity,
-    certificate,
-    transport: net.connect(identity.id),
-    trust,
-    peer: { interfaceAddresses: ADDRESSES },
-    timeoutMs: 8_000,
-  });
-  agent.onSessionError((e) => errors.push(e));
-  agent.onConnection((c) => incoming.push(c));
-  return { identity, trust, agent, incoming, errors, fingerprint: certificateFingerprint(certificate) };
-}
-type Node = Awaited<ReturnType<typeof makeNode>>;
-
-/** A device B showing a PIN, and a phone A that types it. */
-async function pairByPin(a: Node, b: Node): Promise<void> {
-  const display = b.agent.showPin();
-  const stop = () => display.close();
-  const result = await a.agent.enterPin(b.identity.id, display.pin());
-  expect(result.peer.id).toBe(b.identity.id);
-  expect(equalBytes(result.peerFingerprint, b.fingerprint)).toBe(true);
-  await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), { timeout: 5_000 });
-  stop();
-}
-
-async function echoOnce(a: Connection<WeriftSessionPeer>, b: Connection<WeriftSessionPeer>, text: string) {
-  const [chA, chB] = await Promise.all([a.peer.channel('lanrtc'), b.peer.channel('lanrtc')]);
-  chB.onMessage.subscribe((m) => chB.send(`echo:${m.toString()}`));
-  const reply = new Promise<string>((resolve) => chA.onMessage.subscribe((m) => resolve(m.toString())));
-  chA.send(text);
-  return reply;
-}
-
-/** Index of `needle` inside `hay`, or -1. */
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
+/** Two werift agents signalling over the in-memory switch `net`. */
+const makeNode = (net: MemoryNetwork) =>
+  createTestNode({ transport: (identity) => net.connect(identity.id) });
 
 describe.skipIf(!IN_NETNS)('spine: pair, signal, connect, verify (werift, in-memory signalling)', () => {
   const cleanup: (() => Promise<void>)[] = [];

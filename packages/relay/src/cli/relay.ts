@@ -6,7 +6,7 @@
  * package does not depend on @lanrtc/mdns-announcer); `lanrtc relay` from @lanrtc/cli does.
  */
 import { parseArgs } from 'node:util';
-import { createRelay } from '../server.js';
+import { createRelay } from '../create-relay.js';
 
 const USAGE = 'usage: lanrtc-relay [--port 8787] [--host 0.0.0.0] [--static DIR]';
 

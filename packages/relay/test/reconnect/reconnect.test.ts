@@ -1,25 +1,14 @@
 /**
  * The reconnecting relay client against real relays on 127.0.0.1 (inside the private namespace): a
  * relay restarted on the same port is redialled, logged in again, rooms re-joined and a frame sent
- * during the outage delivered; `replaced` is terminal. Then two Node
+ * during the outage delivered; `replaced` is terminal. Then issue 4's integration test 5: two Node
  * agents (werift on 10.77.0.1) paired by PIN connect again after a relay restart without re-pairing,
  * and a connect() started while the relay is down completes once it is back.
  */
-import {
-  certificateFingerprint,
-  createDtlsCertificate,
-  createNodeAgent,
-  type WeriftSessionPeer,
-} from '@lanrtc/node-agent';
-import {
-  type Connection,
-  createIdentity,
-  createMemoryTrustStore,
-  type LanrtcError,
-  type RelayClientState,
-  type RelayConnection,
-} from '@lanrtc/signal-core';
+import type { WeriftSessionPeer } from '@lanrtc/node-agent';
+import { type Connection, createIdentity, type RelayClientState } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestNode, echoOnce } from '../../../../test/kit/agents.js';
 import { connectRelay, createRelay, type ListeningRelay } from '../../src/index.js';
 import { IN_NETNS } from '../helpers.js';
 
@@ -136,42 +125,13 @@ describe.skipIf(!IN_NETNS)('reconnecting relay client (real relay)', () => {
   });
 });
 
-async function makeNode(url: string) {
-  const identity = createIdentity();
-  const certificate = await createDtlsCertificate();
-  const trust = createMemoryTrustStore();
-  const incoming: Connection<WeriftSessionPeer>[] = [];
-  const errors: LanrtcError[] = [];
-  const transport: RelayConnection = await connectRelay({ url, identity, reconnect: FAST });
-  const agent = await createNodeAgent({
-    identity,
-    certificate,
-    transport,
-    trust,
-    peer: { interfaceAddresses: ['10.77.0.1'] },
+/** A werift agent signalling over a reconnecting relay client. */
+const makeNode = (url: string) =>
+  createTestNode({
+    transport: (identity) => connectRelay({ url, identity, reconnect: FAST }),
     timeoutMs: 4_000,
   });
-  agent.onSessionError((e) => errors.push(e));
-  agent.onConnection((c) => incoming.push(c));
-  return {
-    identity,
-    trust,
-    agent,
-    transport,
-    incoming,
-    errors,
-    fingerprint: certificateFingerprint(certificate),
-  };
-}
 type Node = Awaited<ReturnType<typeof makeNode>>;
-
-async function echoOnce(a: Connection<WeriftSessionPeer>, b: Connection<WeriftSessionPeer>, text: string) {
-  const [chA, chB] = await Promise.all([a.peer.channel('lanrtc'), b.peer.channel('lanrtc')]);
-  chB.onMessage.subscribe((m) => chB.send(`echo:${m.toString()}`));
-  const reply = new Promise<string>((resolve) => chA.onMessage.subscribe((m) => resolve(m.toString())));
-  chA.send(text);
-  return reply;
-}
 
 async function connectAndEcho(a: Node, b: Node, text: string): Promise<void> {
   const before = b.incoming.length;

@@ -4,70 +4,17 @@
  * namespace). Then the relay turns malicious (the `intercept` test hook): flipping a byte, cutting
  * the signature off, or replaying frames is detected by the agents and nothing reaches the apps.
  */
-import {
-  certificateFingerprint,
-  createDtlsCertificate,
-  createNodeAgent,
-  type WeriftSessionPeer,
-} from '@lanrtc/node-agent';
-import {
-  type Connection,
-  createIdentity,
-  createMemoryTrustStore,
-  equalBytes,
-  type LanrtcError,
-  MalformedInputError,
-  PeerRejectedError,
-} from '@lanrtc/signal-core';
+import type { WeriftSessionPeer } from '@lanrtc/node-agent';
+import { type Connection, equalBytes, MalformedInputError, PeerRejectedError } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestNode, echoOnce, pairByPin } from '../../../../test/kit/agents.js';
+import { indexOfBytes } from '../../../../test/kit/bytes.js';
 import { createRelay, type InterceptedFrame, type ListeningRelay } from '../../src/index.js';
 import { client, IN_NETNS } from '../helpers.js';
 
-async function makeNode(url: string) {
-  const identity = createIdentity();
-  const certificate = await createDtlsCertificate();
-  const trust = createMemoryTrustStore();
-  const incoming: Connection<WeriftSessionPeer>[] = [];
-  const errors: LanrtcError[] = [];
-  const transport = await client(url, { identity });
-  const agent = await createNodeAgent({
-    identity,
-    certificate,
-    transport,
-    trust,
-    peer: { interfaceAddresses: ['10.77.0.1'] },
-    timeoutMs: 4_000,
-  });
-  agent.onSessionError((e) => errors.push(e));
-  agent.onConnection((c) => incoming.push(c));
-  return { identity, trust, agent, incoming, errors, fingerprint: certificateFingerprint(certificate) };
-}
-type Node = Awaited<ReturnType<typeof makeNode>>;
-
-async function pairByPin(a: Node, b: Node): Promise<void> {
-  const display = b.agent.showPin();
-  const stop = () => display.close();
-  const result = await a.agent.enterPin(b.identity.id, display.pin());
-  expect(result.peer.id).toBe(b.identity.id);
-  await vi.waitFor(async () => expect(await b.trust.get(a.identity.id)).toBeDefined(), { timeout: 5_000 });
-  stop();
-}
-
-async function echoOnce(a: Connection<WeriftSessionPeer>, b: Connection<WeriftSessionPeer>, text: string) {
-  const [chA, chB] = await Promise.all([a.peer.channel('lanrtc'), b.peer.channel('lanrtc')]);
-  chB.onMessage.subscribe((m) => chB.send(`echo:${m.toString()}`));
-  const reply = new Promise<string>((resolve) => chA.onMessage.subscribe((m) => resolve(m.toString())));
-  chA.send(text);
-  return reply;
-}
-
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
+/** Two werift agents signalling over the relay at `url`. */
+const makeNode = (url: string) =>
+  createTestNode({ transport: (identity) => client(url, { identity }), timeoutMs: 4_000 });
 
 describe.skipIf(!IN_NETNS)('agents over the relay (werift, 10.77.0.1)', () => {
   let relay: ListeningRelay;

@@ -19,7 +19,7 @@ import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
 import { type AttemptPolicyInit, createAttemptPolicy } from '../pairing/policy.js';
 import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js';
-import type { RelayConnection } from '../relay/client.js';
+import type { RelayConnection } from '../relay/client/options.js';
 import type { Agent, CompareHandler, PairingWindow } from '../session/agent.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { TrustStore } from '../trust/store.js';

@@ -11,7 +11,7 @@ import type { PublicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicyInit } from '../pairing/policy.js';
 import type { QrOffer } from '../qr/payload.js';
-import type { RelayConnection } from '../relay/client.js';
+import type { RelayConnection } from '../relay/client/options.js';
 import type { CompareHandler } from '../session/agent.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { TrustStore } from '../trust/store.js';

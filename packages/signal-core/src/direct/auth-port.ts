@@ -7,6 +7,7 @@
  * The Node (werift) and browser (`RTCDataChannel`) adapters only map their events onto `AuthChannel`.
  */
 import { utf8 } from '../encoding/bytes.js';
+import { createEarlyMessageBuffer } from '../session/early-messages.js';
 import type { AuthPort } from './auth-types.js';
 
 /** Most messages held before the first listener subscribes (the protocol's first flight is one hello). */
@@ -40,16 +41,14 @@ export interface ChannelAuthPort extends AuthPort {
  * time. A close listener added after the close is called asynchronously.
  */
 export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HELD): ChannelAuthPort {
-  let held: Uint8Array[] | undefined = [];
+  const early = createEarlyMessageBuffer<Uint8Array>(maxHeld);
   const messageListeners = new Set<(bytes: Uint8Array) => void>();
   const closeListeners = new Set<() => void>();
   let closed = channel.closed === true;
-  let dropped = 0;
   const offMessage = channel.onMessage((data) => {
     const bytes = typeof data === 'string' ? utf8(data) : data;
-    if (held) {
-      if (held.length < maxHeld) held.push(bytes);
-      else dropped++;
+    if (early.holding) {
+      early.hold(bytes);
       return;
     }
     for (const l of [...messageListeners]) l(bytes);
@@ -64,16 +63,16 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
       return closed;
     },
     get dropped() {
-      return dropped;
+      return early.dropped;
     },
     send(bytes) {
       if (!closed) channel.send(bytes);
     },
     onMessage(listener) {
       messageListeners.add(listener);
-      const early = held ?? [];
-      held = undefined;
-      for (const bytes of early) listener(bytes);
+      // Before `onMessage` returns (not in a microtask like `release`): the held hello is handled
+      // before anything the subscriber does next.
+      for (const bytes of early.take()) listener(bytes);
       return () => {
         messageListeners.delete(listener);
       };
@@ -90,7 +89,7 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
       offClose();
       messageListeners.clear();
       closeListeners.clear();
-      held = undefined;
+      early.take();
     },
   };
 }

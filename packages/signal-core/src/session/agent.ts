@@ -28,6 +28,7 @@ import {
 } from '../errors.js';
 import { createListeners, type Unsubscribe } from '../events.js';
 import type { Identity, PublicIdentity } from '../identity/identity.js';
+import type { Logger } from '../logger.js';
 import { encodePairingAbort } from '../pairing/messages.js';
 import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
 import type { AttemptPolicy } from '../pairing/policy.js';
@@ -79,12 +80,6 @@ export interface PairingWindow {
  * pairing) so the UI can take the prompt down, and the verdict is ignored.
  */
 export type CompareHandler = (digits: string, signal: AbortSignalLike) => Promise<boolean>;
-
-/** Minimal structured logger; nothing is logged without one. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** Options for `createAgent`. */
 export interface AgentInit<P extends SessionPeer> {

@@ -4,7 +4,8 @@
  * not be missed: the adapter tracks every channel from the moment the connection exists, and
  * `channel(label)` resolves once that channel is open, whenever it was asked for. For the same reason
  * a message the remote sends the instant a channel opens may arrive before the application listens:
- * adapters hold such messages (`createEarlyMessageBuffer`) and hand them to the first listener.
+ * adapters hold such messages (`createEarlyMessageBuffer`, early-messages.ts) and hand them to the first
+ * listener.
  */
 import { TransportClosedError } from '../errors.js';
 
@@ -54,55 +55,6 @@ export function createChannelRegistry<C extends LabelledChannel>(
       closedWhy ??= why;
       for (const list of waiting.values()) for (const w of list) w.reject(new TransportClosedError(why));
       waiting.clear();
-    },
-  };
-}
-
-/** Messages of one channel that arrived before the application listened: kept in order, bounded. */
-export interface EarlyMessageBuffer<M> {
-  /** True until `release`: messages that arrive now have no application listener yet. */
-  readonly holding: boolean;
-  /** Keep a message nobody listens to yet; false (counted in `dropped`) beyond the limit. */
-  hold(message: M): boolean;
-  /**
-   * The first application listener is attached: stop holding and hand it every held message, in
-   * order, in a microtask (before any message that arrives later, which is a new task).
-   */
-  release(deliver: (message: M) => void): void;
-  /** Messages refused because the buffer was full. */
-  readonly dropped: number;
-}
-
-/** Create a buffer holding at most `limit` messages (default 1024). */
-export function createEarlyMessageBuffer<M>(limit = 1024): EarlyMessageBuffer<M> {
-  let held: M[] = [];
-  let holding = true;
-  let dropped = 0;
-  return {
-    get holding() {
-      return holding;
-    },
-    get dropped() {
-      return dropped;
-    },
-    hold(message) {
-      if (!holding) return false;
-      if (held.length >= limit) {
-        dropped++;
-        return false;
-      }
-      held.push(message);
-      return true;
-    },
-    release(deliver) {
-      if (!holding) return;
-      holding = false;
-      const batch = held;
-      held = [];
-      if (batch.length === 0) return;
-      void Promise.resolve().then(() => {
-        for (const m of batch) deliver(m);
-      });
     },
   };
 }

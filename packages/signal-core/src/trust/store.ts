@@ -25,7 +25,7 @@ export interface Grant {
  */
 export type SuspicionKind = 'name-changed' | 'address-conflict' | 'repeated-failures';
 
-/** A raised suspicion; stays until `clearSuspicion` (a user decision), never expires by itself. */
+/** A raised suspicion, kept in the record (this package raises none: the record keeps what a store holds). */
 export interface SuspicionFlag {
   readonly kind: SuspicionKind;
   readonly at: number;
@@ -45,7 +45,7 @@ export interface KnownPeer {
   readonly id: string;
   /** 32-byte Ed25519 identity public key. */
   readonly publicKey: Uint8Array;
-  /** Name confirmed when the peer was remembered (a different announced name raises a flag). */
+  /** Name confirmed when the peer was remembered. */
   readonly name: string;
   readonly deviceTypes: readonly string[];
   /** Fingerprints seen for this peer, most recently seen last; bounded (`MAX_FINGERPRINTS_PER_PEER`). */

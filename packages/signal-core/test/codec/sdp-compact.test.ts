@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sdpFixtures } from '../../../../test/kit/sdp-fixtures.js';
 import type { CandidateSummary } from '../../src/codec/candidate.js';
 import { formatIPv6, parseIPv6 } from '../../src/encoding/ip.js';
 import {
@@ -22,14 +21,7 @@ import {
 } from '../../src/index.js';
 import vectors from '../vectors/codec-sdp.json' with { type: 'json' };
 
-const dir = join(import.meta.dirname, '../fixtures/sdp');
-const fixtures = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => ({
-    name: f.slice(0, -5),
-    ...(JSON.parse(readFileSync(join(dir, f), 'utf8')) as { type: string; sdp: string }),
-  }));
+const fixtures = sdpFixtures();
 const fixture = (name: string) => fixtures.find((f) => f.name === name) as { type: string; sdp: string };
 
 /** The kept fields; foundations are regenerated, so they are left out of the comparison. */

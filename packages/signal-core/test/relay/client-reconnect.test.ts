@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { idBytesFromText } from '../../src/envelope/id-text.js';
 import { TransportClosedError } from '../../src/errors.js';
 import { createIdentity } from '../../src/identity/identity.js';
-import { connectRelay, reconnectDelay } from '../../src/relay/client.js';
+import { reconnectDelay } from '../../src/relay/client/backoff.js';
+import { connectRelay } from '../../src/relay/client/connect.js';
 import { connect, FakeRelay, FakeSocket, URL } from './fake-relay.js';
 
 let me = createIdentity();

@@ -7,13 +7,9 @@ import { vi } from 'vitest';
 import { idBytesFromText } from '../../src/envelope/id-text.js';
 import { toBase32 } from '../../src/identity/base32.js';
 import { type Identity, publicIdentity } from '../../src/identity/identity.js';
-import {
-  connectRelay,
-  type RelayClientInit,
-  type RelayClientState,
-  type RelayConnection,
-  type RelayWebSocket,
-} from '../../src/relay/client.js';
+import { connectRelay } from '../../src/relay/client/connect.js';
+import type { RelayClientInit, RelayClientState, RelayConnection } from '../../src/relay/client/options.js';
+import type { RelayWebSocket } from '../../src/relay/client/socket.js';
 import { decodeRelayFrame, encodeRelayFrame, type RelayFrame } from '../../src/relay/frames.js';
 
 export const URL = 'ws://relay.test:1/';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createChannelRegistry, createEarlyMessageBuffer, TransportClosedError } from '../../src/index.js';
+import { createChannelRegistry, TransportClosedError } from '../../src/index.js';
 
 /** A stand-in channel: a label, a state, and a way to open it later. */
 function channel(label: string, readyState = 'connecting') {
@@ -44,35 +44,5 @@ describe('channel registry', () => {
     r.close('peer connection closed');
     await expect(pending).rejects.toThrow(TransportClosedError);
     await expect(r.channel('other')).rejects.toThrow('peer connection closed');
-  });
-});
-
-describe('early message buffer', () => {
-  it('holds messages until the first listener, then hands them over in order before later ones', async () => {
-    const early = createEarlyMessageBuffer<string>();
-    expect(early.hold('a')).toBe(true);
-    expect(early.hold('b')).toBe(true);
-    const got: string[] = [];
-    early.release((m) => got.push(m));
-    expect(early.holding).toBe(false);
-    expect(got).toEqual([]); // delivered in a microtask, after the listener is attached
-    await Promise.resolve();
-    got.push('live');
-    expect(got).toEqual(['a', 'b', 'live']);
-    // After release nothing is held (the listener gets messages directly), and a second release is a no-op.
-    expect(early.hold('c')).toBe(false);
-    early.release((m) => got.push(`again:${m}`));
-    await Promise.resolve();
-    expect(got).toEqual(['a', 'b', 'live']);
-  });
-
-  it('is bounded: beyond the limit messages are dropped and counted', async () => {
-    const early = createEarlyMessageBuffer<number>(3);
-    for (let i = 0; i < 5; i++) early.hold(i);
-    expect(early.dropped).toBe(2);
-    const got: number[] = [];
-    early.release((m) => got.push(m));
-    await Promise.resolve();
-    expect(got).toEqual([0, 1, 2]);
   });
 });
