@@ -4,8 +4,8 @@
  * addresses), and every path from one object: relay, direct connect from a card, QR codes, and the
  * device side of direct connect (`listenDirect`). Same shape as browser-client's `createBrowserAgent`.
  */
+import { connectRelay, type NodeRelayClientInit } from '@lanrtc/relay';
 import {
-  connectRelay,
   createAgent,
   createLanAgent,
   createMemoryTrustStore,
@@ -16,13 +16,10 @@ import {
   LanrtcError,
   type Logger,
   type PeerContext,
-  type RelayClientInit,
   type RelayConnection,
-  type RelayWebSocketConstructor,
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
-import { WebSocket } from 'ws';
 import { toAbortSignal } from './abort.js';
 import { connectDirect } from './direct/connect.js';
 import { createDirectListener, type DirectListener, type DirectListenerInit } from './direct/listener.js';
@@ -35,8 +32,11 @@ import { defaultConfigDir } from './store/config-dir.js';
 import { loadOrCreateNodeIdentity } from './store/identity-file.js';
 import { createFileTrustStore } from './store/trust-file.js';
 
-/** A relay to log into with the agent's identity: `connectRelay`'s options without `identity` and `WebSocket`. */
-export type NodeRelayOptions = Omit<RelayClientInit, 'identity' | 'WebSocket'>;
+/**
+ * A relay to log into with the agent's identity: @lanrtc/relay `connectRelay`'s options without
+ * `identity` (a `.local` relay host, as cards announce it, is resolved over mDNS).
+ */
+export type NodeRelayOptions = Omit<NodeRelayClientInit, 'identity'>;
 
 /** Options of `createNodeAgent`; everything is optional. */
 export interface NodeAgentInit {
@@ -102,14 +102,7 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
   let transport: SignalTransport | undefined;
   if (init.relay !== undefined) {
     const options: NodeRelayOptions = typeof init.relay === 'string' ? { url: init.relay } : init.relay;
-    // `ws` implements the WHATWG event-handler properties the client uses; its typings name the
-    // event classes more narrowly than the structural interface, hence the cast at this one edge.
-    relay = await connectRelay({
-      reconnect: true,
-      ...options,
-      identity,
-      WebSocket: WebSocket as unknown as RelayWebSocketConstructor,
-    });
+    relay = await connectRelay({ reconnect: true, ...options, identity });
     transport = relay;
   } else if (typeof init.transport === 'function') transport = await init.transport(identity.id);
   else transport = init.transport;

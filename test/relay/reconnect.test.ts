@@ -6,11 +6,12 @@
  * and a connect() started while the relay is down completes once it is back.
  */
 import type { WeriftSessionPeer } from '@lanrtc/node-agent';
+import { connectRelay, createRelay, type ListeningRelay } from '@lanrtc/relay';
 import { type Connection, createIdentity, type RelayClientState } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestNode, echoOnce } from '../../../../test/kit/agents.js';
-import { connectRelay, createRelay, type ListeningRelay } from '../../src/index.js';
-import { IN_NETNS } from '../helpers.js';
+import { createTestNode, echoOnce } from '../kit/agents.js';
+
+const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
 
 const FAST = { initialMs: 50, maxMs: 200 } as const;
 

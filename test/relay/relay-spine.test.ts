@@ -5,16 +5,17 @@
  * the signature off, or replaying frames is detected by the agents and nothing reaches the apps.
  */
 import type { WeriftSessionPeer } from '@lanrtc/node-agent';
+import { connectRelay, createRelay, type InterceptedFrame, type ListeningRelay } from '@lanrtc/relay';
 import { type Connection, equalBytes, MalformedInputError, PeerRejectedError } from '@lanrtc/signal-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestNode, echoOnce, pairByPin } from '../../../../test/kit/agents.js';
-import { indexOfBytes } from '../../../../test/kit/bytes.js';
-import { createRelay, type InterceptedFrame, type ListeningRelay } from '../../src/index.js';
-import { client, IN_NETNS } from '../helpers.js';
+import { createTestNode, echoOnce, pairByPin } from '../kit/agents.js';
+import { indexOfBytes } from '../kit/bytes.js';
+
+const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
 
 /** Two werift agents signalling over the relay at `url`. */
 const makeNode = (url: string) =>
-  createTestNode({ transport: (identity) => client(url, { identity }), timeoutMs: 4_000 });
+  createTestNode({ transport: (identity) => connectRelay({ url, identity }), timeoutMs: 4_000 });
 
 describe.skipIf(!IN_NETNS)('agents over the relay (werift, 10.77.0.1)', () => {
   let relay: ListeningRelay;
