@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { encodeSdp, toQrText } from '../packages/signal-core/src/index.js';
+import { encodeSdp, toQrText } from '../packages/signal-core/src/exports/codec.js';
 
 const root = join(import.meta.dirname, '..');
 const dir = join(root, 'packages/signal-core/test/fixtures/sdp');

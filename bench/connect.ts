@@ -14,7 +14,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDtlsCertificate, createNodeAgent, type NodeAgent } from '@lanrtc/node-agent';
-import { createIdentity, createMemoryNetwork, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { createMemoryNetwork } from '@lanrtc/signal-core/testing';
 import { RTCPeerConnection } from 'werift';
 
 const args = process.argv.slice(2);

@@ -4,7 +4,8 @@
  * the relay it was served from, and `connectDirect` from the device's card text. Steps on
  * `globalThis.directBench` for the orchestrator to drive with `page.evaluate`.
  */
-import { connectRelay, DEFAULT_CHANNEL_LABEL, type PeerContext } from '@lanrtc/signal-core';
+import { DEFAULT_CHANNEL_LABEL, type PeerContext } from '@lanrtc/signal-core';
+import { connectRelay } from '@lanrtc/signal-core/session';
 import {
   type BrowserAgent,
   type BrowserSessionPeer,

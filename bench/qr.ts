@@ -16,19 +16,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certificateFingerprint, createDtlsCertificate, generateIceCredentials } from '@lanrtc/node-agent';
 import {
-  cardToOffer,
   createCard,
   createIdentity,
   decodeQrPayload,
-  encodeQrAnswer,
   encodeQrCard,
-  encodeQrOffer,
   encodeQrPairingCard,
-  fromQrText,
   openCard,
   type QrOffer,
-  type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
+import {
+  encodeQrAnswer,
+  encodeQrOffer,
+  fromQrText,
+  type SessionDescriptionInit,
+} from '@lanrtc/signal-core/codec';
+import { cardToOffer } from '@lanrtc/signal-core/protocol';
 import QRCode from 'qrcode';
 
 const dir = join(import.meta.dirname, '..', 'packages/signal-core/test/fixtures/sdp');

@@ -19,13 +19,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connectRelay, createRelay } from '@lanrtc/relay';
+import { createIdentity } from '@lanrtc/signal-core';
 import {
-  createIdentity,
   decodeRelayFrame,
   encodeRelayFrame,
   identityIdBytes,
   signRelayChallenge,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 
 type Kind = 'lanrtc' | 'bare';

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../packages/lan-harness/src/chromium.js';
-import { decodeSdp, encodeSdp, fromQrText, toQrText } from '../packages/signal-core/src/index.js';
+import { decodeSdp, encodeSdp, fromQrText, toQrText } from '../packages/signal-core/src/exports/codec.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fixtureDir = join(root, 'packages/signal-core/test/fixtures/sdp');

@@ -15,11 +15,11 @@ import {
   type Connection,
   createIdentity,
   createMemoryTrustStore,
-  equalBytes,
   type Identity,
   type LanrtcError,
   type SignalTransport,
 } from '@lanrtc/signal-core';
+import { equalBytes } from '@lanrtc/signal-core/codec';
 import { expect, vi } from 'vitest';
 
 /** Options of `createTestNode`. */

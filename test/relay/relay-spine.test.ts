@@ -6,7 +6,8 @@
  */
 import type { WeriftSessionPeer } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame, type ListeningRelay } from '@lanrtc/relay';
-import { type Connection, equalBytes, MalformedInputError, PeerRejectedError } from '@lanrtc/signal-core';
+import { type Connection, MalformedInputError, PeerRejectedError } from '@lanrtc/signal-core';
+import { equalBytes } from '@lanrtc/signal-core/codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestNode, echoOnce, pairByPin } from '../kit/agents.js';
 import { indexOfBytes } from '../kit/bytes.js';

@@ -7,8 +7,6 @@
  * @noble) only, never Web Crypto, media devices or a service worker.
  */
 import {
-  connectRelay,
-  createAgent,
   createLanAgent,
   DEFAULT_CHANNEL_LABEL,
   type Identity,
@@ -21,6 +19,7 @@ import {
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { connectRelay, createAgent } from '@lanrtc/signal-core/session';
 import { DEFAULT_DB_NAME, openLanrtcDb } from './db.js';
 import { connectDirect } from './direct/connect.js';
 import { loadOrCreateCertificate, loadOrCreateIdentity } from './keys.js';

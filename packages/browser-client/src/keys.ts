@@ -10,8 +10,8 @@ import {
   exportIdentity,
   type Identity,
   importIdentity,
-  parseSdpFingerprint,
 } from '@lanrtc/signal-core';
+import { parseSdpFingerprint } from '@lanrtc/signal-core/codec';
 import { getValue, KEYVAL_STORE, requestResult, transactionDone } from './db.js';
 import { CertificateUnavailableError } from './errors.js';
 

@@ -11,16 +11,14 @@
  * stats echo the SDP's value. Browsers also refuse a DTLS certificate that differs from the remote
  * SDP's `a=fingerprint` (RFC 8122 §5, RFC 8827 §6.5), so the agent's check holds twice here.
  */
+import { type SessionPeer, TransportClosedError } from '@lanrtc/signal-core';
 import {
   certificateDerFingerprint,
-  createChannelRegistry,
-  createEarlyMessageBuffer,
   type IceCandidateInit,
   parseSdpFingerprint,
   type SessionDescriptionInit,
-  type SessionPeer,
-  TransportClosedError,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/codec';
+import { createChannelRegistry, createEarlyMessageBuffer } from '@lanrtc/signal-core/session';
 import { RemoteCertificateUnavailableError } from './errors.js';
 
 /** A native peer connection adapted for the signalling agent. */

@@ -5,13 +5,8 @@
  * tabs, cannot lose writes. Records are structured clones (Uint8Array survives) and are validated
  * on the way in and on the way out.
  */
-import {
-  assertKnownPeer,
-  CorruptStoreError,
-  cloneKnownPeer,
-  type KnownPeer,
-  type TrustStore,
-} from '@lanrtc/signal-core';
+import { CorruptStoreError, type KnownPeer, type TrustStore } from '@lanrtc/signal-core';
+import { assertKnownPeer, cloneKnownPeer } from '@lanrtc/signal-core/trust';
 import { PEERS_STORE, requestResult, transactionDone } from './db.js';
 
 function decode(id: string, value: unknown): KnownPeer {

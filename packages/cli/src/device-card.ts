@@ -3,13 +3,9 @@
  * non-internal IPv4 addresses), the persisted identity, certificate and ICE credentials.
  */
 import { hostname, networkInterfaces } from 'node:os';
-import {
-  type Card,
-  type CardRelay,
-  createCard,
-  formatSdpFingerprint,
-  MAX_CARD_NAME_BYTES,
-} from '@lanrtc/signal-core';
+import { type Card, type CardRelay, createCard } from '@lanrtc/signal-core';
+import { formatSdpFingerprint } from '@lanrtc/signal-core/codec';
+import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
 import type { DeviceState } from './state.js';
 
 /** UDP port `lanrtc listen` and `lanrtc card` use when none is given. */

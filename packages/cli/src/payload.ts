@@ -8,13 +8,10 @@ import {
   cardFromText,
   decodeQrPayload,
   encodeQrCard,
-  fromQrText,
   LanrtcError,
-  QR_TEXT_PREFIX,
-  QrKind,
   type QrOffer,
-  type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
+import { fromQrText, QR_TEXT_PREFIX, QrKind, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
 import { UnrecognisedPasteError } from './errors.js';
 
 /** A decoded, verified paste. */

@@ -1,5 +1,9 @@
 /** A few human-readable lines about a decoded offer or answer (what `lanrtc paste` shows for them). */
-import { formatSdpFingerprint, parseSdpSummary, type SessionDescriptionInit } from '@lanrtc/signal-core';
+import {
+  formatSdpFingerprint,
+  parseSdpSummary,
+  type SessionDescriptionInit,
+} from '@lanrtc/signal-core/codec';
 
 /** Describe an SDP description: fingerprint, setup role and candidates. */
 export function summarizeSdp(description: SessionDescriptionInit): string[] {

@@ -3,7 +3,8 @@
  * a verified card of that identity and certificate, and the printed QR code encodes exactly that text.
  */
 import { certificateFingerprint, loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
-import { type Card, decodeQrPayload, formatSdpFingerprint } from '@lanrtc/signal-core';
+import { type Card, decodeQrPayload } from '@lanrtc/signal-core';
+import { formatSdpFingerprint } from '@lanrtc/signal-core/codec';
 import QRCode from 'qrcode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePasted, QUIET_ZONE_MODULES, runCli, TERMINAL_QR_ERROR_CORRECTION } from '../src/index.js';

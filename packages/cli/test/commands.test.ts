@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createFileTrustStore, loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
-import { createIdentity, decodeQrPayload, publicIdentity, rememberPeer } from '@lanrtc/signal-core';
+import { createIdentity, decodeQrPayload, publicIdentity } from '@lanrtc/signal-core';
+import { rememberPeer } from '@lanrtc/signal-core/trust';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 import { memoryIo, tempConfig } from './support.js';

@@ -5,18 +5,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  cardToOffer,
   createCard,
   createIdentity,
   decodeQrPayload,
-  encodeQrAnswer,
   encodeQrCard,
-  encodeQrOffer,
   encodeQrPairingCard,
   InvalidSignatureError,
   openCard,
   type QrOffer,
 } from '@lanrtc/signal-core';
+import { encodeQrAnswer, encodeQrOffer } from '@lanrtc/signal-core/codec';
+import { cardToOffer } from '@lanrtc/signal-core/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CorruptCliFileError,

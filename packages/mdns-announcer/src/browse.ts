@@ -4,8 +4,9 @@
  * `update` / `down` only for cards the verifier accepted. Anything else is counted in `stats`.
  */
 import type { RemoteInfo } from 'node:dgram';
-import type { Card, Logger } from '@lanrtc/signal-core';
-import { AsyncQueue, equalBytes, type LanrtcError } from '@lanrtc/signal-core';
+import type { Card, LanrtcError, Logger } from '@lanrtc/signal-core';
+import { equalBytes } from '@lanrtc/signal-core/codec';
+import { AsyncQueue } from '@lanrtc/signal-core/testing';
 import type { DecodedPacket } from 'dns-packet';
 import { cacheBucket, RecordCache } from './cache.js';
 import type { CardVerifier, VerifiedCard } from './card.js';

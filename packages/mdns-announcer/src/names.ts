@@ -2,7 +2,7 @@
  * DNS-SD names of the lanrtc service (RFC 6763 §4.1, §7.1) and the rename rule used after a
  * conflict (RFC 6762 §9: pick a new name, conventionally "Name (2)").
  */
-import { utf8 } from '@lanrtc/signal-core';
+import { utf8 } from '@lanrtc/signal-core/codec';
 
 /** The DNS-SD service type every agent registers under. */
 export const SERVICE_TYPE = '_lanrtc._udp.local';

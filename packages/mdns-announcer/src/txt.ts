@@ -4,7 +4,8 @@
  * `avahi-browse`. A browser checks `v` and that `id` names the verified card (else the record is
  * treated as forged); `n` and `t` are not checked (docs/PROTOCOL.md "mDNS / DNS-SD profile").
  */
-import { fromUtf8, MalformedInputError, utf8 } from '@lanrtc/signal-core';
+import { MalformedInputError } from '@lanrtc/signal-core';
+import { fromUtf8, utf8 } from '@lanrtc/signal-core/codec';
 import type { VerifiedCard } from './card.js';
 import { CardTooLargeError } from './errors.js';
 

@@ -3,16 +3,14 @@
  * and an event recorder over a browser's async iterator with deadlines.
  */
 import {
-  ByteReader,
-  ByteWriter,
   createIdentity,
   type Identity,
   InvalidSignatureError,
   identityId,
   LanrtcError,
-  signWithDomain,
-  verifyWithDomain,
 } from '@lanrtc/signal-core';
+import { ByteReader, ByteWriter } from '@lanrtc/signal-core/codec';
+import { signWithDomain, verifyWithDomain } from '@lanrtc/signal-core/protocol';
 import type { BrowseEvent, Browser, VerifiedCard } from '../src/index.js';
 
 /** True inside the private network namespace of scripts/netns-run.mjs; socket tests skip elsewhere. */

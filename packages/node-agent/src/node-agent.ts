@@ -6,7 +6,6 @@
  */
 import { connectRelay, type NodeRelayClientInit } from '@lanrtc/relay';
 import {
-  createAgent,
   createLanAgent,
   createMemoryTrustStore,
   DEFAULT_CHANNEL_LABEL,
@@ -20,6 +19,7 @@ import {
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { createAgent } from '@lanrtc/signal-core/session';
 import { toAbortSignal } from './abort.js';
 import { connectDirect } from './direct/connect.js';
 import { createDirectListener, type DirectListener, type DirectListenerInit } from './direct/listener.js';

@@ -5,14 +5,9 @@
  * ones created here and the ones the remote opens — so the application, which only gets the
  * connection after verification, cannot miss one.
  */
-import {
-  createChannelRegistry,
-  createEarlyMessageBuffer,
-  type IceCandidateInit,
-  type SessionDescriptionInit,
-  type SessionPeer,
-  TransportClosedError,
-} from '@lanrtc/signal-core';
+import { type SessionPeer, TransportClosedError } from '@lanrtc/signal-core';
+import type { IceCandidateInit, SessionDescriptionInit } from '@lanrtc/signal-core/codec';
+import { createChannelRegistry, createEarlyMessageBuffer } from '@lanrtc/signal-core/session';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { remoteCertificateFingerprint } from './peer/create-node-peer.js';
 import { trackNegotiation } from './peer/negotiation-needed.js';

@@ -3,22 +3,13 @@
  * and relay hosts resolved the way a LAN announces them (a `.local` name over mDNS).
  */
 import type { LookupFunction } from 'node:net';
-import {
-  connectRelay as connectWith,
-  type RelayClientInit,
-  type RelayConnection,
-  type RelayWebSocketConstructor,
-} from '@lanrtc/signal-core';
+import type { RelayClientInit, RelayConnection } from '@lanrtc/signal-core';
+import { connectRelay as connectWith, type RelayWebSocketConstructor } from '@lanrtc/signal-core/session';
 import { type ClientOptions, WebSocket } from 'ws';
 import { hostLookup, type ResolveHost } from './host-lookup.js';
 
-export type {
-  RelayClientState,
-  RelayClientStats,
-  RelayConnection,
-  RelayHeartbeatOptions,
-  RelayReconnectOptions,
-} from '@lanrtc/signal-core';
+export type { RelayClientState, RelayClientStats, RelayConnection } from '@lanrtc/signal-core';
+export type { RelayHeartbeatOptions, RelayReconnectOptions } from '@lanrtc/signal-core/session';
 
 /**
  * Options for the Node `connectRelay`: as signal-core's (including `reconnect` and

@@ -1,5 +1,5 @@
 /** Relay limits and their defaults: every resource a client can make the relay spend is bounded. */
-import { MAX_RELAY_PAYLOAD, MAX_ROOM_MEMBERS } from '@lanrtc/signal-core';
+import { MAX_RELAY_PAYLOAD, MAX_ROOM_MEMBERS } from '@lanrtc/signal-core/protocol';
 
 /** Per-relay and per-connection bounds; each violation has an error frame and a counter. */
 export interface RelayLimits {

@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { UnsupportedVersionError } from '@lanrtc/signal-core';
 import {
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
-  NOOP_LOGGER,
   RELAY_CHALLENGE_BYTES,
   RELAY_CLOSE_CODES,
   RELAY_FRAME_CODES,
@@ -21,8 +21,8 @@ import {
   type RelayErrorCode,
   type RelayFrame,
   sendToDeliver,
-  UnsupportedVersionError,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
+import { NOOP_LOGGER } from '@lanrtc/signal-core/session';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
 import { type Conn, keyOf, plain } from './server/connection.js';

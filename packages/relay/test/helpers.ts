@@ -1,13 +1,11 @@
 /** Test helpers: relays on 127.0.0.1 (inside the private namespace), raw sockets and logged-in clients. */
+import { createIdentity, type Identity, type RelayConnection } from '@lanrtc/signal-core';
 import {
-  createIdentity,
   decodeRelayFrame,
   encodeRelayFrame,
-  type Identity,
-  type RelayConnection,
   type RelayFrame,
   signRelayChallenge,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import { WebSocket } from 'ws';
 import { connectRelay } from '../src/index.js';
 

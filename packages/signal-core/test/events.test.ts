@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHeldListeners, createListeners } from '../src/index.js';
+import { createHeldListeners, createListeners } from '../src/exports/session.js';
 
 describe('createListeners', () => {
   it('calls every subscriber in order; unsubscribe stops one; a throwing listener does not stop the rest', () => {

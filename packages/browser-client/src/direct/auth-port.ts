@@ -3,7 +3,8 @@
  * before `runDirectAuth` subscribes — a browser drops messages nobody listens to — and keeps the
  * close state). Created together with the channel; sends before `open` wait for it.
  */
-import { type ChannelAuthPort, channelAuthPort, TransportClosedError } from '@lanrtc/signal-core';
+import { TransportClosedError } from '@lanrtc/signal-core';
+import { type ChannelAuthPort, channelAuthPort } from '@lanrtc/signal-core/protocol';
 
 /** An `AuthPort` over `channel`, plus `opened` and a way to detach it. */
 export interface DataChannelAuthPort extends ChannelAuthPort {

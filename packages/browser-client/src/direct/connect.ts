@@ -10,13 +10,8 @@
  * This is how a page from a secure origin (https, an installed app) reaches a LAN device: it cannot
  * open `ws://<lan-ip>` (mixed content), but WebRTC to a LAN address is allowed.
  */
-import {
-  type Card,
-  type CompareHandler,
-  cardFromQrText,
-  cardToOffer,
-  type PairingMode,
-} from '@lanrtc/signal-core';
+import { type Card, type CompareHandler, cardFromQrText, type PairingMode } from '@lanrtc/signal-core';
+import { cardToOffer } from '@lanrtc/signal-core/protocol';
 import {
   authenticateDirect,
   type BrowserConnection,

@@ -8,16 +8,18 @@
  */
 import {
   type Connection,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
-  type DirectAuthInit,
   type Identity,
   type PublicIdentity,
   RenegotiationUnsupportedError,
-  runDirectAuth,
   SessionTimeoutError,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import {
+  DIRECT_AUTH_CHANNEL_ID,
+  DIRECT_AUTH_LABEL,
+  type DirectAuthInit,
+  runDirectAuth,
+} from '@lanrtc/signal-core/protocol';
 import { RemoteCertificateUnavailableError } from '../errors.js';
 import { rtcCertificateFingerprint } from '../keys.js';
 import { type BrowserSessionPeer, browserSessionPeer } from '../session-peer.js';

@@ -10,18 +10,16 @@
  */
 import {
   decodeQrPayload,
-  encodeQrAnswer,
-  encodeQrOffer,
   InvalidArgumentError,
   MalformedInputError,
-  PAIRING_SECRET_BYTES,
-  type PairingWindow,
   type PendingQrOffer,
   QR_ANSWER_TIMEOUT_MS,
   type QrAnswer,
   type QrOffer,
-  type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
+import { encodeQrAnswer, encodeQrOffer, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
+import { PAIRING_SECRET_BYTES } from '@lanrtc/signal-core/protocol';
+import type { PairingWindow } from '@lanrtc/signal-core/session';
 import {
   authenticateDirect,
   type BrowserConnection,

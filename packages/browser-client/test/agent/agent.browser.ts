@@ -2,12 +2,8 @@
  * Browser entry for agent.test.ts: the package plus signal-core's in-memory network, on
  * `globalThis.lanrtc`, so the Node test can drive them in Chromium through `page.evaluate`.
  */
-import {
-  createIdentity,
-  createMemoryNetwork,
-  createMemoryTrustStore,
-  exportIdentity,
-} from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore, exportIdentity } from '@lanrtc/signal-core';
+import { createMemoryNetwork } from '@lanrtc/signal-core/testing';
 import * as client from '../../src/index.js';
 
 (globalThis as { lanrtc?: unknown }).lanrtc = {

@@ -12,7 +12,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, IN_NETNS, launchChromium, openRoutedPage } from '../helpers/chromium.js';
 
-type Lib = typeof import('../../src/index.js') & typeof import('@lanrtc/signal-core');
+type Lib = typeof import('../../src/index.js') &
+  typeof import('@lanrtc/signal-core') &
+  typeof import('@lanrtc/signal-core/testing') &
+  typeof import('@lanrtc/signal-core/protocol');
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () => {

@@ -7,20 +7,17 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  cardToOffer,
-  createCard,
-  createIdentity,
-  encodeQrCard,
-  encodeQrOffer,
-  encodeQrPairingCard,
-  openCard,
-} from '@lanrtc/signal-core';
+import { createCard, createIdentity, encodeQrCard, encodeQrPairingCard, openCard } from '@lanrtc/signal-core';
+import { encodeQrOffer } from '@lanrtc/signal-core/codec';
+import { cardToOffer } from '@lanrtc/signal-core/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, IN_NETNS, launchChromium, openRoutedPage } from '../helpers/chromium.js';
 
-type Lib = typeof import('../../src/index.js') & typeof import('@lanrtc/signal-core');
+type Lib = typeof import('../../src/index.js') &
+  typeof import('@lanrtc/signal-core') &
+  typeof import('@lanrtc/signal-core/testing') &
+  typeof import('@lanrtc/signal-core/protocol');
 const here = dirname(fileURLToPath(import.meta.url));
 
 const device = createIdentity();

@@ -14,12 +14,12 @@ import { createInterface } from 'node:readline';
 import { certificateFingerprint, createDtlsCertificate, createNodeAgent } from '@lanrtc/node-agent';
 import {
   createIdentity,
-  createMemoryNetwork,
   createMemoryTrustStore,
   type SignalTransport,
   type TransportFrame,
-  toHex,
 } from '@lanrtc/signal-core';
+import { toHex } from '@lanrtc/signal-core/codec';
+import { createMemoryNetwork } from '@lanrtc/signal-core/testing';
 
 const [ip, portText, staticDir] = process.argv.slice(2);
 if (!ip || !portText || !staticDir) throw new Error('usage: device.ts <ip> <port> <static-dir>');

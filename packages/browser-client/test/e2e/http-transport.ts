@@ -4,12 +4,8 @@
  * It stands in for the relay client, which is written elsewhere; the agent does not care which
  * transport carries its sealed envelopes. One frame per poll response; `x-from` is only a hint.
  */
-import {
-  AsyncQueue,
-  type SignalTransport,
-  TransportClosedError,
-  type TransportFrame,
-} from '@lanrtc/signal-core';
+import { type SignalTransport, TransportClosedError, type TransportFrame } from '@lanrtc/signal-core';
+import { AsyncQueue } from '@lanrtc/signal-core/testing';
 
 /** A transport whose endpoint is `/signal/<localId>/…` on the page's origin. */
 export function httpPollTransport(localId: string): SignalTransport {

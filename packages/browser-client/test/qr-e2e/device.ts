@@ -14,7 +14,8 @@ import {
   createDtlsCertificate,
   type NodeConnection,
 } from '@lanrtc/node-agent';
-import { createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { toHex } from '@lanrtc/signal-core/codec';
 
 const [ip, deadline] = process.argv.slice(2);
 if (!ip) throw new Error('usage: device.ts <ip> <authDeadlineMs>');

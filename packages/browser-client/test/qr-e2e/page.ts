@@ -5,14 +5,9 @@
  * to an outcome (never rejects), so the test asserts on error names.
  */
 import type { PendingQrOffer } from '@lanrtc/signal-core';
-import {
-  cardToOffer,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
-  decodeQrPayload,
-  type PairingMode,
-  toHex,
-} from '@lanrtc/signal-core';
+import { decodeQrPayload, type PairingMode } from '@lanrtc/signal-core';
+import { toHex } from '@lanrtc/signal-core/codec';
+import { cardToOffer, DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL } from '@lanrtc/signal-core/protocol';
 import {
   answerQrOffer,
   type BrowserConnection,

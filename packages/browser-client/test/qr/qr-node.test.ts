@@ -3,7 +3,8 @@
  * alphanumeric segment at error-correction level M, sizes are as the QR tables say, oversized
  * text is a typed error, the SVG draws exactly the dark modules, and the Y4M file is well-formed.
  */
-import { InvalidArgumentError, toQrText } from '@lanrtc/signal-core';
+import { InvalidArgumentError } from '@lanrtc/signal-core';
+import { toQrText } from '@lanrtc/signal-core/codec';
 import { describe, expect, it } from 'vitest';
 import { QR_ERROR_CORRECTION, qrMatrix, renderQrSvg } from '../../src/qr/render.js';
 import { padFrame, qrToGrey, toY4m } from '../qr-e2e/y4m.js';

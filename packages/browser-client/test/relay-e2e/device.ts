@@ -24,7 +24,8 @@ import {
 } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
 import type { Connection } from '@lanrtc/signal-core';
-import { createIdentity, createMemoryTrustStore, toHex } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { toHex } from '@lanrtc/signal-core/codec';
 
 const [ip, staticDir, policyKind, externalRelay] = process.argv.slice(2);
 if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');

@@ -7,13 +7,13 @@
  */
 import {
   type Connection,
-  connectRelay,
   createIdentity,
   DEFAULT_CHANNEL_LABEL,
   LanrtcError,
   type PeerContext,
   type RelayConnection,
 } from '@lanrtc/signal-core';
+import { connectRelay } from '@lanrtc/signal-core/session';
 import {
   type BrowserAgent,
   type BrowserSessionPeer,

@@ -5,7 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { createInterface } from 'node:readline/promises';
-import { type Card, MAX_CARD_NAME_BYTES, type PairingMode } from '@lanrtc/signal-core';
+import type { Card, PairingMode } from '@lanrtc/signal-core';
+import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
 import { listValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';

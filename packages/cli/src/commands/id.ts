@@ -1,5 +1,5 @@
 /** `lanrtc id`: create (first run) or show this machine's identity and certificate fingerprint. */
-import { formatSdpFingerprint } from '@lanrtc/signal-core';
+import { formatSdpFingerprint } from '@lanrtc/signal-core/codec';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { writeLine } from '../io.js';

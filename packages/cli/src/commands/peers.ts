@@ -5,7 +5,9 @@
  * refused everywhere from then on and gets back only by pairing anew (a new pairing card, PIN or
  * comparison — each a user's act on this device).
  */
-import { formatSdpFingerprint, type KnownPeer, MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core';
+import type { KnownPeer } from '@lanrtc/signal-core';
+import { formatSdpFingerprint } from '@lanrtc/signal-core/codec';
+import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
 import { booleanValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { PeerNotFoundError, UsageError } from '../errors.js';

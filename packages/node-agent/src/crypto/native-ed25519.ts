@@ -5,7 +5,8 @@
  * are cached per key, bounded, since a device signs with one key and verifies a few peers' keys.
  */
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { type Ed25519Backend, ed25519Backend, InvalidKeyError, setEd25519Backend } from '@lanrtc/signal-core';
+import { InvalidKeyError } from '@lanrtc/signal-core';
+import { type Ed25519Backend, ed25519Backend, setEd25519Backend } from '@lanrtc/signal-core/protocol';
 
 /** DER prefixes that wrap a raw 32-byte Ed25519 seed (PKCS #8) or public key (SPKI), RFC 8410. */
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');

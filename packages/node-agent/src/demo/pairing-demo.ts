@@ -5,13 +5,9 @@
  * scripts/netns-run.mjs it runs in a private network namespace (werift binds 10.77.0.1 there);
  * with LANRTC_NETNS=off it binds loopback only. No STUN/TURN server is ever contacted.
  */
-import {
-  type Connection,
-  createIdentity,
-  createMemoryNetwork,
-  createMemoryTrustStore,
-  toHex,
-} from '@lanrtc/signal-core';
+import { type Connection, createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import { toHex } from '@lanrtc/signal-core/codec';
+import { createMemoryNetwork } from '@lanrtc/signal-core/testing';
 import {
   certificateFingerprint,
   createDtlsCertificate,

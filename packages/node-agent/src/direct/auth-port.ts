@@ -3,7 +3,8 @@
  * close bookkeeping): werift's events mapped onto `AuthChannel`, the port closing when the channel
  * or the connection does, and `opened()` for the moment the negotiated channel is usable.
  */
-import { type ChannelAuthPort, channelAuthPort, TransportClosedError } from '@lanrtc/signal-core';
+import { TransportClosedError } from '@lanrtc/signal-core';
+import { type ChannelAuthPort, channelAuthPort } from '@lanrtc/signal-core/protocol';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { describeTransport } from './connection.js';
 

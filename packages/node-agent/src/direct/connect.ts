@@ -4,14 +4,8 @@
  * negotiated auth channel opens once ICE and DTLS are up — werift has checked that the device's
  * certificate is the card's — and in-band authentication runs as initiator against the card's identity.
  */
-import {
-  type Card,
-  type CompareHandler,
-  cardToOffer,
-  type Identity,
-  type PairingMode,
-  type TrustStore,
-} from '@lanrtc/signal-core';
+import type { Card, CompareHandler, Identity, PairingMode, TrustStore } from '@lanrtc/signal-core';
+import { cardToOffer } from '@lanrtc/signal-core/protocol';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodePeerInit } from '../peer/create-node-peer.js';
 import type { NodeConnection } from './connection.js';

@@ -7,15 +7,14 @@
  * werift, opt-in per transport): the listener reads the certificate the client really presented.
  */
 import { isIP } from 'node:net';
+import type { CardIce } from '@lanrtc/signal-core';
+import { formatSdp, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
 import {
-  type CardIce,
   DIRECT_AUTH_CHANNEL_ID,
   DIRECT_AUTH_LABEL,
   DIRECT_MAX_MESSAGE_SIZE,
   DIRECT_SCTP_PORT,
-  formatSdp,
-  type SessionDescriptionInit,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import {
   Connection,
   type RTCDataChannel,

@@ -6,19 +6,16 @@
  */
 import {
   type CompareHandler,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
-  equalBytes,
   FingerprintMismatchError,
   type Identity,
   type PairingMode,
-  type PairingWindow,
-  runDirectAuth,
-  type SessionDescriptionInit,
   SessionTimeoutError,
   TransportClosedError,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { equalBytes, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
+import { DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL, runDirectAuth } from '@lanrtc/signal-core/protocol';
+import type { PairingWindow } from '@lanrtc/signal-core/session';
 import type { RTCPeerConnection } from 'werift';
 import { WeriftInternalsError } from '../errors.js';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';

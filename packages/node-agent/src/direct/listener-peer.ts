@@ -9,15 +9,9 @@
  * trust-store write has begun (its commit point) is never cut off here: outcome, trust store and
  * counters agree.
  */
-import {
-  type DirectAuthResult,
-  type Identity,
-  type LanrtcError,
-  type PairingWindow,
-  runDirectAuth,
-  TransportClosedError,
-  type TrustStore,
-} from '@lanrtc/signal-core';
+import { type Identity, type LanrtcError, TransportClosedError, type TrustStore } from '@lanrtc/signal-core';
+import { type DirectAuthResult, runDirectAuth } from '@lanrtc/signal-core/protocol';
+import type { PairingWindow } from '@lanrtc/signal-core/session';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
 import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';

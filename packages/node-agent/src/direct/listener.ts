@@ -12,9 +12,6 @@ import { networkInterfaces } from 'node:os';
 import {
   type Card,
   type CardIce,
-  createHeldListeners,
-  createListeners,
-  DIRECT_AUTH_DEADLINE_MS,
   encodeQrCard,
   encodeQrPairingCard,
   type Identity,
@@ -22,11 +19,12 @@ import {
   type LanrtcError,
   type Logger,
   PairingNotOpenError,
-  type PairingWindow,
-  QR_SECRET_BYTES,
   type TrustStore,
   type Unsubscribe,
 } from '@lanrtc/signal-core';
+import { QR_SECRET_BYTES } from '@lanrtc/signal-core/codec';
+import { DIRECT_AUTH_DEADLINE_MS } from '@lanrtc/signal-core/protocol';
+import { createHeldListeners, createListeners, type PairingWindow } from '@lanrtc/signal-core/session';
 import { InterfaceNotFoundError } from '../errors.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodeConnection } from './connection.js';

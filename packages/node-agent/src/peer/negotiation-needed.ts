@@ -4,7 +4,7 @@
  * in between carried the change and has been answered; the agent would then renegotiate for
  * nothing. The adapter counts werift's change triggers and which of them answered offers covered.
  */
-import type { SessionDescriptionInit } from '@lanrtc/signal-core';
+import type { SessionDescriptionInit } from '@lanrtc/signal-core/codec';
 import type { RTCPeerConnection } from 'werift';
 
 /** What `trackNegotiation` tells the session adapter. */

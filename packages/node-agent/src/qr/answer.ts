@@ -10,16 +10,15 @@
  */
 import {
   decodeQrPayload,
-  encodeQrAnswer,
   type Identity,
   InvalidArgumentError,
   MalformedInputError,
   QR_ANSWER_TIMEOUT_MS,
   type QrAnswer,
   type QrOffer,
-  type SessionDescriptionInit,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { encodeQrAnswer, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
 import type { RTCPeerConnection } from 'werift';
 import { answeringPeer, authenticateInitiator } from '../direct/initiator.js';
 import type { DtlsCertificate } from '../peer/certificate.js';

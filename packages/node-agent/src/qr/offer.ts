@@ -8,17 +8,15 @@
  */
 import {
   type Connection,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
   decodeQrPayload,
-  encodeQrOffer,
   InvalidArgumentError,
   MalformedInputError,
-  type PairingWindow,
   type PendingQrOffer,
   type QrOffer,
-  type SessionDescriptionInit,
 } from '@lanrtc/signal-core';
+import { encodeQrOffer, type SessionDescriptionInit } from '@lanrtc/signal-core/codec';
+import { DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL } from '@lanrtc/signal-core/protocol';
+import type { PairingWindow } from '@lanrtc/signal-core/session';
 import type { RTCPeerConnection } from 'werift';
 import { weriftAuthPort } from '../direct/auth-port.js';
 import { closePeerConnection } from '../direct/connection.js';

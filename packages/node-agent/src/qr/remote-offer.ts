@@ -9,7 +9,7 @@
  * name to resolve) up to the answer's connect timeout instead.
  */
 import { isIP } from 'node:net';
-import type { SessionDescriptionInit } from '@lanrtc/signal-core';
+import type { SessionDescriptionInit } from '@lanrtc/signal-core/codec';
 
 /** The remote offer for werift: without `a=end-of-candidates` unless every candidate is an IP address. */
 export function offerForWerift(description: SessionDescriptionInit): SessionDescriptionInit {

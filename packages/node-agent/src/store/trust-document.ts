@@ -6,11 +6,10 @@
 import {
   CorruptStoreError,
   type KnownPeer,
-  knownPeerFromJson,
-  knownPeerToJson,
   MalformedInputError,
   UnsupportedVersionError,
 } from '@lanrtc/signal-core';
+import { knownPeerFromJson, knownPeerToJson } from '@lanrtc/signal-core/trust';
 
 /** The only trust store file version this build reads and writes. */
 export const TRUST_FILE_VERSION = 1;

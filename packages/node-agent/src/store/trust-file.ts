@@ -9,7 +9,8 @@
  * the file each time (a few kilobytes) rather than to a cache another process could make stale.
  */
 import { dirname, join } from 'node:path';
-import { assertKnownPeer, cloneKnownPeer, type KnownPeer, type TrustStore } from '@lanrtc/signal-core';
+import type { KnownPeer, TrustStore } from '@lanrtc/signal-core';
+import { assertKnownPeer, cloneKnownPeer } from '@lanrtc/signal-core/trust';
 import { defaultConfigDir } from './config-dir.js';
 import { withFileLock } from './lock.js';
 import {

@@ -8,13 +8,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Connection,
-  createIdentity,
-  createMemoryNetwork,
-  type MemoryNetwork,
-  type PairingResult,
-} from '@lanrtc/signal-core';
+import { type Connection, createIdentity, type PairingResult } from '@lanrtc/signal-core';
+import { createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDtlsCertificate,

@@ -1,4 +1,10 @@
-import { decodeSdp, encodeSdp, fromQrText, type SessionDescriptionInit, toQrText } from '@lanrtc/signal-core';
+import {
+  decodeSdp,
+  encodeSdp,
+  fromQrText,
+  type SessionDescriptionInit,
+  toQrText,
+} from '@lanrtc/signal-core/codec';
 import { describe, expect, it } from 'vitest';
 import { type RTCDataChannel, RTCPeerConnection, RTCSessionDescription } from 'werift';
 import { sdpFixtures } from '../../../../test/kit/sdp-fixtures.js';

@@ -4,15 +4,13 @@
  * genuine, altered and malformed signatures.
  */
 import { randomBytes } from 'node:crypto';
+import { createIdentity, InvalidKeyError, identityFromSecretKey } from '@lanrtc/signal-core';
 import {
-  createIdentity,
   ed25519Backend,
-  InvalidKeyError,
-  identityFromSecretKey,
   NOBLE_ED25519,
   signWithDomain,
   verifyWithDomain,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import { describe, expect, it } from 'vitest';
 import { NODE_ED25519 } from '../../src/index.js';
 

@@ -4,15 +4,9 @@
  * No STUN server, no connection attempt is awaited. Opens sockets (ICE gathering): runs inside the
  * test namespace (`node scripts/test.mjs packages/node-agent/test/direct/card-offer-werift`).
  */
-import {
-  cardToOffer,
-  createCard,
-  createIdentity,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
-  openCard,
-  parseSdpSummary,
-} from '@lanrtc/signal-core';
+import { createCard, createIdentity, openCard } from '@lanrtc/signal-core';
+import { parseSdpSummary } from '@lanrtc/signal-core/codec';
+import { cardToOffer, DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL } from '@lanrtc/signal-core/protocol';
 import { describe, expect, it } from 'vitest';
 import { RTCPeerConnection, RTCSessionDescription } from 'werift';
 import { noStun } from '../../../../test/kit/werift.js';

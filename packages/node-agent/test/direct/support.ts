@@ -5,16 +5,14 @@
  */
 import {
   type Card,
-  cardToOffer,
   createIdentity,
   createMemoryTrustStore,
-  DIRECT_AUTH_CHANNEL_ID,
-  DIRECT_AUTH_LABEL,
   type Identity,
   publicIdentity,
-  rememberPeer,
   type TrustStore,
 } from '@lanrtc/signal-core';
+import { cardToOffer, DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL } from '@lanrtc/signal-core/protocol';
+import { rememberPeer } from '@lanrtc/signal-core/trust';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import {
   certificateFingerprint,

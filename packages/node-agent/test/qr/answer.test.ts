@@ -9,12 +9,11 @@ import {
   createCard,
   createIdentity,
   encodeQrCard,
-  fromQrText,
   MalformedInputError,
   QrMismatchError,
   SessionTimeoutError,
-  toQrText,
 } from '@lanrtc/signal-core';
+import { fromQrText, toQrText } from '@lanrtc/signal-core/codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerQrOffer, type NodeConnection } from '../../src/index.js';
 import { echo, HOST, type Party, party } from '../direct/support.js';

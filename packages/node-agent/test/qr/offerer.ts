@@ -5,15 +5,14 @@
  * in-band authentication as responder (pairing window on the secret). Echoes on every channel the
  * answerer opens.
  */
+import { decodeQrPayload, type QrOffer } from '@lanrtc/signal-core';
+import { encodeQrOffer } from '@lanrtc/signal-core/codec';
 import {
   DIRECT_AUTH_CHANNEL_ID,
   DIRECT_AUTH_LABEL,
   type DirectAuthResult,
-  decodeQrPayload,
-  encodeQrOffer,
-  type QrOffer,
   runDirectAuth,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import type { RTCPeerConnection } from 'werift';
 import { weriftAuthPort } from '../../src/direct/auth-port.js';
 import { closePeerConnection } from '../../src/direct/connection.js';

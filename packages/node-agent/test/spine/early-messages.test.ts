@@ -4,7 +4,8 @@
  * connecting application subscribes only later. Without the adapter's early-message buffer these
  * messages are lost (werift's `onMessage` drops what arrives with no subscriber).
  */
-import { type Connection, createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core';
+import type { Connection } from '@lanrtc/signal-core';
+import { createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestNode } from '../../../../test/kit/agents.js';
 import type { WeriftSessionPeer } from '../../src/index.js';

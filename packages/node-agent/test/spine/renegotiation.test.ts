@@ -4,12 +4,8 @@
  * agent send a signed offer on the same session, the other side answers, and RTP arrives. Glare
  * (both add a track at once) settles. Runs inside the private network namespace.
  */
-import {
-  type Connection,
-  createMemoryNetwork,
-  type MemoryNetwork,
-  type SignalTransport,
-} from '@lanrtc/signal-core';
+import type { Connection, SignalTransport } from '@lanrtc/signal-core';
+import { createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MediaStreamTrack } from 'werift';
 import { Navigator } from 'werift/nonstandard';

@@ -4,14 +4,9 @@
  * by PIN, signed offer/answer/candidates, a DataChannel echo, and the DTLS fingerprint check.
  * Runs inside the private network namespace (scripts/netns-run.mjs); werift binds only 10.77.0.1.
  */
-import {
-  type Connection,
-  createMemoryNetwork,
-  equalBytes,
-  type MemoryNetwork,
-  NotPairedError,
-  PeerRejectedError,
-} from '@lanrtc/signal-core';
+import { type Connection, NotPairedError, PeerRejectedError } from '@lanrtc/signal-core';
+import { equalBytes } from '@lanrtc/signal-core/codec';
+import { createMemoryNetwork, type MemoryNetwork } from '@lanrtc/signal-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestNode, echoOnce, pairByPin } from '../../../../test/kit/agents.js';
 import { indexOfBytes } from '../../../../test/kit/bytes.js';

@@ -3,13 +3,13 @@
  * to a connection's challenge, bound to the endpoint it upgraded with, and keep the table of
  * logged-in identities that frames are routed by. Newest login wins.
  */
+import type { Logger } from '@lanrtc/signal-core';
 import {
   encodeRelayFrame,
   identityIdBytes,
-  type Logger,
   type RelayFrame,
   verifyRelayAuth,
-} from '@lanrtc/signal-core';
+} from '@lanrtc/signal-core/protocol';
 import { type Conn, keyOf } from './connection.js';
 import type { Outbound } from './outbound.js';
 

@@ -1,5 +1,6 @@
 /** The relay server's public shape: its options, its address, its counters, and the handle to close it. */
-import type { Logger, RelayErrorCode } from '@lanrtc/signal-core';
+import type { Logger } from '@lanrtc/signal-core';
+import type { RelayErrorCode } from '@lanrtc/signal-core/protocol';
 import type { RelayLimits } from '../limits.js';
 
 /** A frame in transit, as a test hook sees it (`from`/`to` are id texts). */

@@ -1,5 +1,5 @@
 /** How the relay's parts send to a client: a frame, or an error frame (which may close the connection). */
-import type { RelayErrorCode } from '@lanrtc/signal-core';
+import type { RelayErrorCode } from '@lanrtc/signal-core/protocol';
 import type { Conn } from './connection.js';
 
 /** The relay's sending functions, handed to the parts that answer clients. */

@@ -2,7 +2,7 @@
  * The relay's rooms: who is in which, with presence fanned out on every join and leave, and the room
  * limits (docs/PROTOCOL.md §"Relay protocol", rooms and presence).
  */
-import { encodeRelayFrame } from '@lanrtc/signal-core';
+import { encodeRelayFrame } from '@lanrtc/signal-core/protocol';
 import type { RelayLimits } from '../limits.js';
 import type { Conn } from './connection.js';
 import type { Outbound } from './outbound.js';

@@ -6,15 +6,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
   createIdentity,
-  decodeRelayFrame,
-  encodeRelayFrame,
   InvalidArgumentError,
-  identityIdBytes,
   type RelayError,
   RelayHandshakeError,
-  signRelayChallenge,
   TransportClosedError,
 } from '@lanrtc/signal-core';
+import {
+  decodeRelayFrame,
+  encodeRelayFrame,
+  identityIdBytes,
+  signRelayChallenge,
+} from '@lanrtc/signal-core/protocol';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { attachRelay, createRelay, type ListeningRelay, type RelayLimits } from '../../src/index.js';

@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromBase45, toBase45 } from '../../src/codec/base45.js';
 import { fromQrText, QR_TEXT_PREFIX, toQrText } from '../../src/codec/qr-text.js';
-import {
-  fromUtf8,
-  InvalidArgumentError,
-  MalformedInputError,
-  UnsupportedVersionError,
-  utf8,
-} from '../../src/index.js';
+import { fromUtf8, utf8 } from '../../src/exports/codec.js';
+import { InvalidArgumentError, MalformedInputError, UnsupportedVersionError } from '../../src/index.js';
 import vectors from '../vectors/codec-base45.json' with { type: 'json' };
 
 const QR_ALNUM = /^[0-9A-Z $%*+\-./:]*$/;

@@ -7,11 +7,9 @@ import {
   encodeCandidate,
   fromHex,
   type IceCandidateInit,
-  MalformedInputError,
   toHex,
-  UnsupportedSdpError,
-  UnsupportedVersionError,
-} from '../../src/index.js';
+} from '../../src/exports/codec.js';
+import { MalformedInputError, UnsupportedSdpError, UnsupportedVersionError } from '../../src/index.js';
 import vectors from '../vectors/codec-sdp.json' with { type: 'json' };
 
 /** Candidate fields that must survive (the foundation is regenerated; network-id is dropped). */

@@ -11,14 +11,12 @@ import {
   formatSdp,
   fromHex,
   fromQrText,
-  MalformedInputError,
   parseSdpSummary,
   type SdpSummary,
   toHex,
   toQrText,
-  UnsupportedSdpError,
-  UnsupportedVersionError,
-} from '../../src/index.js';
+} from '../../src/exports/codec.js';
+import { MalformedInputError, UnsupportedSdpError, UnsupportedVersionError } from '../../src/index.js';
 import vectors from '../vectors/codec-sdp.json' with { type: 'json' };
 
 const fixtures = sdpFixtures();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toHex, utf8 } from '../../src/exports/codec.js';
+import { assertSignature, signWithDomain, verifyWithDomain } from '../../src/exports/protocol.js';
 import {
-  assertSignature,
   createIdentity,
   exportIdentity,
   InvalidKeyError,
@@ -9,11 +10,7 @@ import {
   importIdentity,
   MalformedInputError,
   publicIdentity,
-  signWithDomain,
-  toHex,
   UnsupportedVersionError,
-  utf8,
-  verifyWithDomain,
 } from '../../src/index.js';
 import vectors from '../vectors/identity.json' with { type: 'json' };
 

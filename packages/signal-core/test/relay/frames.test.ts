@@ -2,24 +2,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assertSendFrame,
-  createIdentity,
   decodeRelayFrame,
   encodeDeliver,
   encodeRelayFrame,
-  InvalidArgumentError,
-  InvalidSignatureError,
   identityIdBytes,
   MAX_HEARTBEAT_SEQ,
   MAX_RELAY_PAYLOAD,
-  MalformedInputError,
   RELAY_ERROR_CODES,
   RELAY_FRAME_CODES,
   type RelayFrame,
-  relayEndpoint,
   sendToDeliver,
   signRelayChallenge,
-  UnsupportedVersionError,
   verifyRelayAuth,
+} from '../../src/exports/protocol.js';
+import { relayEndpoint } from '../../src/exports/session.js';
+import {
+  createIdentity,
+  InvalidArgumentError,
+  InvalidSignatureError,
+  MalformedInputError,
+  UnsupportedVersionError,
 } from '../../src/index.js';
 
 const id = (n: number) => new Uint8Array(16).fill(n);

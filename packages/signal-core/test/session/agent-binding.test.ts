@@ -4,23 +4,24 @@
  * over the memory network, plus the budget on the raw `bye` a failed frame earns.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { equalBytes } from '../../src/exports/codec.js';
+import {
+  createAttemptPolicy,
+  createReplayGuard,
+  openEnvelope,
+  sealEnvelope,
+} from '../../src/exports/protocol.js';
+import { createAgent } from '../../src/exports/session.js';
+import { createMemoryNetwork, type MemoryNetwork } from '../../src/exports/testing.js';
 import {
   type Connection,
-  createAgent,
-  createAttemptPolicy,
   createIdentity,
-  createMemoryNetwork,
   createMemoryTrustStore,
-  createReplayGuard,
-  equalBytes,
   FingerprintMismatchError,
   type Identity,
   InvalidSignatureError,
   type LanrtcError,
-  type MemoryNetwork,
-  openEnvelope,
   type SessionPeer,
-  sealEnvelope,
 } from '../../src/index.js';
 import { decodeBye, encodeDescription } from '../../src/session/payload.js';
 import answer from '../fixtures/sdp/chromium-ipv4-answer.json' with { type: 'json' };

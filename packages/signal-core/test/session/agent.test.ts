@@ -1,15 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
+import { equalBytes } from '../../src/exports/codec.js';
+import { createAttemptPolicy } from '../../src/exports/protocol.js';
+import { createAgent } from '../../src/exports/session.js';
+import { createMemoryNetwork, type MemoryNetwork } from '../../src/exports/testing.js';
 import type { TrustStore } from '../../src/index.js';
 import {
   type Connection,
-  createAgent,
-  createAttemptPolicy,
   createIdentity,
-  createMemoryNetwork,
   createMemoryTrustStore,
-  equalBytes,
   type LanrtcError,
-  type MemoryNetwork,
   NotPairedError,
   PairingFailedError,
   PairingLockedError,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createChannelRegistry, TransportClosedError } from '../../src/index.js';
+import { createChannelRegistry } from '../../src/exports/session.js';
+import { TransportClosedError } from '../../src/index.js';
 
 /** A stand-in channel: a label, a state, and a way to open it later. */
 function channel(label: string, readyState = 'connecting') {

@@ -3,14 +3,11 @@
  * the agent with a peer that (like werift) reports its candidates during setLocalDescription.
  */
 import { describe, expect, it, vi } from 'vitest';
-import {
-  createAgent,
-  createAttemptPolicy,
-  createIdentity,
-  createMemoryNetwork,
-  createMemoryTrustStore,
-  type IceCandidateInit,
-} from '../../src/index.js';
+import type { IceCandidateInit } from '../../src/exports/codec.js';
+import { createAttemptPolicy } from '../../src/exports/protocol.js';
+import { createAgent } from '../../src/exports/session.js';
+import { createMemoryNetwork } from '../../src/exports/testing.js';
+import { createIdentity, createMemoryTrustStore } from '../../src/index.js';
 import { describedCandidates } from '../../src/session/described-candidates.js';
 import offer from '../fixtures/sdp/chromium-ipv4-offer.json' with { type: 'json' };
 import { fakePeer, fixtureFingerprint } from './fake-peer.js';

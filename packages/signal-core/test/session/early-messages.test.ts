@@ -1,6 +1,6 @@
 /** `createEarlyMessageBuffer`: holding messages nobody listens to yet, bounded, released in order. */
 import { describe, expect, it } from 'vitest';
-import { createEarlyMessageBuffer } from '../../src/index.js';
+import { createEarlyMessageBuffer } from '../../src/exports/session.js';
 
 describe('early message buffer', () => {
   it('holds messages until the first listener, then hands them over in order before later ones', async () => {

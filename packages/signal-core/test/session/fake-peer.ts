@@ -3,8 +3,9 @@
  * captured Chromium descriptions and reports whatever remote certificate the test chooses. The
  * real-stack version of these flows is packages/node-agent/test/spine.
  */
+
+import { parseSdpFingerprint } from '../../src/exports/codec.js';
 import type { SessionPeer } from '../../src/index.js';
-import { parseSdpFingerprint } from '../../src/index.js';
 import answer from '../fixtures/sdp/chromium-ipv4-answer.json' with { type: 'json' };
 import offer from '../fixtures/sdp/chromium-ipv4-offer.json' with { type: 'json' };
 

@@ -4,7 +4,9 @@
  * WebRTC stack. Each side's descriptions carry its own certificate's fingerprint (the captured
  * Chromium offer, re-labelled), unless `lieFrom` says from which offer on to sign another one.
  */
-import type { SessionDescriptionInit, SessionPeer } from '../../src/index.js';
+
+import type { SessionDescriptionInit } from '../../src/exports/codec.js';
+import type { SessionPeer } from '../../src/index.js';
 import offer from '../fixtures/sdp/chromium-ipv4-offer.json' with { type: 'json' };
 import { fixtureFingerprint } from './fake-peer.js';
 

@@ -3,16 +3,15 @@
  * again must not apply an answer that signs another DTLS certificate than the one verified.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { createAttemptPolicy } from '../../src/exports/protocol.js';
+import { createAgent } from '../../src/exports/session.js';
+import { createMemoryNetwork, type MemoryNetwork } from '../../src/exports/testing.js';
 import {
   type Connection,
-  createAgent,
-  createAttemptPolicy,
   createIdentity,
-  createMemoryNetwork,
   createMemoryTrustStore,
   FingerprintMismatchError,
   type LanrtcError,
-  type MemoryNetwork,
 } from '../../src/index.js';
 import { fixtureFingerprint } from './fake-peer.js';
 import { type NegotiatingPeer, negotiatingPeer } from './negotiating-peer.js';

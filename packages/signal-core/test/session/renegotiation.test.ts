@@ -1,13 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createAttemptPolicy } from '../../src/exports/protocol.js';
+import { createAgent } from '../../src/exports/session.js';
+import { createMemoryNetwork, type MemoryNetwork } from '../../src/exports/testing.js';
 import {
   type Connection,
-  createAgent,
-  createAttemptPolicy,
   createIdentity,
-  createMemoryNetwork,
   createMemoryTrustStore,
   type LanrtcError,
-  type MemoryNetwork,
   PeerRejectedError,
   SessionTimeoutError,
 } from '../../src/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryNetwork } from '../../src/index.js';
+import { createMemoryNetwork } from '../../src/exports/testing.js';
 import { runTransportConformance } from './conformance.js';
 
 runTransportConformance('in-memory', async () => {
