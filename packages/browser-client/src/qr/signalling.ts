@@ -22,7 +22,6 @@ import { PAIRING_SECRET_BYTES } from '@lanrtc/signal-core/protocol';
 import type { PairingWindow } from '@lanrtc/signal-core/session';
 import {
   authenticateDirect,
-  type BrowserConnection,
   closeDirectPeer,
   type DirectPeerInit,
   gatheringComplete,

@@ -7,7 +7,6 @@
 import type { Card } from '../card/types.js';
 import { timers } from '../encoding/timers.js';
 import {
-  InvalidArgumentError,
   type LanrtcError,
   MalformedInputError,
   NoSignallingPathError,
@@ -17,10 +16,10 @@ import { createHeldListeners, createListeners, type Unsubscribe } from '../event
 import { type Identity, publicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
-import { type AttemptPolicyInit, createAttemptPolicy } from '../pairing/policy.js';
+import { createAttemptPolicy } from '../pairing/policy.js';
 import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js';
 import type { RelayConnection } from '../relay/client/options.js';
-import type { Agent, CompareHandler, PairingWindow } from '../session/agent.js';
+import type { Agent, PairingWindow } from '../session/agent.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { TrustStore } from '../trust/store.js';
 import type { Connection } from './connection.js';

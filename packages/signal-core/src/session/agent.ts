@@ -3,23 +3,21 @@
  * envelope to the session it belongs to. It runs first-contact pairing (a PAKE carried in `pairing`
  * envelopes) and connections (offer / answer / trickled candidates), and hands a connection to the
  * application only after the DTLS certificate the peer actually presented equals the fingerprint
- * that peer's identity signed. It is one file because the routing table, the per-session inboxes and
- * the failure rules (which errors end which sessions) only make sense together.
+ * that peer's identity signed. This file is the routing (sessions by id, which errors end which
+ * sessions) and the two entry points (`pair`, `connect`; answering offers and pairing requests);
+ * the pairing driver is `pairing-run.ts`, the hand-over and live session `handover.ts`, trickle
+ * `trickle.ts`, the shared state `session-io.ts`.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { Connection } from '../agent/connection.js';
-import { type AbortSignalLike, createAbortHandle } from '../encoding/abort.js';
 import { equalBytes, toHex } from '../encoding/bytes.js';
-import { parseSdpFingerprint } from '../encoding/fingerprint.js';
 import { type EnvelopeType, type OpenedEnvelope, openEnvelope, sealEnvelope } from '../envelope/envelope.js';
 import { createReplayGuard, type ReplayGuard } from '../envelope/replay.js';
 import {
-  FingerprintMismatchError,
   InvalidSignatureError,
   LanrtcError,
   MalformedInputError,
   NotPairedError,
-  PairingFailedError,
   PairingNotOpenError,
   PeerRejectedError,
   SessionLimitError,
@@ -27,90 +25,20 @@ import {
   TransportClosedError,
 } from '../errors.js';
 import { createListeners, type Unsubscribe } from '../events.js';
-import type { Identity, PublicIdentity } from '../identity/identity.js';
-import type { Logger } from '../logger.js';
-import { encodePairingAbort } from '../pairing/messages.js';
-import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
-import type { AttemptPolicy } from '../pairing/policy.js';
-import type { SignalTransport } from '../transport/transport.js';
-import { checkPeerFingerprint } from '../trust/fingerprint.js';
-import { rememberPeer } from '../trust/peers.js';
-import type { TrustStore } from '../trust/store.js';
-import { describedCandidates } from './described-candidates.js';
+import type { PublicIdentity } from '../identity/identity.js';
+import { createPairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
+import { handOver } from './handover.js';
 import { Inbox } from './inbox.js';
-import {
-  decodeBye,
-  decodeCandidatePayload,
-  decodeDescription,
-  encodeBye,
-  encodeCandidatePayload,
-  encodeDescription,
-} from './payload.js';
+import { abortPairing, runPairing } from './pairing-run.js';
+import { decodeBye, decodeDescription, encodeBye, encodeDescription } from './payload.js';
 import type { SessionPeer } from './peer.js';
-import { createNegotiator, type Negotiator } from './renegotiation.js';
+import { asLanrtcError, type SessionIo, type SessionState } from './session-io.js';
+import { trickle } from './trickle.js';
+import type { AgentInit, CompareHandler, PairingWindow } from './types.js';
 
-/** Who the new peer connection is for. */
-export interface PeerContext {
-  readonly remote: PublicIdentity;
-  readonly role: 'offerer' | 'answerer';
-  readonly session: string;
-}
-
-/**
- * Responder-side pairing window: what the device shows, and how attempts are limited. With a
- * `policy`, every attempt is admitted by `policy.assertAllowed()` and ends as exactly one
- * success or failure — including attempts the initiator abandons, so a guesser gains nothing by
- * walking away after the first reply.
- */
-export interface PairingWindow {
-  /** Current mode; called for every attempt so a PIN can rotate after a failure (`policy.mode`). */
-  readonly mode: () => PairingMode;
-  readonly policy?: AttemptPolicy;
-  /** Called after each failed attempt — wrong secret, timeout, abandoned — e.g. to show a fresh PIN. */
-  readonly onFailure?: (error: LanrtcError) => void;
-  readonly onPaired?: (result: PairingResult) => void;
-  /** Compare mode: show the digits and resolve with the user's verdict (refused when absent). */
-  readonly onCompare?: CompareHandler;
-}
-
-/**
- * Numeric comparison: show `digits`, resolve `true` when the user confirms both screens match. The
- * pairing succeeds only if the peer's user confirms too; it may fail (the peer said no, timeout)
- * while this promise is still pending: `signal` then aborts (its `reason` is the error that ended the
- * pairing) so the UI can take the prompt down, and the verdict is ignored.
- */
-export type CompareHandler = (digits: string, signal: AbortSignalLike) => Promise<boolean>;
-
-/** Options for `createAgent`. */
-export interface AgentInit<P extends SessionPeer> {
-  readonly identity: Identity;
-  readonly transport: SignalTransport;
-  readonly trust: TrustStore;
-  /** SHA-256 of this agent's DTLS certificate, bound into pairings. */
-  readonly fingerprint: Uint8Array;
-  readonly createPeer: (context: PeerContext) => P | Promise<P>;
-  /** Deadline for each signalling step and for the transport to connect (default 15 s). */
-  readonly timeoutMs?: number;
-  /** Concurrent sessions (default 64); more are refused with `bye`. */
-  readonly maxSessions?: number;
-  readonly now?: () => number;
-  readonly logger?: Logger;
-}
-
-interface SessionState {
-  readonly id: string;
-  readonly sessionBytes: Uint8Array;
-  readonly remoteId: string;
-  readonly inbox: Inbox<OpenedEnvelope>;
-  counter: number;
-  /** Set when this side closes the connection (`Connection.close`). */
-  closingHere?: boolean;
-  /** Ends the session's waiting with an error (set by whoever runs the session). */
-  fail: (error: LanrtcError) => void;
-}
+export type { AgentInit, CompareHandler, PairingWindow, PeerContext } from './types.js';
 
 const ZERO_SESSION = new Uint8Array(16);
-const PAIRING_ABORT = encodePairingAbort();
 
 /** Create an agent bound to one identity and one transport. Call `start()` to begin receiving. */
 export function createAgent<P extends SessionPeer>(init: AgentInit<P>): Agent<P> {
@@ -131,9 +59,25 @@ export class Agent<P extends SessionPeer> {
   /** Frames rejected, by error name (what a hostile transport or neighbour costs us). */
   readonly rejected: Record<string, number> = {};
 
+  /** What the pairing driver, the hand-over and trickle use of this agent. */
+  readonly #io: SessionIo;
+
   constructor(init: AgentInit<P>) {
     this.#init = init;
     this.#timeoutMs = init.timeoutMs ?? 15_000;
+    this.#io = {
+      identity: init.identity,
+      trust: init.trust,
+      timeoutMs: this.#timeoutMs,
+      now: () => this.#now(),
+      count: (name) => this.#count(name),
+      sessionError: (error, remoteId) => this.#sessionError(error, remoteId),
+      send: (s, type, payload) => this.#send(s, type, payload),
+      next: (s, types, timeoutMs, late) => this.#next(s, types, timeoutMs, late),
+      withDeadline: (s, p, what) => this.#withDeadline(s, p, what),
+      sendBye: (s, reason) => this.#sendBye(s, reason),
+      endSession: (s) => this.#endSession(s),
+    };
   }
 
   /** This agent's identity id. */
@@ -181,9 +125,9 @@ export class Agent<P extends SessionPeer> {
     });
     try {
       await this.#send(s, 'pairing', pairing.start());
-      return await this.#runPairing(s, pairing, await this.#next(s, ['pairing']), opts.onCompare);
+      return await runPairing(this.#io, s, pairing, await this.#next(s, ['pairing']), opts.onCompare);
     } catch (error) {
-      await this.#abortPairing(s, pairing);
+      await abortPairing(this.#io, s, pairing);
       throw error;
     } finally {
       this.#endSession(s);
@@ -204,7 +148,7 @@ export class Agent<P extends SessionPeer> {
       throw error;
     }
     try {
-      const stopTrickle = this.#trickle(s, peer);
+      const stopTrickle = trickle(this.#io, s, peer);
       const offer = await peer.createOffer();
       await peer.setLocalDescription(offer);
       const sent = peer.localDescription() ?? offer;
@@ -213,7 +157,7 @@ export class Agent<P extends SessionPeer> {
       const answerEnv = await this.#next(s, ['answer']);
       const answer = decodeDescription(answerEnv.payload, 'answer');
       await peer.setRemoteDescription(answer);
-      return await this.#finish(s, peer, answerEnv.sender, answer.sdp, false);
+      return await handOver(this.#io, s, peer, answerEnv.sender, answer.sdp, false);
     } catch (error) {
       peer.close();
       // The answerer may already have handed its side over: tell it, or its session waits for ever
@@ -336,112 +280,17 @@ export class Agent<P extends SessionPeer> {
       ...(window.policy ? { attempt: window.policy } : {}),
     });
     try {
-      const result = await this.#runPairing(s, pairing, first, window.onCompare);
+      const result = await runPairing(this.#io, s, pairing, first, window.onCompare);
       window.onPaired?.(result);
     } catch (error) {
       const e = asLanrtcError(error);
       // Ends the attempt as a failure in the policy if the pairing itself has not (timeout, bye).
-      await this.#abortPairing(s, pairing);
+      await abortPairing(this.#io, s, pairing);
       window.onFailure?.(e);
       this.#sessionError(e, first.sender.id);
     } finally {
       this.#endSession(s);
     }
-  }
-
-  /**
-   * Feed pairing envelopes to the state machine until it yields a result. Compare mode: the user's
-   * verdict and the peer's next message are awaited together — the peer's confirm (its user said yes)
-   * or abort (no) may come while ours is still deciding — within one deadline for both verdicts
-   * (4 × `timeoutMs` from the digits). The result, and so the trust-store write, needs both confirms.
-   */
-  async #runPairing(
-    s: SessionState,
-    pairing: Pairing,
-    first: OpenedEnvelope,
-    onCompare: CompareHandler | undefined,
-  ): Promise<PairingResult> {
-    // Aborted when the run fails, so a prompt still showing is taken down (success needs our verdict).
-    const prompt = createAbortHandle();
-    try {
-      return await this.#pairingLoop(s, pairing, first, onCompare, prompt.signal);
-    } catch (error) {
-      prompt.abort(error);
-      throw error;
-    }
-  }
-
-  async #pairingLoop(
-    s: SessionState,
-    pairing: Pairing,
-    first: OpenedEnvelope,
-    onCompare: CompareHandler | undefined,
-    promptSignal: AbortSignalLike,
-  ): Promise<PairingResult> {
-    let env = first;
-    let out = this.#receivePairing(pairing, env);
-    let verdict: Promise<{ accepted: boolean }> | undefined;
-    let next: Promise<{ env: OpenedEnvelope }> | undefined;
-    let deadline: number | undefined;
-    for (;;) {
-      if (out.send) await this.#send(s, 'pairing', out.send);
-      if (out.compare !== undefined) {
-        // No handler = refuse. The handler runs while we keep reading the peer's messages.
-        const digits = out.compare;
-        deadline = Date.now() + this.#timeoutMs * 4;
-        verdict = Promise.resolve(onCompare ? onCompare(digits, promptSignal) : false).then((v) => ({
-          accepted: v,
-        }));
-        verdict.catch(() => {}); // still pending when the run ends early (the peer's abort, a timeout)
-      }
-      if (out.result) {
-        // The PAKE transcript names an identity key; it must be the key that signed the envelopes.
-        if (!equalBytes(out.result.peer.publicKey, env.sender.publicKey)) {
-          throw new InvalidSignatureError('pairing identity differs from the envelope signer');
-        }
-        await rememberPeer(this.#init.trust, {
-          identity: out.result.peer,
-          fingerprints: [out.result.peerFingerprint],
-          pairedAt: this.#now(),
-          now: this.#now(),
-        });
-        return out.result;
-      }
-      if (!next) {
-        const wait = deadline === undefined ? this.#timeoutMs : Math.max(0, deadline - Date.now());
-        const late =
-          deadline === undefined ? undefined : 'the comparison was not confirmed by both users in time';
-        next = this.#next(s, ['pairing'], wait, late).then((e) => ({ env: e }));
-        next.catch(() => {}); // a take still pending when the verdict ends the run
-      }
-      const got = await (verdict ? Promise.race([next, verdict]) : next);
-      if ('accepted' in got) {
-        verdict = undefined;
-        if (!got.accepted) {
-          pairing.confirm(false); // fails the pairing; the caller's #abortPairing tells the peer
-          throw new PairingFailedError('numeric comparison rejected');
-        }
-        out = pairing.confirm(true);
-        continue;
-      }
-      next = undefined;
-      env = got.env;
-      out = this.#receivePairing(pairing, env);
-    }
-  }
-
-  /** Pairings the peer ended with an abort: they get no abort back (it would start a new attempt). */
-  readonly #abortedByPeer = new WeakSet<Pairing>();
-
-  #receivePairing(pairing: Pairing, env: OpenedEnvelope) {
-    if (equalBytes(env.payload, PAIRING_ABORT)) this.#abortedByPeer.add(pairing);
-    return pairing.receive(env.payload);
-  }
-
-  async #abortPairing(s: SessionState, pairing: Pairing): Promise<void> {
-    // Also after a local failure: the peer must learn at once, not wait for its deadline.
-    if (pairing.state === 'done' || this.#abortedByPeer.has(pairing)) return;
-    await this.#send(s, 'pairing', pairing.abort()).catch(() => {});
   }
 
   async #answer(offerEnv: OpenedEnvelope): Promise<void> {
@@ -459,7 +308,7 @@ export class Agent<P extends SessionPeer> {
     let peer: P | undefined;
     try {
       peer = await this.#init.createPeer({ remote: offerEnv.sender, role: 'answerer', session: s.id });
-      const stopTrickle = this.#trickle(s, peer);
+      const stopTrickle = trickle(this.#io, s, peer);
       const offer = decodeDescription(offerEnv.payload, 'offer');
       await peer.setRemoteDescription(offer);
       const answer = await peer.createAnswer();
@@ -467,7 +316,7 @@ export class Agent<P extends SessionPeer> {
       const sent = peer.localDescription() ?? answer;
       await this.#send(s, 'answer', encodeDescription(sent));
       stopTrickle.ready(sent.sdp);
-      const connection = await this.#finish(s, peer, offerEnv.sender, offer.sdp, true);
+      const connection = await handOver(this.#io, s, peer, offerEnv.sender, offer.sdp, true);
       this.#connections.emit(connection);
     } catch (error) {
       const e = asLanrtcError(error);
@@ -477,160 +326,6 @@ export class Agent<P extends SessionPeer> {
       this.#endSession(s);
       this.#sessionError(e, offerEnv.sender.id);
     }
-  }
-
-  // ---- session plumbing ------------------------------------------------------------------------
-
-  /**
-   * Wait for the transport, then check the certificate the peer showed against what it signed.
-   * `polite`: this side accepted the connection, so it yields when both renegotiate at once.
-   */
-  async #finish(
-    s: SessionState,
-    peer: P,
-    remote: PublicIdentity,
-    remoteSdp: string,
-    polite: boolean,
-  ): Promise<Connection<P>> {
-    const negotiator = createNegotiator({
-      peer,
-      polite,
-      send: (type, payload) => this.#send(s, type, payload),
-      fingerprintOf: signedFingerprint,
-      timeoutMs: this.#timeoutMs,
-      count: (name) => this.#count(name),
-    });
-    const ended = this.#runSession(s, peer, negotiator);
-    // Listen from now: a `negotiationneeded` fired while the first exchange finishes (werift can)
-    // is not repeated by the stack, so it is remembered and served right after the hand-over.
-    let handedOver = false;
-    let missed = false;
-    const renegotiate = () => negotiator.renegotiate();
-    const auto = () => {
-      renegotiate().catch((error) => this.#sessionError(asLanrtcError(error), remote.id));
-    };
-    const unsubscribe = peer.onNegotiationNeeded?.(() => {
-      if (handedOver) auto();
-      else missed = true;
-    });
-    if (unsubscribe) s.inbox.onEnd(unsubscribe);
-    await this.#withDeadline(s, peer.connected(), 'transport did not connect');
-    const signed = signedFingerprint(remoteSdp);
-    const seen = await peer.remoteCertificateFingerprint();
-    if (!seen || !equalBytes(seen, signed)) {
-      throw new FingerprintMismatchError('DTLS certificate differs from the fingerprint the peer signed');
-    }
-    // The SDP carrying `signed` came in an envelope `remote` signed: that is the rotation evidence.
-    await checkPeerFingerprint(
-      this.#init.trust,
-      remote.id,
-      seen,
-      { signedBy: remote, fingerprints: [signed] },
-      {
-        now: this.#now(),
-      },
-    );
-    negotiator.verified(seen);
-    handedOver = true;
-    if (missed) auto();
-    return {
-      remote,
-      path: 'relay',
-      session: s.id,
-      peer,
-      paired: false,
-      remoteFingerprint: seen,
-      ended,
-      renegotiate,
-      close: async () => {
-        s.closingHere = true; // the peer connection's own `closed` is then ours, not the peer's
-        peer.close();
-        await this.#sendBye(s, 'closed');
-        this.#endSession(s);
-      },
-    };
-  }
-
-  /**
-   * The session after the first offer/answer, for the life of the connection: apply trickled
-   * candidates, answer or complete renegotiations. A `bye` from the peer (it closed, or its own
-   * verification failed after ours passed) closes the peer connection here; so does a renegotiation
-   * that fails its checks, after telling the peer why.
-   */
-  async #runSession(s: SessionState, peer: P, negotiator: Negotiator): Promise<string> {
-    // The peer connection ending by itself ends the session: a peer that vanished without a `bye`
-    // (tab closed, device off the network) must not hold its session — and a slot — for ever.
-    let endedAs: 'failed' | 'peer-closed' | undefined;
-    const offEnded = peer.onEnded?.((state) => {
-      if (s.closingHere) return;
-      endedAs ??= state === 'failed' ? 'failed' : 'peer-closed';
-      s.fail(new TransportClosedError(`peer connection ${state}`));
-    });
-    if (offEnded) s.inbox.onEnd(offEnded);
-    for (;;) {
-      let env: OpenedEnvelope;
-      try {
-        env = await this.#next(s, ['candidate', 'offer', 'answer'], Number.POSITIVE_INFINITY);
-      } catch (error) {
-        const e = asLanrtcError(error);
-        // Read before `peer.close()`, whose own `closed` event is not the peer's doing.
-        const byItself = endedAs;
-        // The session's first failure is the real cause: a hand-over still waiting in #finish (the
-        // peer's bye while ICE/DTLS is still connecting) rejects with it, not with the close below.
-        s.fail(e);
-        negotiator.close(e);
-        // Whatever ended it (our close, the peer's bye, a frame that failed its checks, the peer
-        // connection going away): the peer connection and the session go with it.
-        peer.close();
-        this.#endSession(s);
-        if (e instanceof PeerRejectedError) return e.reason;
-        if (byItself) return byItself;
-        return e instanceof TransportClosedError ? 'closed' : e.name;
-      }
-      if (env.type === 'candidate') {
-        try {
-          await peer.addIceCandidate(decodeCandidatePayload(env.payload));
-        } catch (error) {
-          // A candidate the peer signed but that does not decode or apply: counted, the session goes on.
-          this.#count(error instanceof LanrtcError ? error.name : 'CandidateRejectedError');
-        }
-        continue;
-      }
-      try {
-        await negotiator.receive(env);
-      } catch (error) {
-        // A renegotiation that failed here: the connection cannot go on in a state both agree on.
-        const e = asLanrtcError(error);
-        negotiator.close(e);
-        peer.close();
-        await this.#sendBye(s, e.name);
-        this.#endSession(s);
-        this.#sessionError(e, s.remoteId);
-        return e.name;
-      }
-    }
-  }
-
-  /**
-   * Send local candidates once the description that precedes them is out, except those gathered
-   * before it that it already carries (werift finishes gathering inside setLocalDescription).
-   */
-  #trickle(s: SessionState, peer: P): { ready(sentSdp: string): void } {
-    const early: Parameters<typeof encodeCandidatePayload>[0][] = [];
-    let ready = false;
-    const send = (c: Parameters<typeof encodeCandidatePayload>[0]) => {
-      this.#send(s, 'candidate', encodeCandidatePayload(c)).catch(() => {});
-    };
-    const unsubscribe = peer.onLocalCandidate((c) => (ready ? send(c) : early.push(c)));
-    s.inbox.onEnd(unsubscribe);
-    return {
-      ready(sentSdp) {
-        ready = true;
-        if (early.length === 0) return;
-        const described = describedCandidates(sentSdp);
-        for (const c of early.splice(0)) if (!described(c)) send(c);
-      },
-    };
   }
 
   #openSession(remoteId: string, sessionBytes?: Uint8Array): SessionState {
@@ -747,21 +442,10 @@ function randomSession(): Uint8Array {
   return randomBytes(16);
 }
 
-function signedFingerprint(sdp: string): Uint8Array {
-  const line = /^a=fingerprint:(.+)$/m.exec(sdp);
-  if (!line?.[1]) throw new FingerprintMismatchError('remote description carries no fingerprint');
-  return parseSdpFingerprint(line[1]);
-}
-
 function safeBye(payload: Uint8Array): string {
   try {
     return decodeBye(payload);
   } catch {
     return 'unknown';
   }
-}
-
-function asLanrtcError(error: unknown): LanrtcError {
-  if (error instanceof LanrtcError) return error;
-  return new LanrtcError('unexpected failure', { cause: error });
 }
