@@ -30,7 +30,10 @@ describe.skipIf(!IN_NETNS)('reconnecting relay client (real relay)', () => {
     return relayOn(relay.address.port);
   }
   async function clientOf(url: string, states: RelayClientState[] = [], identity = createIdentity()) {
-    const c = await connectRelay({ url, identity, reconnect: FAST, onStateChange: (s) => states.push(s) });
+    const c = await connectRelay({ url, identity, reconnect: FAST });
+    // The state at subscription first (`open`), then every change.
+    states.push(c.state);
+    c.onStateChange((s) => states.push(s));
     cleanup.push(() => c.close());
     return c;
   }

@@ -94,6 +94,7 @@ export type {
   RelayClientState,
   RelayClientStats,
   RelayConnection,
+  RelayPresence,
 } from './relay/client/options.js';
 export type { CompareHandler, PeerContext } from './session/agent.js';
 export type { SessionPeer } from './session/peer.js';

@@ -144,14 +144,12 @@ const relayUrl = externalRelay ?? relay?.address.url ?? '';
 const transport = await connectRelay({
   url: relayUrl,
   identity,
-  ...(externalRelay
-    ? {
-        reconnect: { initialMs: 100, maxMs: 500 },
-        onStateChange: (s) => emit({ relayState: s }),
-        onError: (e) => emit({ relayError: e.reason }),
-      }
-    : {}),
+  ...(externalRelay ? { reconnect: { initialMs: 100, maxMs: 500 } } : {}),
 });
+if (externalRelay) {
+  transport.onStateChange((s) => emit({ relayState: s }));
+  transport.onError((e) => emit({ relayError: e.reason }));
+}
 const agent = await createNodeAgent({
   identity,
   certificate,

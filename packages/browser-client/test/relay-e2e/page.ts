@@ -195,12 +195,15 @@ const api: RelayE2e = {
         // The agent logs into the relay itself; reconnect is its default (not set here on purpose).
         agent = await createBrowserAgent({
           ...common,
-          relay: {
-            url: `ws://${location.host}/`,
-            onStateChange: (st) => relayStates.push(st),
-            onError: (e) => relayErrors.push(e.reason),
-          },
+          relay: { url: `ws://${location.host}/` },
         });
+        const relay = agent.relay;
+        if (relay) {
+          // The state at subscription first (`open`), then every change.
+          relayStates.push(relay.state);
+          relay.onStateChange((st) => relayStates.push(st));
+          relay.onError((e) => relayErrors.push(e.reason));
+        }
       } else {
         // The relay login needs the identity before the agent exists: load it from the same database.
         const db = await openLanrtcDb();

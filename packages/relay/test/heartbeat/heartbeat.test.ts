@@ -79,10 +79,10 @@ describe.skipIf(!IN_NETNS)('relay client heartbeat (real relay)', () => {
       identity: createIdentity(),
       heartbeat,
       reconnect: { initialMs: 50, maxMs: 200 },
-      onError: (e) => {
-        errors.push(e);
-        detectedAt ||= performance.now();
-      },
+    });
+    conn.onError((e) => {
+      errors.push(e);
+      detectedAt ||= performance.now();
     });
     cleanup.push(() => conn.close());
     const frozenAt = performance.now();

@@ -43,7 +43,8 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     expect(Array.from(got.bytes)).toEqual([5]);
     const errors: RelayError[] = [];
     a.close();
-    const a2 = await client(relay.address.url, { onError: (e) => errors.push(e) });
+    const a2 = await client(relay.address.url);
+    a2.onError((e) => errors.push(e));
     await a2.send(createIdentity().id, new Uint8Array([1]));
     await vi.waitFor(() => expect(errors.map((e) => e.reason)).toEqual(['unknown-recipient']));
     expect(relay.stats.errors['unknown-recipient']).toBe(1);
@@ -162,9 +163,8 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
   it('rooms: join lists members, presence on join/leave/disconnect, room-full and too-many-rooms', async () => {
     const relay = await start({ maxPeersPerRoom: 2, maxRoomsPerConnection: 1 });
     const seen: string[] = [];
-    const a = await client(relay.address.url, {
-      onPresence: (p) => seen.push(`${p.present ? '+' : '-'}${p.id}`),
-    });
+    const a = await client(relay.address.url);
+    a.onPresence((p) => seen.push(`${p.present ? '+' : '-'}${p.id}`));
     const b = await client(relay.address.url);
     const c = await client(relay.address.url);
     expect(await a.join('kitchen')).toEqual([]);
@@ -239,7 +239,8 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
   it('hostile: a flood is rate-limited (dropped and counted, one error frame per second)', async () => {
     const relay = await start({ ratePerSecond: 10, rateBurst: 20 });
     const errors: RelayError[] = [];
-    const a = await client(relay.address.url, { onError: (e) => errors.push(e) });
+    const a = await client(relay.address.url);
+    a.onError((e) => errors.push(e));
     const bRaw = await raw(relay.address.url);
     const b = await bRaw.login();
     for (let i = 0; i < 500; i++) await a.send(b.id, new Uint8Array([i & 0xff]));
@@ -348,7 +349,11 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     const relay = await createRelay();
     const reasons: (string | undefined)[] = [];
     const clients = await Promise.all(
-      [1, 2, 3].map(() => client(relay.address.url, { onClose: (r) => reasons.push(r) })),
+      [1, 2, 3].map(async () => {
+        const c = await client(relay.address.url);
+        c.onClose((r) => reasons.push(r));
+        return c;
+      }),
     );
     const pending = raw(relay.address.url);
     const rawC = await pending;

@@ -25,7 +25,7 @@ describe('relay client heartbeat (scripted relay, fake timers)', () => {
   it('pings a quiet relay and keeps the connection while it answers', async () => {
     const relay = new FakeRelay();
     const errors: RelayError[] = [];
-    const { conn, states } = await connect(me, relay, { heartbeat, onError: (e) => errors.push(e) });
+    const { conn, states } = await connect(me, relay, { heartbeat }, { error: (e) => errors.push(e) });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(conn.state).toBe('open');
     expect(states).toEqual(['open']);
@@ -58,11 +58,15 @@ describe('relay client heartbeat (scripted relay, fake timers)', () => {
   it('detects a frozen relay within intervalMs + timeoutMs and redials (reconnect on)', async () => {
     const relay = new FakeRelay();
     const errors: RelayError[] = [];
-    const { conn, states } = await connect(me, relay, {
-      heartbeat,
-      reconnect: { initialMs: 1_000, maxMs: 1_000 }, // first redial after 500–1000 ms
-      onError: (e) => errors.push(e),
-    });
+    const { conn, states } = await connect(
+      me,
+      relay,
+      {
+        heartbeat,
+        reconnect: { initialMs: 1_000, maxMs: 1_000 }, // first redial after 500–1000 ms
+      },
+      { error: (e) => errors.push(e) },
+    );
     relay.silent = true;
     await vi.advanceTimersByTimeAsync(heartbeat.intervalMs + heartbeat.timeoutMs - 260);
     expect(conn.state).toBe('open'); // the ping is out, its deadline not reached yet
@@ -86,11 +90,15 @@ describe('relay client heartbeat (scripted relay, fake timers)', () => {
   it('without reconnect a frozen relay closes the connection: messages end, send rejects', async () => {
     const relay = new FakeRelay();
     const errors: RelayError[] = [];
-    const { conn, states, closes } = await connect(me, relay, {
-      heartbeat,
-      reconnect: false,
-      onError: (e) => errors.push(e),
-    });
+    const { conn, states, closes } = await connect(
+      me,
+      relay,
+      {
+        heartbeat,
+        reconnect: false,
+      },
+      { error: (e) => errors.push(e) },
+    );
     const ended = (async () => {
       for await (const _ of conn.messages) {
       }

@@ -55,7 +55,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
   it('redials after a graceful shutdown, logs in with a fresh challenge, re-joins, flushes the buffer', async () => {
     const relay = new FakeRelay();
     const presence: unknown[] = [];
-    const { conn, states } = await connect(me, relay, { onPresence: (p) => presence.push(p) });
+    const { conn, states } = await connect(me, relay, {}, { presence: (p) => presence.push(p) });
     const other = idBytesFromText(peer) as Uint8Array;
     relay.members.set('kitchen', []);
     expect(await conn.join('kitchen')).toEqual([]);
@@ -159,7 +159,7 @@ describe('reconnecting relay client (scripted relay, fake timers)', () => {
   it('a relay refusing the re-login (`auth-failed`) ends it: one attempt, no loop', async () => {
     const relay = new FakeRelay();
     const errors: string[] = [];
-    const { conn, closes } = await connect(me, relay, { onError: (e) => errors.push(e.reason) });
+    const { conn, closes } = await connect(me, relay, {}, { error: (e) => errors.push(e.reason) });
     relay.authOk = false;
     relay.current.drop('idle-timeout');
     await vi.advanceTimersByTimeAsync(30_000);

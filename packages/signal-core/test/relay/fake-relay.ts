@@ -119,19 +119,27 @@ export async function connect(
   me: Identity,
   relay: FakeRelay,
   extra: Partial<RelayClientInit> = {},
+  on: {
+    presence?: Parameters<RelayConnection['onPresence']>[0];
+    error?: Parameters<RelayConnection['onError']>[0];
+  } = {},
 ): Promise<{ conn: RelayConnection; states: RelayClientState[]; closes: unknown[] }> {
-  const states: RelayClientState[] = [];
   const closes: unknown[] = [];
   const pending = connectRelay({
     url: URL,
     identity: me,
     WebSocket: relay.ctor,
     reconnect: { initialMs: 100, maxMs: 1_000 },
-    onStateChange: (s) => states.push(s),
-    onClose: (r) => closes.push(r),
     heartbeat: false, // its own tests turn it on; the timer counts elsewhere are the reconnect logic's
     ...extra,
   });
   await vi.advanceTimersByTimeAsync(1);
-  return { conn: await pending, states, closes };
+  const conn = await pending;
+  // The state at subscription first (`open`: the first login's outcome is the promise), then every change.
+  const states: RelayClientState[] = [conn.state];
+  conn.onStateChange((s) => states.push(s));
+  conn.onClose((r) => closes.push(r));
+  if (on.presence) conn.onPresence(on.presence);
+  if (on.error) conn.onError(on.error);
+  return { conn, states, closes };
 }

@@ -20,6 +20,7 @@ import {
   RelayHandshakeError,
   TransportClosedError,
 } from '../../errors.js';
+import { createListeners } from '../../events.js';
 import { toBase32 } from '../../identity/base32.js';
 import { AsyncQueue } from '../../transport/queue.js';
 import type { TransportFrame } from '../../transport/transport.js';
@@ -29,7 +30,13 @@ import { reconnectDelay, reconnectPolicy, redialPointless } from './backoff.js';
 import { relayEndpoint } from './endpoint.js';
 import { createHeartbeat, heartbeatPolicy } from './heartbeat.js';
 import { answerHello, welcomesMe } from './login.js';
-import type { RelayClientInit, RelayClientState, RelayClientStats, RelayConnection } from './options.js';
+import type {
+  RelayClientInit,
+  RelayClientState,
+  RelayClientStats,
+  RelayConnection,
+  RelayPresence,
+} from './options.js';
 import { createOutbox } from './outbox.js';
 import { createRoomMemberships } from './rooms.js';
 import { closeQuietly, messageBytes, type RelayWebSocket, SOCKET_OPEN } from './socket.js';
@@ -55,6 +62,10 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
   const heartbeat = createHeartbeat(beat, stats);
   let state: RelayClientState = 'connecting';
   let closeReason: RelayErrorCode | undefined;
+  const stateChanges = createListeners<RelayClientState>();
+  const presence = createListeners<RelayPresence>();
+  const errors = createListeners<RelayError>();
+  const closes = createListeners<RelayErrorCode | undefined>();
   /** The current socket; frames and events of any other (abandoned) socket are ignored. */
   let ws: RelayWebSocket | undefined;
   let loginTimer: unknown;
@@ -66,7 +77,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
     function setState(s: RelayClientState): void {
       if (state === s) return;
       state = s;
-      init.onStateChange?.(s);
+      stateChanges.emit(s);
     }
 
     function finish(): void {
@@ -83,7 +94,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
       setState('closed');
       queue.end();
       memberships.close();
-      init.onClose?.(closeReason);
+      closes.emit(closeReason);
     }
 
     /** `socket` is gone: reject the first login, redial, or close for good. */
@@ -125,6 +136,10 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
     const connection: RelayConnection = {
       localId: init.identity.id,
       messages: queue,
+      onStateChange: (listener) => stateChanges.add(listener),
+      onPresence: (listener) => presence.add(listener),
+      onError: (listener) => errors.add(listener),
+      onClose: (listener) => closes.add(listener),
       get closeReason() {
         return closeReason;
       },
@@ -179,7 +194,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
         loginTimer = undefined;
         failures = 0;
         heartbeat.start(socket, (error) => {
-          init.onError?.(error);
+          errors.emit(error);
           lost(socket, error, false);
         });
         if (state === 'connecting') {
@@ -231,11 +246,11 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
             memberships.joined(
               frame.room,
               frame.members.map((m) => toBase32(m)),
-              (id) => init.onPresence?.({ room: frame.room, id, present: true }),
+              (id) => presence.emit({ room: frame.room, id, present: true }),
             );
             return;
           case 'presence':
-            init.onPresence?.({ room: frame.room, id: toBase32(frame.id), present: frame.present });
+            presence.emit({ room: frame.room, id: toBase32(frame.id), present: frame.present });
             return;
           case 'pong':
             return; // liveness is any frame at all (recorded on arrival)
@@ -252,7 +267,7 @@ export function connectRelay(init: RelayClientInit): Promise<RelayConnection> {
                 return;
               }
             }
-            init.onError?.(error);
+            errors.emit(error);
             return;
           }
           default:

@@ -1,6 +1,7 @@
 /** The relay client's public shape: what `connectRelay` takes, and the connection it resolves with. */
 
 import type { RelayError } from '../../errors.js';
+import type { Unsubscribe } from '../../events.js';
 import type { Identity } from '../../identity/identity.js';
 import type { SignalTransport } from '../../transport/transport.js';
 import type { RelayErrorCode } from '../frames.js';
@@ -44,14 +45,13 @@ export interface RelayClientInit {
   readonly reconnect?: boolean | RelayReconnectOptions;
   /** Detect a relay that stopped answering (default on, see `RelayHeartbeatOptions`); `false` turns it off. */
   readonly heartbeat?: false | RelayHeartbeatOptions;
-  /** The connection changed state (`connecting` is the initial state and is not reported). */
-  readonly onStateChange?: (state: RelayClientState) => void;
-  /** Somebody entered or left a room this client is in (after a re-join, each member is reported present). */
-  readonly onPresence?: (event: { room: string; id: string; present: boolean }) => void;
-  /** A non-fatal error frame (e.g. `unknown-recipient`, `rate-limited`), or a fatal one after login. */
-  readonly onError?: (error: RelayError) => void;
-  /** The relay connection ended for good; `reason` is the relay's error code when it said why. */
-  readonly onClose?: (reason: RelayErrorCode | undefined) => void;
+}
+
+/** Somebody entered or left a room this client is in. */
+export interface RelayPresence {
+  readonly room: string;
+  readonly id: string;
+  readonly present: boolean;
 }
 
 /** A logged-in relay connection: a `SignalTransport` plus rooms. */
@@ -66,4 +66,15 @@ export interface RelayConnection extends SignalTransport {
   readonly state: RelayClientState;
   /** Reconnect and buffering counters. */
   readonly stats: Readonly<RelayClientStats>;
+  /**
+   * The connection changed state after the first login (`open` when `connectRelay` resolves;
+   * then `reconnecting`, `open`, …, `closed`). Returns unsubscribe.
+   */
+  onStateChange(listener: (state: RelayClientState) => void): Unsubscribe;
+  /** Somebody entered or left a room this client is in (after a re-join, each member is reported present). */
+  onPresence(listener: (event: RelayPresence) => void): Unsubscribe;
+  /** A non-fatal error frame (e.g. `unknown-recipient`, `rate-limited`), or a fatal one after login. */
+  onError(listener: (error: RelayError) => void): Unsubscribe;
+  /** The relay connection ended for good; `reason` is the relay's error code when it said why. */
+  onClose(listener: (reason: RelayErrorCode | undefined) => void): Unsubscribe;
 }
