@@ -147,6 +147,8 @@ const transport = await connectRelay({
   ...(externalRelay ? { reconnect: { initialMs: 100, maxMs: 500 } } : {}),
 });
 if (externalRelay) {
+  // The state at subscription first (`open`), then every change.
+  emit({ relayState: transport.state });
   transport.onStateChange((s) => emit({ relayState: s }));
   transport.onError((e) => emit({ relayError: e.reason }));
 }
