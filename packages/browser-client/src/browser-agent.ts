@@ -7,8 +7,6 @@
  * @noble) only, never Web Crypto, media devices or a service worker.
  */
 import {
-  createLanAgent,
-  DEFAULT_CHANNEL_LABEL,
   type Identity,
   InvalidArgumentError,
   type LanAgent,
@@ -19,7 +17,7 @@ import {
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
-import { connectRelay, createAgent } from '@lanrtc/signal-core/session';
+import { connectRelay, createAgent, createLanAgent, setupPeerFactory } from '@lanrtc/signal-core/session';
 import { DEFAULT_DB_NAME, openLanrtcDb } from './db.js';
 import { connectDirect } from './direct/connect.js';
 import { loadOrCreateCertificate, loadOrCreateIdentity } from './keys.js';
@@ -100,32 +98,23 @@ export async function createBrowserAgent(init: BrowserAgentInit = {}): Promise<B
     throw error;
   }
   const trust = init.trust ?? createIndexedDbTrustStore(db);
-  const setup =
-    init.setup ??
-    ((peer: BrowserSessionPeer, context: PeerContext) => {
-      if (context.role === 'offerer') peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
-    });
   const signalling = transport
     ? createAgent<BrowserSessionPeer>({
         identity,
         transport,
         trust,
         fingerprint,
-        createPeer: (context) => {
-          const pc = new RTCPeerConnection({
-            ...init.rtcConfiguration,
-            iceServers: [],
-            certificates: [certificate],
-          });
-          const peer = browserSessionPeer(pc);
-          try {
-            setup(peer, context);
-          } catch (error) {
-            peer.close(); // the app's setup failed: nothing else would ever close this connection
-            throw error;
-          }
-          return peer;
-        },
+        createPeer: setupPeerFactory(
+          () =>
+            browserSessionPeer(
+              new RTCPeerConnection({
+                ...init.rtcConfiguration,
+                iceServers: [],
+                certificates: [certificate],
+              }),
+            ),
+          init.setup,
+        ),
         ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
         ...(init.logger ? { logger: init.logger } : {}),
       }).start()

@@ -6,9 +6,7 @@
  */
 import { connectRelay, type NodeRelayClientInit } from '@lanrtc/relay';
 import {
-  createLanAgent,
   createMemoryTrustStore,
-  DEFAULT_CHANNEL_LABEL,
   type Identity,
   InvalidArgumentError,
   type LanAgent,
@@ -19,7 +17,7 @@ import {
   type SignalTransport,
   type TrustStore,
 } from '@lanrtc/signal-core';
-import { createAgent } from '@lanrtc/signal-core/session';
+import { createAgent, createLanAgent, setupPeerFactory } from '@lanrtc/signal-core/session';
 import { toAbortSignal } from './abort.js';
 import { connectDirect } from './direct/connect.js';
 import { createDirectListener, type DirectListener, type DirectListenerInit } from './direct/listener.js';
@@ -107,27 +105,16 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
   } else if (typeof init.transport === 'function') transport = await init.transport(identity.id);
   else transport = init.transport;
 
-  const setup =
-    init.setup ??
-    ((peer: WeriftSessionPeer, context: PeerContext) => {
-      if (context.role === 'offerer') peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
-    });
   const signalling = transport
     ? createAgent<WeriftSessionPeer>({
         identity,
         transport,
         trust,
         fingerprint,
-        createPeer: (context) => {
-          const peer = weriftSessionPeer(createNodePeer({ ...init.peer, certificate }));
-          try {
-            setup(peer, context);
-          } catch (error) {
-            peer.close(); // the app's setup failed: nothing else would ever close this connection
-            throw error;
-          }
-          return peer;
-        },
+        createPeer: setupPeerFactory(
+          () => weriftSessionPeer(createNodePeer({ ...init.peer, certificate })),
+          init.setup,
+        ),
         ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}),
         ...(init.logger ? { logger: init.logger } : {}),
       }).start()

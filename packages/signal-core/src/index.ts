@@ -1,13 +1,6 @@
 /** @lanrtc/signal-core — what an app developer needs: the agent shape, cards, identities, errors, trust. Internals are subpaths. Explicit named exports only. */
 
 export { type Connection, type ConnectionPath, DEFAULT_CHANNEL_LABEL } from './agent/connection.js';
-export {
-  createLanAgent,
-  type LanAgentCore,
-  type LanAgentPlatform,
-  MAX_UNCLAIMED_CONNECTIONS,
-  type PairingTarget,
-} from './agent/create-lan-agent.js';
 export type {
   DirectConnectOptions,
   LanAgent,

@@ -1,5 +1,13 @@
 /** @lanrtc/signal-core/session — building a platform agent: the signalling agent, `createLanAgent`, channels, the relay client, events, abort handles, logging. */
 
+export {
+  createLanAgent,
+  type LanAgentCore,
+  type LanAgentPlatform,
+  MAX_UNCLAIMED_CONNECTIONS,
+  type PairingTarget,
+} from '../agent/create-lan-agent.js';
+export { type ChannelPeer, setupPeerFactory } from '../agent/setup-peer.js';
 export { type AbortHandle, createAbortHandle } from '../encoding/abort.js';
 export { createHeldListeners, createListeners, type Listeners } from '../events.js';
 export { NOOP_LOGGER } from '../logger.js';
