@@ -18,7 +18,6 @@ import {
   type TrustStore,
 } from '@lanrtc/signal-core';
 import { createAgent, createLanAgent, setupPeerFactory } from '@lanrtc/signal-core/session';
-import { toAbortSignal } from './abort.js';
 import { connectDirect } from './direct/connect.js';
 import { createDirectListener, type DirectListener, type DirectListenerInit } from './direct/listener.js';
 import { certificateFingerprint, type DtlsCertificate } from './peer/certificate.js';
@@ -129,7 +128,8 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
     signalling,
     relay,
     connectDirect: (card, pairing, options) => {
-      const signal = toAbortSignal(options.signal);
+      // createLanAgent hands each attempt a platform AbortSignal of its own (createLinkedAbort).
+      const signal = options.signal as AbortSignal | undefined;
       return connectDirect(card, {
         identity,
         certificate,
@@ -142,7 +142,8 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
       });
     },
     createQrOffer: (secret, window, options) => {
-      const signal = toAbortSignal(options.signal);
+      // createLanAgent hands each attempt a platform AbortSignal of its own (createLinkedAbort).
+      const signal = options.signal as AbortSignal | undefined;
       return createQrOffer({
         identity,
         certificate,
@@ -156,7 +157,8 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
       });
     },
     answerQrOffer: (offer, options) => {
-      const signal = toAbortSignal(options.signal);
+      // createLanAgent hands each attempt a platform AbortSignal of its own (createLinkedAbort).
+      const signal = options.signal as AbortSignal | undefined;
       return answerQrOffer(offer, {
         identity,
         certificate,

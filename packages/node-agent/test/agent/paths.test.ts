@@ -139,6 +139,24 @@ describe.skipIf(!IN_NETNS)('node agent: one shape, every path', () => {
     second.close();
   }, 20_000);
 
+  it('close() ends what is still under way: an unread QR answer fails at once, a caller abort too', async () => {
+    const [a, b] = [await agent(), await agent()];
+    const offer = await a.createQrOffer({ pairWithSecret: true });
+    const answer = await b.answerQrOffer(offer.text); // default deadline 60 s: nobody reads it
+    const started = Date.now();
+    await b.close();
+    await expect(answer.connection).rejects.toMatchObject({ name: 'TransportClosedError' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(b.answerQrOffer(offer.text)).rejects.toMatchObject({ name: 'TransportClosedError' });
+    // The caller's own signal still works through the agent's.
+    const controller = new AbortController();
+    const c = await agent();
+    const pending = await c.answerQrOffer((await a.createQrOffer()).text, { signal: controller.signal });
+    controller.abort(new Error('user went back'));
+    await expect(pending.connection).rejects.toThrow('user went back');
+    offer.close();
+  }, 20_000);
+
   it('relay path: enterPin, connect, and connections arriving before anyone listens are held', async () => {
     const net = createMemoryNetwork();
     const [device, phone] = [await agent(net), await agent(net)];

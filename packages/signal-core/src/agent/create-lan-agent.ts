@@ -5,12 +5,14 @@
  * its peer connections: the signalling agent and the in-band paths (direct connect, QR codes).
  */
 import type { Card } from '../card/types.js';
+import { type AbortSignalLike, createLinkedAbort } from '../encoding/abort.js';
 import { timers } from '../encoding/timers.js';
 import {
   type LanrtcError,
   MalformedInputError,
   NoSignallingPathError,
   PairingModeUnsupportedError,
+  TransportClosedError,
 } from '../errors.js';
 import { createHeldListeners, createListeners, type Unsubscribe } from '../events.js';
 import { type Identity, publicIdentity } from '../identity/identity.js';
@@ -88,6 +90,34 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
   // What the in-band paths made: closed with the agent (the relay path's agent closes its own).
   const live = new Set<Connection<P>>();
   const pendingOffers = new Set<PendingQrOffer<P>>();
+  const offersDone = new WeakMap<PendingQrOffer<P>, () => void>();
+  /** Connection attempts under way on the in-band paths: aborted when the agent closes. */
+  const attempts = new Set<(reason: unknown) => void>();
+  /**
+   * Run `start` with a signal that aborts on the caller's signal or when the agent closes (a real
+   * platform `AbortSignal`, so platform code may use it as one); `done` settles the attempt.
+   */
+  const attempt = async <T>(
+    options: { readonly signal?: AbortSignalLike },
+    start: (signal: AbortSignalLike) => Promise<T>,
+    done: (value: T) => Promise<unknown> = async (value) => value,
+  ): Promise<T> => {
+    if (closed) throw new TransportClosedError('agent closed');
+    const linked = createLinkedAbort(options.signal);
+    attempts.add(linked.abort);
+    const finish = () => {
+      attempts.delete(linked.abort);
+      linked.release();
+    };
+    try {
+      const value = await start(linked.signal);
+      void done(value).then(finish, finish);
+      return value;
+    } catch (error) {
+      finish();
+      throw error;
+    }
+  };
   /** Open PIN / compare displays: closed with the agent (a PIN display owns its rotation timer). */
   const displays = new Set<{ close(): void }>();
   const own = (connection: Connection<P>): Connection<P> => {
@@ -188,28 +218,47 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
         throw new PairingModeUnsupportedError('compare mode needs an onCompare handler');
       }
       if (pairing?.kind === 'pin') assertUsablePin(pairing.pin);
-      return own(await platform.connectDirect(card, pairing, options));
+      return own(
+        await attempt(options, (signal) => platform.connectDirect(card, pairing, { ...options, signal })),
+      );
     },
     async createQrOffer(options = {}) {
       const secret = options.pairWithSecret ? generatePairingSecret() : undefined;
-      const offer = await platform.createQrOffer(secret, window, options);
+      // The offer's signal bounds its whole life: waiting for the answer, then `accept`'s run.
+      const offer = await attempt(
+        options,
+        (signal) => platform.createQrOffer(secret, window, { ...options, signal }),
+        (pending) =>
+          new Promise<void>((resolve) => {
+            offersDone.set(pending, resolve);
+          }),
+      );
       pendingOffers.add(offer);
       return {
         text: offer.text,
         accept: async (answerText) => {
           pendingOffers.delete(offer);
-          return own(await offer.accept(answerText));
+          try {
+            return own(await offer.accept(answerText));
+          } finally {
+            offersDone.get(offer)?.();
+          }
         },
         close: () => {
           pendingOffers.delete(offer);
           offer.close();
+          offersDone.get(offer)?.();
         },
       };
     },
     async answerQrOffer(offerText, options = {}) {
       const offer = decodeQrPayload(offerText);
       if (offer.kind !== 'offer') throw new MalformedInputError(`expected a QR offer, got ${offer.kind}`);
-      const answer = await platform.answerQrOffer(offer, options);
+      const answer = await attempt(
+        options,
+        (signal) => platform.answerQrOffer(offer, { ...options, signal }),
+        (pending) => pending.connection,
+      );
       const connection = answer.connection.then(own);
       connection.catch(() => {}); // the caller reads it; never unhandled
       return { ...answer, connection };
@@ -275,6 +324,8 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       targets.clear();
       for (const offer of pendingOffers) offer.close();
       pendingOffers.clear();
+      const gone = new TransportClosedError('agent closed');
+      for (const abort of [...attempts]) abort(gone);
       await Promise.all([...live].map((c) => c.close()));
       await platform.signalling?.close();
       await platform.close();

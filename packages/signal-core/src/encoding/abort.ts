@@ -55,3 +55,31 @@ export function createAbortHandle(): AbortHandle {
     },
   };
 }
+
+/** The part of the platform's `AbortController` (Node ≥ 15, every browser) used here. */
+interface PlatformAbortController {
+  readonly signal: AbortSignalLike;
+  abort(reason?: unknown): void;
+}
+
+/**
+ * A real platform `AbortSignal` (so platform code may use it as one) that aborts when `parent`
+ * does, with its reason, or when the returned `abort` is called; `release` stops following `parent`.
+ */
+export function createLinkedAbort(parent: AbortSignalLike | undefined): {
+  readonly signal: AbortSignalLike;
+  abort(reason: unknown): void;
+  release(): void;
+} {
+  const Controller = (globalThis as unknown as { AbortController: new () => PlatformAbortController })
+    .AbortController;
+  const controller = new Controller();
+  const follow = () => controller.abort(parent?.reason);
+  if (parent?.aborted) follow();
+  else parent?.addEventListener('abort', follow);
+  return {
+    signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
+    release: () => parent?.removeEventListener('abort', follow),
+  };
+}
