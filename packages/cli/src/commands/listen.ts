@@ -7,10 +7,14 @@
 import { isIPv4 } from 'node:net';
 import { createInterface } from 'node:readline';
 import { type Announcement, announce } from '@lanrtc/mdns-announcer';
-import { createDirectListener, createFileTrustStore, type NodeConnection } from '@lanrtc/node-agent';
+import {
+  createFileTrustStore,
+  createNodeAgent,
+  type DirectListener,
+  type NodeConnection,
+} from '@lanrtc/node-agent';
 import { InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
 import { equalBytes } from '@lanrtc/signal-core/codec';
-import { createAttemptPolicy } from '@lanrtc/signal-core/protocol';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
@@ -63,27 +67,30 @@ ${COMMON_USAGE}`,
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const trust = await createFileTrustStore({ dir: state.dir });
     const connections = new Set<NodeConnection>();
-    let listener: Awaited<ReturnType<typeof createDirectListener>>;
+    const agent = await createNodeAgent({
+      identity: state.identity,
+      certificate: state.certificate,
+      trust,
+      logger,
+    });
+    let listener: DirectListener;
     try {
-      listener = await createDirectListener({
-        identity: state.identity,
-        certificate: state.certificate,
-        trust,
+      listener = await agent.listenDirect({
         name: init.name,
         deviceTypes: init.deviceTypes,
         addresses: init.addresses,
         port: init.port,
         ice: state.ice,
-        logger,
       });
-      listener.onConnection((connection) => serve(connection, connections, trust, io));
-      listener.onPeerError((error) =>
-        writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`),
-      );
     } catch (error) {
+      await agent.close();
       if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
       throw error;
     }
+    agent.onConnection((connection) => serve(connection, connections, trust, io));
+    listener.onPeerError((error) =>
+      writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`),
+    );
     let ad: Announcement | undefined;
     let check: NodeJS.Timeout | undefined;
     const stopReissue: (() => void)[] = [];
@@ -100,15 +107,12 @@ ${COMMON_USAGE}`,
       const openPairing = async () => {
         withdraw?.();
         if (usePin) {
-          const policy = createAttemptPolicy();
-          const showPin = (why: string) => writeLine(io.stdout, `${why}PIN: ${policy.pin()}`);
-          withdraw = listener.openPairing({
-            mode: () => policy.mode(),
-            policy,
-            onFailure: () => showPin('pairing failed; new '),
-            onPaired: () => showPin('paired; next '),
-          });
-          showPin('');
+          // The agent's PIN display: a new PIN after every attempt and when one expires.
+          const display = agent.showPin();
+          display.onFailure(() => writeLine(io.stdout, 'pairing failed'));
+          display.onChange((pin) => writeLine(io.stdout, `PIN: ${pin}`));
+          withdraw = () => display.close();
+          writeLine(io.stdout, `PIN: ${display.pin()}`);
           return;
         }
         const pairing = listener.openQrPairing();
@@ -163,7 +167,7 @@ ${COMMON_USAGE}`,
       clearInterval(check);
       await ad?.close();
       await Promise.all([...connections].map((c) => c.close()));
-      await listener.close();
+      await agent.close(); // and its listener
     }
     return 0;
   },
