@@ -141,11 +141,10 @@ export async function createBrowserAgent(init: BrowserAgentInit = {}): Promise<B
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.signal ? { signal: options.signal as AbortSignal } : {}),
       }),
-    createQrOffer: (secret, window, options) =>
+    createQrOffer: (secret, options) =>
       createQrOffer({
         ...base,
         ...(secret ? { pairWithSecret: secret } : {}),
-        ...(window ? { pairingWindow: window } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.signal ? { signal: options.signal as AbortSignal } : {}),
       }),

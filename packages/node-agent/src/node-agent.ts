@@ -15,6 +15,7 @@ import {
   type PeerContext,
   type RelayConnection,
   type SignalTransport,
+  TransportClosedError,
   type TrustStore,
 } from '@lanrtc/signal-core';
 import { createAgent, createLanAgent, setupPeerFactory } from '@lanrtc/signal-core/session';
@@ -120,6 +121,7 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
     : undefined;
 
   const listeners = new Set<DirectListener>();
+  let closed = false;
   const peer = init.peer ? { peer: init.peer } : {};
   const core = createLanAgent<WeriftSessionPeer>({
     identity,
@@ -141,7 +143,7 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
         ...(signal ? { signal } : {}),
       });
     },
-    createQrOffer: (secret, window, options) => {
+    createQrOffer: (secret, options) => {
       // createLanAgent hands each attempt a platform AbortSignal of its own (createLinkedAbort).
       const signal = options.signal as AbortSignal | undefined;
       return createQrOffer({
@@ -150,8 +152,6 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
         trust,
         ...peer,
         ...(secret ? { secret } : {}),
-        ...(window ? { pairingWindow: window } : {}),
-        ...(window?.onCompare ? { onCompare: window.onCompare } : {}),
         ...(options.timeoutMs !== undefined ? { connectTimeoutMs: options.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
       });
@@ -170,6 +170,7 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
       });
     },
     async close() {
+      closed = true;
       await Promise.all([...listeners].map((l) => l.close()));
     },
   });
@@ -180,6 +181,7 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
       return core.rejected;
     },
     async listenDirect(listenInit) {
+      if (closed) throw new TransportClosedError('agent closed');
       const listener = await createDirectListener({
         ...listenInit,
         identity,
@@ -187,6 +189,11 @@ export async function createNodeAgent(init: NodeAgentInit = {}): Promise<NodeAge
         trust,
         ...(init.logger && !listenInit.logger ? { logger: init.logger } : {}),
       });
+      if (closed) {
+        // The agent closed while the port was being bound.
+        await listener.close();
+        throw new TransportClosedError('agent closed');
+      }
       listeners.add(listener);
       const leave = core.addPairingTarget(listener);
       listener.onConnection((c) => core.emitConnection(c));

@@ -12,8 +12,8 @@ export type { RelayClientState, RelayClientStats, RelayConnection } from '@lanrt
 export type { RelayHeartbeatOptions, RelayReconnectOptions } from '@lanrtc/signal-core/session';
 
 /**
- * Options for the Node `connectRelay`: as signal-core's (including `reconnect` and
- * `onStateChange`), with the WebSocket constructor optional.
+ * Options for the Node `connectRelay`: as signal-core's (including `reconnect` and `heartbeat`),
+ * with the WebSocket constructor optional.
  */
 export type NodeRelayClientInit = Omit<RelayClientInit, 'WebSocket'> & {
   readonly WebSocket?: RelayWebSocketConstructor;

@@ -57,6 +57,7 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer<B
     init.pairWithSecret === true
       ? crypto.getRandomValues(new Uint8Array(PAIRING_SECRET_BYTES))
       : init.pairWithSecret || undefined;
+  init.signal?.throwIfAborted();
   const direct = openDirectPeer(init);
   const { pc } = direct.peer;
   const { text, offer } = await orCloseDirectPeer(direct, async () => {
@@ -65,6 +66,7 @@ export async function createQrOffer(init: QrOfferInit): Promise<PendingQrOffer<B
     const text = encodeQrOffer(description(pc), secret ? { secret } : {});
     const offer = decodeQrPayload(text);
     if (offer.kind !== 'offer') throw new MalformedInputError('offer did not round-trip');
+    init.signal?.throwIfAborted(); // aborted while gathering: no offer to hand out
     return { text, offer };
   });
   let accepted = false;

@@ -10,8 +10,8 @@ import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
 
 /**
  * An authenticated connection over werift; `peer.channel(label)` waits for a channel either side
- * opens from now on, and `ended` settles with `closed` (either side closed) or `failed` (the
- * transport failed).
+ * opens from now on, and `ended` settles with `closed` (closed here), `peer-closed` (the other side
+ * closed) or `failed` (the transport failed).
  */
 export type NodeConnection = Connection<WeriftSessionPeer>;
 
@@ -39,17 +39,19 @@ export function directConnection(init: {
     init.onEnded?.(reason);
     settle(reason);
   };
-  const sub = init.pc.connectionStateChange.subscribe((state) => {
-    if (state === 'closed' || state === 'failed') end(state);
-  });
   let closing = false;
+  // `closed` means closed here (signal-core's `Connection`); the other side closing is `peer-closed`.
+  const byItself = (state: string) => (state === 'failed' ? 'failed' : closing ? 'closed' : 'peer-closed');
+  const sub = init.pc.connectionStateChange.subscribe((state) => {
+    if (state === 'closed' || state === 'failed') end(byItself(state));
+  });
   onAssociationClosed(init.pc, () => {
     if (closing) return; // our own close() stops the association first
     peer.close();
-    end('closed');
+    end('peer-closed');
   });
   if (init.pc.connectionState === 'closed' || init.pc.connectionState === 'failed') {
-    end(init.pc.connectionState);
+    end(byItself(init.pc.connectionState));
   }
   return {
     remote: init.remote,

@@ -81,13 +81,20 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
   const started = Date.now();
 
   let closed: Promise<void> = Promise.resolve();
-  const finish = () => {
+  /** The handed-over connection: closing it here (listener shutdown) reports `closed`, not `peer-closed`. */
+  let handedOver: NodeConnection | undefined;
+  const finish = (why?: 'closing') => {
     if (gone) return;
     gone = true;
     clearTimeout(timer);
     abort.abort(new TransportClosedError('peer removed'));
-    init.route.close();
-    if (pc) closed = closePeerConnection(pc);
+    if (why === 'closing' && handedOver) {
+      // Shutting down: the route goes after the connection, so its SCTP ABORT still reaches the peer.
+      closed = handedOver.close().finally(() => init.route.close());
+    } else {
+      init.route.close();
+      if (pc) closed = closePeerConnection(pc);
+    }
     if (authenticated) counters.connected--;
     init.onGone();
   };
@@ -172,8 +179,9 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
       remote: result.remote,
       remoteFingerprint,
       paired: result.paired,
-      onEnded: finish,
+      onEnded: () => finish(),
     });
+    handedOver = connection;
     init.onConnection(connection);
   };
 
@@ -192,7 +200,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     drop(reason) {
       if (!gone) {
         if (reason === 'idle') counters.idleTimeouts++;
-        finish();
+        finish(reason === 'closing' ? 'closing' : undefined);
       }
       return admitted.then(() => closed);
     },

@@ -114,7 +114,7 @@ export interface DirectListener {
   cardBytes(): Uint8Array;
   /** QR text of the current card. */
   cardText(): string;
-  /** Accept in-band pairing with this window until the returned function is called. */
+  /** Accept in-band pairing with this window until the returned function is called; the newest open window is in force. */
   openPairing(window: PairingWindow): () => void;
   /** Open a one-time secret pairing shown as a QR pairing card. */
   openQrPairing(): QrPairing;
@@ -146,6 +146,8 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
   let certificate = init.certificate;
   const next = init.nextCertificate;
   let window = init.pairing;
+  /** Windows opened with `openPairing`, oldest first. */
+  const windows: PairingWindow[] = [];
   let closed = false;
   const counters: PeerCounters = {
     connected: 0,
@@ -239,9 +241,14 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     cardBytes: () => current().bytes,
     cardText: () => encodeQrCard(current().bytes),
     openPairing(w) {
+      // The newest open window is in force; closing one brings back the one below it (a QR pairing
+      // card opened over the agent's PIN display hands pairing back to the PIN when it is used).
+      windows.push(w);
       window = w;
       return () => {
-        if (window === w) window = init.pairing;
+        const at = windows.lastIndexOf(w);
+        if (at >= 0) windows.splice(at, 1);
+        window = windows.at(-1) ?? init.pairing;
       };
     },
     onConnection: (l) => connections.add(l),

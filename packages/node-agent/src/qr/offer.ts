@@ -44,6 +44,7 @@ export interface CreateQrOfferInit extends InitiatorInit {
 
 /** Create an offer for a QR code (or copy-paste); the returned `text` already holds every ICE candidate. */
 export async function createQrOffer(init: CreateQrOfferInit): Promise<PendingQrOffer<WeriftSessionPeer>> {
+  init.signal?.throwIfAborted();
   const pc = createNodePeer({ ...init.peer, certificate: init.certificate });
   const port = weriftAuthPort(
     pc.createDataChannel(DIRECT_AUTH_LABEL, { negotiated: true, id: DIRECT_AUTH_CHANNEL_ID, ordered: true }),
@@ -58,6 +59,8 @@ export async function createQrOffer(init: CreateQrOfferInit): Promise<PendingQrO
     const decoded = decodeQrPayload(text);
     if (decoded.kind !== 'offer') throw new MalformedInputError('offer did not round-trip');
     offer = decoded;
+    // Aborted while gathering: no offer to hand out.
+    init.signal?.throwIfAborted();
   } catch (error) {
     port.dispose();
     await closePeerConnection(pc);

@@ -90,6 +90,18 @@ describe.skipIf(!IN_NETNS)('node agent: one shape, every path', () => {
     await again.close();
   }, 30_000);
 
+  it("ended says who closed: the device's close() is `closed` there and `peer-closed` at the phone", async () => {
+    const [device, phone] = [await agent(), await agent()];
+    const listener = await device.listenDirect({ name: 'Porch', addresses: [HOST], port: 0 });
+    const display = device.showPin();
+    const incoming = next<Conn>((l) => device.onConnection(l));
+    const conn = await phone.connectDirect(listener.card(), { pairing: { kind: 'pin', pin: display.pin() } });
+    const deviceSide = await incoming;
+    await device.close();
+    expect(await deviceSide.ended).toBe('closed');
+    expect(await conn.ended).toBe('peer-closed');
+  }, 20_000);
+
   it('one PIN display reports every pairing it completes (a host pairs many players)', async () => {
     const [host, p1, p2] = [await agent(), await agent(), await agent()];
     const listener = await host.listenDirect({ name: 'Host', addresses: [HOST], port: 0 });
@@ -135,9 +147,54 @@ describe.skipIf(!IN_NETNS)('node agent: one shape, every path', () => {
     const answer = await b.answerQrOffer(second.text, { timeoutMs: 500 });
     await expect(first.accept(answer.text)).rejects.toMatchObject({ name: 'QrMismatchError' });
     await expect(answer.connection).rejects.toMatchObject({ name: 'SessionTimeoutError' });
-    first.close();
+    // The refused answer left `first` open for its own answer.
+    const right = await b.answerQrOffer(first.text);
+    const [onA, onB] = await Promise.all([first.accept(right.text), right.connection]);
+    expect(onA.remote.id).toBe(b.id);
+    await Promise.all([onA.close(), onB.close()]);
     second.close();
   }, 20_000);
+
+  it("a QR pairing card opened over the agent's PIN display hands pairing back to the PIN once withdrawn", async () => {
+    const [device, phone] = [await agent(), await agent()];
+    const listener = await device.listenDirect({ name: 'Lamp', addresses: [HOST], port: 0 });
+    const display = device.showPin();
+    listener.openQrPairing().close();
+    const conn = await phone.connectDirect(listener.card(), { pairing: { kind: 'pin', pin: display.pin() } });
+    expect(conn.paired).toBe(true);
+    await conn.close();
+  }, 20_000);
+
+  it('an onConnection listener that throws is reported as a session error; the connection stays', async () => {
+    const [device, phone] = [await agent(), await agent()];
+    const listener = await device.listenDirect({ name: 'Lamp', addresses: [HOST], port: 0 });
+    const display = device.showPin();
+    const reported = next<unknown>((l) => device.onSessionError(l));
+    device.onConnection(() => {
+      throw new Error('app bug');
+    });
+    const conn = await phone.connectDirect(listener.card(), { pairing: { kind: 'pin', pin: display.pin() } });
+    expect(await reported).toMatchObject({ name: 'LanrtcError' });
+    expect(await Promise.race([conn.ended, new Promise((r) => setTimeout(() => r('open'), 300))])).toBe(
+      'open',
+    );
+    await conn.close();
+  }, 20_000);
+
+  it('after close(), new work is refused with TransportClosedError and nothing is left running', async () => {
+    const a = await agent();
+    await a.close();
+    await expect(a.listenDirect({ name: 'A', addresses: [HOST], port: 0 })).rejects.toMatchObject({
+      name: 'TransportClosedError',
+    });
+    expect(() => a.showPin()).toThrow(expect.objectContaining({ name: 'TransportClosedError' }));
+    await expect(a.createQrOffer()).rejects.toMatchObject({ name: 'TransportClosedError' });
+    // A listener still binding when the agent closes is closed too.
+    const b = await agent();
+    const binding = b.listenDirect({ name: 'B', addresses: [HOST], port: 0 });
+    await b.close();
+    await expect(binding).rejects.toMatchObject({ name: 'TransportClosedError' });
+  });
 
   it('close() ends what is still under way: an unread QR answer fails at once, a caller abort too', async () => {
     const [a, b] = [await agent(), await agent()];

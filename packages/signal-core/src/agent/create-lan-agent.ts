@@ -23,6 +23,7 @@ import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js'
 import type { RelayConnection } from '../relay/client/options.js';
 import type { Agent, PairingWindow } from '../session/agent.js';
 import type { SessionPeer } from '../session/peer.js';
+import { asLanrtcError } from '../session/session-io.js';
 import type { TrustStore } from '../trust/store.js';
 import type { Connection } from './connection.js';
 import type {
@@ -59,12 +60,11 @@ export interface LanAgentPlatform<P extends SessionPeer> {
     pairing: PairingMode | undefined,
     options: DirectConnectOptions,
   ): Promise<Connection<P>>;
-  /** QR offer; `secret` is the one-time pairing secret the offer carries, if any. */
-  createQrOffer(
-    secret: Uint8Array | undefined,
-    window: PairingWindow | undefined,
-    options: QrOfferOptions,
-  ): Promise<PendingQrOffer<P>>;
+  /**
+   * QR offer; `secret` is the one-time pairing secret the offer carries, if any. Without one, only a
+   * peer that already trusts this agent connects (no pairing window: no answerer could use one).
+   */
+  createQrOffer(secret: Uint8Array | undefined, options: QrOfferOptions): Promise<PendingQrOffer<P>>;
   answerQrOffer(offer: QrOffer, options: QrAnswerOptions): Promise<QrAnswer<P>>;
   /** Release what the platform owns (after the signalling agent closed). */
   close(): Promise<void>;
@@ -82,8 +82,13 @@ export interface LanAgentCore<P extends SessionPeer> extends LanAgent<P> {
 
 /** Build the agent from a platform's paths. */
 export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform<P>): LanAgentCore<P> {
-  const connections = createHeldListeners<Connection<P>>(MAX_UNCLAIMED_CONNECTIONS, (c) => void c.close());
   const sessionErrors = createListeners<{ error: LanrtcError; remoteId: string | undefined }>();
+  // An `onConnection` listener that throws: the connection stays, the error is reported.
+  const connections = createHeldListeners<Connection<P>>(
+    MAX_UNCLAIMED_CONNECTIONS,
+    (c) => void c.close(),
+    (error) => sessionErrors.emit({ error: asLanrtcError(error), remoteId: undefined }),
+  );
   const targets = new Map<PairingTarget, (() => void) | undefined>();
   let window: PairingWindow | undefined;
   let closed = false;
@@ -122,8 +127,9 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
   const displays = new Set<{ close(): void }>();
   const own = (connection: Connection<P>): Connection<P> => {
     if (closed) {
+      // Made while the agent closed: nobody may use it.
       void connection.close();
-      return connection;
+      throw new TransportClosedError('agent closed');
     }
     live.add(connection);
     void connection.ended.then(() => live.delete(connection));
@@ -227,22 +233,26 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       // The offer's signal bounds its whole life: waiting for the answer, then `accept`'s run.
       const offer = await attempt(
         options,
-        (signal) => platform.createQrOffer(secret, window, { ...options, signal }),
+        (signal) => platform.createQrOffer(secret, { ...options, signal }),
         (pending) =>
           new Promise<void>((resolve) => {
             offersDone.set(pending, resolve);
           }),
       );
+      if (closed) {
+        offer.close();
+        throw new TransportClosedError('agent closed');
+      }
       pendingOffers.add(offer);
       return {
         text: offer.text,
         accept: async (answerText) => {
+          // Tracked until it settles: a wrong answer (`QrMismatchError`) leaves the offer open for
+          // the right one, and `close()` still closes it.
+          const connection = await offer.accept(answerText);
           pendingOffers.delete(offer);
-          try {
-            return own(await offer.accept(answerText));
-          } finally {
-            offersDone.get(offer)?.();
-          }
+          offersDone.get(offer)?.();
+          return own(connection);
         },
         close: () => {
           pendingOffers.delete(offer);
@@ -269,6 +279,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       return pair(peerId, { kind: 'pin', pin });
     },
     showPin(policyInit = {}): PinDisplay {
+      if (closed) throw new TransportClosedError('agent closed');
       const changed = createListeners<string>();
       let expiry: unknown;
       let stopped = false;
@@ -302,6 +313,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       return pinDisplay;
     },
     acceptCompare(onCompare) {
+      if (closed) throw new TransportClosedError('agent closed');
       const shown = display(() => ({ kind: 'compare' }), { onCompare });
       const compareDisplay: PairingDisplay = {
         onPaired: shown.onPaired,
@@ -333,6 +345,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       sessionErrors.clear();
     },
     addPairingTarget(target) {
+      if (closed) throw new TransportClosedError('agent closed');
       targets.set(target, window ? target.openPairing(window) : undefined);
       return () => {
         targets.get(target)?.();

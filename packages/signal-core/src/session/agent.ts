@@ -54,7 +54,10 @@ export class Agent<P extends SessionPeer> {
   #pairingWindow: PairingWindow | undefined;
   #closed = false;
   #loop: Promise<void> | undefined;
-  readonly #connections = createListeners<Connection<P>>();
+  /** A listener that throws: the connection stays, the error is reported as a session error. */
+  readonly #connections = createListeners<Connection<P>>((error) =>
+    this.#sessionError(asLanrtcError(error), undefined),
+  );
   readonly #sessionErrors = createListeners<{ error: LanrtcError; remoteId: string | undefined }>();
   /** Frames rejected, by error name (what a hostile transport or neighbour costs us). */
   readonly rejected: Record<string, number> = {};

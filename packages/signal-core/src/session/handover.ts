@@ -115,7 +115,7 @@ async function runSession(
       const e = asLanrtcError(error);
       // Read before `peer.close()`, whose own `closed` event is not the peer's doing.
       const byItself = endedAs;
-      // The session's first failure is the real cause: a hand-over still waiting in #finish (the
+      // The session's first failure is the real cause: a hand-over still waiting in `handOver` (the
       // peer's bye while ICE/DTLS is still connecting) rejects with it, not with the close below.
       s.fail(e);
       negotiator.close(e);

@@ -75,6 +75,9 @@ export interface RelayConnection extends SignalTransport {
   onPresence(listener: (event: RelayPresence) => void): Unsubscribe;
   /** A non-fatal error frame (e.g. `unknown-recipient`, `rate-limited`), or a fatal one after login. */
   onError(listener: (error: RelayError) => void): Unsubscribe;
-  /** The relay connection ended for good; `reason` is the relay's error code when it said why. */
+  /**
+   * The relay connection ended for good; `reason` is the relay's error code when it said why. Not
+   * replayed: a late subscriber checks `state` (`closed`) and `closeReason` first.
+   */
   onClose(listener: (reason: RelayErrorCode | undefined) => void): Unsubscribe;
 }
