@@ -10,9 +10,11 @@ import { toHex } from '@lanrtc/signal-core/codec';
 import { cardToOffer, DIRECT_AUTH_CHANNEL_ID, DIRECT_AUTH_LABEL } from '@lanrtc/signal-core/protocol';
 import {
   answerQrOffer,
+  type BrowserAgent,
   type BrowserConnection,
   type BrowserSessionPeer,
   connectDirect,
+  createBrowserAgent,
   createIndexedDbTrustStore,
   createQrOffer,
   type DirectPeerInit,
@@ -72,6 +74,8 @@ export interface QrE2e {
   connectFromCamera(pin?: string): Promise<Outcome<ConnectionInfo>>;
   /** Connect directly to a card given as text (no camera). */
   connectText(text: string): Promise<Outcome<ConnectionInfo>>;
+  /** The same through the one agent shape: `createBrowserAgent()` (its own database), `agent.connectDirect(text)`. */
+  agentConnectText(text: string): Promise<Outcome<{ remote: string; paired: boolean; path: string }>>;
   /** The pending connection (offerer: after the answer file was chosen). */
   connection(): Promise<Outcome<ConnectionInfo>>;
   /** Open (`create`) or wait for the `chat` channel, then send `text` on it. */
@@ -103,6 +107,7 @@ const createdSdp = new WeakMap<RTCPeerConnection, string>();
 let init: DirectPeerInit | undefined;
 let pending: Promise<BrowserConnection> | undefined;
 let current: BrowserConnection | undefined;
+let browserAgent: BrowserAgent | undefined;
 let offer: PendingQrOffer<BrowserSessionPeer> | undefined;
 let started = 0;
 const echoLabels = new Set<string>();
@@ -303,6 +308,12 @@ const api: QrE2e = {
     outcome(async () => {
       started = performance.now();
       return settle(connectDirect(text, need()));
+    }),
+  agentConnectText: (text) =>
+    outcome(async () => {
+      browserAgent ??= await createBrowserAgent({ dbName: 'qr-e2e-agent' });
+      const c = await track(browserAgent.connectDirect(text));
+      return { remote: c.remote.id, paired: c.paired, path: c.path };
     }),
   connection: () =>
     outcome(async () => {
