@@ -3,6 +3,8 @@
  * pairing conveniences (`showPin`, `enterPin`, `acceptCompare`), one pairing window shared by
  * every path the agent is reached by, and the fan-out of incoming connections. A platform supplies
  * its peer connections: the signalling agent and the in-band paths (direct connect, QR codes).
+ * One file, longer than most: the pairing window, the held connections and closing everything the
+ * agent made all read and write the same lifecycle state (`closed`, what is live, what is pending).
  */
 import type { Card } from '../card/types.js';
 import { type AbortSignalLike, createLinkedAbort } from '../encoding/abort.js';
