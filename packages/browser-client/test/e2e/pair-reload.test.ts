@@ -133,8 +133,11 @@ describeLan('browser-client e2e: Chromium (insecure page) ↔ Node device on a v
       reply: 'pong:ping',
       remoteFingerprint: status.fingerprint,
     });
-    const incoming = await page.evaluate(() => (globalThis as { e2e?: E2eStatus }).e2e?.incoming);
-    expect(incoming).toEqual([ready.id]);
+    // The page answers the device's pings as soon as the channel opens, which can be before its own
+    // hand-over (the trust-store write in IndexedDB) has finished: wait for the connection event.
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as { e2e?: E2eStatus }).e2e?.incoming), { timeout: 5_000 })
+      .toEqual([ready.id]);
 
     // Reload: identity, certificate and trust come back from IndexedDB; no PIN is asked.
     await page.reload();
