@@ -6,9 +6,9 @@
  * the host rebooted since, which also covers pid reuse after a reboot). A lock of another host (a
  * network filesystem) is never broken; waiting for it ends in `StoreLockedError` after the timeout.
  *
- * Known limit: two processes that find the same stale lock at the same instant may both break it,
- * the second removing the first's fresh lock; this needs a crash followed by a tie within
- * microseconds, and the lost update would be the one racing the crash.
+ * Breaking a stale lock takes a second lock, `<store>.lock.break`, so two writers that find the same
+ * stale lock never both remove it (the second would remove the first's fresh lock, and both would
+ * write: a lost update — seen when writers start together right after one was killed).
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
@@ -54,13 +54,13 @@ async function acquire(lockFile: string, timeoutMs: number): Promise<string> {
     if (text === undefined) continue; // released between our link and our read: try again at once
     const held = parseOwner(text);
     const stale = await isStale(lockFile, held, timeoutMs);
-    // Re-read right before removing, so a lock re-taken meanwhile by a live process stays.
-    if (stale && (await readLock(lockFile)) === text) await unlink(lockFile).catch(() => undefined);
+    // Re-read under the breaker lock right before removing, so a lock re-taken meanwhile stays.
+    const broken = stale && (await breakStale(lockFile, text));
     if (Date.now() >= deadline) {
       const who = held ? `process ${held.pid} on ${held.host}` : 'an unknown process';
       throw new StoreLockedError(`${lockFile} is held by ${who}; if no lanrtc process runs, remove the file`);
     }
-    if (!stale) await sleep(delay * (0.5 + Math.random()));
+    if (!broken) await sleep(delay * (0.5 + Math.random()));
   }
 }
 
@@ -124,6 +124,30 @@ async function isStale(lockFile: string, held: LockOwner | undefined, timeoutMs:
   if (held.host !== hostname()) return false;
   if (Math.abs(held.boot - bootTime()) > BOOT_SLACK) return true;
   return !processRuns(held.pid);
+}
+
+/** A `.break` lock older than this was left by a breaker that died mid-break (a break takes microseconds). */
+const BREAK_STALE_MS = 5_000;
+
+/**
+ * Remove the lock if it still holds `staleText`, one breaker at a time; false when another process
+ * is breaking it (try the lock again later).
+ */
+async function breakStale(lockFile: string, staleText: string): Promise<boolean> {
+  const breaker = `${lockFile}.break`;
+  if (!(await tryCreate(breaker, String(process.pid)))) {
+    const st = await stat(breaker).catch(() => undefined);
+    if (st !== undefined && Date.now() - st.mtimeMs > BREAK_STALE_MS)
+      await unlink(breaker).catch(() => undefined);
+    return false;
+  }
+  try {
+    // Under the breaker nobody else removes the lock: if it is still the stale one, it goes.
+    if ((await readLock(lockFile)) === staleText) await unlink(lockFile).catch(() => undefined);
+    return true;
+  } finally {
+    await unlink(breaker).catch(() => undefined);
+  }
 }
 
 async function release(lockFile: string, token: string): Promise<void> {
