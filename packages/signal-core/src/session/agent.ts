@@ -14,9 +14,7 @@ import { equalBytes, toHex } from '../encoding/bytes.js';
 import { type EnvelopeType, type OpenedEnvelope, openEnvelope, sealEnvelope } from '../envelope/envelope.js';
 import { createReplayGuard, type ReplayGuard } from '../envelope/replay.js';
 import {
-  InvalidSignatureError,
   LanrtcError,
-  MalformedInputError,
   NotPairedError,
   PairingNotOpenError,
   PeerRejectedError,
@@ -202,12 +200,10 @@ export class Agent<P extends SessionPeer> {
         }
         s.inbox.push(env);
       } else if (env.type === 'bye' && equalBytes(env.session, ZERO_SESSION)) {
-        // The peer could not verify a frame we sent it: end our sessions with it.
-        const reason = safeBye(env.payload);
-        for (const open of this.#sessions.values()) {
-          if (open.remoteId === env.sender.id)
-            open.fail(new PeerRejectedError(`peer rejected: ${reason}`, reason));
-        }
+        // A bye bound to no session (older agents answered a frame they could not verify with one)
+        // names no session it ends, and a relay can hold a genuine one back for the envelope's whole
+        // freshness window and deliver it against a newer connection: it ends nothing.
+        this.#count('SessionlessByeIgnored');
       } else if (env.type === 'pairing') {
         void this.#respondPairing(env);
       } else if (env.type === 'offer') {
@@ -218,16 +214,15 @@ export class Agent<P extends SessionPeer> {
     }
   }
 
+  /**
+   * A frame that did not open (forged, cut, stale, replayed, not for us) is dropped and counted,
+   * nothing else: the transport's sender label is unauthenticated, so failing the sessions of the
+   * peer it names, or answering it, would let whoever carries the frames end connections at will.
+   */
   #rejectFrame(error: unknown, fromHint: string): void {
     const name = error instanceof LanrtcError ? error.name : 'MalformedInputError';
     this.#count(name);
     this.#init.logger?.warn('dropped frame', { reason: name, from: fromHint });
-    // A frame that fails verification (not a replay or a stale one, which honest duplicates cause)
-    // ends the sessions waiting on that peer at once, instead of leaving them to time out.
-    if (error instanceof InvalidSignatureError || error instanceof MalformedInputError) {
-      for (const s of this.#sessions.values()) if (s.remoteId === fromHint) s.fail(error);
-      void this.#sendRawBye(fromHint, name);
-    }
   }
 
   /**
@@ -393,24 +388,6 @@ export class Agent<P extends SessionPeer> {
 
   async #sendBye(s: SessionState, reason: string): Promise<void> {
     await this.#send(s, 'bye', encodeBye(reason)).catch(() => {});
-  }
-
-  /** Tell a peer (by transport hint) that a frame of its failed here; signed, so it cannot be forged. */
-  #byeBudget = new Map<string, number>();
-  async #sendRawBye(to: string, reason: string): Promise<void> {
-    const now = this.#now();
-    if ((this.#byeBudget.get(to) ?? 0) > now) return; // at most one per peer per second
-    this.#byeBudget.set(to, now + 1000);
-    if (this.#byeBudget.size > 1024) this.#byeBudget.clear();
-    const bytes = sealEnvelope(this.#init.identity, {
-      type: 'bye',
-      recipient: to,
-      session: ZERO_SESSION,
-      counter: now,
-      timestamp: now,
-      payload: encodeBye(reason),
-    });
-    await this.#init.transport.send(to, bytes).catch(() => {});
   }
 
   async #refuse(env: OpenedEnvelope, error: unknown): Promise<void> {

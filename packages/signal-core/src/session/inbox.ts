@@ -1,8 +1,9 @@
 /**
  * A session's inbox: verified envelopes waiting for the step that consumes them. Unlike the
  * transport queue it is pulled one item at a time with a deadline, and it can be failed: whoever
- * learns that the session is over (a bye, a forged frame, close) fails the inbox and every waiter
- * rejects with that error. Timers are always cleared, so nothing keeps the process alive.
+ * learns that the session is over (its peer's bye, the peer connection ending, close) fails the
+ * inbox and every waiter rejects with that error. Timers are always cleared, so nothing keeps the
+ * process alive.
  */
 import { timers } from '../encoding/timers.js';
 import { type LanrtcError, TransportClosedError } from '../errors.js';
