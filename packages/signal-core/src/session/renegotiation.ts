@@ -62,6 +62,8 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
   let queued: Promise<void> | undefined;
   /** Our answer to the peer's offer, while it runs: our own offer must not start inside it. */
   let answering: Promise<void> | undefined;
+  /** The envelope counter of the newest description the peer sent that we handled. */
+  let newest = 0;
 
   const offerOnce = async (): Promise<Outcome> => {
     // An offer made between the peer's offer and our answer would fail in have-remote-offer, and
@@ -144,6 +146,14 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
         init.count('UnexpectedEnvelopeTypeError');
         return;
       }
+      // The peer numbers its envelopes in sending order, so a description older than one already
+      // handled was held back on the way (a relay can, inside the replay window): applying it would
+      // undo the newer exchange, or fail and end the connection.
+      if (env.counter <= newest) {
+        init.count('StaleRenegotiationIgnored');
+        return;
+      }
+      newest = env.counter;
       const description = decodeDescription(env.payload, env.type);
       if (!equalBytes(init.fingerprintOf(description.sdp), fingerprint)) {
         throw new FingerprintMismatchError(

@@ -18,6 +18,7 @@ import {
   createIdentity,
   createMemoryTrustStore,
   type LanrtcError,
+  SessionTimeoutError,
 } from '../../src/index.js';
 import { encodeBye } from '../../src/session/payload.js';
 import { fixtureFingerprint } from './fake-peer.js';
@@ -154,6 +155,25 @@ describe('a hostile relay', () => {
       expect(a.agent.rejected.ReplayedEnvelopeError).toBe(1);
     });
     await assertUp(second.atA, second.atB);
+    expect([a.errors, b.errors]).toEqual([[], []]);
+    await Promise.all([a.agent.close(), b.agent.close()]);
+  });
+
+  it('a renegotiation offer held back past its deadline, delivered after a newer exchange, is dropped as stale', async () => {
+    const { relay, a, b, connect } = await connected();
+    const { atA, atB } = await connect();
+    relay.hold((f) => f.from === a.identity.id && typeOf(f) === 'offer');
+    await expect(atA.renegotiate()).rejects.toThrow(SessionTimeoutError);
+    relay.hold(undefined);
+    const [oldOffer] = relay.held;
+    await atA.renegotiate();
+    const applied = [...atB.peer.log];
+    relay.release(oldOffer as RelayedFrame);
+    await vi.waitFor(() => expect(b.agent.rejected.StaleRenegotiationIgnored).toBe(1));
+    // B did not go back to the older description (a real stack would undo the newer exchange with
+    // it, or refuse it and end the connection).
+    expect(atB.peer.log).toEqual(applied);
+    await assertUp(atA, atB);
     expect([a.errors, b.errors]).toEqual([[], []]);
     await Promise.all([a.agent.close(), b.agent.close()]);
   });
