@@ -198,6 +198,15 @@ export class RenegotiationUnsupportedError extends LanrtcError {
 }
 
 /**
+ * A renegotiated description the local peer connection refused to apply (it does not fit the
+ * current state, e.g. an answer held back from an earlier exchange): that renegotiation fails and
+ * is rolled back; the connection stays as negotiated before.
+ */
+export class DescriptionRejectedError extends LanrtcError {
+  static override readonly code = 'DescriptionRejectedError';
+}
+
+/**
  * The agent was asked to signal through a relay (`connect`, `pair`, `enterPin`) but was created
  * with neither `relay` nor `transport`; direct connect and QR codes need neither.
  */

@@ -26,6 +26,7 @@ export {
   AuthTimeoutError,
   CardExpiredError,
   CorruptStoreError,
+  DescriptionRejectedError,
   FingerprintMismatchError,
   InvalidArgumentError,
   InvalidKeyError,

@@ -40,7 +40,8 @@ export interface Connection<P extends SessionPeer> {
    * Offer the peer connection's current state again (a track or DataChannel added since, an ICE
    * restart) and resolve once the answer is applied. On the `relay` path it runs by itself on
    * `negotiationneeded`; the in-band paths have no signalling session yet and reject with
-   * `RenegotiationUnsupportedError`.
+   * `RenegotiationUnsupportedError`. No answer in time (`SessionTimeoutError`) or an answer the peer
+   * connection refuses (`DescriptionRejectedError`) rolls the offer back; the connection stays.
    */
   renegotiate(): Promise<void>;
   /** Close the peer connection and tell the other side. */

@@ -7,11 +7,17 @@
  * again; the side that opened it ignores the colliding offer and waits for its answer. Every
  * renegotiated description must carry the DTLS fingerprint verified at hand-over, else the session
  * ends with `FingerprintMismatchError` (DTLS is not redone, so a new certificate is never legitimate).
+ * A description the peer connection refuses to apply fails only that renegotiation.
  */
 import { equalBytes } from '../encoding/bytes.js';
 import { timers } from '../encoding/timers.js';
 import type { OpenedEnvelope } from '../envelope/envelope.js';
-import { FingerprintMismatchError, type LanrtcError, SessionTimeoutError } from '../errors.js';
+import {
+  DescriptionRejectedError,
+  FingerprintMismatchError,
+  type LanrtcError,
+  SessionTimeoutError,
+} from '../errors.js';
 import { decodeDescription, encodeDescription } from './payload.js';
 import type { SessionPeer } from './peer.js';
 
@@ -129,7 +135,16 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
       // setRemoteDescription(offer) in have-local-offer rolls our offer back (webrtc-pc §4.4.1.6).
       await peer.rollback?.();
     }
-    await peer.setRemoteDescription(sdp);
+    try {
+      await peer.setRemoteDescription(sdp);
+    } catch {
+      // An offer that does not apply here fails that renegotiation only: unanswered, the offerer's
+      // times out and rolls back, and the connection goes on as negotiated before (a relay that
+      // reorders descriptions must not be able to end it).
+      init.count(DescriptionRejectedError.code);
+      if (mine && pending === mine) mine.settle('superseded'); // ours was rolled back: offer it again
+      return;
+    }
     const local = await peer.createAnswer();
     await peer.setLocalDescription(local);
     await init.send('answer', encodeDescription(peer.localDescription() ?? local, { compact: false }));
@@ -169,9 +184,12 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
       await mine.sent;
       try {
         await peer.setRemoteDescription(description);
-      } catch (error) {
-        mine.fail(error as LanrtcError);
-        throw error;
+      } catch (cause) {
+        // An answer that does not fit our offer (one held back from an earlier exchange does not):
+        // this renegotiation fails and is rolled back; the connection stays.
+        init.count(DescriptionRejectedError.code);
+        mine.fail(new DescriptionRejectedError('the peer connection refused the answer', { cause }));
+        return;
       }
       mine.settle('answered');
     },

@@ -17,6 +17,7 @@ import {
   type Connection,
   createIdentity,
   createMemoryTrustStore,
+  DescriptionRejectedError,
   type LanrtcError,
   SessionTimeoutError,
 } from '../../src/index.js';
@@ -175,6 +176,22 @@ describe('a hostile relay', () => {
     expect(atB.peer.log).toEqual(applied);
     await assertUp(atA, atB);
     expect([a.errors, b.errors]).toEqual([[], []]);
+    await Promise.all([a.agent.close(), b.agent.close()]);
+  });
+
+  it('a renegotiation answer held back past its deadline, released during the next offer, fails only that renegotiation', async () => {
+    const { relay, a, b, connect } = await connected();
+    const { atA, atB } = await connect();
+    relay.hold((f) => f.from === b.identity.id && typeOf(f) === 'answer');
+    await expect(atA.renegotiate()).rejects.toThrow(SessionTimeoutError);
+    const next = atA.renegotiate();
+    await vi.waitFor(() => expect(relay.held).toHaveLength(2));
+    // The answer to the timed-out offer arrives while the next offer waits: A's stack refuses it.
+    relay.release(relay.held[0] as RelayedFrame);
+    await expect(next).rejects.toThrow(DescriptionRejectedError);
+    expect(a.agent.rejected.DescriptionRejectedError).toBe(1);
+    relay.hold(undefined);
+    await assertUp(atA, atB);
     await Promise.all([a.agent.close(), b.agent.close()]);
   });
 

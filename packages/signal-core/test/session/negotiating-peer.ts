@@ -39,6 +39,21 @@ export interface NegotiatingPeer extends SessionPeer {
   answerGate: Promise<void> | undefined;
 }
 
+/**
+ * The number on a description's `a=x-<name>:<n>` line. A re-offer carries `x-offer`, the answer to
+ * it `x-answers` with the same number, so the offerer can refuse an answer made for another offer,
+ * as a real stack does when the answer does not fit (webrtc-pc §4.4.1.6). The first exchange travels
+ * compact and untagged.
+ */
+function tagOf(sdp: string | undefined, name: 'offer' | 'answers'): string | undefined {
+  return new RegExp(`^a=x-${name}:(\\d+)\\r?$`, 'm').exec(sdp ?? '')?.[1];
+}
+
+/** `d` with one more SDP line. */
+function withLine(d: SessionDescriptionInit, line: string): SessionDescriptionInit {
+  return { type: d.type, sdp: `${(d.sdp ?? '').trimEnd()}\r\n${line}\r\n` };
+}
+
 /** Create one; `lieFrom`: the n-th description (1-based) and later carry a foreign fingerprint. */
 export function negotiatingPeer(
   role: 'offerer' | 'answerer',
@@ -49,6 +64,8 @@ export function negotiatingPeer(
   const foreign = own.map((b) => b ^ 0x5a);
   let made = 0;
   let local: SessionDescriptionInit | undefined;
+  /** The `x-offer` number of the remote offer applied last: the next answer names it. */
+  let remoteOffer: string | undefined;
   const listeners = new Set<() => void>();
   const make = (type: 'offer' | 'answer') => {
     made += 1;
@@ -63,11 +80,17 @@ export function negotiatingPeer(
     needNegotiation: () => {
       for (const l of listeners) l();
     },
-    createOffer: async () => make('offer'),
+    createOffer: async () => {
+      const d = make('offer');
+      return local ? withLine(d, `a=x-offer:${made}`) : d;
+    },
     createAnswer: () =>
       peer.hangAnswers
         ? new Promise(() => {})
-        : (peer.answerGate ?? Promise.resolve()).then(() => make('answer')),
+        : (peer.answerGate ?? Promise.resolve()).then(() => {
+            const d = make('answer');
+            return remoteOffer ? withLine(d, `a=x-answers:${remoteOffer}`) : d;
+          }),
     setLocalDescription: async (d) => {
       if (d.type === 'offer' && peer.state !== 'stable') throw new Error(`local offer in ${peer.state}`);
       if (d.type === 'answer' && peer.state !== 'have-remote-offer')
@@ -79,6 +102,10 @@ export function negotiatingPeer(
     setRemoteDescription: async (d) => {
       if (d.type === 'answer' && peer.state !== 'have-local-offer')
         throw new Error(`remote answer in ${peer.state}`);
+      const answers = d.type === 'answer' ? tagOf(d.sdp, 'answers') : undefined;
+      if (answers !== undefined && answers !== tagOf(local?.sdp, 'offer'))
+        throw new Error('remote answer is for another offer');
+      if (d.type === 'offer') remoteOffer = tagOf(d.sdp, 'offer');
       if (d.type === 'offer' && peer.state === 'have-remote-offer') throw new Error('remote offer twice');
       if (d.type === 'offer' && peer.state === 'have-local-offer') peer.log.push('implicit rollback');
       peer.state = d.type === 'offer' ? 'have-remote-offer' : 'stable';

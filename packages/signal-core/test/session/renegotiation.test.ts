@@ -136,6 +136,23 @@ describe('renegotiation over the session', () => {
     await close();
   });
 
+  it('an offer the peer connection refuses is not answered: that renegotiation times out, the connection stays', async () => {
+    const { atA, atB, b, close } = await connected();
+    const apply = atB.peer.setRemoteDescription;
+    atB.peer.setRemoteDescription = async () => {
+      atB.peer.setRemoteDescription = apply; // once
+      throw new Error('offer does not fit');
+    };
+    const logged = atB.peer.log.length;
+    await expect(atA.renegotiate()).rejects.toBeInstanceOf(SessionTimeoutError);
+    expect(b.agent.rejected.DescriptionRejectedError).toBe(1);
+    expect(atB.peer.log.length).toBe(logged); // nothing applied, no answer made
+    expect([atA.peer.closed, atB.peer.closed]).toEqual([false, false]);
+    await atA.renegotiate();
+    expect(atB.peer.log.slice(-2)).toEqual(['remote offer', 'local answer']);
+    await close();
+  });
+
   it('closing the connection rejects a pending renegotiation', async () => {
     const { atA, atB, close } = await connected();
     atB.peer.hangAnswers = true;
