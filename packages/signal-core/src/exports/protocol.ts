@@ -75,7 +75,11 @@ export {
   PAIRING_SECRET_BYTES,
   type RandomSource,
 } from '../pairing/pin.js';
-export { type AttemptPolicy, createAttemptPolicy } from '../pairing/policy.js';
+export {
+  type AttemptPolicy,
+  createAttemptPolicy,
+  PAIRING_STEP_DEADLINE_MS,
+} from '../pairing/policy.js';
 export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from '../relay/auth.js';
 export { RELAY_CLOSE_CODES, relayErrorCloses } from '../relay/close-codes.js';
 export {

@@ -25,6 +25,14 @@ export interface PeerContext {
 export interface PairingWindow {
   /** Current mode; called for every attempt so a PIN can rotate after a failure (`policy.mode`). */
   readonly mode: () => PairingMode;
+  /**
+   * The mode this window accepts: a hello asking for another mode is refused here
+   * (`PairingNotOpenError`) before `policy` counts it. Absent: whatever `mode()` returns.
+   */
+  readonly kind?: PairingMode['kind'];
+  /** Several windows in one (`combinePairingWindows`): the one that admits a hello of `kind`, if any. */
+  readonly select?: (kind: PairingMode['kind']) => PairingWindow | undefined;
+  /** Limits attempts on this window only (a PIN's guessing); other windows never consult it. */
   readonly policy?: AttemptPolicy;
   /** Called after each failed attempt — wrong secret, timeout, abandoned — e.g. to show a fresh PIN. */
   readonly onFailure?: (error: LanrtcError) => void;
