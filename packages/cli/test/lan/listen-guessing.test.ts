@@ -51,7 +51,9 @@ describeLan('lanrtc listen --pin under a PIN guesser', () => {
     }
     expect((await guess()).code).toBe(1);
     await listen.next(
-      text(/^someone may be guessing the PIN: too many wrong PINs \(5 in 24 h\); PIN pairing locked for \d+ s/),
+      text(
+        /^someone may be guessing the PIN: too many wrong PINs \(5 in 24 h\); PIN pairing locked for \d+ s/,
+      ),
       'lock reported',
     );
     const card = String((await listen.next(text(/^pairing card: LR1:/), 'pairing card')).text).slice(

@@ -18,7 +18,6 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
-  PairingNotOpenError,
   type TrustStore,
   type Unsubscribe,
 } from '@lanrtc/signal-core';
@@ -28,6 +27,7 @@ import {
   combinePairingWindows,
   createHeldListeners,
   createListeners,
+  createOneTimeSecretWindow,
   type PairingWindow,
 } from '@lanrtc/signal-core/session';
 import { InterfaceNotFoundError } from '../errors.js';
@@ -261,22 +261,9 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     onPeerError: (l) => peerErrors.add(l),
     openQrPairing() {
       const secret = new Uint8Array(randomBytes(QR_SECRET_BYTES));
-      // Attempts run side by side until the first pairs, then the card is withdrawn: a 128-bit
-      // secret cannot be guessed, so there is nothing to limit — and a one-at-a-time rule would let
-      // a peer without the secret hold the card by stalling. Only holders of the secret (the user,
-      // or someone who photographed the code) can pair while attempts overlap.
-      let state: 'open' | 'used' = 'open';
-      const w: PairingWindow = {
-        kind: 'secret',
-        mode: () => {
-          if (state !== 'open') throw new PairingNotOpenError('the QR pairing card was used');
-          return { kind: 'secret', secret };
-        },
-        onPaired: () => {
-          state = 'used';
-          close();
-        },
-      };
+      // Attempts run side by side; the first to prove the secret takes the card (a stalling peer
+      // without the secret holds nothing), a second holder of it is refused.
+      const w = createOneTimeSecretWindow(secret, () => close());
       const close = listener.openPairing(w);
       return { text: encodeQrPairingCard(current().bytes, secret), secret, close };
     },

@@ -76,3 +76,32 @@ export function startResponderPairing(
     throw error;
   }
 }
+
+/**
+ * A one-time QR pairing card's window: attempts run side by side, and the first to prove the secret
+ * takes the card (`claim`, before anything is stored); later ones get `PairingNotOpenError`, and
+ * `onUsed` runs once it paired. A 128-bit secret cannot be guessed, so nothing is rate limited — a
+ * one-at-a-time rule would only let a peer without the secret hold the card by stalling.
+ */
+export function createOneTimeSecretWindow(secret: Uint8Array, onUsed: () => void): PairingWindow {
+  let used = false;
+  const refuse = () => new PairingNotOpenError('the QR pairing card was used');
+  return {
+    kind: 'secret',
+    mode: () => {
+      if (used) throw refuse();
+      return { kind: 'secret', secret };
+    },
+    policy: {
+      begin: () => ({
+        claim: () => {
+          if (used) throw refuse();
+          used = true;
+        },
+        recordSuccess: () => {},
+        recordFailure: () => {},
+      }),
+    },
+    onPaired: () => onUsed(),
+  };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PairingFailedError, PairingLockedError, PairingNotOpenError } from '../../src/errors.js';
 import { generatePairingSecret } from '../../src/pairing/pin.js';
 import { createAttemptPolicy } from '../../src/pairing/policy.js';
-import { combinePairingWindows } from '../../src/session/pairing-windows.js';
+import { combinePairingWindows, createOneTimeSecretWindow } from '../../src/session/pairing-windows.js';
 import type { PairingWindow } from '../../src/session/types.js';
 import { runBoth as run, side } from './ports.js';
 
@@ -13,12 +13,7 @@ function deviceWindows() {
   const policy = createAttemptPolicy({ maxFailures: 2 });
   const secret = generatePairingSecret();
   const log: string[] = [];
-  const card: PairingWindow = {
-    kind: 'secret',
-    mode: () => ({ kind: 'secret', secret }),
-    onPaired: () => log.push('card paired'),
-    onFailure: (e) => log.push(`card ${e.name}`),
-  };
+  const card = createOneTimeSecretWindow(secret, () => log.push('card paired'));
   const compare: PairingWindow = {
     kind: 'compare',
     mode: () => ({ kind: 'compare' }),
@@ -93,7 +88,34 @@ describe('runDirectAuth — windows of several modes', () => {
     expect((await user.r).value?.paired).toBe(true);
     expect(stallerDone).toBe(false); // the user got in while the staller was still waited for
     expect((await stalled.r).error?.constructor.name).toBe('AuthTimeoutError');
-    expect(dev.log).toEqual(['card paired', 'card AuthTimeoutError']);
+    expect(dev.log).toEqual(['card paired']);
+    // The card is used: another holder of the secret is refused before anything is stored.
+    const second = run(side(), r, {
+      i: { pairing: { kind: 'secret', secret: dev.secret } },
+      r: { pairingWindow: dev.window },
+    });
+    expect((await second.r).error).toBeInstanceOf(PairingNotOpenError);
+  });
+
+  it('two holders of the secret at once: the first to prove it pairs, the other is refused', async () => {
+    const dev = deviceWindows();
+    const r = side();
+    const [x, y] = [side(), side()];
+    const tx = run(x, r, {
+      i: { pairing: { kind: 'secret', secret: dev.secret } },
+      r: { pairingWindow: dev.window },
+    });
+    const ty = run(y, r, {
+      i: { pairing: { kind: 'secret', secret: dev.secret } },
+      r: { pairingWindow: dev.window },
+    });
+    const outcomes = [(await tx.r).value?.paired, (await ty.r).value?.paired];
+    expect(outcomes.filter((p) => p === true)).toHaveLength(1);
+    expect(
+      [(await tx.r).error, (await ty.r).error].filter((e) => e instanceof PairingNotOpenError),
+    ).toHaveLength(1);
+    const stored = [await r.trust.get(x.identity.id), await r.trust.get(y.identity.id)];
+    expect(stored.filter(Boolean)).toHaveLength(1);
   });
 
   it('refuses a hello of a mode no open window accepts, without counting it against the PIN', async () => {
