@@ -51,12 +51,13 @@ export {
   signWithDomain,
   verifyWithDomain,
 } from '../identity/identity.js';
-export { encodePairingAbort, PAIRING_VERSION } from '../pairing/messages.js';
+export { encodePairingAbort, PAIRING_VERSION, peekHelloMode } from '../pairing/messages.js';
 export {
   createPairing,
   PAIRING_CONFIRM_DOMAIN,
   PAIRING_SESSION_KEY_BYTES,
   type Pairing,
+  type PairingAttemptGate,
   type PairingAttemptHooks,
   type PairingInit,
   type PairingState,
