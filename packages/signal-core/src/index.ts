@@ -73,7 +73,7 @@ export {
 } from './identity/identity.js';
 export type { Logger } from './logger.js';
 export type { PairingMode, PairingResult } from './pairing/pairing.js';
-export type { AttemptPolicyInit } from './pairing/policy.js';
+export type { AttemptPolicyInit, AttemptPolicyState } from './pairing/policy.js';
 export { QR_ANSWER_TIMEOUT_MS } from './qr/answer-timeout.js';
 export {
   cardFromQrText,

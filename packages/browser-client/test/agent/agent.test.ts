@@ -121,7 +121,7 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
     }
   });
 
-  it('pairs two browser agents with showPin / enterPin; a wrong PIN fails and rotates the PIN', async () => {
+  it('pairs two browser agents with showPin / enterPin; a wrong PIN fails and the PIN stays, a pairing rotates it', async () => {
     const r = await page.evaluate(async () => {
       const L = (globalThis as unknown as { lanrtc: Lib }).lanrtc;
       const net = L.createMemoryNetwork();
@@ -150,8 +150,10 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
       out.compare = await errorName(a.pair(b.id, { kind: 'compare' }));
       const wrong = String((Number(pins[0]) + 1) % 1_000_000).padStart(6, '0');
       out.wrong = await errorName(a.enterPin(b.id, wrong));
-      pins.push(await changed);
+      out.pinKept = display.pin() === pins[0]; // someone's wrong guess does not change the PIN shown
+      out.failures = display.attempts().failures;
       const result = await a.enterPin(b.id, display.pin());
+      pins.push(await changed);
       const pairedOnB = await pairedB;
       display.close();
       out.resultPeer = result.peer.id === b.id;
@@ -168,6 +170,8 @@ describe.skipIf(!IN_NETNS)('browser agent in Chromium (insecure context)', () =>
       trivial: 'WeakPinError',
       compare: 'PairingModeUnsupportedError', // compare mode without an onCompare handler
       wrong: 'PairingFailedError',
+      pinKept: true,
+      failures: 1,
       resultPeer: true,
       pairedOnB: true,
       aTrustsB: true,

@@ -27,7 +27,7 @@ describeLan('browser-client over the real relay: PIN lockout', () => {
 
     let lastFailureAt = 0;
     for (let i = 0; i < 3; i++) {
-      // The device rotates its PIN after each failure: ask for the current one to guess around it.
+      // Ask the device for the PIN it shows (a failure no longer changes it) and guess around it.
       const { pin } = await device.request('pin', (l) => typeof l.pin === 'string');
       const wrong = GUESSES.find((g) => g !== pin) as string;
       expect(await call(page, 'enterPin', ready.id, wrong)).toEqual({

@@ -13,7 +13,7 @@ import {
   type DirectListener,
   type NodeConnection,
 } from '@lanrtc/node-agent';
-import { InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
+import { type AttemptPolicyState, InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
 import { equalBytes } from '@lanrtc/signal-core/codec';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
@@ -39,16 +39,17 @@ export const listenCommand: Command = {
 
 Listens for direct connections from this device's card (no relay): prints "card: <QR text>" and
 its QR code, announces the card over mDNS, and with --pair prints "pairing card: <QR text>" — a
-one-time secret that pairs the first peer that uses it (with --pin: a PIN). Enter (on a terminal)
-or SIGUSR1 issues a new pairing card (or PIN), withdrawing the previous one. Authenticated peers get
-an echo of what they send on channel "${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer
-closed.
+one-time secret that pairs the first peer that uses it (with --pin: a PIN; both may be given). Wrong
+PINs are reported as they come; when they lock PIN pairing (someone is guessing) a pairing card is
+printed, which no guesser can lock. Enter (on a terminal) or SIGUSR1 issues a new pairing card (or
+PIN), withdrawing the previous one. Authenticated peers get an echo of what they send on channel
+"${ECHO_CHANNEL}". Ctrl-C / SIGTERM: mDNS goodbye, every peer closed.
 
 options:
 ${CARD_USAGE}
   --pair              print a one-time pairing card too
-  --pin               show a PIN instead: \`lanrtc connect NAME --pin PIN\` pairs with it (a fresh
-                      PIN after each attempt)
+  --pin               show a PIN: \`lanrtc connect NAME --pin PIN\` pairs with it (a fresh PIN
+                      after each pairing and every 5 min; at most 20 wrong PINs a day)
   --announce, --no-announce   announce the card over mDNS (default: announce)
   --verbose           debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
@@ -61,8 +62,6 @@ ${COMMON_USAGE}`,
   },
   async run(parsed, io) {
     const init = cardInitFrom(parsed, 'listen', true);
-    if (booleanValue(parsed, 'pair', false) && booleanValue(parsed, 'pin', false))
-      throw new UsageError('--pair and --pin: one pairing at a time (a card, or a PIN)', 'listen');
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const trust = await createFileTrustStore({ dir: state.dir });
@@ -102,25 +101,45 @@ ${COMMON_USAGE}`,
       if (qr) writeLine(io.stdout, await renderTerminalQr(cardText, io.stdout.isTTY === true));
       for (const line of describeCard(listener.card())) writeLine(io.stdout, `  ${line}`);
       const usePin = booleanValue(parsed, 'pin', false);
-      let withdraw: (() => void) | undefined;
-      // A new pairing withdraws the previous one: one secret (or PIN) is valid at a time.
-      const openPairing = async () => {
-        withdraw?.();
-        if (usePin) {
-          // The agent's PIN display: a new PIN after every attempt and when one expires.
-          const display = agent.showPin();
-          display.onFailure(() => writeLine(io.stdout, 'pairing failed'));
-          display.onChange((pin) => writeLine(io.stdout, `PIN: ${pin}`));
-          withdraw = () => display.close();
-          writeLine(io.stdout, `PIN: ${display.pin()}`);
-          return;
-        }
+      const useCard = booleanValue(parsed, 'pair', false);
+      const withdraw: (() => void)[] = [];
+      let card: Promise<void> | undefined;
+      const showCard = async () => {
         const pairing = listener.openQrPairing();
-        withdraw = () => pairing.close();
+        withdraw.push(() => pairing.close());
         writeLine(io.stdout, `pairing card: ${pairing.text}`);
         if (qr) writeLine(io.stdout, await renderTerminalQr(pairing.text, io.stdout.isTTY === true));
       };
-      if (booleanValue(parsed, 'pair', false) || usePin) await openPairing();
+      // A new pairing withdraws the previous one: one secret (and one PIN) is valid at a time.
+      const openPairing = async () => {
+        for (const w of withdraw.splice(0)) w();
+        card = undefined;
+        if (usePin) {
+          // The agent's PIN display: a new PIN after each pairing and when one expires.
+          const display = agent.showPin();
+          display.onFailure(() => writeLine(io.stdout, 'pairing failed'));
+          display.onChange((pin) => writeLine(io.stdout, `PIN: ${pin}`));
+          let failures = 0;
+          display.onAttempts((state) => {
+            if (state.failures === failures) return; // a pairing, not a failure
+            failures = state.failures;
+            for (const line of attemptLines(state)) writeLine(io.stdout, line);
+            // A guesser locks the PIN, never a pairing card: give the user one.
+            if (state.locked && !card) {
+              card = showCard().catch((error: unknown) => {
+                writeLine(io.stderr, `lanrtc listen: no pairing card: ${String(error)}`);
+              });
+            }
+          });
+          withdraw.push(() => display.close());
+          writeLine(io.stdout, `PIN: ${display.pin()}`);
+        }
+        if (useCard) {
+          card = showCard();
+          await card;
+        }
+      };
+      if (useCard || usePin) await openPairing();
       // A new one-time pairing without a restart: Enter on the terminal, or SIGUSR1 from a script.
       let reissuing = Promise.resolve();
       const reissue = () => {
@@ -159,7 +178,7 @@ ${COMMON_USAGE}`,
       }
       writeLine(
         io.stdout,
-        `new ${usePin ? 'PIN' : 'pairing card'}: press Enter${io.stdin.isTTY ? '' : ' (on a terminal)'} or send SIGUSR1 (kill -USR1 ${process.pid})`,
+        `new ${usePin && useCard ? 'PIN and pairing card' : usePin ? 'PIN' : 'pairing card'}: press Enter${io.stdin.isTTY ? '' : ' (on a terminal)'} or send SIGUSR1 (kill -USR1 ${process.pid})`,
       );
       writeLine(io.stdout, `stopping (${await untilAborted(io.signal)})`);
     } finally {
@@ -172,6 +191,17 @@ ${COMMON_USAGE}`,
     return 0;
   },
 };
+
+/** What the device's user should know about failed PIN attempts: how many, and whether PIN pairing is locked. */
+export function attemptLines(state: AttemptPolicyState, now = Date.now()): string[] {
+  if (state.locked === undefined) return [`failed PIN attempt (${state.failuresToday} in 24 h)`];
+  const seconds = Math.max(1, Math.ceil((state.lockedUntil - now) / 1000));
+  const why =
+    state.locked === 'daily-limit' ? 'the daily limit of wrong PINs is reached' : 'too many wrong PINs';
+  return [
+    `someone may be guessing the PIN: ${why} (${state.failuresToday} in 24 h); PIN pairing locked for ${seconds} s — pair with the pairing card instead`,
+  ];
+}
 
 /** What went wrong with a peer, in words a person can act on where the cause is a common mistake. */
 function peerErrorText(error: Error, dir: string): string {

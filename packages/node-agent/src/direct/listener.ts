@@ -18,13 +18,18 @@ import {
   InvalidArgumentError,
   type LanrtcError,
   type Logger,
-  PairingNotOpenError,
   type TrustStore,
   type Unsubscribe,
 } from '@lanrtc/signal-core';
 import { QR_SECRET_BYTES } from '@lanrtc/signal-core/codec';
 import { DIRECT_AUTH_DEADLINE_MS } from '@lanrtc/signal-core/protocol';
-import { createHeldListeners, createListeners, type PairingWindow } from '@lanrtc/signal-core/session';
+import {
+  combinePairingWindows,
+  createHeldListeners,
+  createListeners,
+  createOneTimeSecretWindow,
+  type PairingWindow,
+} from '@lanrtc/signal-core/session';
 import { InterfaceNotFoundError } from '../errors.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodeConnection } from './connection.js';
@@ -145,9 +150,9 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
   const idleTimeoutMs = init.idleTimeoutMs ?? 30_000;
   let certificate = init.certificate;
   const next = init.nextCertificate;
-  let window = init.pairing;
-  /** Windows opened with `openPairing`, oldest first. */
-  const windows: PairingWindow[] = [];
+  /** Windows opened with `openPairing` (oldest first) after `init.pairing`. */
+  const windows: PairingWindow[] = init.pairing ? [init.pairing] : [];
+  let window = combinePairingWindows(windows);
   let closed = false;
   const counters: PeerCounters = {
     connected: 0,
@@ -241,37 +246,24 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     cardBytes: () => current().bytes,
     cardText: () => encodeQrCard(current().bytes),
     openPairing(w) {
-      // The newest open window is in force; closing one brings back the one below it (a QR pairing
-      // card opened over the agent's PIN display hands pairing back to the PIN when it is used).
+      // Every open window stays in force for its own mode (the newest wins within a mode): a QR
+      // pairing card opened beside the agent's PIN display takes secret hellos, the PIN takes PIN
+      // hellos, so a guesser who locks the PIN never locks the card.
       windows.push(w);
-      window = w;
+      window = combinePairingWindows(windows);
       return () => {
         const at = windows.lastIndexOf(w);
         if (at >= 0) windows.splice(at, 1);
-        window = windows.at(-1) ?? init.pairing;
+        window = combinePairingWindows(windows);
       };
     },
     onConnection: (l) => connections.add(l),
     onPeerError: (l) => peerErrors.add(l),
     openQrPairing() {
       const secret = new Uint8Array(randomBytes(QR_SECRET_BYTES));
-      // One attempt at a time and one success in all: a second peer with the same secret (someone
-      // photographed the code) is refused while the first attempt runs, and for good once it paired.
-      let state: 'open' | 'busy' | 'used' = 'open';
-      const w: PairingWindow = {
-        mode: () => {
-          if (state !== 'open') throw new PairingNotOpenError('the QR pairing card is in use or used');
-          state = 'busy';
-          return { kind: 'secret', secret };
-        },
-        onFailure: () => {
-          if (state === 'busy') state = 'open';
-        },
-        onPaired: () => {
-          state = 'used';
-          close();
-        },
-      };
+      // Attempts run side by side; the first to prove the secret takes the card (a stalling peer
+      // without the secret holds nothing), a second holder of it is refused.
+      const w = createOneTimeSecretWindow(secret, () => close());
       const close = listener.openPairing(w);
       return { text: encodeQrPairingCard(current().bytes, secret), secret, close };
     },

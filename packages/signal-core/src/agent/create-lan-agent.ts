@@ -20,10 +20,11 @@ import { createHeldListeners, createListeners, type Unsubscribe } from '../event
 import { type Identity, publicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
 import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
-import { createAttemptPolicy } from '../pairing/policy.js';
+import { type AttemptPolicyState, createAttemptPolicy } from '../pairing/policy.js';
 import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js';
 import type { RelayConnection } from '../relay/client/options.js';
 import type { Agent, PairingWindow } from '../session/agent.js';
+import { combinePairingWindows } from '../session/pairing-windows.js';
 import type { SessionPeer } from '../session/peer.js';
 import { asLanrtcError } from '../session/session-io.js';
 import type { TrustStore } from '../trust/store.js';
@@ -92,6 +93,8 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
     (error) => sessionErrors.emit({ error: asLanrtcError(error), remoteId: undefined }),
   );
   const targets = new Map<PairingTarget, (() => void) | undefined>();
+  /** Every open display's window, oldest first: all stay open at once, each for its own mode. */
+  const open: PairingWindow[] = [];
   let window: PairingWindow | undefined;
   let closed = false;
   // What the in-band paths made: closed with the agent (the relay path's agent closes its own).
@@ -143,19 +146,25 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
   const emitSessionError = (error: LanrtcError, remoteId: string | undefined) =>
     sessionErrors.emit({ error, remoteId });
 
-  const openWindow = (next: PairingWindow): (() => void) => {
-    window = next;
+  /**
+   * Give every path the combination of the open windows: each hello goes to the newest display of
+   * its mode, so a PIN display locked by a guesser never refuses a comparison (or a QR secret).
+   */
+  const reopen = () => {
+    window = combinePairingWindows(open);
     for (const [target, close] of targets) {
       close?.();
-      targets.set(target, target.openPairing(next));
+      targets.set(target, window ? target.openPairing(window) : undefined);
     }
+  };
+  const openWindow = (next: PairingWindow): (() => void) => {
+    open.push(next);
+    reopen();
     return () => {
-      if (window !== next) return; // a newer display replaced this one
-      window = undefined;
-      for (const [target, close] of targets) {
-        close?.();
-        targets.set(target, undefined);
-      }
+      const at = open.indexOf(next);
+      if (at < 0) return;
+      open.splice(at, 1);
+      reopen();
     };
   };
 
@@ -283,10 +292,11 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
     showPin(policyInit = {}): PinDisplay {
       if (closed) throw new TransportClosedError('agent closed');
       const changed = createListeners<string>();
+      const attempts = createListeners<AttemptPolicyState>();
       let expiry: unknown;
       let stopped = false;
-      // Every new PIN (after a failure, a success, or its expiry) reaches the UI; an expiring PIN is
-      // rotated on time by a timer, not only when the next attempt happens to notice it.
+      // Every new PIN (after a success, or its expiry) reaches the UI; an expiring PIN is rotated on
+      // time by a timer, not only when the next attempt happens to notice it.
       const policy = createAttemptPolicy({
         ...policyInit,
         onPinChange: (pin, expiresAt) => {
@@ -296,17 +306,24 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
           expiry = timers.setTimeout(() => policy.pin(), Math.max(0, expiresAt - Date.now()) + 1);
           changed.emit(pin);
         },
+        onStateChange: (state) => {
+          policyInit.onStateChange?.(state);
+          if (!stopped) attempts.emit(state);
+        },
       });
-      const shown = display(() => policy.mode(), { policy });
+      const shown = display(() => policy.mode(), { kind: 'pin', policy });
       const pinDisplay: PinDisplay = {
         pin: () => policy.pin(),
         onChange: (listener) => changed.add(listener),
+        attempts: () => policy.state(),
+        onAttempts: (listener) => attempts.add(listener),
         onPaired: shown.onPaired,
         onFailure: shown.onFailure,
         close() {
           stopped = true;
           timers.clearTimeout(expiry);
           changed.clear();
+          attempts.clear();
           shown.close();
           displays.delete(pinDisplay);
         },
@@ -316,7 +333,7 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
     },
     acceptCompare(onCompare) {
       if (closed) throw new TransportClosedError('agent closed');
-      const shown = display(() => ({ kind: 'compare' }), { onCompare });
+      const shown = display(() => ({ kind: 'compare' }), { kind: 'compare', onCompare });
       const compareDisplay: PairingDisplay = {
         onPaired: shown.onPaired,
         onFailure: shown.onFailure,

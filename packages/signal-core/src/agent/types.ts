@@ -9,7 +9,7 @@ import type { LanrtcError } from '../errors.js';
 import type { Unsubscribe } from '../events.js';
 import type { PublicIdentity } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
-import type { AttemptPolicyInit } from '../pairing/policy.js';
+import type { AttemptPolicyInit, AttemptPolicyState } from '../pairing/policy.js';
 import type { QrOffer } from '../qr/payload.js';
 import type { RelayConnection } from '../relay/client/options.js';
 import type { CompareHandler } from '../session/agent.js';
@@ -84,12 +84,19 @@ export interface PairingDisplay {
   close(): void;
 }
 
-/** What `showPin` returns: the PIN to show now, its changes, and the pairings it completes. */
+/** What `showPin` returns: the PIN to show now, its changes, guessing, and the pairings it completes. */
 export interface PinDisplay extends PairingDisplay {
-  /** The PIN to show now (it rotates after a failed attempt, a success, and on expiry). */
+  /** The PIN to show now (it rotates after a success and on expiry; someone else's wrong guess leaves it). */
   pin(): string;
   /** Every new PIN, so the UI can redraw. */
   onChange(listener: (pin: string) => void): Unsubscribe;
+  /** Failed PIN attempts and the lock now (`locked`, `lockedUntil` in `Date.now()` ms). */
+  attempts(): AttemptPolicyState;
+  /**
+   * After every failed PIN attempt, lockout and success: while failures mount or `locked` is set, say
+   * "someone is guessing: use the QR code or compare" — those never pass through the PIN's lock.
+   */
+  onAttempts(listener: (state: AttemptPolicyState) => void): Unsubscribe;
 }
 
 /** A started agent; `P` is the platform's peer connection adapter. */
@@ -118,7 +125,10 @@ export interface LanAgent<P extends SessionPeer> {
   pair(peerId: string, mode: PairingMode, options?: { onCompare?: CompareHandler }): Promise<PairingResult>;
   /** Pair through the relay with the PIN `peerId` shows (`WeakPinError` for a malformed one). */
   enterPin(peerId: string, pin: string): Promise<PairingResult>;
-  /** Accept pairing by a PIN this agent shows, on every path it is reached by; attempts limited. */
+  /**
+   * Accept pairing by a PIN this agent shows, on every path it is reached by; attempts limited (a
+   * lock refuses PIN attempts only: an open `acceptCompare` or QR pairing card stays usable).
+   */
   showPin(policy?: AttemptPolicyInit): PinDisplay;
   /** Accept numeric-comparison pairing on every path: `onCompare` shows the digits, returns the verdict. */
   acceptCompare(onCompare: CompareHandler): PairingDisplay;

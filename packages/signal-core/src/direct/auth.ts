@@ -26,12 +26,15 @@ import {
   MalformedInputError,
   NotPairedError,
   PairingFailedError,
+  PairingNotOpenError,
   PeerRejectedError,
   TransportClosedError,
   UnexpectedSenderError,
 } from '../errors.js';
 import { type PublicIdentity, publicIdentity } from '../identity/identity.js';
+import { peekHelloMode } from '../pairing/messages.js';
 import type { Pairing, PairingResult, PairingStep } from '../pairing/pairing.js';
+import type { PairingWindow } from '../session/types.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { rememberPeer } from '../trust/peers.js';
 import {
@@ -91,6 +94,8 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     const initiator = role === 'initiator';
     const now = init.now ?? Date.now;
     const window = initiator ? undefined : init.pairingWindow;
+    /** Responder: the window of the mode the initiator's PAKE hello asked for (its callbacks serve this run). */
+    let chosen: PairingWindow | undefined;
     const own: AuthHello = {
       flags: (initiator ? init.pairing : window) ? AUTH_FLAG_PAIR : 0,
       nonce: randomBytes(32),
@@ -148,7 +153,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       if (pairing && pairing.state !== 'done') {
         // Ends the attempt in the policy as a failure if the pairing itself has not (timeout, reject).
         pairing.abort();
-        window?.onFailure?.(e);
+        chosen?.onFailure?.(e);
       }
       reject(error);
     };
@@ -187,21 +192,40 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
         stage = 'proof';
         return;
       }
-      const setup = startAuthPairing({
+      stage = 'pairing';
+      if (!initiator) {
+        // The responder starts its side at the PAKE hello, whose mode picks the window.
+        if (!window) throw new PairingNotOpenError('pairing is not open');
+        return;
+      }
+      pairing = startAuthPairing({
         role,
         identity,
         localFingerprint: init.localFingerprint,
         own,
         peer: h,
         ...(init.pairing ? { mode: init.pairing } : {}),
+      }).pairing;
+      send(encodeAuthPairing(pairing.start()));
+    };
+
+    /** Responder: admit the initiator's PAKE hello under the window of its mode. */
+    const startResponder = (hello: Uint8Array): Pairing => {
+      const setup = startAuthPairing({
+        role,
+        identity,
+        localFingerprint: init.localFingerprint,
+        own,
+        peer: peerHello as AuthHello,
+        kind: peekHelloMode(hello),
         ...(window ? { window } : {}),
       });
-      pairing = setup.pairing;
+      chosen = setup.window;
       // The responder learns here that a comparison is in play (the initiator knew from the start).
-      if (!initiator && setup.mode.kind === 'compare' && init.deadlineMs === undefined)
+      if (setup.mode.kind === 'compare' && init.deadlineMs === undefined)
         arm(DIRECT_AUTH_COMPARE_DEADLINE_MS);
-      if (initiator) send(encodeAuthPairing(pairing.start()));
-      stage = 'pairing';
+      pairing = setup.pairing;
+      return pairing;
     };
 
     const onProof = async (signature: Uint8Array) => {
@@ -230,7 +254,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       succeed({ remote: p, paired: false });
     };
 
-    const onPairing = (bytes: Uint8Array) => afterStep((pairing as Pairing).receive(bytes));
+    const onPairing = (bytes: Uint8Array) => afterStep((pairing ?? startResponder(bytes)).receive(bytes));
 
     /** Send what a pairing step produced, ask the user about digits, act on a result. */
     const afterStep = async (step: PairingStep) => {
@@ -244,7 +268,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
      * reject is handled while the user decides; the verdict then joins the queue. No handler = refuse.
      */
     const askUser = (digits: string) => {
-      const handler = initiator ? init.onCompare : window?.onCompare;
+      const handler = initiator ? init.onCompare : chosen?.onCompare;
       const verdict = Promise.resolve().then(() => (handler ? handler(digits, prompt.signal) : false));
       const onVerdict = async (accepted: boolean) => {
         if (settled) return;
@@ -277,7 +301,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       }
       await commit(result);
       try {
-        window?.onPaired?.(result);
+        chosen?.onPaired?.(result);
       } catch {
         // The application's callback cannot undo a committed pairing; its error is its own.
       }

@@ -51,12 +51,13 @@ export {
   signWithDomain,
   verifyWithDomain,
 } from '../identity/identity.js';
-export { encodePairingAbort, PAIRING_VERSION } from '../pairing/messages.js';
+export { encodePairingAbort, PAIRING_VERSION, peekHelloMode } from '../pairing/messages.js';
 export {
   createPairing,
   PAIRING_CONFIRM_DOMAIN,
   PAIRING_SESSION_KEY_BYTES,
   type Pairing,
+  type PairingAttemptGate,
   type PairingAttemptHooks,
   type PairingInit,
   type PairingState,
@@ -75,7 +76,11 @@ export {
   PAIRING_SECRET_BYTES,
   type RandomSource,
 } from '../pairing/pin.js';
-export { type AttemptPolicy, createAttemptPolicy } from '../pairing/policy.js';
+export {
+  type AttemptPolicy,
+  createAttemptPolicy,
+  PAIRING_STEP_DEADLINE_MS,
+} from '../pairing/policy.js';
 export { RELAY_AUTH_DOMAIN, signRelayChallenge, verifyRelayAuth } from '../relay/auth.js';
 export { RELAY_CLOSE_CODES, relayErrorCloses } from '../relay/close-codes.js';
 export {

@@ -19,3 +19,8 @@ export type { RelayWebSocket, RelayWebSocketConstructor } from '../relay/client/
 export { Agent, type AgentInit, createAgent, type PairingWindow } from '../session/agent.js';
 export { type ChannelRegistry, createChannelRegistry, type LabelledChannel } from '../session/channels.js';
 export { createEarlyMessageBuffer, type EarlyMessageBuffer } from '../session/early-messages.js';
+export {
+  combinePairingWindows,
+  createOneTimeSecretWindow,
+  selectPairingWindow,
+} from '../session/pairing-windows.js';

@@ -59,6 +59,17 @@ export type PairingMessage =
   | { readonly type: typeof MessageType.abort }
   | { readonly type: typeof MessageType.confirm; readonly body: Confirm };
 
+/**
+ * The mode a hello asks for, read without decoding the rest (undefined for anything that is not a
+ * well-formed start of a hello): the responder picks the pairing window for that mode first.
+ */
+export function peekHelloMode(bytes: Uint8Array): keyof typeof ModeCode | undefined {
+  if (bytes.length < 3 || bytes[0] !== PAIRING_VERSION || bytes[1] !== MessageType.hello) return undefined;
+  const code = bytes[2];
+  for (const [kind, c] of Object.entries(ModeCode)) if (c === code) return kind as keyof typeof ModeCode;
+  return undefined;
+}
+
 function header(type: number): ByteWriter {
   return new ByteWriter().u8(PAIRING_VERSION).u8(type);
 }

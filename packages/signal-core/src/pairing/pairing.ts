@@ -80,8 +80,19 @@ export type PairingMode =
 
 /** Outcome hooks (an `AttemptPolicy` fits): the pairing calls exactly one of them, exactly once. */
 export interface PairingAttemptHooks {
+  /**
+   * Called just before a success: throw to refuse it (the pairing then fails and `recordFailure`
+   * follows), e.g. a one-time QR card another attempt has used meanwhile.
+   */
+  claim?(): void;
   recordSuccess(): void;
   recordFailure(): void;
+}
+
+/** What admits responder attempts (an `AttemptPolicy` fits): each admitted attempt gets its own hooks. */
+export interface PairingAttemptGate {
+  /** Admit an attempt or throw (`PairingLockedError`, `PairingExpiredError`, `PairingNotOpenError`). */
+  begin(): PairingAttemptHooks;
 }
 
 /** Everything `createPairing` needs. */
@@ -218,6 +229,11 @@ export function createPairing(init: PairingInit): Pairing {
     throw new PairingFailedError('pairing failed', { cause });
   };
   const succeed = (result: PairingResult): PairingStep => {
+    try {
+      init.attempt?.claim?.();
+    } catch (error) {
+      return fail(error);
+    }
     state = 'done';
     settled = true;
     init.attempt?.recordSuccess();

@@ -24,10 +24,12 @@ import {
 } from '../errors.js';
 import { createListeners, type Unsubscribe } from '../events.js';
 import type { PublicIdentity } from '../identity/identity.js';
-import { createPairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
+import { peekHelloMode } from '../pairing/messages.js';
+import { createPairing, type Pairing, type PairingMode, type PairingResult } from '../pairing/pairing.js';
 import { handOver } from './handover.js';
 import { Inbox } from './inbox.js';
 import { abortPairing, runPairing } from './pairing-run.js';
+import { selectPairingWindow, startResponderPairing } from './pairing-windows.js';
 import { decodeBye, decodeDescription, encodeBye, encodeDescription } from './payload.js';
 import type { SessionPeer } from './peer.js';
 import { asLanrtcError, type SessionIo, type SessionState } from './session-io.js';
@@ -260,23 +262,24 @@ export class Agent<P extends SessionPeer> {
   }
 
   async #respondPairingNow(first: OpenedEnvelope): Promise<void> {
-    const window = this.#pairingWindow;
-    if (!window) return this.#refuse(first, new PairingNotOpenError('pairing is not open'));
-    let s: SessionState;
+    const open = this.#pairingWindow;
+    if (!open) return this.#refuse(first, new PairingNotOpenError('pairing is not open'));
+    let s: SessionState | undefined;
+    let window: PairingWindow;
+    let pairing: Pairing;
     try {
-      window.policy?.assertAllowed();
+      // The window of the mode the hello asks for: a PIN lockout never refuses a secret or compare hello.
+      window = selectPairingWindow(open, peekHelloMode(first.payload));
       s = this.#openSession(first.sender.id, first.session);
+      pairing = startResponderPairing(window, {
+        identity: this.#init.identity,
+        fingerprint: this.#init.fingerprint,
+        sessionId: s.sessionBytes,
+      });
     } catch (error) {
+      if (s) this.#endSession(s);
       return this.#refuse(first, error);
     }
-    const pairing = createPairing({
-      role: 'responder',
-      identity: this.#init.identity,
-      fingerprint: this.#init.fingerprint,
-      mode: window.mode(),
-      sessionId: s.sessionBytes,
-      ...(window.policy ? { attempt: window.policy } : {}),
-    });
     try {
       const result = await runPairing(this.#io, s, pairing, first, window.onCompare);
       window.onPaired?.(result);

@@ -9,6 +9,7 @@ import type { OpenedEnvelope } from '../envelope/envelope.js';
 import { InvalidSignatureError, PairingFailedError } from '../errors.js';
 import { encodePairingAbort } from '../pairing/messages.js';
 import type { Pairing, PairingResult } from '../pairing/pairing.js';
+import { PAIRING_STEP_DEADLINE_MS } from '../pairing/policy.js';
 import { rememberPeer } from '../trust/peers.js';
 import type { SessionIo, SessionState } from './session-io.js';
 import type { CompareHandler } from './types.js';
@@ -76,7 +77,11 @@ async function pairingLoop(
       return out.result;
     }
     if (!next) {
-      const wait = deadline === undefined ? io.timeoutMs : Math.max(0, deadline - Date.now());
+      // Until the digits, each step is machine speed (the user typed the PIN before the hello): the
+      // responder waits one step deadline, so a stalled initiator cannot hold the device's window.
+      const step =
+        pairing.role === 'responder' ? Math.min(io.timeoutMs, PAIRING_STEP_DEADLINE_MS) : io.timeoutMs;
+      const wait = deadline === undefined ? step : Math.max(0, deadline - Date.now());
       const late =
         deadline === undefined ? undefined : 'the comparison was not confirmed by both users in time';
       next = io.next(s, ['pairing'], wait, late).then((e) => ({ env: e }));

@@ -3,8 +3,7 @@ import type { AbortSignalLike } from '../encoding/abort.js';
 import type { LanrtcError } from '../errors.js';
 import type { Identity, PublicIdentity } from '../identity/identity.js';
 import type { Logger } from '../logger.js';
-import type { PairingMode, PairingResult } from '../pairing/pairing.js';
-import type { AttemptPolicy } from '../pairing/policy.js';
+import type { PairingAttemptGate, PairingMode, PairingResult } from '../pairing/pairing.js';
 import type { SignalTransport } from '../transport/transport.js';
 import type { TrustStore } from '../trust/store.js';
 import type { SessionPeer } from './peer.js';
@@ -25,7 +24,18 @@ export interface PeerContext {
 export interface PairingWindow {
   /** Current mode; called for every attempt so a PIN can rotate after a failure (`policy.mode`). */
   readonly mode: () => PairingMode;
-  readonly policy?: AttemptPolicy;
+  /**
+   * The mode this window accepts: a hello asking for another mode is refused here
+   * (`PairingNotOpenError`) before `policy` counts it. Absent: whatever `mode()` returns.
+   */
+  readonly kind?: PairingMode['kind'];
+  /** Several windows in one (`combinePairingWindows`): the one that admits a hello of `kind`, if any. */
+  readonly select?: (kind: PairingMode['kind']) => PairingWindow | undefined;
+  /**
+   * Admits attempts on this window only (an `AttemptPolicy`: a PIN's guessing; a one-time card's
+   * single success); other windows never consult it.
+   */
+  readonly policy?: PairingAttemptGate;
   /** Called after each failed attempt — wrong secret, timeout, abandoned — e.g. to show a fresh PIN. */
   readonly onFailure?: (error: LanrtcError) => void;
   readonly onPaired?: (result: PairingResult) => void;

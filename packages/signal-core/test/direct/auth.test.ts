@@ -180,7 +180,7 @@ describe('runDirectAuth — pairing path', () => {
     expect((await again.r).value?.paired).toBe(false);
   });
 
-  it('counts a wrong PIN as a failure, rotates the PIN, and locks after maxFailures', async () => {
+  it('counts a wrong PIN as a failure, keeps the PIN shown, and locks after maxFailures', async () => {
     const [i, r] = [side(), side()];
     const policy = createAttemptPolicy({ maxFailures: 2, lockoutMs: 30_000 });
     const failures: string[] = [];
@@ -198,7 +198,8 @@ describe('runDirectAuth — pairing path', () => {
       });
       expect((await t.i).error).toBeInstanceOf(PairingFailedError);
       expect((await t.r).error).toBeInstanceOf(PairingFailedError);
-      expect(policy.pin()).not.toBe(shown);
+      expect(policy.pin()).toBe(shown); // someone's wrong guess does not change what the user reads
+      expect(policy.state().failures).toBe(n + 1);
     }
     expect(failures).toEqual(['PairingFailedError', 'PairingFailedError']);
     // Locked: even the right PIN is refused before any PAKE message.
@@ -257,7 +258,8 @@ describe('runDirectAuth — pairing path', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await t.r).error).toBeInstanceOf(AuthTimeoutError);
     expect(failures).toEqual(['AuthTimeoutError']);
-    expect(policy.pin()).not.toBe(shown);
+    expect(policy.state().failures).toBe(1);
+    expect(policy.pin()).toBe(shown);
     expect(reason((await t.i).error)).toBe('AuthTimeoutError');
     expect(await r.trust.get(i.identity.id)).toBeUndefined();
   });
