@@ -28,8 +28,13 @@ describeLan('relay under a flood from one address (namespace LAN)', () => {
   }
 
   it('400 sockets that never log in, from host B: a client on host C still logs in, joins and relays', async () => {
-    // 300 sockets at most, 16 of them not logged in per address: B's flood holds 16 and is refused the rest.
-    const { b, c, url } = await setup({ maxConnections: 300, maxPendingPerAddress: 16 });
+    // 300 sockets at most, 16 of them not logged in per address: B's flood holds 16 and is refused the
+    // rest. A long login deadline, so no held socket times out and frees its slot during the test.
+    const { b, c, url } = await setup({
+      maxConnections: 300,
+      maxPendingPerAddress: 16,
+      authTimeoutMs: 60_000,
+    });
     const flood = lines(b.node(fixture('flood.ts'), [url, '400', '1000']));
     const flooded = await flood.next('flooded', 30_000);
     // The flood really happened and is still held open while C logs in.
@@ -40,8 +45,12 @@ describeLan('relay under a flood from one address (namespace LAN)', () => {
     expect(result.reason ?? result.outcome).toBe('ok');
     expect(result).toMatchObject({ outcome: 'ok', text: 'hello past the flood', members: 1 });
     // What B got: at most its share held, every other socket refused by address.
-    expect(flooded.held as number).toBeLessThanOrEqual(16);
-    expect(flooded.refused).toEqual({ 'address-full': 400 - (flooded.held as number) });
+    const held = flooded.held as number;
+    const failed = flooded.failed as number;
+    expect(held).toBeLessThanOrEqual(16);
+    // A socket can fail below the relay (a full listen backlog on a busy machine): rare, and not refused by it.
+    expect(failed).toBeLessThan(40);
+    expect(flooded.refused).toEqual({ 'address-full': 400 - held - failed });
   }, 90_000);
 
   it('identities from host B joining rooms until the relay has none left: host C still joins a room', async () => {
