@@ -38,6 +38,19 @@ import { createUpgradeGate } from './server/upgrade-gate.js';
 
 /** Attach a relay to an existing HTTP server (its `upgrade` event); the caller owns the server. */
 export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
+  return attachRelayWith(server, opts);
+}
+
+/**
+ * `attachRelay`, telling `onUpgradeSocket` of every upgrade the server hands it (`createRelay` uses
+ * it to stop counting that connection as silent; an `upgrade` listener of its own would make the
+ * relay think it is not the sole listener).
+ */
+export function attachRelayWith(
+  server: Server,
+  opts: RelayOptions,
+  onUpgradeSocket?: (socket: Duplex) => void,
+): Relay {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...opts.limits };
   const log = opts.logger ?? NOOP_LOGGER;
   const gate = createUpgradeGate(opts);
@@ -58,6 +71,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     pending: 0,
     addresses: 0,
     evicted: 0,
+    silentSockets: 0,
     rooms: 0,
     framesIn: 0,
     forwarded: 0,
@@ -296,6 +310,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    onUpgradeSocket?.(socket);
     if (!gate(req, socket, server.listenerCount('upgrade') === 1)) return;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   }
