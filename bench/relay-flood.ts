@@ -8,7 +8,9 @@
  * 1. Sockets: C logs in, joins and relays one message with no flood (the baseline); then B opens
  *    `sockets` WebSockets over `spread` ms and never logs in, and C does it again half-way through
  *    the flood and once every flood socket has an outcome.
- * 2. Rooms: on a fresh relay, B logs in 63 identities that join 16 rooms each; then C.
+ * 2. Bare connections: on a fresh relay, B opens `sockets` TCP connections and sends nothing; C
+ *    logs in meanwhile; how many B still holds once all are up and 6 s later.
+ * 3. Rooms: on a fresh relay, B logs in 63 identities that join 16 rooms each; then C.
  * Prints one JSON line per measurement (C's outcome, reason, time to first login, total time; what B
  * held and was refused; the relay's counters). Bounded: fixed counts, one flood per relay.
  */
@@ -56,6 +58,20 @@ try {
     console.log(JSON.stringify({ phase: 'flood', ...(await flood('flooded')) }));
     console.log(JSON.stringify({ phase: 'legit after flood', ...(await legit(c, relay.url, 'hall')) }));
     console.log(JSON.stringify({ phase: 'relay stats (sockets)', ...(await relay.stats()) }));
+    relay.kill();
+  }
+  {
+    const relay = await relayOn(a);
+    const port = new URL(relay.url).port;
+    const tcp = waitFor(
+      b.node(fixture('tcp-flood.ts'), [a.ip, port, String(sockets), String(spread), '6000']),
+    );
+    console.log(JSON.stringify({ phase: 'tcp flood', ...(await tcp('tcp-flooded')) }));
+    console.log(
+      JSON.stringify({ phase: 'legit during tcp flood', ...(await legit(c, relay.url, 'kitchen')) }),
+    );
+    console.log(JSON.stringify({ phase: 'tcp flood 6 s later', ...(await tcp('tcp-later')) }));
+    console.log(JSON.stringify({ phase: 'relay stats (tcp)', ...(await relay.stats()) }));
     relay.kill();
   }
   {

@@ -48,9 +48,10 @@ describeLan('relay under a flood from one address (namespace LAN)', () => {
     const held = flooded.held as number;
     const failed = flooded.failed as number;
     expect(held).toBeLessThanOrEqual(16);
-    // A socket can fail below the relay (a full listen backlog on a busy machine): rare, and not refused by it.
-    expect(failed).toBeLessThan(40);
-    expect(flooded.refused).toEqual({ 'address-full': 400 - held - failed });
+    // The rest were refused by address; some may be cut even earlier, as bare TCP connections past the
+    // address's share before their upgrade request arrived (no frame: "failed").
+    expect(Object.keys(flooded.refused as object)).toEqual(['address-full']);
+    expect((flooded.refused as Record<string, number>)['address-full']).toBe(400 - held - failed);
   }, 90_000);
 
   it('identities from host B joining rooms until the relay has none left: host C still joins a room', async () => {

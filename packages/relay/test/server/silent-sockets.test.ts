@@ -32,7 +32,7 @@ describe.skipIf(!IN_NETNS)('relay: connections that never send a request', () =>
   it('one address keeps at most its share, each for authTimeoutMs; talking connections stay', async () => {
     relay = await createRelay({ host: '0.0.0.0', limits: { maxPendingPerAddress: 4, authTimeoutMs: 600 } });
     const { port } = relay.address;
-    const silent = [];
+    const silent: Awaited<ReturnType<typeof tcp>>[] = [];
     for (let i = 0; i < 40; i++) silent.push(await tcp(port, '127.0.0.2'));
     // All but the address's share are closed at once.
     await vi.waitFor(() => expect(silent.filter((s) => s.closed)).toHaveLength(36), { timeout: 3_000 });
