@@ -2,8 +2,9 @@
  * A relay under a flood from one LAN address, on a three-host namespace LAN: host A runs the relay
  * (limits lowered so the floods are small), host B floods it, host C is a legitimate user who must
  * still log in, join a room and relay a message. First flood: hundreds of sockets that never log in
- * (they used to fill `maxConnections`, so every later login got `server-full`). Second: many
- * identities each joining their rooms (they used to use up `maxRooms`, so nobody else could join).
+ * (without per-address limits they fill `maxConnections` and every later login gets `server-full`).
+ * Second: many identities each joining their rooms (without them they use up `maxRooms`, and nobody
+ * else can join one).
  */
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
