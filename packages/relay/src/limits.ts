@@ -39,7 +39,8 @@ export interface RelayLimits {
 /**
  * Defaults sized for a home or office LAN relay on a small device. The per-address limits keep one
  * host to a small share of each global cap (32 + 64 of 10 000 sockets, 64 of 1 000 rooms, 64 of a
- * room's 256 members), yet far above what one host's tabs and devices use.
+ * room's 256 members), yet far above what one host's tabs and devices use. Lowering a global cap
+ * without its per-address share gives one address a larger fraction of it.
  */
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxFrameBytes: MAX_RELAY_PAYLOAD + 64,
