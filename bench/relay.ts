@@ -244,7 +244,16 @@ interface Row {
 
 async function phase(kind: Kind, clients: number, seconds: number, window: number): Promise<Row> {
   const relay =
-    kind === 'lanrtc' ? await createRelay({ limits: { maxConnections: clients + 10 } }) : undefined;
+    kind === 'lanrtc'
+      ? // Every client of the load generator comes from one address: lift the per-address shares.
+        await createRelay({
+          limits: {
+            maxConnections: clients + 10,
+            maxPendingPerAddress: clients + 10,
+            maxLoginsPerAddress: clients + 10,
+          },
+        })
+      : undefined;
   const bare = kind === 'bare' ? await bareForwarder() : undefined;
   const url = relay?.address.url ?? (bare?.url as string);
   const before = gcMemory();

@@ -1,8 +1,11 @@
 /** A relay with its own HTTP server: listening, static files, an announcement hook, and closing it all. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { DEFAULT_RELAY_LIMITS } from './limits.js';
 import type { CreateRelayInit, ListeningRelay, RelayAddress } from './server/options.js';
-import { attachRelay } from './server.js';
+import { guardSilentSockets } from './server/silent-sockets.js';
+import { attachRelayWith } from './server.js';
 import { createStaticHandler } from './static.js';
 
 /** Start a relay with its own HTTP server (and static files when `staticDir` is set). */
@@ -12,7 +15,10 @@ export async function createRelay(init: CreateRelayInit = {}): Promise<Listening
     if (handler) handler(req, res);
     else res.writeHead(404).end();
   });
-  const relay = attachRelay(server, init);
+  // Own server: connections that never send a request are bounded too (they are not the relay's yet).
+  let upgraded: ((socket: Duplex) => void) | undefined;
+  const relay = attachRelayWith(server, init, (socket) => upgraded?.(socket));
+  upgraded = guardSilentSockets(server, { ...DEFAULT_RELAY_LIMITS, ...init.limits }, relay.stats);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(init.port ?? 0, init.host ?? '127.0.0.1', () => {

@@ -4,7 +4,8 @@
  * frame and a counter (docs/PROTOCOL.md §"Relay protocol"). It never parses what it forwards: those
  * are sealed envelopes, and the `deliver` sender id is the authenticated one, so it can drop frames
  * but cannot forge or alter them undetectably. This file owns the connections' lifecycle and
- * routing; rooms, logins, the rate limit and the upgrade gate are in `server/`.
+ * routing, the login deadline and the per-address share of the sockets; rooms, logins, the rate
+ * limit and the upgrade gate are in `server/`.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -25,6 +26,8 @@ import {
 import { NOOP_LOGGER } from '@lanrtc/signal-core/session';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './limits.js';
+import { addressKey } from './server/address.js';
+import { createAddressTable } from './server/address-use.js';
 import { type Conn, keyOf, plain } from './server/connection.js';
 import { createLogins } from './server/logins.js';
 import type { Relay, RelayOptions, RelayStats } from './server/options.js';
@@ -35,6 +38,19 @@ import { createUpgradeGate } from './server/upgrade-gate.js';
 
 /** Attach a relay to an existing HTTP server (its `upgrade` event); the caller owns the server. */
 export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
+  return attachRelayWith(server, opts);
+}
+
+/**
+ * `attachRelay`, telling `onUpgradeSocket` of every upgrade the server hands it (`createRelay` uses
+ * it to stop counting that connection as silent; an `upgrade` listener of its own would make the
+ * relay think it is not the sole listener).
+ */
+export function attachRelayWith(
+  server: Server,
+  opts: RelayOptions,
+  onUpgradeSocket?: (socket: Duplex) => void,
+): Relay {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...opts.limits };
   const log = opts.logger ?? NOOP_LOGGER;
   const gate = createUpgradeGate(opts);
@@ -46,9 +62,16 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     perMessageDeflate: false,
   });
   const conns = new Set<Conn>();
+  /** Sockets not logged in yet, oldest first (a Set keeps insertion order): the eviction order. */
+  const pending = new Set<Conn>();
+  const addresses = createAddressTable();
   const stats: RelayStats = {
     connections: 0,
     authenticated: 0,
+    pending: 0,
+    addresses: 0,
+    evicted: 0,
+    silentSockets: 0,
     rooms: 0,
     framesIn: 0,
     forwarded: 0,
@@ -57,8 +80,8 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     errors: {},
   };
   const out: Outbound = { sendTo, sendError };
-  const rooms = createRelayRooms(limits, stats, out);
-  const logins = createLogins(stats, log, out);
+  const rooms = createRelayRooms(limits, addresses, stats, out);
+  const logins = createLogins(limits, addresses, stats, log, out);
   let shuttingDown = false;
 
   /**
@@ -99,12 +122,49 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     c.ws.once('close', () => clearTimeout(kill));
   }
 
-  /** Take a connection out of routing (idempotent). */
+  /** Take a connection out of routing and out of its address's share (idempotent). */
   function drop(c: Conn): void {
     if (!conns.delete(c)) return;
-    stats.connections = conns.size;
+    clearTimeout(c.authTimer);
+    const use = addresses.use(c.address);
+    if (pending.delete(c)) use.pending--;
+    else if (c.id) use.logins--;
     for (const room of [...c.rooms]) rooms.leave(c, room);
     logins.remove(c);
+    addresses.release(c.address);
+    counted();
+  }
+
+  function counted(): void {
+    stats.connections = conns.size;
+    stats.pending = pending.size;
+    stats.addresses = addresses.size;
+  }
+
+  /** `c` just logged in: it leaves the pending sockets and takes one of its address's login slots. */
+  function loggedIn(c: Conn): void {
+    clearTimeout(c.authTimer);
+    pending.delete(c);
+    const use = addresses.use(c.address);
+    use.pending--;
+    use.logins++;
+    counted();
+  }
+
+  /**
+   * At `maxConnections`, make room for `c` by closing the oldest socket of another address that has
+   * not logged in: a flood of sockets that never log in cannot lock out a host that does. False
+   * when there is none (every socket is logged in, or all pending ones are `c`'s address's).
+   */
+  function evictFor(c: Conn): boolean {
+    for (const p of pending) {
+      if (p === c || p.address === c.address) continue;
+      stats.evicted++;
+      log.warn('relay.evicted', { address: p.address });
+      sendError(p, 'server-full', 'evicted: not logged in');
+      return true;
+    }
+    return false;
   }
 
   function deliverTo(from: Conn, toKey: string, frame: Uint8Array): void {
@@ -161,6 +221,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     try {
       if (!c.id) {
         logins.login(c, decodeRelayFrame(plain(raw)));
+        if (c.id) loggedIn(c);
         return;
       }
       if (raw[0] === RELAY_VERSION && raw[1] === RELAY_FRAME_CODES.send) {
@@ -193,6 +254,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     const now = Date.now();
     const c: Conn = {
       ws,
+      address: addressKey(req.socket.remoteAddress),
       challenge: randomBytes(RELAY_CHALLENGE_BYTES),
       endpoint: (req.headers.host ?? '').toLowerCase(),
       openedAt: now,
@@ -202,7 +264,10 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       closing: false,
     };
     conns.add(c);
-    stats.connections = conns.size;
+    pending.add(c);
+    const use = addresses.use(c.address);
+    use.pending++;
+    counted();
     ws.on('message', (data, isBinary) => onMessage(c, data as Buffer, isBinary));
     ws.on('pong', () => {
       c.lastSeen = Date.now();
@@ -219,10 +284,19 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
       sendError(c, 'shutting-down');
       return;
     }
-    if (conns.size > limits.maxConnections) {
+    // Refused after the upgrade, not before: the client learns why from a typed error frame.
+    if (use.pending > limits.maxPendingPerAddress) {
+      log.warn('relay.address-full', { address: c.address, what: 'pending' });
+      sendError(c, 'address-full', 'too many sockets not logged in from this address');
+      return;
+    }
+    if (conns.size > limits.maxConnections && !evictFor(c)) {
       sendError(c, 'server-full');
       return;
     }
+    c.authTimer = setTimeout(() => {
+      if (!c.id && !c.closing) sendError(c, 'auth-timeout');
+    }, limits.authTimeoutMs);
     sendTo(
       c,
       encodeRelayFrame({
@@ -236,13 +310,15 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    onUpgradeSocket?.(socket);
     if (!gate(req, socket, server.listenerCount('upgrade') === 1)) return;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
   }
   server.on('upgrade', onUpgrade);
 
-  // One timer for every connection: login deadline, silence deadline, and pings (RFC 6455 §5.5.2).
-  const tick = Math.max(10, Math.min(limits.heartbeatMs, limits.idleTimeoutMs / 2, limits.authTimeoutMs / 2));
+  // One timer for every connection: silence deadline and pings (RFC 6455 §5.5.2). The login deadline
+  // is a timer per socket, so it holds to the millisecond whatever the tick.
+  const tick = Math.max(10, Math.min(limits.heartbeatMs, limits.idleTimeoutMs / 2));
   let lastPing = Date.now();
   const timer = setInterval(() => {
     const now = Date.now();
@@ -250,8 +326,7 @@ export function attachRelay(server: Server, opts: RelayOptions = {}): Relay {
     if (ping) lastPing = now;
     for (const c of conns) {
       if (c.closing) continue;
-      if (!c.id && now - c.openedAt > limits.authTimeoutMs) sendError(c, 'auth-timeout');
-      else if (now - c.lastSeen > limits.idleTimeoutMs) sendError(c, 'idle-timeout');
+      if (now - c.lastSeen > limits.idleTimeoutMs) sendError(c, 'idle-timeout');
       else if (ping) c.ws.ping();
     }
   }, tick);

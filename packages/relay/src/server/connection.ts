@@ -1,16 +1,20 @@
-/** One client socket as the relay sees it: its login challenge, liveness, rate bucket, identity and rooms. */
+/** One client socket as the relay sees it: its address, login challenge, liveness, rate bucket, identity and rooms. */
 import type { WebSocket } from 'ws';
 import type { RateBucket } from './rate-limit.js';
 
 /** A client connection's state on the relay. */
 export interface Conn {
   readonly ws: WebSocket;
+  /** Its remote address, normalised (`addressKey`): what its per-address limits count against. */
+  readonly address: string;
   readonly challenge: Uint8Array;
   /** The `Host` it upgraded with: the endpoint its login is bound to. */
   readonly endpoint: string;
   readonly openedAt: number;
   lastSeen: number;
   readonly rate: RateBucket;
+  /** Closes it with `auth-timeout` unless it logs in first; cleared on login and on close. */
+  authTimer?: ReturnType<typeof setTimeout>;
   /** Set once logged in: id bytes, their map key, and the id text for logs. */
   id?: Uint8Array;
   key?: string;

@@ -1,7 +1,8 @@
 /**
  * The relay's side of the login (docs/PROTOCOL.md §"Relay protocol", login): check the `auth` answer
  * to a connection's challenge, bound to the endpoint it upgraded with, and keep the table of
- * logged-in identities that frames are routed by. Newest login wins.
+ * logged-in identities that frames are routed by. Newest login wins; one address may hold at most
+ * `maxLoginsPerAddress` of them.
  */
 import type { Logger } from '@lanrtc/signal-core';
 import {
@@ -10,12 +11,17 @@ import {
   type RelayFrame,
   verifyRelayAuth,
 } from '@lanrtc/signal-core/protocol';
+import type { RelayLimits } from '../limits.js';
+import type { AddressTable } from './address-use.js';
 import { type Conn, keyOf } from './connection.js';
 import type { Outbound } from './outbound.js';
 
 /** Logged-in connections by identity. */
 export interface Logins {
-  /** The first frame of a connection not logged in yet: `welcome`, or `not-authenticated` / `auth-failed`. */
+  /**
+   * The first frame of a connection not logged in yet: `welcome` (and `c.id` set), or
+   * `not-authenticated` / `auth-failed` / `address-full`.
+   */
   login(c: Conn, frame: RelayFrame): void;
   /** The connection logged in as the id with this routing key. */
   get(key: string): Conn | undefined;
@@ -24,7 +30,13 @@ export interface Logins {
 }
 
 /** An empty login table; `stats.authenticated` follows its size. */
-export function createLogins(stats: { authenticated: number }, log: Logger, out: Outbound): Logins {
+export function createLogins(
+  limits: Pick<RelayLimits, 'maxLoginsPerAddress'>,
+  addresses: AddressTable,
+  stats: { authenticated: number },
+  log: Logger,
+  out: Outbound,
+): Logins {
   const byId = new Map<string, Conn>();
   return {
     login(c, frame) {
@@ -43,6 +55,13 @@ export function createLogins(stats: { authenticated: number }, log: Logger, out:
       const id = identityIdBytes(who.publicKey);
       const key = keyOf(id);
       const previous = byId.get(key);
+      // A re-login from the same address replaces its old socket and takes no new slot.
+      const sameSlot = previous !== undefined && previous.address === c.address;
+      if (!sameSlot && addresses.use(c.address).logins >= limits.maxLoginsPerAddress) {
+        log.warn('relay.address-full', { address: c.address, what: 'logins' });
+        out.sendError(c, 'address-full', 'too many logins from this address');
+        return;
+      }
       // Newest login wins: the old socket is probably a dead tab or a reconnect racing its own ghost.
       if (previous) out.sendError(previous, 'replaced');
       c.id = id;

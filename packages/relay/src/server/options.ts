@@ -58,6 +58,17 @@ export interface RelayStats {
   connections: number;
   /** Logged-in clients now. */
   authenticated: number;
+  /** Open sockets not logged in yet, now. */
+  pending: number;
+  /** Distinct client addresses with a socket or a room now. */
+  addresses: number;
+  /** Sockets not logged in that were closed (`server-full`) to make room at `maxConnections` for another address. */
+  evicted: number;
+  /**
+   * TCP connections closed before their first HTTP request or upgrade: over the address's
+   * `maxPendingPerAddress`, or silent for `authTimeoutMs` (`createRelay` only; 0 for `attachRelay`).
+   */
+  silentSockets: number;
   /** Rooms now. */
   rooms: number;
   /** Frames received from clients. */

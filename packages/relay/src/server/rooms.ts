@@ -1,9 +1,11 @@
 /**
  * The relay's rooms: who is in which, with presence fanned out on every join and leave, and the room
- * limits (docs/PROTOCOL.md §"Relay protocol", rooms and presence).
+ * limits: per relay, per connection and per client address (docs/PROTOCOL.md §"Relay protocol",
+ * rooms and presence).
  */
 import { encodeRelayFrame } from '@lanrtc/signal-core/protocol';
 import type { RelayLimits } from '../limits.js';
+import type { AddressTable } from './address-use.js';
 import type { Conn } from './connection.js';
 import type { Outbound } from './outbound.js';
 
@@ -17,7 +19,8 @@ export interface RelayRooms {
 
 /** An empty room table; `stats.rooms` follows its size. */
 export function createRelayRooms(
-  limits: Pick<RelayLimits, 'maxRooms' | 'maxRoomsPerConnection' | 'maxPeersPerRoom'>,
+  limits: Pick<RelayLimits, 'maxRooms' | 'maxRoomsPerConnection' | 'maxRoomsPerAddress' | 'maxPeersPerRoom'>,
+  addresses: AddressTable,
   stats: { rooms: number },
   out: Outbound,
 ): RelayRooms {
@@ -26,8 +29,18 @@ export function createRelayRooms(
     join(c, room) {
       let members = rooms.get(room);
       if (!members?.has(c)) {
-        if (c.rooms.size >= limits.maxRoomsPerConnection || (!members && rooms.size >= limits.maxRooms)) {
-          out.sendError(c, 'too-many-rooms', '', room);
+        // A room counts once per address, however many of its sockets are in it.
+        const held = addresses.use(c.address).rooms;
+        const over =
+          c.rooms.size >= limits.maxRoomsPerConnection
+            ? 'connection'
+            : !held.has(room) && held.size >= limits.maxRoomsPerAddress
+              ? 'address'
+              : !members && rooms.size >= limits.maxRooms
+                ? 'relay'
+                : undefined;
+        if (over) {
+          out.sendError(c, 'too-many-rooms', `${over} room limit`, room);
           return;
         }
         if (members && members.size >= limits.maxPeersPerRoom) {
@@ -41,6 +54,7 @@ export function createRelayRooms(
         // Joined before the fan-out, so the room outlives members evicted during it (slow consumers).
         members.add(c);
         c.rooms.add(room);
+        held.set(room, (held.get(room) ?? 0) + 1);
         stats.rooms = rooms.size;
         const presence = encodeRelayFrame({ type: 'presence', room, id: c.id as Uint8Array, present: true });
         for (const m of [...members]) if (m !== c) out.sendTo(m, presence);
@@ -52,6 +66,10 @@ export function createRelayRooms(
       const members = rooms.get(room);
       if (!members?.delete(c)) return;
       c.rooms.delete(room);
+      const held = addresses.use(c.address).rooms;
+      const left = (held.get(room) ?? 1) - 1;
+      if (left > 0) held.set(room, left);
+      else held.delete(room);
       if (members.size === 0) rooms.delete(room);
       else if (c.id) {
         const frame = encodeRelayFrame({ type: 'presence', room, id: c.id, present: false });

@@ -307,7 +307,10 @@ describe.skipIf(!IN_NETNS)('relay server', () => {
     const server = createServer();
     const sockets: Socket[] = [];
     server.on('connection', (s) => sockets.push(s));
-    const relay = attachRelay(server, { limits: { maxBufferedBytes, ratePerSecond: 1e6, rateBurst: 1e6 } });
+    // 101 logins from one address: above the default per-address share, so raised here.
+    const relay = attachRelay(server, {
+      limits: { maxBufferedBytes, ratePerSecond: 1e6, rateBurst: 1e6, maxLoginsPerAddress: 200 },
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     onTestFinished(async () => {
       await relay.close();

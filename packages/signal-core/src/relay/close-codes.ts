@@ -18,6 +18,8 @@ export const RELAY_CLOSE_CODES: Readonly<Partial<Record<RelayErrorCode, number>>
   'shutting-down': 1001,
   'server-full': 1013,
   'auth-timeout': 4004,
+  // 1013 "Try Again Later": the address's share is used up now, not forever.
+  'address-full': 1013,
 };
 
 /** True when the relay closes the socket after sending this error code. */

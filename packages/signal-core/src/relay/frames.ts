@@ -45,6 +45,7 @@ export const RELAY_ERROR_CODES = {
   'shutting-down': 13,
   'server-full': 14,
   'auth-timeout': 15,
+  'address-full': 16,
 } as const;
 
 /** Name of a relay error code. */

@@ -76,6 +76,7 @@ describe('relay frames', () => {
   it('has stable error code numbers', () => {
     expect(RELAY_ERROR_CODES['malformed-frame']).toBe(1);
     expect(RELAY_ERROR_CODES['auth-timeout']).toBe(15);
+    expect(RELAY_ERROR_CODES['address-full']).toBe(16);
     expect([RELAY_FRAME_CODES.ping, RELAY_FRAME_CODES.pong]).toEqual([0x85, 0x13]);
   });
 
