@@ -87,6 +87,12 @@ export interface UdpMuxInit {
    * When every pending route is younger, the new peer is refused instead (it retries with its next check).
    */
   readonly minPendingMs?: number;
+  /**
+   * An address that opened a route within this long, and has not authenticated a route since, may
+   * not evict a route for its age (default 30 000 ms): a flood cannot churn the pool faster than it
+   * has fresh source addresses, so a newcomer from a fresh address finds an old route to replace.
+   */
+  readonly recentAddressMs?: number;
   readonly maxHeldPerRoute: number;
   readonly maxHeldTotal: number;
   /**
@@ -152,6 +158,8 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   };
   const maxPendingPerIp = init.maxPendingPerIp ?? 4;
   const minPendingMs = init.minPendingMs ?? 1000;
+  /** Source IPs that opened a route lately and have not authenticated since (at most 4096 remembered). */
+  const recentIps = createRetiredSet(init.recentAddressMs ?? 30_000, 4096);
   const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
   let port = init.port;
   try {
@@ -213,11 +221,14 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   /**
    * Make room in a full pending pool for a newcomer from `ip`, or return false. Addresses share the
    * pool evenly: the victim's address must hold more pending routes than `ip` does, and the victim
-   * must be past `minPendingMs` unless its address holds at least two more. Among those, the oldest
+   * must be past `minPendingMs` — and `ip` not have opened a route within `recentAddressMs` without
+   * authenticating — unless the victim's address holds at least two more. Among those, the oldest
    * route whose handshake is not done goes first (routes are in creation order), else the oldest.
-   * So a flooder needs more live source addresses than the pool has slots before a newcomer from a
-   * fresh address has to race it for a slot. An evicted route's ufrag is not retired unless its
-   * handshake was done: a real peer evicted early comes back with its next check.
+   * So the pool turns over at most once per `minPendingMs`, each time only for an address that has
+   * not opened a route lately: a flooder needs about `maxPending` × `recentAddressMs` / `minPendingMs`
+   * live source addresses before a newcomer from a fresh address has to race it for a slot. An
+   * evicted route's ufrag is not retired unless its handshake was done: a real peer evicted early
+   * comes back with its next check.
    */
   function makeRoom(ip: string): boolean {
     const pending: RouteState[] = [];
@@ -230,9 +241,10 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     if (pending.length < init.maxPending) return true;
     const now = performance.now();
     const mine = perIp.get(ip) ?? 0;
+    const fresh = !recentIps.has(ip);
     const evictable = (r: RouteState) => {
       const theirs = perIp.get(r.originIp) ?? 0;
-      return theirs >= mine + 2 || (theirs >= mine + 1 && now - r.createdAt >= minPendingMs);
+      return theirs >= mine + 2 || (fresh && theirs >= mine + 1 && now - r.createdAt >= minPendingMs);
     };
     const victim = pending.find((r) => !r.handshaken && evictable(r)) ?? pending.find((r) => evictable(r));
     if (!victim) return false;
@@ -290,6 +302,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           return;
         }
         route = newRoute(peerUfrag, addr[0]);
+        recentIps.add(addr[0]);
         byUfrag.set(peerUfrag, route);
         counters.routes = byUfrag.size;
         if (!init.onRoute(route, addr)) {
@@ -379,6 +392,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           return false;
         }
         route.authed = true;
+        recentIps.delete(route.originIp);
         return true;
       },
       close() {

@@ -18,7 +18,8 @@ import { echo, HOST, owned, pairParties, party, rogueConnector, startListener } 
 /**
  * Flooder addresses (added to the namespace's eth0) and the trusted peer's own. The raw-STUN flood
  * comes from 8 of them, 4 routes each at most (`maxPendingPerIp`): twice the 16 pending slots. Its
- * size and pace can be changed to measure (LANRTC_FLOOD_IPS, LANRTC_FLOOD_EVERY_MS); see the listener
+ * size and pace and the number of attempts can be changed to measure (LANRTC_FLOOD_IPS,
+ * LANRTC_FLOOD_EVERY_MS, LANRTC_FLOOD_ATTEMPTS); see the listener
  * section of docs/ARCHITECTURE.md for what a flood from more addresses than slots still does.
  */
 const STUN_IP_COUNT = Math.min(120, Number(process.env.LANRTC_FLOOD_IPS ?? 8));
@@ -27,7 +28,7 @@ const STUN_IPS = FLOOD_IPS.slice(0, STUN_IP_COUNT);
 const STUN_EVERY_MS = Number(process.env.LANRTC_FLOOD_EVERY_MS ?? 100);
 const ROGUE_IPS = FLOOD_IPS.slice(0, 4);
 const LEGIT_IP = '10.77.0.50';
-const ATTEMPTS = 3;
+const ATTEMPTS = Number(process.env.LANRTC_FLOOD_ATTEMPTS ?? 3);
 const SOCKETS_PER_IP = 8;
 /** A rogue holds its slot this long: the listener's default deadline to authenticate, plus a margin. */
 const HOLD_MS = 5_300;

@@ -26,6 +26,7 @@ async function mux(
     pending?: number;
     authed?: number;
     minPendingMs?: number;
+    recentAddressMs?: number;
     perRoute?: number;
     total?: number;
     perIp?: number;
@@ -41,6 +42,7 @@ async function mux(
     maxPending: opts.pending ?? 8,
     maxAuthenticated: opts.authed ?? 8,
     ...(opts.minPendingMs !== undefined ? { minPendingMs: opts.minPendingMs } : {}),
+    ...(opts.recentAddressMs !== undefined ? { recentAddressMs: opts.recentAddressMs } : {}),
     maxHeldPerRoute: opts.perRoute ?? 32,
     maxHeldTotal: opts.total ?? 256,
     ...(opts.perIp !== undefined ? { maxPendingPerIp: opts.perIp } : {}),
@@ -156,8 +158,8 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p4']);
   });
 
-  it('a full pending pool evicts for a newcomer: addresses share it evenly, young routes are kept, handshakes go last', async () => {
-    const { m, routes, evicted } = await mux({ pending: 2, minPendingMs: 300 });
+  it('a full pending pool evicts for a newcomer: addresses share it evenly, young routes are kept, busy addresses wait, handshakes go last', async () => {
+    const { m, routes, evicted } = await mux({ pending: 2, minPendingMs: 300, recentAddressMs: 700 });
     const host = await sender();
     const [other, third] = [await sender('127.0.0.1'), await sender('127.0.0.2')];
     send(host, m.port, request('p1'));
@@ -184,9 +186,17 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     await settle(100);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1']);
     expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1']);
-    // A route evicted before its handshake is not retired: the real peer behind it comes back, here
-    // in place of p2 (old, its handshake done) since r1 is still young.
+    // An address that opened a route lately and never authenticated may not evict for age…
     send(other, m.port, request('q1'));
+    await settle(100);
+    expect(routes).toHaveLength(4);
+    expect(m.counters.rejectedPeers).toBe(4);
+    // …and a route evicted before its handshake is not retired: the real peer behind it may come
+    // back (stale checks are refused before the pool is even looked at).
+    expect(m.counters.staleStun).toBe(0);
+    routes[3]?.handshakeDone();
+    await settle(400);
+    send(other, m.port, request('q1')); // 127.0.0.1 is not recent any more: the oldest route goes
     await settle(100);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1', 'q1']);
     expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1', 'p2']);
