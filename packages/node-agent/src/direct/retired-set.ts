@@ -1,14 +1,12 @@
 /**
- * A bounded set of strings that each expire: the direct-connect mux's memory of closed peer ufrags,
- * and of addresses that opened a route lately (insertion order = age; the oldest entry goes first
- * when the set is full).
+ * A bounded set of strings that each expire: the direct-connect mux's memory of closed peer ufrags
+ * (insertion order = age; the oldest entry goes first when the set is full).
  */
 
 /** Membership with expiry and a size cap. */
 export interface RetiredSet {
   has(key: string): boolean;
   add(key: string): void;
-  delete(key: string): void;
 }
 
 /** Entries live `ttlMs`; at most `max` are kept. */
@@ -21,9 +19,6 @@ export function createRetiredSet(ttlMs: number, max: number): RetiredSet {
       if (t > Date.now()) return true;
       until.delete(key);
       return false;
-    },
-    delete(key) {
-      until.delete(key);
     },
     add(key) {
       until.delete(key);

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { type MuxTransport, muxTransport, type RemoteAddress } from './mux-transport.js';
 import { createRetiredSet } from './retired-set.js';
 import { authenticatedRequest, isStunRequest, looksLikeStun } from './stun.js';
+import { createUfragSwitches } from './ufrag-switches.js';
 
 export type { MuxTransport, RemoteAddress };
 
@@ -88,9 +89,9 @@ export interface UdpMuxInit {
    */
   readonly minPendingMs?: number;
   /**
-   * An address that opened a route within this long, and has not authenticated a route since, may
-   * not evict a route for its age (default 30 000 ms): a flood cannot churn the pool faster than it
-   * has fresh source addresses, so a newcomer from a fresh address finds an old route to replace.
+   * An address that tried to start a route for another peer ufrag within this long before, and has
+   * not authenticated a peer since, may not evict a route for its age (default 30 000 ms): a flood
+   * cannot churn the pool faster than it has source addresses, so a newcomer finds an old route to replace.
    */
   readonly recentAddressMs?: number;
   readonly maxHeldPerRoute: number;
@@ -158,8 +159,8 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   };
   const maxPendingPerIp = init.maxPendingPerIp ?? 4;
   const minPendingMs = init.minPendingMs ?? 1000;
-  /** Source IPs that opened a route lately and have not authenticated since (at most 4096 remembered). */
-  const recentIps = createRetiredSet(init.recentAddressMs ?? 30_000, 4096);
+  /** Each source IP's newest peer ufrag, to spot addresses that open route after route (4096 remembered). */
+  const switches = createUfragSwitches(init.recentAddressMs ?? 30_000, 4096);
   const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
   let port = init.port;
   try {
@@ -221,16 +222,17 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   /**
    * Make room in a full pending pool for a newcomer from `ip`, or return false. Addresses share the
    * pool evenly: the victim's address must hold more pending routes than `ip` does, and the victim
-   * must be past `minPendingMs` — and `ip` not have opened a route within `recentAddressMs` without
-   * authenticating — unless the victim's address holds at least two more. Among those, the oldest
-   * route whose handshake is not done goes first (routes are in creation order), else the oldest.
-   * So the pool turns over at most once per `minPendingMs`, each time only for an address that has
-   * not opened a route lately: a flooder needs about `maxPending` × `recentAddressMs` / `minPendingMs`
-   * live source addresses before a newcomer from a fresh address has to race it for a slot. An
+   * must be past `minPendingMs` — and the newcomer `settled` (its address has not switched peer
+   * ufrags within `recentAddressMs`) — unless the victim's address holds at least two more. Among
+   * those, the oldest route whose handshake is not done goes first (routes are in creation order),
+   * else the oldest. So the pool turns over at most once per `minPendingMs`, each time only for an
+   * address that has not switched ufrags lately: a flooder needs about `maxPending` ×
+   * `recentAddressMs` / `minPendingMs` live source addresses, each used once per window, before a
+   * newcomer has to race it for a slot. An
    * evicted route's ufrag is not retired unless its handshake was done: a real peer evicted early
    * comes back with its next check.
    */
-  function makeRoom(ip: string): boolean {
+  function makeRoom(ip: string, settled: boolean): boolean {
     const pending: RouteState[] = [];
     const perIp = new Map<string, number>();
     for (const r of byUfrag.values()) {
@@ -241,10 +243,9 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     if (pending.length < init.maxPending) return true;
     const now = performance.now();
     const mine = perIp.get(ip) ?? 0;
-    const fresh = !recentIps.has(ip);
     const evictable = (r: RouteState) => {
       const theirs = perIp.get(r.originIp) ?? 0;
-      return theirs >= mine + 2 || (fresh && theirs >= mine + 1 && now - r.createdAt >= minPendingMs);
+      return theirs >= mine + 2 || (settled && theirs >= mine + 1 && now - r.createdAt >= minPendingMs);
     };
     const victim = pending.find((r) => !r.handshaken && evictable(r)) ?? pending.find((r) => evictable(r));
     if (!victim) return false;
@@ -285,6 +286,8 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           drop();
           return;
         }
+        // Every attempt counts, refused or not: a flooder's address switches ufrags from its second try.
+        const settled = !switches.note(addr[0], peerUfrag);
         if (countAuthed() >= init.maxAuthenticated) {
           counters.rejectedPeers++;
           drop();
@@ -296,13 +299,12 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           drop();
           return;
         }
-        if (!makeRoom(addr[0])) {
+        if (!makeRoom(addr[0], settled)) {
           counters.rejectedPeers++;
           drop();
           return;
         }
         route = newRoute(peerUfrag, addr[0]);
-        recentIps.add(addr[0]);
         byUfrag.set(peerUfrag, route);
         counters.routes = byUfrag.size;
         if (!init.onRoute(route, addr)) {
@@ -392,7 +394,7 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           return false;
         }
         route.authed = true;
-        recentIps.delete(route.originIp);
+        switches.forget(route.originIp);
         return true;
       },
       close() {

@@ -186,7 +186,7 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     await settle(100);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1']);
     expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1']);
-    // An address that opened a route lately and never authenticated may not evict for age…
+    // An address that switched peer ufrags lately (q1, q2, now q1) may not evict for age…
     send(other, m.port, request('q1'));
     await settle(100);
     expect(routes).toHaveLength(4);
@@ -196,7 +196,7 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(m.counters.staleStun).toBe(0);
     routes[3]?.handshakeDone();
     await settle(400);
-    send(other, m.port, request('q1')); // 127.0.0.1 is not recent any more: the oldest route goes
+    send(other, m.port, request('q1')); // the same ufrag again, past the window: the oldest route goes
     await settle(100);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1', 'q1']);
     expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1', 'p2']);
