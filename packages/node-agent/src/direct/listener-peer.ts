@@ -67,8 +67,8 @@ export interface ListenerPeerInit {
 /** A peer being admitted; `drop` ends it (idle timeout, listener closing). */
 export interface ListenerPeer {
   lastSeen: number;
-  /** Remove the peer; settles once its connection is closed. */
-  drop(reason: 'idle' | 'closing'): Promise<void>;
+  /** Remove the peer (`evicted`: its route made room for a newer peer); settles once its connection is closed. */
+  drop(reason: 'idle' | 'closing' | 'evicted'): Promise<void>;
 }
 
 /** Start admitting the peer behind `route`. */
@@ -141,7 +141,9 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     let remoteFingerprint: Uint8Array | undefined;
     try {
       await port.opened();
-      // The auth channel is open, so DTLS completed: this is the client's real certificate.
+      // The auth channel is open, so DTLS completed: this is the client's real certificate, and the
+      // peer receives what is sent to its address (no spoofer gets this far).
+      init.route.handshakeDone();
       remoteFingerprint = remoteCertificateFingerprint(pc);
       if (!remoteFingerprint) throw new TransportClosedError('no remote DTLS certificate');
       const window = init.pairingWindow();
@@ -167,8 +169,12 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     // A pairing is stored even if the peer left during the write: count it as the store has it.
     if (result.paired) counters.paired++;
     if (gone) return;
+    if (!init.route.authenticated()) {
+      // Every authenticated slot is taken (the mux counts it as a refused peer).
+      finish();
+      return;
+    }
     authenticated = true;
-    init.route.authenticated();
     earlySub.unSubscribe();
     for (const channel of early.splice(0)) channel.close();
     counters.connected++;

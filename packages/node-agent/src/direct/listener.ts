@@ -56,11 +56,16 @@ export interface DirectListenerInit {
   readonly port: number;
   /** Persisted ICE credentials; generated when absent (persist `listener.ice` to keep the card stable). */
   readonly ice?: CardIce;
-  /** Most peers connecting or connected at once (default 16); more are dropped and counted. */
+  /** Most authenticated peers at once (default 16); while they are all connected, new peers are dropped and counted. */
   readonly maxPeers?: number;
   /**
+   * Most peers still connecting or authenticating at once (default 16). A new peer always gets in:
+   * when all are taken, the oldest whose DTLS handshake is not done is evicted, else the oldest.
+   */
+  readonly maxPendingPeers?: number;
+  /**
    * Peers not yet authenticated in-band from one IP address (default 4): one host cannot take every
-   * slot (a host that spoofs other source addresses on the LAN still can: see docs/ARCHITECTURE.md).
+   * pending slot with one address (see docs/ARCHITECTURE.md for what many addresses still do).
    */
   readonly maxPendingPerIp?: number;
   /** Packets held per peer until its connection is armed (default 32). */
@@ -96,6 +101,8 @@ export interface DirectListenerStats extends PeerCounters {
   readonly addressConflicts: number;
   /** New peers refused because their first request was not ICE-CONTROLLING (also in `rejectedPeers`). */
   readonly notControlling: number;
+  /** Peers still connecting or authenticating that were dropped to make room for a newer one. */
+  readonly evictedPeers: number;
   readonly staleStun: number;
 }
 
@@ -178,7 +185,8 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
     port: init.port,
     ufrag: ice.ufrag,
     pwd: ice.pwd,
-    maxRoutes: maxPeers,
+    maxAuthenticated: maxPeers,
+    maxPending: init.maxPendingPeers ?? 16,
     maxHeldPerRoute: init.maxHeldPackets ?? 32,
     maxHeldTotal: init.maxHeldTotal ?? 256,
     ...(init.maxPendingPerIp !== undefined ? { maxPendingPerIp: init.maxPendingPerIp } : {}),
@@ -202,6 +210,9 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
       peers.set(route, peer);
       init.logger?.debug('direct: peer admitted', { peers: peers.size });
       return true;
+    },
+    onEvict(route) {
+      void peers.get(route)?.drop('evicted');
     },
     onActivity(route) {
       const peer = peers.get(route);
@@ -279,6 +290,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         rejectedPerIp: m.rejectedPerIp,
         addressConflicts: m.addressConflicts,
         notControlling: m.notControlling,
+        evictedPeers: m.evictedPeers,
         staleStun: m.staleStun,
       };
     },
@@ -303,6 +315,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
 function checkLimits(init: DirectListenerInit): void {
   const limits = {
     maxPeers: init.maxPeers,
+    maxPendingPeers: init.maxPendingPeers,
     maxPendingPerIp: init.maxPendingPerIp,
     maxHeldPackets: init.maxHeldPackets,
     maxHeldTotal: init.maxHeldTotal,

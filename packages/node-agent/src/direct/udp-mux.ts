@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { type MuxTransport, muxTransport, type RemoteAddress } from './mux-transport.js';
 import { createRetiredSet } from './retired-set.js';
 import { authenticatedRequest, isStunRequest, looksLikeStun } from './stun.js';
+import { createUfragSwitches } from './ufrag-switches.js';
 
 export type { MuxTransport, RemoteAddress };
 
@@ -28,8 +29,17 @@ export interface MuxRoute {
   release(): void;
   /** Deliver held DTLS (every non-STUN packet, in arrival order) and every later one: DTLS listens. */
   releaseData(): void;
-  /** The peer authenticated in-band: the route no longer counts against its IP's `maxPendingPerIp`. */
-  authenticated(): void;
+  /**
+   * The peer's DTLS handshake completed (its auth channel is open): it receives what is sent to its
+   * address, which a sender of spoofed datagrams does not, so it is evicted only after every route
+   * that has not got this far.
+   */
+  handshakeDone(): void;
+  /**
+   * The peer authenticated in-band: the route leaves the pending pool (and its IP's
+   * `maxPendingPerIp`) for one of `maxAuthenticated`; false, and nothing changes, when those are all taken.
+   */
+  authenticated(): boolean;
   /** Forget the route: its ufrag, addresses and held packets. */
   close(): void;
   readonly closed: boolean;
@@ -53,6 +63,8 @@ export interface MuxCounters {
   rejectedPerIp: number;
   /** New peers refused because their first request was not ICE-CONTROLLING (also in `rejectedPeers`). */
   notControlling: number;
+  /** Pending routes closed to make room for a newer peer because the pending pool was full. */
+  evictedPeers: number;
 }
 
 /** Options of `createUdpMux`. */
@@ -62,7 +74,26 @@ export interface UdpMuxInit {
   readonly port: number;
   readonly ufrag: string;
   readonly pwd: string;
-  readonly maxRoutes: number;
+  /**
+   * Routes not yet `authenticated()` at once. When a new peer comes and they are all taken, the
+   * oldest one whose handshake is not done is evicted (else the oldest one): a newcomer always gets a
+   * slot, so a flood of routes that never authenticate cannot lock a real peer out for a deadline.
+   */
+  readonly maxPending: number;
+  /** Authenticated routes at once; while they are all taken, new peers are refused. */
+  readonly maxAuthenticated: number;
+  /**
+   * A pending route younger than this is never evicted (default 1000 ms): a newcomer has this long to
+   * get its handshake done, and a flood turns the pool over at most `maxPending` times per period.
+   * When every pending route is younger, the new peer is refused instead (it retries with its next check).
+   */
+  readonly minPendingMs?: number;
+  /**
+   * An address that tried to start a route for another peer ufrag within this long before, and has
+   * not authenticated a peer since, may not evict a route for its age (default 30 000 ms): a flood
+   * cannot churn the pool faster than it has source addresses, so a newcomer finds an old route to replace.
+   */
+  readonly recentAddressMs?: number;
   readonly maxHeldPerRoute: number;
   readonly maxHeldTotal: number;
   /**
@@ -83,6 +114,8 @@ export interface UdpMuxInit {
   readonly maxRetiredUfrags?: number;
   /** Any packet delivered to a route (keeps idle timers fresh). */
   readonly onActivity?: (route: MuxRoute) => void;
+  /** A pending route was closed to make room for a newer peer: drop its connection. */
+  readonly onEvict?: (route: MuxRoute) => void;
 }
 
 /** The shared socket(s) and routing table. */
@@ -97,6 +130,9 @@ interface RouteState extends MuxRoute {
   released: boolean;
   dataReleased: boolean;
   authed: boolean;
+  handshaken: boolean;
+  /** When the route was created (ms, monotonic). */
+  createdAt: number;
   transports: Map<string, MuxTransport>;
   addresses: Set<string>;
   /** The IP whose authenticated request created the route. */
@@ -119,8 +155,12 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     addressConflicts: 0,
     rejectedPerIp: 0,
     notControlling: 0,
+    evictedPeers: 0,
   };
   const maxPendingPerIp = init.maxPendingPerIp ?? 4;
+  const minPendingMs = init.minPendingMs ?? 1000;
+  /** Each source IP's newest peer ufrag, to spot addresses that open route after route (4096 remembered). */
+  const switches = createUfragSwitches(init.recentAddressMs ?? 30_000, 4096);
   const retired = createRetiredSet(init.retiredUfragMs ?? 60_000, init.maxRetiredUfrags ?? 4096);
   let port = init.port;
   try {
@@ -173,6 +213,48 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
     return n;
   }
 
+  function countAuthed(): number {
+    let n = 0;
+    for (const r of byUfrag.values()) if (r.authed) n++;
+    return n;
+  }
+
+  /**
+   * Make room in a full pending pool for a newcomer from `ip`, or return false. Addresses share the
+   * pool evenly: the victim's address must hold more pending routes than `ip` does, and the victim
+   * must be past `minPendingMs` — and the newcomer `settled` (its address has not switched peer
+   * ufrags within `recentAddressMs`) — unless the victim's address holds at least two more. Among
+   * those, the oldest route whose handshake is not done goes first (routes are in creation order),
+   * else the oldest. So the pool turns over at most once per `minPendingMs`, each time only for an
+   * address that has not switched ufrags lately: a flooder needs about `maxPending` ×
+   * `recentAddressMs` / `minPendingMs` live source addresses, each used once per window, before a
+   * newcomer has to race it for a slot. An
+   * evicted route's ufrag is not retired unless its handshake was done: a real peer evicted early
+   * comes back with its next check.
+   */
+  function makeRoom(ip: string, settled: boolean): boolean {
+    const pending: RouteState[] = [];
+    const perIp = new Map<string, number>();
+    for (const r of byUfrag.values()) {
+      if (r.authed) continue;
+      pending.push(r);
+      perIp.set(r.originIp, (perIp.get(r.originIp) ?? 0) + 1);
+    }
+    if (pending.length < init.maxPending) return true;
+    const now = performance.now();
+    const mine = perIp.get(ip) ?? 0;
+    const evictable = (r: RouteState) => {
+      const theirs = perIp.get(r.originIp) ?? 0;
+      return theirs >= mine + 2 || (settled && theirs >= mine + 1 && now - r.createdAt >= minPendingMs);
+    };
+    const victim = pending.find((r) => !r.handshaken && evictable(r)) ?? pending.find((r) => evictable(r));
+    if (!victim) return false;
+    counters.evictedPeers++;
+    closeRoute(victim, victim.handshaken);
+    init.onEvict?.(victim);
+    return true;
+  }
+
   function receive(local: string, data: Buffer, addr: RemoteAddress): void {
     if (isStunRequest(data)) {
       const request = authenticatedRequest(data, init.ufrag, pwd);
@@ -204,13 +286,20 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
           drop();
           return;
         }
-        if (byUfrag.size >= init.maxRoutes) {
+        // Every attempt counts, refused or not: a flooder's address switches ufrags from its second try.
+        const settled = !switches.note(addr[0], peerUfrag);
+        if (countAuthed() >= init.maxAuthenticated) {
           counters.rejectedPeers++;
           drop();
           return;
         }
         if (pendingFrom(addr[0]) >= maxPendingPerIp) {
           counters.rejectedPerIp++;
+          counters.rejectedPeers++;
+          drop();
+          return;
+        }
+        if (!makeRoom(addr[0], settled)) {
           counters.rejectedPeers++;
           drop();
           return;
@@ -270,6 +359,8 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
       released: false,
       dataReleased: false,
       authed: false,
+      handshaken: false,
+      createdAt: performance.now(),
       transports: new Map(),
       addresses: new Set(),
       closed: false,
@@ -292,23 +383,38 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
         route.dataReleased = true;
         flush(route, (data) => !looksLikeStun(data));
       },
+      handshakeDone() {
+        route.handshaken = true;
+      },
       authenticated() {
+        if (route.authed) return true;
+        if (route.closed) return false;
+        if (countAuthed() >= init.maxAuthenticated) {
+          counters.rejectedPeers++;
+          return false;
+        }
         route.authed = true;
+        switches.forget(route.originIp);
+        return true;
       },
       close() {
-        if (route.closed) return;
-        (route as { closed: boolean }).closed = true;
-        counters.heldPackets -= route.held.length;
-        route.held = [];
-        for (const a of route.addresses) if (byAddress.get(a) === route) byAddress.delete(a);
-        route.addresses.clear();
-        if (byUfrag.get(peerUfrag) === route) byUfrag.delete(peerUfrag);
-        retired.add(peerUfrag);
-        counters.routes = byUfrag.size;
-        for (const t of route.transports.values()) t.closed = true;
+        closeRoute(route, true);
       },
     };
     return route;
+  }
+
+  function closeRoute(route: RouteState, retire: boolean): void {
+    if (route.closed) return;
+    (route as { closed: boolean }).closed = true;
+    counters.heldPackets -= route.held.length;
+    route.held = [];
+    for (const a of route.addresses) if (byAddress.get(a) === route) byAddress.delete(a);
+    route.addresses.clear();
+    if (byUfrag.get(route.peerUfrag) === route) byUfrag.delete(route.peerUfrag);
+    if (retire) retired.add(route.peerUfrag);
+    counters.routes = byUfrag.size;
+    for (const t of route.transports.values()) t.closed = true;
   }
 
   return {

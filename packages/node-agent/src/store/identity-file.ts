@@ -24,7 +24,12 @@ import {
   serializeDtlsCertificate,
 } from '../peer/certificate.js';
 import { defaultConfigDir } from './config-dir.js';
-import { ensurePrivateDir, readPrivateFile, writePrivateFileAtomic } from './private-file.js';
+import {
+  ensurePrivateDir,
+  readPrivateFile,
+  removeStaleTemps,
+  writePrivateFileAtomic,
+} from './private-file.js';
 
 /** Options of `loadOrCreateNodeIdentity`. */
 export interface NodeIdentityInit {
@@ -62,6 +67,8 @@ export async function loadOrCreateNodeIdentity(init: NodeIdentityInit = {}): Pro
     maxBytes: MAX_IDENTITY_FILE_BYTES,
   };
   await ensurePrivateDir(dir);
+  // A writer killed mid-create leaves its temporary, which holds a secret key: remove it.
+  await removeStaleTemps(file);
 
   const existing = await readPrivateFile(file, readOptions);
   if (existing !== undefined) return { ...parseIdentityFile(existing, file), file, created: false };

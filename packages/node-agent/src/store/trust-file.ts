@@ -54,6 +54,7 @@ export async function createFileTrustStore(init: FileTrustStoreInit = {}): Promi
   await ensurePrivateDir(dirname(file));
   await removeStaleTemps(file);
   await removeStaleTemps(lockFile);
+  await removeStaleTemps(`${lockFile}.break`);
 
   const load = async (): Promise<Map<string, KnownPeer>> => {
     const text = await readPrivateFile(file, readOptions);

@@ -2,7 +2,7 @@
  * Peers that reach the listener's port but must not reach its application: one that never
  * authenticates (dropped at the deadline, its application channel and messages dropped and counted,
  * nothing sent back), one with an identity the device does not know, one with a wrong pairing
- * secret, peers beyond `maxPeers`, one host opening routes with the public ICE password; and routes
+ * secret, peers beyond `maxPendingPeers` from one address, one host opening routes with the public ICE password; and routes
  * that go away when connections close.
  */
 import dgram from 'node:dgram';
@@ -96,9 +96,9 @@ describe.skipIf(!IN_NETNS)('direct listener against hostile peers (netns)', () =
     qr.close();
   });
 
-  it('admits at most maxPeers at once and drops the rest, counted', async () => {
+  it('admits at most maxPendingPeers unauthenticated peers from one address and drops the rest, counted', async () => {
     const device = await party();
-    const { listener } = await startListener(device, { maxPeers: 2, authDeadlineMs: 10_000 });
+    const { listener } = await startListener(device, { maxPendingPeers: 2, authDeadlineMs: 10_000 });
     own(listener);
     const card = listener.card();
     const a = await rogueConnector(card, (await party()).certificate);

@@ -70,6 +70,7 @@ describe.skipIf(!IN_NETNS)('direct listener (netns)', () => {
     // A NaN or zero limit would lift a cap or drop every peer at once.
     for (const bad of [
       { maxPeers: Number.NaN },
+      { maxPendingPeers: 0 },
       { maxPendingPerIp: 0 },
       { maxHeldPackets: -1 },
       { maxHeldTotal: 1.5 },

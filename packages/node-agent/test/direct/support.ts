@@ -126,8 +126,9 @@ export async function rogueConnector(
   card: Card,
   certificate: DtlsCertificate,
   timeoutMs = 5_000,
+  address = HOST,
 ): Promise<{ pc: RTCPeerConnection; app: RTCDataChannel; received: string[] }> {
-  const pc = createNodePeer({ certificate, interfaceAddresses: [HOST] });
+  const pc = createNodePeer({ certificate, interfaceAddresses: [address] });
   await pc.setRemoteDescription(cardToOffer(card));
   pc.createDataChannel(DIRECT_AUTH_LABEL, { negotiated: true, id: DIRECT_AUTH_CHANNEL_ID });
   const app = pc.createDataChannel('app');

@@ -21,14 +21,28 @@ afterEach(async () => {
   for (const o of open.splice(0)) await o.close();
 });
 
-async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number; perIp?: number } = {}) {
+async function mux(
+  opts: {
+    pending?: number;
+    authed?: number;
+    minPendingMs?: number;
+    recentAddressMs?: number;
+    perRoute?: number;
+    total?: number;
+    perIp?: number;
+  } = {},
+) {
   const routes: MuxRoute[] = [];
+  const evicted: MuxRoute[] = [];
   const m: UdpMux = await createUdpMux({
     addresses: [HOST],
     port: 0,
     ufrag: UFRAG,
     pwd: PWD,
-    maxRoutes: opts.maxRoutes ?? 8,
+    maxPending: opts.pending ?? 8,
+    maxAuthenticated: opts.authed ?? 8,
+    ...(opts.minPendingMs !== undefined ? { minPendingMs: opts.minPendingMs } : {}),
+    ...(opts.recentAddressMs !== undefined ? { recentAddressMs: opts.recentAddressMs } : {}),
     maxHeldPerRoute: opts.perRoute ?? 32,
     maxHeldTotal: opts.total ?? 256,
     ...(opts.perIp !== undefined ? { maxPendingPerIp: opts.perIp } : {}),
@@ -36,14 +50,16 @@ async function mux(opts: { maxRoutes?: number; perRoute?: number; total?: number
       routes.push(route);
       return true;
     },
+    onEvict: (route) => evicted.push(route),
   });
   open.push(m);
-  return { m, routes };
+  return { m, routes, evicted };
 }
 
-async function sender(): Promise<dgram.Socket> {
+/** A UDP socket on `address` (127.0.0.x are further local addresses: other "hosts" for per-IP rules). */
+async function sender(address = HOST): Promise<dgram.Socket> {
   const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, HOST, r));
+  await new Promise<void>((r) => s.bind(0, address, r));
   open.push({ close: () => new Promise<void>((r) => s.close(() => r())) });
   return s;
 }
@@ -124,17 +140,71 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
     expect(m.counters).toMatchObject({ routes: 0, heldPackets: 0 });
   });
 
-  it('refuses peers beyond maxRoutes, counted', async () => {
-    const { m, routes } = await mux({ maxRoutes: 2 });
+  it('refuses new peers while maxAuthenticated routes are authenticated, counted', async () => {
+    const { m, routes } = await mux({ authed: 1 });
     const s = await sender();
-    for (const peer of ['p1', 'p2', 'p3', 'p4']) send(s, m.port, request(peer));
-    await settle(300);
+    for (const peer of ['p1', 'p2']) send(s, m.port, request(peer));
+    await settle(200);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
+    expect(routes[0]?.authenticated()).toBe(true);
+    expect(routes[1]?.authenticated()).toBe(false); // every authenticated slot is taken
+    send(s, m.port, request('p3'));
+    await settle(200);
     expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2']);
     expect(m.counters.rejectedPeers).toBe(2);
     routes[0]?.close();
-    send(s, m.port, request('p5'));
+    send(s, m.port, request('p4'));
     await settle(200);
-    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p5']);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'p4']);
+  });
+
+  it('a full pending pool evicts for a newcomer: addresses share it evenly, young routes are kept, busy addresses wait, handshakes go last', async () => {
+    const { m, routes, evicted } = await mux({ pending: 2, minPendingMs: 300, recentAddressMs: 700 });
+    const host = await sender();
+    const [other, third] = [await sender('127.0.0.1'), await sender('127.0.0.2')];
+    send(host, m.port, request('p1'));
+    send(host, m.port, request('p2'));
+    await settle(100);
+    // HOST holds both slots, two more than 127.0.0.1: its oldest goes at once, however young.
+    send(other, m.port, request('q1'));
+    await settle(100);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1']);
+    expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1']);
+    expect(routes[0]?.closed).toBe(true);
+    expect(m.counters).toMatchObject({ routes: 2, evictedPeers: 1 });
+    routes[1]?.handshakeDone();
+    // One each now: nobody holds more than a newcomer's address would, and both are young.
+    send(host, m.port, request('p3'));
+    send(other, m.port, request('q2'));
+    send(third, m.port, request('r1'));
+    await settle(100);
+    expect(routes).toHaveLength(3);
+    expect(m.counters).toMatchObject({ evictedPeers: 1, rejectedPeers: 3 });
+    // Past minPendingMs a fresh address gets in; the route whose handshake is not done goes first.
+    await settle(300);
+    send(third, m.port, request('r1'));
+    await settle(100);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1']);
+    expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1']);
+    // An address that switched peer ufrags lately (q1, q2, now q1) may not evict for age…
+    send(other, m.port, request('q1'));
+    await settle(100);
+    expect(routes).toHaveLength(4);
+    expect(m.counters.rejectedPeers).toBe(4);
+    // …and a route evicted before its handshake is not retired: the real peer behind it may come
+    // back (stale checks are refused before the pool is even looked at).
+    expect(m.counters.staleStun).toBe(0);
+    routes[3]?.handshakeDone();
+    await settle(400);
+    send(other, m.port, request('q1')); // the same ufrag again, past the window: the oldest route goes
+    await settle(100);
+    expect(routes.map((r) => r.peerUfrag)).toEqual(['p1', 'p2', 'q1', 'r1', 'q1']);
+    expect(evicted.map((r) => r.peerUfrag)).toEqual(['p1', 'q1', 'p2']);
+    expect(m.counters.staleStun).toBe(0);
+    // A route evicted after its handshake is retired: its consent checks do not re-admit it.
+    send(host, m.port, request('p2'));
+    await settle(100);
+    expect(m.counters.staleStun).toBe(1);
   });
 
   it('never moves an address away from a route whose DTLS started: a spoofed new ufrag is dropped, counted', async () => {
@@ -158,7 +228,7 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
   });
 
   it('caps unauthenticated routes per source IP (maxPendingPerIp), counted; authentication frees the slot', async () => {
-    const { m, routes } = await mux({ maxRoutes: 8, perIp: 2 });
+    const { m, routes } = await mux({ perIp: 2 });
     const [a, b] = [await sender(), await sender()];
     send(a, m.port, request('p1'));
     send(b, m.port, request('p2'));
@@ -238,7 +308,8 @@ describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
       port: 0,
       ufrag: UFRAG,
       pwd: PWD,
-      maxRoutes: 8,
+      maxPending: 8,
+      maxAuthenticated: 8,
       maxHeldPerRoute: 8,
       maxHeldTotal: 64,
       retiredUfragMs: 100,

@@ -180,6 +180,8 @@ describe('file trust store: concurrency and locking', () => {
     const dead = 2 ** 22 + 12345; // above Linux's pid_max default range: no such process
     writeFileSync(`${file}.lock`, JSON.stringify({ pid: dead, host: hostname(), boot: bootNow, token: 't' }));
     writeFileSync(join(dir, `trust.json.${dead}.0123456789ab.tmp`), 'half');
+    // A breaker killed between writing its lock's temporary and removing it.
+    writeFileSync(join(dir, `trust.json.lock.break.${dead}.0123456789ab.tmp`), String(dead));
     const store = await createFileTrustStore({ file, lockTimeoutMs: 500 });
     expect(existsSync(join(dir, `trust.json.${dead}.0123456789ab.tmp`))).toBe(false);
     await store.update(samplePeer(1).id, () => samplePeer(1));
