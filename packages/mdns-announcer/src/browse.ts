@@ -14,6 +14,7 @@ import { verifierOf } from './default-verifier.js';
 import { InvalidDeviceTypeError } from './errors.js';
 import { type Link, listInterfaces, openLinks } from './link.js';
 import { instanceLabel, isDeviceType, MDNS_PORT, SERVICE_TYPE, sameName, subtypeName } from './names.js';
+import { udpSocketsOnPort } from './shared-port.js';
 import { createStats, type MdnsStats } from './stats.js';
 import { decodeServiceTxt } from './txt.js';
 import { asRecordType, isInternetRecord, isWellFormed, type Rr } from './wire.js';
@@ -80,6 +81,10 @@ interface ServiceState<C extends VerifiedCard> {
 
 const TICK_MS = 200;
 const MAX_QUERY_INTERVAL_MS = 3_600_000; // RFC 6762 §5.2: intervals double up to 60 minutes
+/** At most one goodbye re-query per name per second: a goodbye removes a record after 1 s (§10.1). */
+const GOODBYE_REQUERY_SPACING_MS = 1000;
+/** Goodbye re-queries per second over all names; more wait for a later tick. */
+const GOODBYE_REQUERIES_PER_SECOND = 20;
 
 class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
   readonly stats = createStats();
@@ -96,6 +101,11 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
   #nextQuery = 0;
   #queryInterval = 1000;
   #verify = { second: 0, count: 0 };
+  /** Names whose records got a goodbye while live, waiting for their re-query (lower-case name → question). */
+  #goodbyes = new Map<string, Array<{ name: string; type: string }>>();
+  /** When each name was last re-queried after a goodbye. */
+  #goodbyeQueried = new Map<string, number>();
+  #goodbyeBudget = { second: 0, count: 0 };
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -159,10 +169,49 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
       if (r.type === 'PTR' && sameName(r.name, this.#browseName)) this.#track(r);
       const concerned = this.#concerned(r, now);
       if (concerned.length === 0) continue;
+      if (r.ttl === 0 && this.#cache.holdsLive(r, now)) this.#noteGoodbye(r);
       this.#cache.add(r, now);
       for (const s of concerned) touched.add(s);
     }
     for (const s of touched) this.#reconcile(s, now);
+    this.#requeryGoodbyes(now);
+  }
+
+  /**
+   * RFC 6762 §10.1 removes a record one second after its goodbye, and anyone on the link can send a
+   * goodbye. So a goodbye for a record we hold live is checked: one prompt query for it, which the
+   * live device answers within that second, so it never goes down; a device that really left
+   * does not answer and is gone one second later, as before.
+   */
+  #noteGoodbye(r: Rr): void {
+    const name = r.name.toLowerCase();
+    const pending = this.#goodbyes.get(name) ?? [];
+    if (!pending.some((q) => q.type === r.type)) pending.push({ name: r.name, type: r.type });
+    this.#goodbyes.set(name, pending);
+  }
+
+  /** Sends the due goodbye re-queries: one per name per second, at most 20 names per second. */
+  #requeryGoodbyes(now: number): void {
+    if (this.#goodbyes.size === 0) return;
+    const second = Math.floor(now / 1000);
+    if (second !== this.#goodbyeBudget.second) this.#goodbyeBudget = { second, count: 0 };
+    const questions: Array<{ name: string; type: string }> = [];
+    for (const [name, pending] of this.#goodbyes) {
+      if (now - (this.#goodbyeQueried.get(name) ?? -Infinity) < GOODBYE_REQUERY_SPACING_MS) continue;
+      if (this.#goodbyeBudget.count >= GOODBYE_REQUERIES_PER_SECOND) break;
+      this.#goodbyeBudget.count++;
+      this.#goodbyeQueried.set(name, now);
+      this.#goodbyes.delete(name);
+      questions.push(...pending);
+    }
+    for (const [name, t] of this.#goodbyeQueried) {
+      if (now - t >= GOODBYE_REQUERY_SPACING_MS) this.#goodbyeQueried.delete(name);
+    }
+    if (questions.length === 0) return;
+    // RFC 6762 §5.4: ask for a unicast reply, which a responder sends at once even if it multicast
+    // the record within the last second, unless another program shares the port and could get it (§15.1).
+    const sockets = udpSocketsOnPort(this.#mdnsPort);
+    this.#query(questions, now, sockets !== undefined && sockets <= this.#links.length);
   }
 
   /**
@@ -226,9 +275,10 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     }
     for (const q of this.#cache.takeRequeries(wanted, now)) questions.set(cacheBucket(q.name, q.type), q);
     if (questions.size > 0) this.#query([...questions.values()], now);
+    this.#requeryGoodbyes(now);
   }
 
-  #query(questions: Array<{ name: string; type: string }>, now: number): void {
+  #query(questions: Array<{ name: string; type: string }>, now: number, qu = false): void {
     // RFC 6762 §7.1: list the PTRs we hold with more than half their TTL left, so responders skip them.
     const known = this.#cache
       .find(this.#browseName, 'PTR', now)
@@ -239,7 +289,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     for (const link of this.#links) {
       void link.send({
         type: 'query',
-        questions: questions.map((q) => ({ name: q.name, type: asRecordType(q.type) })),
+        questions: questions.map((q) => ({ name: q.name, type: asRecordType(q.type), qu })),
         answers: asksPtr ? known : [],
       });
     }

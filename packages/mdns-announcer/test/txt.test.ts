@@ -57,9 +57,15 @@ describe('service TXT (RFC 6763 §6)', () => {
   it('returns or throws MalformedInputError for any TXT strings, never another error', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(hostileString, fc.uint8Array({ maxLength: 60 }).map((x) => Buffer.from(x))), {
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.oneof(
+            hostileString,
+            fc.uint8Array({ maxLength: 60 }).map((x) => Buffer.from(x)),
+          ),
+          {
+            maxLength: 20,
+          },
+        ),
         fc.boolean(),
         (strings, withValid) => {
           const data = withValid ? [b('v=1'), b('c=card'), ...strings] : strings;

@@ -58,4 +58,35 @@ describeLan('mDNS under attack', () => {
       expect(renamed).toEqual([]);
     });
   }, 60_000);
+
+  it('spoofed goodbyes for a live device never hide it from a browser for more than 2 s', async () => {
+    await withLan({ hosts: 3, name: 'mdnsgb' }, async (lan) => {
+      const [a, b, c] = lan.hosts as [LanHost, LanHost, LanHost];
+      const browser = startPeer(c, 'browse', {});
+      await browser.waitFor(event('browsing'), 10_000, 'browsing');
+      const spoof = attacker(b, 'goodbye', { target: a.ip, delayMs: 3000, count: 3, intervalMs: 3000 });
+      await new Promise((r) => setTimeout(r, 500)); // the attacker has joined the group
+      const victim = startPeer(a, 'announce', { name: 'Porch', deviceTypes: ['doorbell'], port: 40000 });
+      await victim.waitFor(event('announced'), 10_000, 'announced');
+      await browser.waitFor((l) => l.event === 'up' && l.instance === 'Porch', 5000, 'up');
+      const first = await spoof.waitFor((l) => l.event === 'goodbye' && l.n === 1, 15_000, 'first goodbye');
+      await spoof.waitFor((l) => l.event === 'goodbye' && l.n === 3, 15_000, 'last goodbye');
+      await new Promise((r) => setTimeout(r, 3000));
+      const changes = browser.lines.filter(
+        (l) =>
+          l.instance === 'Porch' && (l.event === 'up' || l.event === 'down') && Number(l.t) > Number(first.t),
+      );
+      // Each down paired with the next up: how long the live device was hidden.
+      const hidden: number[] = [];
+      for (const [i, l] of changes.entries()) {
+        if (l.event !== 'down') continue;
+        const back = changes.slice(i + 1).find((x) => x.event === 'up');
+        hidden.push(back ? Number(back.t) - Number(l.t) : Number.POSITIVE_INFINITY);
+      }
+      console.log(
+        `mdns attack: 3 spoofed goodbyes → ${hidden.length} downs, hidden ${JSON.stringify(hidden.map(Math.round))} ms`,
+      );
+      for (const ms of hidden) expect(ms).toBeLessThan(2000);
+    });
+  }, 60_000);
 });
