@@ -44,17 +44,34 @@ export interface BrowseInit<C extends VerifiedCard = Card> {
   readonly signal?: AbortSignal;
 }
 
-/** A discovered, verified service. */
+/** Where to reach a discovered agent. */
+export interface ServiceCandidate {
+  /** Address literal, or a `.local` name from the card. */
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * A discovered, verified service. Only the card is signed: `instance`, `host`, `port` and
+ * `addresses` come from SRV and A/AAAA records anyone on the link can send, e.g. for a valid card
+ * replayed under another instance name, so connect to `candidates`.
+ */
 export interface DiscoveredService<C extends VerifiedCard = VerifiedCard> {
   /** Instance label, e.g. `Kitchen (2)`. */
   readonly instance: string;
   readonly card: C;
   readonly cardBytes: Uint8Array;
-  /** SRV target host name. */
+  /** SRV target host name (unsigned). */
   readonly host: string;
+  /** SRV port (unsigned). */
   readonly port: number;
-  /** IPv4 then IPv6 addresses of the host. */
+  /** IPv4 then IPv6 addresses of the host (unsigned). */
   readonly addresses: readonly string[];
+  /**
+   * Where to connect: the card's own signed candidates when it has any; otherwise (a card without
+   * candidates, such as a relay-only card or a test card) the SRV port on each of `addresses`.
+   */
+  readonly candidates: readonly ServiceCandidate[];
 }
 
 /** A change in the set of discovered services. */
@@ -333,14 +350,24 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     }
     const card = this.#openCard(s, txt.data, now);
     if (!card) return;
+    const port = srv.data.port;
+    const signed = card.card.candidates ?? [];
     const service: DiscoveredService<C> = {
       instance: s.instance,
       card: card.card,
       cardBytes: card.bytes,
       host,
-      port: srv.data.port,
+      port,
       addresses,
+      candidates:
+        signed.length > 0
+          ? signed.map((c) => ({ address: c.address, port: c.port }))
+          : addresses.map((address) => ({ address, port })),
     };
+    if (this.#shadowed(s, service)) {
+      this.#down(s);
+      return;
+    }
     const before = s.up;
     s.up = service;
     if (!before) this.#emit('up', service);
@@ -352,6 +379,21 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     ) {
       this.#emit('update', service);
     }
+  }
+
+  /**
+   * True when `service` carries the same card as another listed service whose records point where
+   * the card says the agent listens, while its own do not: a replay of that card under another
+   * instance name (its SRV/A are the replayer's). It is not listed; the genuine one is.
+   */
+  #shadowed(s: ServiceState<C>, service: DiscoveredService<C>): boolean {
+    const matches = (x: DiscoveredService<C>) =>
+      (x.card.candidates ?? []).some((c) => x.addresses.includes(c.address) || sameName(c.address, x.host));
+    if ((service.card.candidates ?? []).length === 0 || matches(service)) return false;
+    for (const other of this.#services.values()) {
+      if (other !== s && other.up && other.up.card.id === service.card.id && matches(other.up)) return true;
+    }
+    return false;
   }
 
   /** The verified card of a TXT record, or undefined (counted, and the service is down). */
