@@ -17,7 +17,6 @@ export {
   CardTooLargeError,
   DnsPacketUnpatchedError,
   InvalidDeviceTypeError,
-  NameConflictError,
   NoInterfaceError,
   ResolveTimeoutError,
 } from './errors.js';
