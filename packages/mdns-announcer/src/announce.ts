@@ -648,6 +648,8 @@ export async function announce<C extends VerifiedCard = Card>(init: AnnounceInit
   try {
     init.signal?.throwIfAborted();
     await announcer.start();
+    // Aborted while probing (which never gives up under a conflict storm): say so, not a closed announcement.
+    init.signal?.throwIfAborted();
   } catch (error) {
     init.signal?.removeEventListener('abort', onAbort);
     await announcer.close();

@@ -105,4 +105,20 @@ describe.skipIf(!IN_NETNS)('probing (netns)', () => {
     expect(ad.name).toBe('Taken');
     expect(ad.hostName).toBe('taken-host');
   });
+
+  it('an abort while probing rejects announce() with the abort reason', async () => {
+    const controller = new AbortController();
+    const pending = announce({
+      card: newCard('Quit', ['game']).card,
+      verifyCard: verifyTestCard,
+      instanceName: 'Quit',
+      port: 5000,
+      interfaces: IFACES,
+      mdnsPort,
+      handleSignals: false,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('gave up')), 100); // probing takes at least 500 ms
+    await expect(pending).rejects.toThrow('gave up');
+  });
 });
