@@ -11,7 +11,6 @@ import type { Card, Logger } from '@lanrtc/signal-core';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import type { CardVerifier, VerifiedCard } from './card.js';
 import { verifierOf } from './default-verifier.js';
-import { NameConflictError } from './errors.js';
 import { type Link, type LinkOptions, listInterfaces, openLinks } from './link.js';
 import {
   instanceFqdn,
@@ -34,13 +33,15 @@ import {
 import { udpSocketsOnPort } from './shared-port.js';
 import { releaseOnSignals, retainOnSignals } from './signals.js';
 import { createStats, type MdnsStats } from './stats.js';
-import { encodeServiceTxt } from './txt.js';
+import { decodeServiceTxt, encodeServiceTxt } from './txt.js';
 import {
   ANY,
   asRecordType,
   compareRecordSets,
   isInternetRecord,
+  isWellFormed,
   normalizeQuestion,
+  type Rr,
   recordKey,
 } from './wire.js';
 
@@ -88,7 +89,12 @@ export interface Announcement {
 
 const PROBE_INTERVAL_MS = 250; // RFC 6762 §8.1
 const ANNOUNCE_INTERVAL_MS = 1000; // RFC 6762 §8.3
-const MAX_RENAMES = 32;
+// RFC 6762 §8.1: after 15 conflicts within any 10 s, wait at least 5 s before each further probe.
+const CONFLICT_BURST = 15;
+const CONFLICT_WINDOW_MS = 10_000;
+const CONFLICT_BACKOFF_MS = 5000;
+/** Foreign cards verified per second while checking claims on our names; more are ignored. */
+const CLAIM_VERIFICATIONS_PER_SECOND = 50;
 const LEGACY_TTL_CAP = 10; // RFC 6762 §6.7
 const UNICAST_REPLIES_PER_SECOND = 50; // bounds amplification from spoofed legacy queries
 
@@ -111,6 +117,13 @@ class Announcer<C extends VerifiedCard> implements Announcement {
   #deviceTypes: string[];
   #phase: Phase = 'probing';
   #conflict = { instance: false, host: false, deferred: false };
+  /** When recent conflicts were seen, for the §8.1 backoff. */
+  #conflictTimes: number[] = [];
+  #storm = false;
+  #cardId: string;
+  #claimChecks = { second: 0, count: 0 };
+  /** TXT rdata already found not to be another device's valid card, so it is not verified again. */
+  #rejectedClaims = new Set<string>();
   #reprobing = false;
   #timers = new Set<NodeJS.Timeout>();
   #wakers = new Set<() => void>();
@@ -127,6 +140,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     const card = this.#verify(init.card, Math.floor(Date.now() / 1000));
     this.#txt = encodeServiceTxt(init.card, card);
     this.#deviceTypes = card.deviceTypes.filter(isDeviceType);
+    this.#cardId = card.id;
     this.name = toLabel(init.instanceName ?? card.name);
     this.hostName = toLabel(init.hostName ?? `lanrtc-${randomBytes(4).toString('hex')}`);
   }
@@ -222,6 +236,7 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     const before = new Map(this.#records);
     this.#txt = txt;
     this.#deviceTypes = card.deviceTypes.filter(isDeviceType);
+    this.#cardId = card.id;
     this.#rebuild();
     if (this.#phase !== 'announced') return;
     // Shared records that vanished (a dropped subtype) need a goodbye; unique ones are replaced
@@ -305,16 +320,17 @@ class Announcer<C extends VerifiedCard> implements Announcement {
   /**
    * RFC 6762 §8.1: three probes 250 ms apart after a random 0–250 ms delay; rename on conflict. The
    * probes are QU questions, so a defender can answer at once by unicast, unless another socket
-   * shares the mDNS port and could receive that answer instead (§15.1).
+   * shares the mDNS port and could receive that answer instead (§15.1). It never gives up: after 15
+   * conflicts within 10 s each further attempt waits 5 s (§8.1), so a host that answers every probe
+   * with a conflict costs one rename per 5 s while it keeps at it, and the announcer is announced
+   * again at most about 6 s after it stops. Only `close()` ends the loop.
    */
   async #probe(): Promise<void> {
-    for (let round = 0; ; round++) {
-      if (round > MAX_RENAMES)
-        throw new NameConflictError('no free instance or host name found while probing');
+    for (;;) {
       this.#phase = 'probing';
       this.#conflict = { instance: false, host: false, deferred: false };
       this.#rebuild();
-      await this.#sleep(Math.random() * PROBE_INTERVAL_MS);
+      await this.#sleep(this.#backoffMs() + Math.random() * PROBE_INTERVAL_MS);
       for (let i = 0; i < 3 && !this.#conflicted(); i++) {
         if (this.#isClosed()) return;
         const qu = this.#soleOnPort();
@@ -324,17 +340,41 @@ class Announcer<C extends VerifiedCard> implements Announcement {
       if (this.#isClosed()) return;
       // One round can find both names taken (one reply may claim both); each is renamed.
       if (this.#conflict.instance || this.#conflict.host) {
+        this.#noteConflict();
         if (this.#conflict.instance) {
           this.name = nextInstanceName(this.name);
           this.#init.logger?.debug('mdns: instance name taken, renaming', { name: this.name });
         }
         if (this.#conflict.host) this.hostName = nextHostName(this.hostName);
       } else if (this.#conflict.deferred) {
+        this.#noteConflict();
         await this.#sleep(1000); // §8.2: the tiebreak loser waits one second and probes again
       } else {
         return;
       }
     }
+  }
+
+  #noteConflict(): void {
+    const now = Date.now();
+    this.#conflictTimes = this.#conflictTimes.filter((t) => now - t < CONFLICT_WINDOW_MS);
+    this.#conflictTimes.push(now);
+  }
+
+  /**
+   * RFC 6762 §8.1: once 15 conflicts fell within 10 s, each further probe waits 5 s, until 10 s
+   * pass with no conflict (otherwise a storm would get a fresh burst whenever old conflicts age out).
+   */
+  #backoffMs(): number {
+    const now = Date.now();
+    const recent = this.#conflictTimes.filter((t) => now - t < CONFLICT_WINDOW_MS);
+    if (recent.length >= CONFLICT_BURST && !this.#storm) {
+      this.#storm = true;
+      this.#init.logger?.warn('mdns: conflict storm, probing every 5 s until it stops', { name: this.name });
+    } else if (recent.length === 0) {
+      this.#storm = false;
+    }
+    return this.#storm ? CONFLICT_BACKOFF_MS : 0;
   }
 
   #isClosed(): boolean {
@@ -393,56 +433,115 @@ class Announcer<C extends VerifiedCard> implements Announcement {
     if (this.#isClosed()) return;
     if (packet.type === 'response') {
       // RFC 6762 §6: responses from a port other than 5353 are not mDNS responses.
-      if (rinfo.port === this.#mdnsPort) this.#checkConflict(packet);
+      if (rinfo.port === this.#mdnsPort) this.#checkConflict(packet, rinfo);
       return;
     }
     if (this.#phase === 'probing') {
-      this.#checkTiebreak(packet, link);
+      this.#checkTiebreak(packet, rinfo, link);
       return;
     }
     this.#answer(packet, rinfo, link);
   }
 
-  /** RFC 6762 §9: a response claiming one of our unique names with other data is a conflict. */
-  #checkConflict(packet: DecodedPacket): void {
+  /**
+   * Which of our unique names `records` (from one packet sent by `source`) really claim for another
+   * device. RFC 6762 §9 leaves what counts as inconsistent "context sensitive", and identical rdata
+   * never conflicts. Here, so that our own records echoed back, a replay of our older card or a
+   * bit-flipped copy of our announcement never cost us a name:
+   * - the instance name is claimed only by a TXT carrying a card that verifies and names another
+   *   identity: every lanrtc device publishes one, and an SRV alone is no proof of another device;
+   * - the host name is claimed only by an A record whose address is the packet's source: a host
+   *   claims a name for its own address, while a copy of ours carries our (or a mangled) address.
+   */
+  #claims(records: readonly Rr[], source: string): { instance: boolean; host: boolean } {
     const instance = instanceFqdn(this.name);
     const host = `${this.hostName}.local`;
-    for (const r of [...(packet.answers ?? []), ...(packet.additionals ?? [])]) {
-      if (!isInternetRecord(r) || r.ttl === 0) continue;
-      const onInstance = sameName(r.name, instance) && (r.type === 'SRV' || r.type === 'TXT');
-      const onHost = sameName(r.name, host) && (r.type === 'A' || r.type === 'AAAA');
-      if (!onInstance && !onHost) continue;
-      const key = recordKey(r);
-      if (this.#ownKeys.has(key) || this.#formerKeys.has(key)) continue;
-      if (onHost && r.type === 'AAAA') continue; // our IPv6 set is per-interface and may be partial
-      if (this.#phase === 'probing') {
-        if (onInstance) this.#conflict.instance = true;
-        else this.#conflict.host = true;
-      } else if (!this.#reprobing) {
-        this.#reprobing = true;
-        this.#init.logger?.warn('mdns: conflicting record seen after announcing, probing again', {
-          name: r.name,
-        });
-        void this.#probe()
-          .then(() => this.#announce())
-          .catch((error: unknown) =>
-            this.#init.logger?.warn('mdns: re-probe failed', { error: String(error) }),
-          )
-          .finally(() => {
-            this.#reprobing = false;
-          });
-      }
+    let onInstance = false;
+    let onHost = false;
+    for (const r of records) {
+      if (!isInternetRecord(r) || r.ttl === 0 || !isWellFormed(r)) continue;
+      if (!onInstance && r.type === 'TXT' && sameName(r.name, instance)) onInstance = this.#isForeignCard(r);
+      if (
+        !onHost &&
+        r.type === 'A' &&
+        sameName(r.name, host) &&
+        r.data === source &&
+        !this.#ownKeys.has(recordKey(r)) &&
+        !this.#formerKeys.has(recordKey(r))
+      )
+        onHost = true;
     }
+    return { instance: onInstance, host: onHost };
   }
 
-  /** RFC 6762 §8.2: another host probing for our name; the lexicographically earlier set loses. */
-  #checkTiebreak(packet: DecodedPacket, link: Link): void {
+  /** True when a TXT record for our instance name carries another identity's valid, unexpired card. */
+  #isForeignCard(r: Rr): boolean {
+    const key = recordKey(r);
+    if (this.#ownKeys.has(key) || this.#formerKeys.has(key) || this.#rejectedClaims.has(key)) return false;
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== this.#claimChecks.second) this.#claimChecks = { second, count: 0 };
+    if (++this.#claimChecks.count > CLAIM_VERIFICATIONS_PER_SECOND) {
+      this.stats.flooded++;
+      return false;
+    }
+    let foreign = false;
+    try {
+      const card = this.#verify(decodeServiceTxt(r.data).card, Math.floor(now / 1000));
+      foreign = card.id !== this.#cardId;
+    } catch {
+      foreign = false; // garbage, forged or expired: no device stands behind it
+    }
+    if (!foreign) {
+      if (this.#rejectedClaims.size >= 256) this.#rejectedClaims.clear();
+      this.#rejectedClaims.add(key);
+    }
+    return foreign;
+  }
+
+  /**
+   * RFC 6762 §9: a response that really claims one of our unique names (see `#claims`) is a
+   * conflict. While probing it renames; once announced the names go back to probing, so the claim
+   * is checked again by three fresh probes before anything is renamed.
+   */
+  #checkConflict(packet: DecodedPacket, rinfo: RemoteInfo): void {
+    const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])].filter(isInternetRecord);
+    const claim = this.#claims(records, rinfo.address);
+    if (!claim.instance && !claim.host) return;
+    if (this.#phase === 'probing') {
+      if (claim.instance) this.#conflict.instance = true;
+      if (claim.host) this.#conflict.host = true;
+      return;
+    }
+    if (this.#reprobing) return;
+    this.#reprobing = true;
+    this.#noteConflict();
+    this.#init.logger?.warn('mdns: conflicting record seen after announcing, probing again', {
+      name: claim.instance ? instanceFqdn(this.name) : `${this.hostName}.local`,
+    });
+    void this.#probe()
+      .then(() => this.#announce())
+      .catch((error: unknown) => this.#init.logger?.warn('mdns: re-probe failed', { error: String(error) }))
+      .finally(() => {
+        this.#reprobing = false;
+      });
+  }
+
+  /**
+   * RFC 6762 §8.2: another host probing for our name; the lexicographically earlier set loses. Only
+   * a probe that really claims the name (see `#claims`) takes part, so an echo of our own probe
+   * (identical sets) or a mangled copy of it never makes us back off.
+   */
+  #checkTiebreak(packet: DecodedPacket, rinfo: RemoteInfo, link: Link): void {
     const authorities = (packet.authorities ?? []).filter(isInternetRecord);
     if (authorities.length === 0) return;
+    const claim = this.#claims(authorities, rinfo.address);
     const ours = this.#records.get(link) ?? [];
-    for (const name of [instanceFqdn(this.name), `${this.hostName}.local`]) {
+    const names: string[] = [];
+    if (claim.instance) names.push(instanceFqdn(this.name));
+    if (claim.host) names.push(`${this.hostName}.local`);
+    for (const name of names) {
       const theirs = authorities.filter((r) => sameName(r.name, name));
-      if (theirs.length === 0) continue;
       const mine = ours.filter((r) => r.unique && sameName(r.answer.name, name)).map((r) => r.answer);
       const c = compareRecordSets(mine, theirs);
       if (c < 0) this.#conflict.deferred = true;
@@ -549,6 +648,8 @@ export async function announce<C extends VerifiedCard = Card>(init: AnnounceInit
   try {
     init.signal?.throwIfAborted();
     await announcer.start();
+    // Aborted while probing (which never gives up under a conflict storm): say so, not a closed announcement.
+    init.signal?.throwIfAborted();
   } catch (error) {
     init.signal?.removeEventListener('abort', onAbort);
     await announcer.close();

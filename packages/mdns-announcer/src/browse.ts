@@ -14,6 +14,7 @@ import { verifierOf } from './default-verifier.js';
 import { InvalidDeviceTypeError } from './errors.js';
 import { type Link, listInterfaces, openLinks } from './link.js';
 import { instanceLabel, isDeviceType, MDNS_PORT, SERVICE_TYPE, sameName, subtypeName } from './names.js';
+import { udpSocketsOnPort } from './shared-port.js';
 import { createStats, type MdnsStats } from './stats.js';
 import { decodeServiceTxt } from './txt.js';
 import { asRecordType, isInternetRecord, isWellFormed, type Rr } from './wire.js';
@@ -43,17 +44,34 @@ export interface BrowseInit<C extends VerifiedCard = Card> {
   readonly signal?: AbortSignal;
 }
 
-/** A discovered, verified service. */
+/** Where to reach a discovered agent. */
+export interface ServiceCandidate {
+  /** Address literal, or a `.local` name from the card. */
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * A discovered, verified service. Only the card is signed: `instance`, `host`, `port` and
+ * `addresses` come from SRV and A/AAAA records anyone on the link can send, e.g. for a valid card
+ * replayed under another instance name, so connect to `candidates`.
+ */
 export interface DiscoveredService<C extends VerifiedCard = VerifiedCard> {
   /** Instance label, e.g. `Kitchen (2)`. */
   readonly instance: string;
   readonly card: C;
   readonly cardBytes: Uint8Array;
-  /** SRV target host name. */
+  /** SRV target host name (unsigned). */
   readonly host: string;
+  /** SRV port (unsigned). */
   readonly port: number;
-  /** IPv4 then IPv6 addresses of the host. */
+  /** IPv4 then IPv6 addresses of the host (unsigned). */
   readonly addresses: readonly string[];
+  /**
+   * Where to connect: the card's own signed candidates when it has any; otherwise (a card without
+   * candidates, such as a relay-only card or a test card) the SRV port on each of `addresses`.
+   */
+  readonly candidates: readonly ServiceCandidate[];
 }
 
 /** A change in the set of discovered services. */
@@ -80,6 +98,10 @@ interface ServiceState<C extends VerifiedCard> {
 
 const TICK_MS = 200;
 const MAX_QUERY_INTERVAL_MS = 3_600_000; // RFC 6762 §5.2: intervals double up to 60 minutes
+/** At most one goodbye re-query per name per second: a goodbye removes a record after 1 s (§10.1). */
+const GOODBYE_REQUERY_SPACING_MS = 1000;
+/** Goodbye re-queries per second over all names; more wait for a later tick. */
+const GOODBYE_REQUERIES_PER_SECOND = 20;
 
 class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
   readonly stats = createStats();
@@ -96,6 +118,11 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
   #nextQuery = 0;
   #queryInterval = 1000;
   #verify = { second: 0, count: 0 };
+  /** Names whose records got a goodbye while live, waiting for their re-query (lower-case name → question). */
+  #goodbyes = new Map<string, Array<{ name: string; type: string }>>();
+  /** When each name was last re-queried after a goodbye. */
+  #goodbyeQueried = new Map<string, number>();
+  #goodbyeBudget = { second: 0, count: 0 };
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -159,10 +186,49 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
       if (r.type === 'PTR' && sameName(r.name, this.#browseName)) this.#track(r);
       const concerned = this.#concerned(r, now);
       if (concerned.length === 0) continue;
+      if (r.ttl === 0 && this.#cache.holdsLive(r, now)) this.#noteGoodbye(r);
       this.#cache.add(r, now);
       for (const s of concerned) touched.add(s);
     }
     for (const s of touched) this.#reconcile(s, now);
+    this.#requeryGoodbyes(now);
+  }
+
+  /**
+   * RFC 6762 §10.1 removes a record one second after its goodbye, and anyone on the link can send a
+   * goodbye. So a goodbye for a record we hold live is checked: one prompt query for it, which the
+   * live device answers within that second, so it never goes down; a device that really left
+   * does not answer and is gone one second later, as before.
+   */
+  #noteGoodbye(r: Rr): void {
+    const name = r.name.toLowerCase();
+    const pending = this.#goodbyes.get(name) ?? [];
+    if (!pending.some((q) => q.type === r.type)) pending.push({ name: r.name, type: r.type });
+    this.#goodbyes.set(name, pending);
+  }
+
+  /** Sends the due goodbye re-queries: one per name per second, at most 20 names per second. */
+  #requeryGoodbyes(now: number): void {
+    if (this.#goodbyes.size === 0) return;
+    const second = Math.floor(now / 1000);
+    if (second !== this.#goodbyeBudget.second) this.#goodbyeBudget = { second, count: 0 };
+    const questions: Array<{ name: string; type: string }> = [];
+    for (const [name, pending] of this.#goodbyes) {
+      if (now - (this.#goodbyeQueried.get(name) ?? -Infinity) < GOODBYE_REQUERY_SPACING_MS) continue;
+      if (this.#goodbyeBudget.count >= GOODBYE_REQUERIES_PER_SECOND) break;
+      this.#goodbyeBudget.count++;
+      this.#goodbyeQueried.set(name, now);
+      this.#goodbyes.delete(name);
+      questions.push(...pending);
+    }
+    for (const [name, t] of this.#goodbyeQueried) {
+      if (now - t >= GOODBYE_REQUERY_SPACING_MS) this.#goodbyeQueried.delete(name);
+    }
+    if (questions.length === 0) return;
+    // RFC 6762 §5.4: ask for a unicast reply, which a responder sends at once even if it multicast
+    // the record within the last second, unless another program shares the port and could get it (§15.1).
+    const sockets = udpSocketsOnPort(this.#mdnsPort);
+    this.#query(questions, now, sockets !== undefined && sockets <= this.#links.length);
   }
 
   /**
@@ -226,9 +292,10 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     }
     for (const q of this.#cache.takeRequeries(wanted, now)) questions.set(cacheBucket(q.name, q.type), q);
     if (questions.size > 0) this.#query([...questions.values()], now);
+    this.#requeryGoodbyes(now);
   }
 
-  #query(questions: Array<{ name: string; type: string }>, now: number): void {
+  #query(questions: Array<{ name: string; type: string }>, now: number, qu = false): void {
     // RFC 6762 §7.1: list the PTRs we hold with more than half their TTL left, so responders skip them.
     const known = this.#cache
       .find(this.#browseName, 'PTR', now)
@@ -239,7 +306,7 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     for (const link of this.#links) {
       void link.send({
         type: 'query',
-        questions: questions.map((q) => ({ name: q.name, type: asRecordType(q.type) })),
+        questions: questions.map((q) => ({ name: q.name, type: asRecordType(q.type), qu })),
         answers: asksPtr ? known : [],
       });
     }
@@ -283,14 +350,24 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     }
     const card = this.#openCard(s, txt.data, now);
     if (!card) return;
+    const port = srv.data.port;
+    const signed = card.card.candidates ?? [];
     const service: DiscoveredService<C> = {
       instance: s.instance,
       card: card.card,
       cardBytes: card.bytes,
       host,
-      port: srv.data.port,
+      port,
       addresses,
+      candidates:
+        signed.length > 0
+          ? signed.map((c) => ({ address: c.address, port: c.port }))
+          : addresses.map((address) => ({ address, port })),
     };
+    if (this.#shadowed(s, service)) {
+      this.#down(s);
+      return;
+    }
     const before = s.up;
     s.up = service;
     if (!before) this.#emit('up', service);
@@ -302,6 +379,21 @@ class ServiceBrowser<C extends VerifiedCard> implements Browser<C> {
     ) {
       this.#emit('update', service);
     }
+  }
+
+  /**
+   * True when `service` carries the same card as another listed service whose records point where
+   * the card says the agent listens, while its own do not: a replay of that card under another
+   * instance name (its SRV/A are the replayer's). It is not listed; the genuine one is.
+   */
+  #shadowed(s: ServiceState<C>, service: DiscoveredService<C>): boolean {
+    const matches = (x: DiscoveredService<C>) =>
+      (x.card.candidates ?? []).some((c) => x.addresses.includes(c.address) || sameName(c.address, x.host));
+    if ((service.card.candidates ?? []).length === 0 || matches(service)) return false;
+    for (const other of this.#services.values()) {
+      if (other !== s && other.up && other.up.card.id === service.card.id && matches(other.up)) return true;
+    }
+    return false;
   }
 
   /** The verified card of a TXT record, or undefined (counted, and the service is down). */

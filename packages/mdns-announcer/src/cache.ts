@@ -83,6 +83,12 @@ export class RecordCache {
     this.#size++;
   }
 
+  /** True when `answer` (name, type, rdata) is held with more than the one-second goodbye grace left. */
+  holdsLive(answer: Rr, now: number): boolean {
+    const e = this.#buckets.get(bucketKey(answer.name, answer.type))?.get(recordKey(answer));
+    return e !== undefined && e.expiresAt - now > 1000;
+  }
+
   /** Live records of one name and type. */
   find(name: string, type: string, now: number): CacheEntry[] {
     const bucket = this.#buckets.get(bucketKey(name, type));

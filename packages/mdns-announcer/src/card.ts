@@ -14,6 +14,8 @@ export interface VerifiedCard {
   readonly deviceTypes: readonly string[];
   /** Seconds since the Unix epoch from which the card is invalid. */
   readonly expiresAt: number;
+  /** Signed places the agent listens on (address literal or `.local` name, and port), if the card has any. */
+  readonly candidates?: readonly { readonly address: string; readonly port: number }[];
 }
 
 /**

@@ -14,11 +14,6 @@ export class NoInterfaceError extends LanrtcError {
   static override readonly code = 'NoInterfaceError';
 }
 
-/** Probing kept finding the chosen names taken (RFC 6762 §9) and the rename budget ran out. */
-export class NameConflictError extends LanrtcError {
-  static override readonly code = 'NameConflictError';
-}
-
 /** A `.local` name got no answer before the resolver's deadline. */
 export class ResolveTimeoutError extends LanrtcError {
   static override readonly code = 'ResolveTimeoutError';

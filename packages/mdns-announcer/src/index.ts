@@ -2,7 +2,14 @@
 
 export type { Logger } from '@lanrtc/signal-core';
 export { type AnnounceInit, type Announcement, announce } from './announce.js';
-export { type BrowseEvent, type BrowseInit, type Browser, browse, type DiscoveredService } from './browse.js';
+export {
+  type BrowseEvent,
+  type BrowseInit,
+  type Browser,
+  browse,
+  type DiscoveredService,
+  type ServiceCandidate,
+} from './browse.js';
 export type { CardVerifier, VerifiedCard } from './card.js';
 export { openSignedCard } from './default-verifier.js';
 export { dnsPacketPatched } from './dns-packet-check.js';
@@ -10,7 +17,6 @@ export {
   CardTooLargeError,
   DnsPacketUnpatchedError,
   InvalidDeviceTypeError,
-  NameConflictError,
   NoInterfaceError,
   ResolveTimeoutError,
 } from './errors.js';

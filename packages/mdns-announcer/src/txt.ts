@@ -5,7 +5,7 @@
  * treated as forged); `n` and `t` are not checked (docs/PROTOCOL.md "mDNS / DNS-SD profile").
  */
 import { MalformedInputError } from '@lanrtc/signal-core';
-import { fromUtf8, utf8 } from '@lanrtc/signal-core/codec';
+import { utf8 } from '@lanrtc/signal-core/codec';
 import type { VerifiedCard } from './card.js';
 import { CardTooLargeError } from './errors.js';
 
@@ -63,7 +63,7 @@ export function decodeServiceTxt(data: unknown): ServiceTxt {
     if (total > MAX_TXT_TOTAL) throw new MalformedInputError('TXT record too large');
     const eq = s.indexOf(0x3d);
     if (eq <= 0) continue; // boolean attribute or empty string (RFC 6763 §6.4): ignored
-    const key = fromUtf8(s.subarray(0, eq)).toLowerCase();
+    const key = decodeKey(s.subarray(0, eq));
     // RFC 6763 §6.4: only the first occurrence of a key counts.
     if (seen.has(key)) continue;
     seen.add(key);
@@ -76,6 +76,14 @@ export function decodeServiceTxt(data: unknown): ServiceTxt {
   if (!card || card.length === 0) throw new MalformedInputError('TXT record carries no card');
   if (card.length > MAX_TXT_CARD_BYTES) throw new MalformedInputError('TXT card too large');
   return id === undefined ? { card } : { card, id };
+}
+
+/** RFC 6763 §6.4: a key is printable US-ASCII (0x20–0x7E, no `=`), compared case-insensitively. */
+function decodeKey(bytes: Uint8Array): string {
+  for (const b of bytes) {
+    if (b < 0x20 || b > 0x7e) throw new MalformedInputError('TXT key is not printable US-ASCII');
+  }
+  return Buffer.from(bytes).toString('latin1').toLowerCase();
 }
 
 function decodeText(value: Uint8Array): string {

@@ -1,4 +1,5 @@
 import { MalformedInputError } from '@lanrtc/signal-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CardTooLargeError } from '../src/errors.js';
 import { decodeServiceTxt, encodeServiceTxt } from '../src/txt.js';
@@ -42,7 +43,40 @@ describe('service TXT (RFC 6763 §6)', () => {
       data: [b('v=1'), b('c=a'), ...Array.from({ length: 6 }, () => Buffer.alloc(250, 97))],
     },
     { what: 'id that is not UTF-8', data: [b('v=1'), b('c=a'), Buffer.from([0x69, 0x64, 0x3d, 0xff])] },
+    { what: 'key that is not UTF-8', data: [b('v=1'), b('c=a'), Buffer.from([0xc3, 0x28, 0x3d, 0x31])] },
+    { what: 'key with a control byte', data: [b('v=1'), Buffer.from([0x63, 0x00, 0x3d, 0x31]), b('c=a')] },
   ])('rejects $what with MalformedInputError', ({ data }) => {
     expect(() => decodeServiceTxt(data)).toThrow(MalformedInputError);
+  });
+
+  /** Hostile TXT strings: random bytes with an `=` somewhere, so keys of any bytes are parsed. */
+  const hostileString = fc
+    .tuple(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ maxLength: 40 }))
+    .map(([key, value]) => Buffer.concat([Buffer.from(key), b('='), Buffer.from(value)]));
+
+  it('returns or throws MalformedInputError for any TXT strings, never another error', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            hostileString,
+            fc.uint8Array({ maxLength: 60 }).map((x) => Buffer.from(x)),
+          ),
+          {
+            maxLength: 20,
+          },
+        ),
+        fc.boolean(),
+        (strings, withValid) => {
+          const data = withValid ? [b('v=1'), b('c=card'), ...strings] : strings;
+          try {
+            decodeServiceTxt(data);
+          } catch (error) {
+            expect(error).toBeInstanceOf(MalformedInputError);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 3000 },
+    );
   });
 });
