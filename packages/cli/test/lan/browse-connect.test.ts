@@ -6,32 +6,23 @@
  * the card's name), connects again without it; after `peers revoke` on A, B is refused; an unknown
  * name is "not found within N s".
  */
-import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
-import { afterEach, expect, it } from 'vitest';
-import { MAIN, tempConfig } from '../support.js';
-import { text, watch } from './support.js';
+import { expect, it } from 'vitest';
+import { MAIN } from '../support.js';
+import { cliLan, text, watch } from './support.js';
 
 const BAD_CARDS = new URL('./fixtures/bad-cards.ts', import.meta.url).pathname;
 
 describeLan('lanrtc browse / connect / peers on a LAN', () => {
-  let lan: Lan | undefined;
-  const cleanups: (() => void)[] = [];
-  afterEach(async () => {
-    await lan?.close();
-    lan = undefined;
-    for (const c of cleanups.splice(0)) c();
-  });
+  const env = cliLan();
 
   it('lists verified cards, connects by name or id with a PIN, revoke refuses', async () => {
-    const [configA, configB, configC] = [tempConfig(), tempConfig(), tempConfig()];
-    cleanups.push(configA.cleanup, configB.cleanup, configC.cleanup);
-    const shed = (await loadOrCreateNodeIdentity({ dir: configA.dir })).identity.id;
-    const phone = (await loadOrCreateNodeIdentity({ dir: configB.dir })).identity.id;
-    const other = (await loadOrCreateNodeIdentity({ dir: configC.dir })).identity.id;
-    lan = await createLan({ hosts: 3 });
-    const [a, b, c] = lan.hosts as [Lan['hosts'][number], Lan['hosts'][number], Lan['hosts'][number]];
+    const [configA, configB, configC] = [env.config(), env.config(), env.config()];
+    const shed = (await loadOrCreateNodeIdentity({ dir: configA })).identity.id;
+    const phone = (await loadOrCreateNodeIdentity({ dir: configB })).identity.id;
+    const other = (await loadOrCreateNodeIdentity({ dir: configC })).identity.id;
+    const [a, b, c] = await env.hosts(3);
 
     const listenA = watch(
       a.node(MAIN, [
@@ -46,7 +37,7 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
         '--port',
         '0',
         '--config',
-        configA.dir,
+        configA,
       ]),
     );
     const listenC = watch(
@@ -61,7 +52,7 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
         '--port',
         '0',
         '--config',
-        configC.dir,
+        configC,
       ]),
     );
     const bad = watch(c.node(BAD_CARDS, [c.ip]));
@@ -77,10 +68,10 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     );
 
     const lanrtc = (...args: string[]) =>
-      b.execNode(MAIN, [...args, '--config', configB.dir], { timeoutMs: 30_000 });
+      b.execNode(MAIN, [...args, '--config', configB], { timeoutMs: 30_000 });
 
     // Live: one JSON line per event as cards come.
-    const live = watch(b.node(MAIN, ['browse', '--json', '--interface', b.ip, '--config', configB.dir]));
+    const live = watch(b.node(MAIN, ['browse', '--json', '--interface', b.ip, '--config', configB]));
     const upA = await live.next((l) => l.event === 'up' && l.id === shed, 'live up of A');
     expect(upA).toEqual({
       event: 'up',
@@ -151,9 +142,10 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     ]);
     // A stores B under the name of the card B sent after pairing, not "".
     await listenA.next(text(new RegExp(`^named ${phone} "Phone" \\(from its card\\)$`)), 'named on A');
-    const peersA = JSON.parse(
-      (await a.execNode(MAIN, ['peers', '--json', '--config', configA.dir])).stdout,
-    ) as { id: string; name: string }[];
+    const peersA = JSON.parse((await a.execNode(MAIN, ['peers', '--json', '--config', configA])).stdout) as {
+      id: string;
+      name: string;
+    }[];
     expect(peersA).toEqual([
       expect.objectContaining({ id: phone, name: 'Phone', deviceTypes: ['cli'], paired: true }),
     ]);
@@ -165,7 +157,7 @@ describeLan('lanrtc browse / connect / peers on a LAN', () => {
     expect(browsedAgain.stdout).toMatch(new RegExp(`"Shed"  files  ${shed}  ${a.ip}:${portA}  paired\\n`));
 
     // Revoked on A (a file in A's config directory; the running listener reads it per connection).
-    const revoke = await a.execNode(MAIN, ['peers', 'revoke', phone, '--config', configA.dir]);
+    const revoke = await a.execNode(MAIN, ['peers', 'revoke', phone, '--config', configA]);
     expect(revoke.code).toBe(0);
     expect(revoke.stdout).toContain(`revoked ${phone}`);
     const refused = await lanrtc('connect', shed, '--interface', b.ip, '--message', 'still me');

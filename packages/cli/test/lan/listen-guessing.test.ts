@@ -4,34 +4,25 @@
  * no guesser can lock; a user pastes it and pairs while the PIN is still locked. The PIN A shows does
  * not change under the user because someone else guessed wrong.
  */
-import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
-import { afterEach, expect, it } from 'vitest';
-import { MAIN, tempConfig } from '../support.js';
-import { text, watch } from './support.js';
+import { expect, it } from 'vitest';
+import { MAIN } from '../support.js';
+import { cliLan, text, watch } from './support.js';
 
 describeLan('lanrtc listen --pin under a PIN guesser', () => {
-  let lan: Lan | undefined;
-  const cleanups: (() => void)[] = [];
-  afterEach(async () => {
-    await lan?.close();
-    lan = undefined;
-    for (const c of cleanups.splice(0)) c();
-  });
+  const env = cliLan();
 
   it('reports the guessing, locks the PIN only, and hands out a pairing card that pairs meanwhile', async () => {
-    const [configA, configB, configC] = [tempConfig(), tempConfig(), tempConfig()];
-    cleanups.push(configA.cleanup, configB.cleanup, configC.cleanup);
-    const device = await loadOrCreateNodeIdentity({ dir: configA.dir });
-    const user = await loadOrCreateNodeIdentity({ dir: configC.dir });
-    lan = await createLan({ hosts: 2 });
-    const [a, b] = lan.hosts as [Lan['hosts'][number], Lan['hosts'][number]];
+    const [configA, configB, configC] = [env.config(), env.config(), env.config()];
+    const device = await loadOrCreateNodeIdentity({ dir: configA });
+    const user = await loadOrCreateNodeIdentity({ dir: configC });
+    const [a, b] = await env.hosts(2);
 
     const child = a.node(MAIN, [
       'listen',
       ...['--address', a.ip, '--port', '0', '--name', 'Shed', '--type', 'files', '--pin'],
-      ...['--config', configA.dir],
+      ...['--config', configA],
     ]);
     const listen = watch(child);
     const pin = String((await listen.next(text(/^PIN: \d{6}$/), 'PIN')).text).slice('PIN: '.length);
@@ -41,7 +32,7 @@ describeLan('lanrtc listen --pin under a PIN guesser', () => {
     const guess = () =>
       b.execNode(
         MAIN,
-        ['connect', device.identity.id, '--pin', wrong, '--interface', b.ip, '--config', configB.dir],
+        ['connect', device.identity.id, '--pin', wrong, '--interface', b.ip, '--config', configB],
         { timeoutMs: 30_000 },
       );
     for (let n = 1; n <= 4; n++) {
@@ -62,7 +53,7 @@ describeLan('lanrtc listen --pin under a PIN guesser', () => {
     // While the PIN is locked, the user pastes the card and pairs.
     const paired = await b.execNode(
       MAIN,
-      ['paste', card, '--address', b.ip, '--config', configC.dir, '--message', 'hi'],
+      ['paste', card, '--address', b.ip, '--config', configC, '--message', 'hi'],
       { timeoutMs: 20_000 },
     );
     expect(paired.stderr).toBe('');
@@ -72,7 +63,7 @@ describeLan('lanrtc listen --pin under a PIN guesser', () => {
     // The PIN is still locked (the right PIN is refused now), and it never changed under the user.
     const locked = await b.execNode(
       MAIN,
-      ['connect', device.identity.id, '--pin', pin, '--interface', b.ip, '--config', configB.dir],
+      ['connect', device.identity.id, '--pin', pin, '--interface', b.ip, '--config', configB],
       { timeoutMs: 30_000 },
     );
     expect(locked.code).toBe(1);

@@ -5,34 +5,25 @@
  * the card is refused with a typed error; a peer's escape sequences are printed visibly on both sides;
  * pasting A's whole output pairs (the pairing card wins); SIGTERM stops A cleanly.
  */
-import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { loadOrCreateNodeIdentity } from '@lanrtc/node-agent';
-import { afterEach, expect, it } from 'vitest';
-import { MAIN, tempConfig } from '../support.js';
-import { FINDER, text, watch } from './support.js';
+import { expect, it } from 'vitest';
+import { MAIN } from '../support.js';
+import { cliLan, FINDER, text, watch } from './support.js';
 
 describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () => {
-  let lan: Lan | undefined;
-  const cleanups: (() => void)[] = [];
-  afterEach(async () => {
-    await lan?.close();
-    lan = undefined;
-    for (const c of cleanups.splice(0)) c();
-  });
+  const env = cliLan();
 
   it('pairs with the pairing card, reconnects with the card, refuses a stranger, stops on SIGTERM', async () => {
-    const [configA, configB, configC] = [tempConfig(), tempConfig(), tempConfig()];
-    cleanups.push(configA.cleanup, configB.cleanup, configC.cleanup);
-    const device = await loadOrCreateNodeIdentity({ dir: configA.dir });
-    const phone = await loadOrCreateNodeIdentity({ dir: configB.dir });
-    lan = await createLan({ hosts: 2 });
-    const [a, b] = lan.hosts as [Lan['hosts'][number], Lan['hosts'][number]];
+    const [configA, configB, configC] = [env.config(), env.config(), env.config()];
+    const device = await loadOrCreateNodeIdentity({ dir: configA });
+    const phone = await loadOrCreateNodeIdentity({ dir: configB });
+    const [a, b] = await env.hosts(2);
 
     const child = a.node(MAIN, [
       'listen',
       ...['--address', a.ip, '--port', '0', '--name', 'Shed', '--type', 'files', '--pair'],
-      ...['--config', configA.dir],
+      ...['--config', configA],
     ]);
     const listen = watch(child);
     const card = String((await listen.next(text(/^card: LR1:/), 'card line')).text).slice('card: '.length);
@@ -58,7 +49,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     // A's whole output pasted: it has the plain card first, the pairing card wins.
     const whole = listen.seen.map((l) => String(l.text)).join('\n');
     expect(whole).toContain(`pairing card: ${pairing}`);
-    const first = await paste(configB.dir, whole, 'hello', 'world');
+    const first = await paste(configB, whole, 'hello', 'world');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(
@@ -69,7 +60,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
       'paired connection',
     );
 
-    const again = await paste(configB.dir, card, 'again');
+    const again = await paste(configB, card, 'again');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
       new RegExp(`connected to Shed \\(${device.identity.id}\\)\\nreply: again\\n`),
@@ -79,7 +70,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     // both terminals: in A's echo line and in B's reply line.
     const hostile = '\x1b[2J\x1b]52;c;aGk=\x07\x9bx';
     const shown = '\\x1b[2J\\x1b]52;c;aGk=\\x07\\x9bx';
-    const escaped = await paste(configB.dir, card, hostile);
+    const escaped = await paste(configB, card, hostile);
     expect(escaped.code).toBe(0);
     expect(escaped.stdout).toContain(`reply: ${shown}\n`);
     expect(escaped.stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
@@ -87,7 +78,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     expect(listen.seen.map((l) => String(l.text))).toContain(`${phone.identity.id}: ${shown}`);
     expect(listen.seen.some(text(/\p{Cc}/u))).toBe(false);
 
-    const stranger = await paste(configC.dir, card, 'let me in');
+    const stranger = await paste(configC, card, 'let me in');
     expect(stranger.code).toBe(1);
     // What to do, not just what went wrong: the device does not trust this identity, pair first.
     expect(stranger.stderr).toMatch(
@@ -99,7 +90,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     expect(listen.seen.some(text(/let me in/))).toBe(false);
 
     // The one-time pairing card used a second time (by the stranger): said as such.
-    const reused = await paste(configC.dir, pairing, 'again');
+    const reused = await paste(configC, pairing, 'again');
     expect(reused.code).toBe(1);
     expect(reused.stderr).toMatch(/^lanrtc paste: PairingCardUsedError: .*used already or withdrawn/);
     // SIGUSR1: a new pairing card without a restart; the stranger pairs with it.
@@ -110,13 +101,13 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
       'pairing card: '.length,
     );
     expect(fresh).not.toBe(pairing);
-    const late = await paste(configC.dir, fresh, 'late');
+    const late = await paste(configC, fresh, 'late');
     expect(late.stdout).toContain('paired now\nreply: late\n');
     // The same identity on both ends (A's own config directory): a mistake named, with what to do.
-    const self = await paste(configA.dir, card, 'me');
+    const self = await paste(configA, card, 'me');
     expect(self.code).toBe(1);
     expect(self.stderr).toContain(
-      `SameIdentityError: both sides use the identity in ${configA.dir} — give one of them --config`,
+      `SameIdentityError: both sides use the identity in ${configA} — give one of them --config`,
     );
 
     child.kill('SIGTERM');
@@ -125,7 +116,7 @@ describeLan('lanrtc listen / paste: direct connect from a pasted QR text', () =>
     expect(listen.stderr()).toBe('');
 
     // A device that does not answer: which address, for how long.
-    const gone = await paste(configB.dir, card, 'anyone?');
+    const gone = await paste(configB, card, 'anyone?');
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(
       `DeviceNotAnsweringError: "Shed" did not answer at udp ${a.ip}:${port} within 10 s`,

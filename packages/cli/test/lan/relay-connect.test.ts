@@ -3,35 +3,26 @@
  * real @lanrtc/relay (login, node agent, PIN pairing), echo on channel `lanrtc`; a second connect
  * needs no PIN; the device is stored under its card's name.
  */
-import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
-import { afterEach, expect, it } from 'vitest';
-import { MAIN, tempConfig } from '../support.js';
-import { watch } from './support.js';
+import { expect, it } from 'vitest';
+import { MAIN } from '../support.js';
+import { cliLan, watch } from './support.js';
 
 const RELAY_DEVICE = new URL('./fixtures/relay-device.ts', import.meta.url).pathname;
 
 describeLan('lanrtc connect through the relay a card names', () => {
-  let lan: Lan | undefined;
-  const cleanups: (() => void)[] = [];
-  afterEach(async () => {
-    await lan?.close();
-    lan = undefined;
-    for (const c of cleanups.splice(0)) c();
-  });
+  const env = cliLan();
 
   it('pairs by PIN through the relay, echoes, reconnects without the PIN', async () => {
-    const config = tempConfig();
-    cleanups.push(config.cleanup);
-    lan = await createLan({ hosts: 2 });
-    const [b, c] = lan.hosts as [Lan['hosts'][number], Lan['hosts'][number]];
+    const config = env.config();
+    const [b, c] = await env.hosts(2);
     const device = watch(c.node(RELAY_DEVICE, [c.ip]));
     const { pin, id } = (await device.next((l) => typeof l.pin === 'string', 'device ready')) as {
       pin: string;
       id: string;
     };
     const lanrtc = (...args: string[]) =>
-      b.execNode(MAIN, [...args, '--interface', b.ip, '--address', b.ip, '--config', config.dir], {
+      b.execNode(MAIN, [...args, '--interface', b.ip, '--address', b.ip, '--config', config], {
         timeoutMs: 40_000,
       });
 
@@ -45,7 +36,7 @@ describeLan('lanrtc connect through the relay a card names', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`connected to Doorbell (${id})\nreply: dong\n`);
 
-    const peers = await b.execNode(MAIN, ['peers', '--json', '--config', config.dir]);
+    const peers = await b.execNode(MAIN, ['peers', '--json', '--config', config]);
     expect(JSON.parse(peers.stdout)).toEqual([
       expect.objectContaining({ id, name: 'Doorbell', deviceTypes: ['doorbell'], paired: true }),
     ]);
