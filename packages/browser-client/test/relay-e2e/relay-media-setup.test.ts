@@ -4,12 +4,16 @@
  * page's offer cannot carry the track, so the device offers it the moment its side is handed over —
  * often while the page is still finishing its own hand-over (reading the DTLS certificate from the
  * stats, checking its trust store). Every visit must get that offer answered and decode frames.
+ * Visits alternate between the page as it is (where the offer came early in about 1 visit in 12
+ * before that offer was held for the check) and the page reading the certificate 50 ms later, as a
+ * busy page does, so that the early offer happens on nearly every such visit.
  */
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
 import { call, type Setup, setup } from './harness.js';
 
 const VISITS = 24;
+const SLOW_CERTIFICATE_READ_MS = 50;
 
 describeLan('browser-client over the real relay: a track added in the device setup hook', () => {
   let env: Setup | undefined;
@@ -25,12 +29,16 @@ describeLan('browser-client over the real relay: a track added in the device set
     const page = await env.openPage();
     const failures: Record<string, unknown>[] = [];
     const trackToDecodedMs: number[] = [];
+    let visited = 0;
     for (let visit = 0; visit < VISITS; visit++) {
+      visited += 1;
       if (visit > 0) {
         // A new visit: the same browser profile (identity and trust in IndexedDB), a fresh page.
         await page.reload();
         await page.waitForFunction(() => 'relayE2e' in globalThis);
       }
+      const slow = visit % 2 === 1;
+      if (slow) await call(page, 'slowCertificateRead', SLOW_CERTIFICATE_READ_MS);
       const started = await call(page, 'start');
       if (!started.ok) throw new Error(`start failed: ${started.error}`);
       if (visit === 0) {
@@ -43,7 +51,9 @@ describeLan('browser-client over the real relay: a track added in the device set
       const rejected = await call(page, 'rejected');
       const deviceErrors = device.lines.slice(from).filter((l) => 'sessionError' in l);
       if (!video.ok || deviceErrors.length > 0 || Object.keys(rejected).length > 0) {
-        failures.push({ visit, video, rejected, deviceErrors });
+        failures.push({ visit, slow, video, rejected, deviceErrors });
+        // A failed visit waits out the video step's deadline (8 s): a few are evidence enough.
+        if (failures.length === 3) break;
       } else {
         expect(video.value.framesDecoded).toBeGreaterThan(0);
         expect(video.value.width).toBeGreaterThan(0);
@@ -54,7 +64,7 @@ describeLan('browser-client over the real relay: a track added in the device set
     console.log(
       JSON.stringify({
         test: 'relay media from setup, repeated visits',
-        visits: VISITS,
+        visits: visited,
         failed: failures.length,
         medianMs: trackToDecodedMs[Math.floor(trackToDecodedMs.length / 2)],
         totalMs: Math.round(performance.now() - t0),
