@@ -4,9 +4,9 @@
  * page's offer cannot carry the track, so the device offers it the moment its side is handed over —
  * often while the page is still finishing its own hand-over (reading the DTLS certificate from the
  * stats, checking its trust store). Every visit must get that offer answered and decode frames.
- * Visits alternate between the page as it is (where the offer came early in about 1 visit in 12
- * before that offer was held for the check) and the page reading the certificate 50 ms later, as a
- * busy page does, so that the early offer happens on nearly every such visit.
+ * Visits alternate between the page as it is (the offer comes early in about 1 visit in 12 on the
+ * namespace LAN) and the page reading the certificate 50 ms later, as a busy page does, so that the
+ * offer comes early on nearly every such visit.
  */
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
