@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY device for the relay e2e, run by lan-harness inside LAN host A:
- *   device.ts <ip> <static-dir> <lockout|default|bench> [relay-url]
+ *   device.ts <ip> <static-dir> <lockout|default|bench> [relay-url] [--setup-video]
  * With [relay-url] it logs into that (external, restartable) relay with `reconnect` on and reports
  * `relayState` lines, instead of starting its own.
  * Starts the real relay (createRelay) on <ip>, serving <static-dir> over plain http on the same
@@ -11,6 +11,9 @@
  * pairingFailed, connection, message, sessionError, tamper, video.
  * `video <peer-id>` on stdin adds a synthetic VP8 track (see `vp8Camera`) to the live
  * connection with that peer: the agent renegotiates on `negotiationneeded` over the same session.
+ * With `--setup-video` the agent's `setup` hook adds such a track to every peer connection it
+ * answers, before the page's offer is applied (the answer cannot carry it, so the device offers it
+ * right after its hand-over); the camera stops when that connection ends.
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,11 +26,13 @@ import {
   createNodePeer,
 } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
-import type { Connection } from '@lanrtc/signal-core';
-import { createIdentity, createMemoryTrustStore } from '@lanrtc/signal-core';
+import type { Connection, PeerContext } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore, DEFAULT_CHANNEL_LABEL } from '@lanrtc/signal-core';
 import { toHex } from '@lanrtc/signal-core/codec';
 
-const [ip, staticDir, policyKind, externalRelay] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const setupVideo = args.includes('--setup-video');
+const [ip, staticDir, policyKind, externalRelay] = args.filter((a) => !a.startsWith('--'));
 if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
@@ -152,7 +157,20 @@ if (externalRelay) {
   transport.onStateChange((s) => emit({ relayState: s }));
   transport.onError((e) => emit({ relayError: e.reason }));
 }
+/** Cameras added by `setup`, by peer connection, stopped when its connection ends. */
+const setupCameras = new WeakMap<object, () => void>();
 const agent = await createNodeAgent({
+  ...(setupVideo
+    ? {
+        setup: (peer: import('@lanrtc/node-agent').WeriftSessionPeer, context: PeerContext) => {
+          if (context.role === 'offerer') peer.createDataChannel(DEFAULT_CHANNEL_LABEL);
+          const camera = vp8Camera();
+          cameras.push(camera.stop);
+          setupCameras.set(peer, camera.stop);
+          peer.pc.addTrack(camera.track as Parameters<typeof peer.pc.addTrack>[0]);
+        },
+      }
+    : {}),
   identity,
   certificate,
   transport,
@@ -163,6 +181,8 @@ const agent = await createNodeAgent({
 agent.onSessionError((e, remoteId) => emit({ sessionError: e.name, remoteId }));
 agent.onConnection((c) => {
   connections.set(c.remote.id, c);
+  const stopCamera = setupCameras.get(c.peer);
+  if (stopCamera) void c.ended.then(stopCamera);
   emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint), session: c.session });
   void c.peer.channel('lanrtc').then((ch) =>
     ch.onMessage.subscribe((m) => {

@@ -82,11 +82,12 @@ export interface Setup {
 
 /**
  * Start the LAN, the device fixture (`policy`: its attempt policy) serving `page` (default: this
- * folder's), and Chromium.
+ * folder's), and Chromium. `setupVideo`: the device adds a video track in its agent's `setup` hook.
  */
 export async function setup(
   policy: 'default' | 'lockout' | 'bench' = 'default',
   page: PageSpec = RELAY_PAGE,
+  options: { setupVideo?: boolean } = {},
 ): Promise<Setup> {
   const cleanup: (() => unknown)[] = [];
   const teardown = async () => {
@@ -101,7 +102,9 @@ export async function setup(
     cleanup.push(() => lan.close());
     const [a, b] = lan.hosts;
     if (!a || !b) throw new Error('LAN has fewer than 2 hosts');
-    const device = deviceLines(a.node(join(here, 'device.ts'), [a.ip, dir, policy]));
+    const device = deviceLines(
+      a.node(join(here, 'device.ts'), [a.ip, dir, policy, ...(options.setupVideo ? ['--setup-video'] : [])]),
+    );
     const ready = (await device.next((l) => l.ready === true)) as Setup['ready'];
     const origin = ready.url.replace(/^ws:/, 'http:').replace(/\/$/, '');
     const chromium = await launchChromium(b.name);

@@ -78,6 +78,11 @@ export interface RelayE2e {
   >;
   /** Frames the agent rejected, by error name (signal-core's `agent.rejected`). */
   rejected(): Record<string, number>;
+  /**
+   * From now on, connections on this page read the remote DTLS certificate `ms` later (a busy page
+   * whose `getStats` is slow): the hand-over's certificate check finishes that much later.
+   */
+  slowCertificateRead(ms: number): void;
   /** Everything the app received: incoming connections' ids and messages. */
   readonly received: { connections: string[]; messages: string[] };
 }
@@ -105,7 +110,16 @@ function onData(channel: RTCDataChannel, handler: (text: string) => void): void 
 }
 /** Remote tracks, by peer connection, recorded from the start (a renegotiation adds them later). */
 const tracks = new WeakMap<RTCPeerConnection, MediaStreamTrack[]>();
+let certificateReadDelayMs = 0;
 function setup(peer: BrowserSessionPeer, context: PeerContext): void {
+  if (certificateReadDelayMs > 0) {
+    const read = peer.remoteCertificateFingerprint.bind(peer);
+    const delay = certificateReadDelayMs;
+    peer.remoteCertificateFingerprint = async () => {
+      await new Promise((r) => setTimeout(r, delay));
+      return read();
+    };
+  }
   tracks.set(peer.pc, []);
   peer.pc.addEventListener('track', (event) => tracks.get(peer.pc)?.push(event.track));
   peer.pc.addEventListener('datachannel', (event) => listen(event.channel));
@@ -317,6 +331,9 @@ const api: RelayE2e = {
       };
     }),
   rejected: () => ({ ...need().rejected }),
+  slowCertificateRead: (ms) => {
+    certificateReadDelayMs = ms;
+  },
   received,
 };
 (globalThis as { relayE2e?: RelayE2e }).relayE2e = api;

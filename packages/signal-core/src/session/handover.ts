@@ -7,7 +7,13 @@ import type { Connection } from '../agent/connection.js';
 import { equalBytes } from '../encoding/bytes.js';
 import { parseSdpFingerprint } from '../encoding/fingerprint.js';
 import type { OpenedEnvelope } from '../envelope/envelope.js';
-import { FingerprintMismatchError, LanrtcError, PeerRejectedError, TransportClosedError } from '../errors.js';
+import {
+  FingerprintMismatchError,
+  LanrtcError,
+  PeerRejectedError,
+  SessionTimeoutError,
+  TransportClosedError,
+} from '../errors.js';
 import type { PublicIdentity } from '../identity/identity.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { decodeCandidatePayload } from './payload.js';
@@ -35,7 +41,11 @@ export async function handOver<P extends SessionPeer>(
     timeoutMs: io.timeoutMs,
     count: (name) => io.count(name),
   });
-  const ended = runSession(io, s, peer, negotiator);
+  let markVerified = () => {};
+  const verifiedHere = new Promise<void>((resolve) => {
+    markVerified = resolve;
+  });
+  const ended = runSession(io, s, peer, negotiator, verifiedHere);
   // Listen from now: a `negotiationneeded` fired while the first exchange finishes (werift can)
   // is not repeated by the stack, so it is remembered and served right after the hand-over.
   let handedOver = false;
@@ -66,6 +76,7 @@ export async function handOver<P extends SessionPeer>(
     },
   );
   negotiator.verified(seen);
+  markVerified();
   handedOver = true;
   if (missed) auto();
   return {
@@ -97,6 +108,7 @@ async function runSession(
   s: SessionState,
   peer: SessionPeer,
   negotiator: Negotiator,
+  verifiedHere: Promise<void>,
 ): Promise<string> {
   // The peer connection ending by itself ends the session: a peer that vanished without a `bye`
   // (tab closed, device off the network) must not hold its session — and a slot — for ever.
@@ -111,6 +123,17 @@ async function runSession(
     let env: OpenedEnvelope;
     try {
       env = await io.next(s, ['candidate', 'offer', 'answer'], Number.POSITIVE_INFINITY);
+      // The peer may renegotiate the moment its own side is handed over (a track added before the
+      // first exchange ended), while this side still reads and checks the certificate: its offer
+      // waits for our check instead of being dropped unanswered (the peer would time out). Later
+      // frames wait behind it, in order; a failed check ends the session, and the wait with it.
+      if (env.type !== 'candidate') {
+        await s.inbox.race(
+          verifiedHere,
+          Number.POSITIVE_INFINITY,
+          () => new SessionTimeoutError('hand-over'),
+        );
+      }
     } catch (error) {
       const e = asLanrtcError(error);
       // Read before `peer.close()`, whose own `closed` event is not the peer's doing.
