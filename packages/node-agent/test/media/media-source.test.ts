@@ -1,0 +1,82 @@
+/**
+ * createMediaSource with real ffmpeg and real werift peers on loopback (inside the private network
+ * namespace): video and audio RTP reach a viewer, viewers share one ffmpeg, a late viewer gets a
+ * keyframe at once from the GOP cache, and closing leaves no process, socket or timer behind.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMediaSource, type MediaSource } from '../../src/index.js';
+import { IN_NETNS, settle } from '../peer/pair.js';
+import { cpuSeconds, ffmpegChildren, type Watch, watch } from './support.js';
+
+const activeHandles = (): number =>
+  (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+
+/** A viewer joining mid-GOP must see a keyframe this soon after its connection is up (measured: tens of ms). */
+const LATE_KEYFRAME_BOUND_MS = 1_000;
+
+describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+  const track = <T extends MediaSource | Watch>(x: T): T => {
+    cleanup.push(() => x.close());
+    return x;
+  };
+
+  it('a viewer receives VP8 RTP with a keyframe and Opus RTP from the test pattern', async () => {
+    const source = track(await createMediaSource({ input: { kind: 'test-pattern' } }));
+    const v = track(await watch(source));
+    await v.firstKeyframe;
+    await expect.poll(() => v.video.packets, { timeout: 5_000 }).toBeGreaterThan(60);
+    await expect.poll(() => v.audio.packets, { timeout: 5_000 }).toBeGreaterThan(25);
+    expect(v.video.keyframes).toBeGreaterThan(0);
+  });
+
+  it('two viewers share one ffmpeg process; one leaving does not stop the other', async () => {
+    const source = track(await createMediaSource({ input: { kind: 'test-pattern' } }));
+    const [a, b] = [track(await watch(source)), track(await watch(source))];
+    await Promise.all([a.firstKeyframe, b.firstKeyframe]);
+    expect(ffmpegChildren()).toEqual([source.stats().pid]);
+    expect(source.stats().viewers).toBe(2);
+    await a.close();
+    const before = b.video.packets;
+    await expect.poll(() => b.video.packets, { timeout: 5_000 }).toBeGreaterThan(before + 30);
+    expect(ffmpegChildren()).toEqual([source.stats().pid]);
+    expect(source.stats().viewers).toBe(1);
+  });
+
+  it('a late viewer gets a keyframe at once although the next scheduled one is 10 s away', async () => {
+    const source = track(
+      await createMediaSource({ input: { kind: 'test-pattern' }, keyframeIntervalS: 10, audio: false }),
+    );
+    const cpu0 = cpuSeconds(source.stats().pid ?? 0);
+    const t0 = performance.now();
+    const early = track(await watch(source));
+    await early.firstKeyframe;
+    // Join well inside the GOP: the encoder's next keyframe is ~8 s away.
+    await settle(1_500);
+    const late = track(await watch(source));
+    const wait = await late.firstKeyframe;
+    const cpu = (cpuSeconds(source.stats().pid ?? 0) - cpu0) / ((performance.now() - t0) / 1_000);
+    console.log(
+      `late viewer: first keyframe ${wait.toFixed(0)} ms after connected; keyframes seen by the source: ${source.stats().keyframes}; ffmpeg CPU ${(cpu * 100).toFixed(0)} %`,
+    );
+    expect(source.stats().keyframes).toBe(1);
+    expect(wait).toBeLessThan(LATE_KEYFRAME_BOUND_MS);
+  });
+
+  it('close() ends ffmpeg and leaves no socket or timer open; addTo afterwards is a typed error', async () => {
+    await settle(50);
+    const baseline = activeHandles();
+    const source = await createMediaSource({ input: { kind: 'test-pattern' } });
+    const v = await watch(source);
+    await v.firstKeyframe;
+    await v.close();
+    await source.close();
+    expect(await source.ended).toBeUndefined();
+    expect(ffmpegChildren()).toEqual([]);
+    expect(() => source.addTo(v.sender)).toThrow(expect.objectContaining({ name: 'MediaClosedError' }));
+    await expect.poll(activeHandles, { timeout: 5_000 }).toBeLessThanOrEqual(baseline);
+  });
+});

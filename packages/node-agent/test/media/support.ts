@@ -1,0 +1,101 @@
+/**
+ * Test helpers for media: a werift viewer connected to a source in one process, what it received, and
+ * the ffmpeg processes this test process has started (from /proc).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import {
+  createDtlsCertificate,
+  createNodePeer,
+  isVp8KeyframeStart,
+  type MediaSource,
+  type MediaViewer,
+} from '../../src/index.js';
+import { negotiate, waitFor } from '../peer/pair.js';
+
+/** What one werift viewer saw. */
+export interface Watch {
+  sender: RTCPeerConnection;
+  receiver: RTCPeerConnection;
+  viewer: MediaViewer;
+  video: { packets: number; keyframes: number };
+  audio: { packets: number };
+  audioTrack: Promise<MediaStreamTrack>;
+  /** ms from the receiver's connection being up to its first received keyframe packet. */
+  firstKeyframe: Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A sender peer with the source's tracks, negotiated with a receiver peer on loopback. */
+export async function watch(source: MediaSource): Promise<Watch> {
+  const [ca, cb] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
+  const sender = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'] });
+  const receiver = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'] });
+  const viewer = source.addTo(sender);
+  const video = { packets: 0, keyframes: 0 };
+  const audio = { packets: 0 };
+  let connectedAt: number | undefined;
+  let resolveKey: (ms: number) => void = () => undefined;
+  const firstKeyframe = new Promise<number>((r) => {
+    resolveKey = r;
+  });
+  let resolveAudio: (t: MediaStreamTrack) => void = () => undefined;
+  const audioTrack = new Promise<MediaStreamTrack>((r) => {
+    resolveAudio = r;
+  });
+  receiver.connectionStateChange.subscribe((s) => {
+    if (s === 'connected') connectedAt = performance.now();
+  });
+  receiver.onTrack.subscribe((track) => {
+    if (track.kind === 'audio') resolveAudio(track);
+    track.onReceiveRtp.subscribe((rtp) => {
+      if (track.kind === 'audio') {
+        audio.packets++;
+        return;
+      }
+      video.packets++;
+      if (isVp8KeyframeStart(rtp.payload)) {
+        if (video.keyframes++ === 0) resolveKey(performance.now() - (connectedAt ?? performance.now()));
+      }
+    });
+  });
+  await negotiate(sender, receiver);
+  await waitFor(receiver.connectionStateChange, (s) => s === 'connected', 10_000, 'receiver connected');
+  return {
+    sender,
+    receiver,
+    viewer,
+    video,
+    audio,
+    audioTrack,
+    firstKeyframe,
+    async close() {
+      viewer.close();
+      await Promise.all([sender.close(), receiver.close()]);
+    },
+  };
+}
+
+/** Child processes of this process whose command is ffmpeg. */
+export function ffmpegChildren(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const m = /^\d+ \((.*)\) \S (\d+)/.exec(stat);
+      if (m && m[1] === 'ffmpeg' && Number(m[2]) === process.pid) out.push(Number(entry));
+    } catch {
+      // the process ended while we read the table
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
