@@ -48,3 +48,8 @@ export class FfmpegFailedError extends LanrtcError {
 export class MediaClosedError extends LanrtcError {
   static override readonly code = 'MediaClosedError';
 }
+
+/** A track whose codec this operation does not handle (e.g. recording anything but Opus audio). */
+export class UnsupportedMediaError extends LanrtcError {
+  static override readonly code = 'UnsupportedMediaError';
+}

@@ -27,6 +27,7 @@ export {
   InvalidCertificateError,
   MediaClosedError,
   StoreLockedError,
+  UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
 export { defaultMediaInput, type MediaInput } from './media/media-input.js';

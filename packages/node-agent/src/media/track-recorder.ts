@@ -1,6 +1,6 @@
 /**
  * A received werift audio track written to a file through ffmpeg: RTP in on a loopback port described
- * by an SDP file, Ogg/Opus (copied, no re-encoding) or WAV (decoded) out. Talk-back from a viewer is
+ * by an SDP file, Ogg/Opus or WAV out. Talk-back from a viewer is
  * recorded this way.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -8,12 +8,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { MediaStreamTrack } from 'werift';
-import { FfmpegFailedError } from '../errors.js';
+import { FfmpegFailedError, UnsupportedMediaError } from '../errors.js';
 import { DEFAULT_FFMPEG, startFfmpeg } from './ffmpeg-process.js';
 
 /** Options of `recordTrack`. */
 export interface RecordTrackInit {
-  /** Output file: `.ogg`/`.opus` keeps the Opus packets, `.wav` decodes to 16-bit PCM. */
+  /** Output file: `.wav` is 16-bit PCM, anything else (`.ogg`, `.opus`) Ogg/Opus. */
   path: string;
   /** The ffmpeg binary (default `ffmpeg` on PATH). */
   ffmpeg?: string;
@@ -35,8 +35,8 @@ const MAX_PENDING = 250;
 /** Record `track` (an incoming Opus track) into `init.path` until `close()`. */
 export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit): Promise<TrackRecorder> {
   const codec = track.codec;
-  if (!codec || codec.mimeType.toLowerCase() !== 'audio/opus') {
-    throw new FfmpegFailedError(
+  if (codec?.mimeType.toLowerCase() !== 'audio/opus') {
+    throw new UnsupportedMediaError(
       `recordTrack records Opus audio; this track is ${codec?.mimeType ?? 'not negotiated yet'}`,
     );
   }
@@ -44,7 +44,7 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
   const port = await freeRtpPort();
   const dir = await mkdtemp(join(tmpdir(), 'lanrtc-rec-'));
   const sdpPath = join(dir, 'in.sdp');
-  const pt = codec.payloadType ?? 111;
+  const pt = codec.payloadType;
   // RFC 7587 §7: Opus is always opus/48000/2 in SDP.
   await writeFile(
     sdpPath,
@@ -57,9 +57,14 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
     '-nostdin',
     '-protocol_whitelist',
     'file,udp,rtp',
+    // The SDP says everything about the stream: start writing at once instead of probing for 5 s.
+    '-analyzeduration',
+    '0',
     '-i',
     sdpPath,
-    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'copy']),
+    // Opus arrives with no OpusHead (RFC 7845 §5.1) and ffmpeg 5.1 wrote an empty Ogg file when
+    // stream-copying it, so Ogg output is re-encoded (a voice stream costs little CPU).
+    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libopus', '-b:a', '48k']),
     '-y',
     init.path,
   ]);
@@ -72,9 +77,11 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
     sent++;
     out.send(b, port, LOOPBACK);
   };
+  let last: Buffer | undefined;
   const sub = track.onReceiveRtp.subscribe((rtp) => {
     if (closed) return;
     const b = rtp.serialize();
+    last = b;
     if (listening) send(b);
     else if (pending.length < MAX_PENDING) pending.push(b);
   });
@@ -102,7 +109,11 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
     async close() {
       if (closed) return;
       closed = true;
+      // ffmpeg notices SIGINT only when its blocking read returns (else after a 10 s timeout): a
+      // repeated packet (same sequence number, dropped as a duplicate) wakes it until it has exited.
+      const wake = last && setInterval(() => out.send(last as Buffer, port, LOOPBACK), 50);
       await ffmpeg.stop();
+      if (wake) clearInterval(wake);
       await cleanup();
       const failure = ffmpeg.failure();
       if (failure) throw failure;
@@ -132,7 +143,8 @@ function canBind(port: number): Promise<boolean> {
 
 /** True when some process has a UDP socket bound to `port` (Linux `/proc/net/udp`). */
 async function portBound(port: number): Promise<boolean> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const table = await readFile('/proc/net/udp', 'utf8');
-  return table.split('\n').some((line) => line.split(/\s+/)[2]?.endsWith(hex.trim()));
+  // Columns: sl, local_address (hex IP:port), …; the sl column is right-aligned, so trim first.
+  return table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(hex));
 }

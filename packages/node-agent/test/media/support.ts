@@ -21,8 +21,12 @@ export interface Watch {
   video: { packets: number; keyframes: number };
   audio: { packets: number };
   audioTrack: Promise<MediaStreamTrack>;
-  /** ms from the receiver's connection being up to its first received keyframe packet. */
+  /** ms from `addTo` (the viewer subscribing) to its first received keyframe packet. */
   firstKeyframe: Promise<number>;
+  /** Whether the first video packet received started a keyframe, once one arrived. */
+  firstPacketWasKeyframe: boolean | undefined;
+  /** ms from the first video packet received to the first keyframe packet received. */
+  keyframeAfterFirstPacketMs: number | undefined;
   close(): Promise<void>;
 }
 
@@ -31,10 +35,11 @@ export async function watch(source: MediaSource): Promise<Watch> {
   const [ca, cb] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
   const sender = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'] });
   const receiver = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'] });
+  const subscribedAt = performance.now();
   const viewer = source.addTo(sender);
+  let firstPacketAt: number | undefined;
   const video = { packets: 0, keyframes: 0 };
   const audio = { packets: 0 };
-  let connectedAt: number | undefined;
   let resolveKey: (ms: number) => void = () => undefined;
   const firstKeyframe = new Promise<number>((r) => {
     resolveKey = r;
@@ -42,9 +47,6 @@ export async function watch(source: MediaSource): Promise<Watch> {
   let resolveAudio: (t: MediaStreamTrack) => void = () => undefined;
   const audioTrack = new Promise<MediaStreamTrack>((r) => {
     resolveAudio = r;
-  });
-  receiver.connectionStateChange.subscribe((s) => {
-    if (s === 'connected') connectedAt = performance.now();
   });
   receiver.onTrack.subscribe((track) => {
     if (track.kind === 'audio') resolveAudio(track);
@@ -54,14 +56,19 @@ export async function watch(source: MediaSource): Promise<Watch> {
         return;
       }
       video.packets++;
-      if (isVp8KeyframeStart(rtp.payload)) {
-        if (video.keyframes++ === 0) resolveKey(performance.now() - (connectedAt ?? performance.now()));
+      const now = performance.now();
+      const key = isVp8KeyframeStart(rtp.payload);
+      if (firstPacketAt === undefined) {
+        firstPacketAt = now;
+        result.firstPacketWasKeyframe = key;
+      }
+      if (key && video.keyframes++ === 0) {
+        result.keyframeAfterFirstPacketMs = now - firstPacketAt;
+        resolveKey(now - subscribedAt);
       }
     });
   });
-  await negotiate(sender, receiver);
-  await waitFor(receiver.connectionStateChange, (s) => s === 'connected', 10_000, 'receiver connected');
-  return {
+  const result: Watch = {
     sender,
     receiver,
     viewer,
@@ -69,11 +76,16 @@ export async function watch(source: MediaSource): Promise<Watch> {
     audio,
     audioTrack,
     firstKeyframe,
+    firstPacketWasKeyframe: undefined,
+    keyframeAfterFirstPacketMs: undefined,
     async close() {
       viewer.close();
       await Promise.all([sender.close(), receiver.close()]);
     },
   };
+  await negotiate(sender, receiver);
+  await waitFor(receiver.connectionStateChange, (s) => s === 'connected', 10_000, 'receiver connected');
+  return result;
 }
 
 /** Child processes of this process whose command is ffmpeg. */
