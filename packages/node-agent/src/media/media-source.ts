@@ -5,12 +5,13 @@
  * One file because the source, its sockets and its viewers share one lifecycle.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { MediaStreamTrack, type RTCPeerConnection, type RTCRtpSender, RtpPacket } from 'werift';
+import { MediaStream, MediaStreamTrack, type RTCPeerConnection, type RTCRtpSender, RtpPacket } from 'werift';
 import { FfmpegFailedError, MediaClosedError } from '../errors.js';
 import { DEFAULT_FFMPEG, type FfmpegProcess, startFfmpeg } from './ffmpeg-process.js';
 import { ffmpegSourceArgs } from './ffmpeg-source-args.js';
 import { GopCache } from './gop-cache.js';
 import { defaultMediaInput, type MediaInput } from './media-input.js';
+import { VideoSplicer } from './video-splicer.js';
 import { isVp8KeyframeStart } from './vp8-keyframe.js';
 
 /** Options of `createMediaSource`; every one has a default. */
@@ -40,7 +41,7 @@ export interface MediaSourceStats {
   videoPackets: number;
   audioPackets: number;
   keyframes: number;
-  /** Picture loss indications (RFC 4585 §6.3.1) received from all viewers. */
+  /** Keyframe requests (PLI RFC 4585 §6.3.1, FIR RFC 5104 §4.3.1) received from all viewers. */
   pli: number;
   viewers: number;
 }
@@ -72,6 +73,11 @@ interface Feed {
 }
 
 const LOOPBACK = '127.0.0.1';
+/** RTCP payload-specific feedback (RFC 4585 §6.1) and its FIR format (RFC 5104 §4.3.1). */
+const RTCP_PSFB = 206;
+const FMT_FIR = 4;
+/** A viewer's keyframe requests answered at most this often (Chromium repeats PLIs while it waits). */
+const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 1_000;
 
 /** Start ffmpeg on `init.input` and resolve once its first video packet arrived. */
 export async function createMediaSource(init: MediaSourceInit = {}): Promise<MediaSource> {
@@ -174,32 +180,48 @@ function createViewer(
 ): { viewer: MediaViewer; feed: Feed } {
   const videoTrack = new MediaStreamTrack({ kind: 'video' });
   const audioTrack = withAudio ? new MediaStreamTrack({ kind: 'audio' }) : undefined;
-  const video = pc.addTrack(videoTrack);
-  const audio = audioTrack ? pc.addTrack(audioTrack) : undefined;
+  const stream = new MediaStream(audioTrack ? [videoTrack, audioTrack] : [videoTrack]);
+  const video = addSendOnly(pc, videoTrack, stream);
+  const audio = audioTrack ? addSendOnly(pc, audioTrack, stream) : undefined;
   const added = performance.now();
+  const splicer = new VideoSplicer();
   let keyframeAt: number | undefined;
   let started = false;
   let closed = false;
-  // werift answers NACKs itself; a PLI cannot reach ffmpeg, so it is counted and the next scheduled
-  // keyframe (at most keyframeIntervalS away) repairs the picture.
-  const pliSub = video.onPictureLossIndication.subscribe(() => ctx.onPli());
+  let lastSplice = Number.NEGATIVE_INFINITY;
   // werift drops what a sender is given before DTLS is up and the codec negotiated.
   const ready = (s: RTCRtpSender) => s.codec !== undefined && s.transport?.state === 'connected';
+  const sendGop = (): boolean => {
+    const cached = ctx.gop?.replay() ?? [];
+    if (cached.length === 0) return false;
+    keyframeAt ??= performance.now() - added;
+    for (const p of splicer.splice(cached)) videoTrack.writeRtp(p);
+    return true;
+  };
+  // A keyframe request (PLI, RFC 4585 §6.3.1; FIR, RFC 5104 §4.3.1) cannot reach ffmpeg: the viewer
+  // gets the cached GOP again, spliced into its stream, at most once per second.
+  const onKeyframeRequest = () => {
+    ctx.onPli();
+    const now = performance.now();
+    if (!started || closed || now - lastSplice < KEYFRAME_REQUEST_MIN_INTERVAL_MS) return;
+    if (sendGop()) lastSplice = now;
+  };
+  const pliSub = video.onPictureLossIndication.subscribe(onKeyframeRequest);
+  const firSub = video.onRtcp.subscribe((rtcp) => {
+    if (rtcp.type === RTCP_PSFB && (rtcp as { feedback?: { count?: number } }).feedback?.count === FMT_FIR) {
+      onKeyframeRequest();
+    }
+  });
   const feed: Feed = {
     onVideo(packet, keyframeStart) {
       if (!started) {
         if (!ready(video)) return;
         started = true;
-        const cached = ctx.gop?.replay() ?? [];
-        if (cached.length > 0) {
-          // The cache already holds `packet` (pushed before the feeds run).
-          keyframeAt ??= performance.now() - added;
-          for (const p of cached) videoTrack.writeRtp(p);
-          return;
-        }
+        // The cache already holds `packet` (pushed before the feeds run).
+        if (sendGop()) return;
       }
       if (keyframeStart) keyframeAt ??= performance.now() - added;
-      videoTrack.writeRtp(packet);
+      videoTrack.writeRtp(splicer.rewrite(RtpPacket.deSerialize(packet)));
     },
     onAudio(packet) {
       if (audioTrack && audio && ready(audio)) audioTrack.writeRtp(packet);
@@ -208,6 +230,7 @@ function createViewer(
       if (closed) return;
       closed = true;
       pliSub.unSubscribe();
+      firSub.unSubscribe();
       ctx.onClose(feed);
       videoTrack.stop();
       audioTrack?.stop();
@@ -221,6 +244,18 @@ function createViewer(
     feed,
     viewer: { video, audio, keyframeAfterMs: () => keyframeAt, close: () => feed.close() },
   };
+}
+
+/**
+ * `addTrack` (so a transceiver the remote offered is reused), then send-only: werift 0.24.4 routes
+ * feedback by the sender SSRC first, so on a sendrecv transceiver a viewer's PLI reached the local
+ * receiver instead of this sender (measured: no PLI arrived).
+ */
+function addSendOnly(pc: RTCPeerConnection, track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
+  const sender = pc.addTrack(track, stream);
+  const transceiver = pc.getTransceivers().find((t) => t.sender === sender);
+  if (transceiver?.direction === 'sendrecv') transceiver.setDirection('sendonly');
+  return sender;
 }
 
 function tryParse(packet: Buffer): RtpPacket | undefined {

@@ -67,6 +67,40 @@ describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
     expect(wait).toBeLessThan(LATE_KEYFRAME_BOUND_MS);
   });
 
+  it('a keyframe request (PLI) gets the cached GOP spliced into the stream at once, at most once a second', async () => {
+    const source = track(
+      await createMediaSource({ input: { kind: 'test-pattern' }, keyframeIntervalS: 10, audio: false }),
+    );
+    const v = track(await watch(source));
+    await v.firstKeyframe;
+    await settle(1_000);
+    const transceiver = v.receiver.getTransceivers().find((t) => t.kind === 'video');
+    const ssrc = transceiver?.receiver.track?.ssrc;
+    if (!transceiver || ssrc === undefined) throw new Error('no video receiver');
+    expect(v.video.keyframes).toBe(1);
+    const t0 = performance.now();
+    await transceiver.receiver.sendRtcpPLI(ssrc);
+    await expect.poll(() => v.video.keyframes, { timeout: 2_000, interval: 5 }).toBe(2);
+    const wait = performance.now() - t0;
+    // A second request within the second is not answered; after it, it is.
+    await transceiver.receiver.sendRtcpPLI(ssrc);
+    await settle(300);
+    expect(v.video.keyframes).toBe(2);
+    await settle(800);
+    await transceiver.receiver.sendRtcpPLI(ssrc);
+    await expect.poll(() => v.video.keyframes, { timeout: 2_000 }).toBe(3);
+    const packets = v.video.packets;
+    await expect.poll(() => v.video.packets, { timeout: 5_000 }).toBeGreaterThan(packets + 30);
+    console.log(
+      `PLI → keyframe at the viewer: ${wait.toFixed(0)} ms; requests counted: ${source.stats().pli}`,
+    );
+    // The encoder made no new keyframe: every one the viewer saw came from the cache.
+    expect(source.stats().keyframes).toBe(1);
+    expect(source.stats().pli).toBe(3);
+    expect(v.video).toMatchObject({ tsBackwards: 0, picBackwards: 0 });
+    expect(v.seqHoles()).toBe(0);
+  });
+
   it('close() ends ffmpeg and leaves no socket or timer open; addTo afterwards is a typed error', async () => {
     await settle(50);
     const baseline = activeHandles();

@@ -18,7 +18,10 @@ export interface Watch {
   sender: RTCPeerConnection;
   receiver: RTCPeerConnection;
   viewer: MediaViewer;
-  video: { packets: number; keyframes: number };
+  /** Counts, and breaks in the stream: a timestamp or VP8 picture ID that goes back (among new packets). */
+  video: { packets: number; keyframes: number; tsBackwards: number; picBackwards: number };
+  /** Sequence numbers never received between the first and the 100th-newest (a loss NACK repaired is not one). */
+  seqHoles(): number;
   audio: { packets: number };
   audioTrack: Promise<MediaStreamTrack>;
   /** ms from `addTo` (the viewer subscribing) to its first received keyframe packet. */
@@ -38,7 +41,10 @@ export async function watch(source: MediaSource): Promise<Watch> {
   const subscribedAt = performance.now();
   const viewer = source.addTo(sender);
   let firstPacketAt: number | undefined;
-  const video = { packets: 0, keyframes: 0 };
+  const video = { packets: 0, keyframes: 0, tsBackwards: 0, picBackwards: 0 };
+  let last: { seq: number; ts: number; pic: number } | undefined;
+  const seen = new Set<number>();
+  let newest = -1; // unwrapped sequence number of the newest packet
   const audio = { packets: 0 };
   let resolveKey: (ms: number) => void = () => undefined;
   const firstKeyframe = new Promise<number>((r) => {
@@ -57,6 +63,19 @@ export async function watch(source: MediaSource): Promise<Watch> {
       }
       video.packets++;
       const now = performance.now();
+      const { sequenceNumber: seq, timestamp: ts } = rtp.header;
+      // ffmpeg's VP8 payload descriptor carries a 15-bit picture ID in bytes 2–3 (RFC 7741 §4.2).
+      const pic = (((rtp.payload[2] ?? 0) & 0x7f) << 8) | (rtp.payload[3] ?? 0);
+      // Unwrap the 16-bit sequence number around the newest one (RFC 3550 §A.1).
+      const unwrapped = newest < 0 ? seq : newest + ((((seq - newest) & 0xffff) ^ 0x8000) - 0x8000);
+      seen.add(unwrapped);
+      if (unwrapped <= newest) return; // a retransmission (NACK) of an older packet
+      newest = unwrapped;
+      if (last) {
+        if (((ts - last.ts) | 0) < 0) video.tsBackwards++;
+        if (((pic - last.pic) & 0x7fff) > 0x4000) video.picBackwards++;
+      }
+      last = { seq, ts, pic };
       const key = isVp8KeyframeStart(rtp.payload);
       if (firstPacketAt === undefined) {
         firstPacketAt = now;
@@ -76,6 +95,12 @@ export async function watch(source: MediaSource): Promise<Watch> {
     audio,
     audioTrack,
     firstKeyframe,
+    seqHoles() {
+      const first = Math.min(...seen);
+      let holes = 0;
+      for (let n = first; n <= newest - 100; n++) if (!seen.has(n)) holes++;
+      return holes;
+    },
     firstPacketWasKeyframe: undefined,
     keyframeAfterFirstPacketMs: undefined,
     async close() {
