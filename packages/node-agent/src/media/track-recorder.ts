@@ -62,9 +62,8 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
     '0',
     '-i',
     sdpPath,
-    // Opus arrives with no OpusHead (RFC 7845 §5.1) and ffmpeg 5.1 wrote an empty Ogg file when
-    // stream-copying it, so Ogg output is re-encoded (a voice stream costs little CPU).
-    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'libopus', '-b:a', '48k']),
+    // Ogg keeps the Opus packets as they came (no re-encoding); WAV decodes them.
+    ...(wav ? ['-c:a', 'pcm_s16le'] : ['-c:a', 'copy']),
     '-y',
     init.path,
   ]);
