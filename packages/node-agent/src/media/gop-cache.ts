@@ -33,15 +33,15 @@ export class GopCache {
   }
 
   /**
-   * The held packets, ready to send to one new viewer: all but the newest frame get timestamps one tick
-   * apart just below the newest frame's, so a receiver's jitter buffer maps the keyframe to "now" and
-   * plays the live frames that follow without the GOP's age as extra delay (RFC 3550 §5.1: the
-   * timestamp only orders and paces frames; sequence numbers stay as sent, continuous with live).
+   * Copies of the held packets for one viewer (each sender rewrites the packets it is given). With
+   * `squeeze`, all but the newest frame get timestamps one tick apart just below the newest frame's,
+   * so a replay spliced into a running stream moves its timestamps on by a few ticks instead of by
+   * the GOP's age (RFC 3550 §5.1: a timestamp only has to increase); sequence numbers stay as sent.
    */
-  replay(): RtpPacket[] {
+  replay(squeeze: boolean): RtpPacket[] {
     const packets = this.#packets.map((b) => RtpPacket.deSerialize(b));
     const last = packets.at(-1);
-    if (!last) return [];
+    if (!last || !squeeze) return packets;
     const frames: number[] = [];
     for (const p of packets) if (frames.at(-1) !== p.header.timestamp) frames.push(p.header.timestamp);
     const newest = last.header.timestamp;

@@ -191,8 +191,10 @@ function createViewer(
   let lastSplice = Number.NEGATIVE_INFINITY;
   // werift drops what a sender is given before DTLS is up and the codec negotiated.
   const ready = (s: RTCRtpSender) => s.codec !== undefined && s.transport?.state === 'connected';
-  const sendGop = (): boolean => {
-    const cached = ctx.gop?.replay() ?? [];
+  // A new viewer gets the GOP with its encoded timestamps, which the live packets continue (Chromium
+  // decoded it at once); a splice into a running stream squeezes them (see GopCache.replay).
+  const sendGop = (splice: boolean): boolean => {
+    const cached = ctx.gop?.replay(splice) ?? [];
     if (cached.length === 0) return false;
     keyframeAt ??= performance.now() - added;
     for (const p of splicer.splice(cached)) videoTrack.writeRtp(p);
@@ -204,7 +206,7 @@ function createViewer(
     ctx.onPli();
     const now = performance.now();
     if (!started || closed || now - lastSplice < KEYFRAME_REQUEST_MIN_INTERVAL_MS) return;
-    if (sendGop()) lastSplice = now;
+    if (sendGop(true)) lastSplice = now;
   };
   const pliSub = video.onPictureLossIndication.subscribe(onKeyframeRequest);
   const firSub = video.onRtcp.subscribe((rtcp) => {
@@ -218,7 +220,7 @@ function createViewer(
         if (!ready(video)) return;
         started = true;
         // The cache already holds `packet` (pushed before the feeds run).
-        if (sendGop()) return;
+        if (sendGop(false)) return;
       }
       if (keyframeStart) keyframeAt ??= performance.now() - added;
       videoTrack.writeRtp(splicer.rewrite(RtpPacket.deSerialize(packet)));

@@ -28,8 +28,8 @@ describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
     const source = track(await createMediaSource({ input: { kind: 'test-pattern' } }));
     const v = track(await watch(source));
     await v.firstKeyframe;
-    await expect.poll(() => v.video.packets, { timeout: 5_000 }).toBeGreaterThan(60);
-    await expect.poll(() => v.audio.packets, { timeout: 5_000 }).toBeGreaterThan(25);
+    await expect.poll(() => v.video.packets, { timeout: 10_000 }).toBeGreaterThan(60);
+    await expect.poll(() => v.audio.packets, { timeout: 10_000 }).toBeGreaterThan(25);
     expect(v.video.keyframes).toBeGreaterThan(0);
   });
 
@@ -41,7 +41,7 @@ describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
     expect(source.stats().viewers).toBe(2);
     await a.close();
     const before = b.video.packets;
-    await expect.poll(() => b.video.packets, { timeout: 5_000 }).toBeGreaterThan(before + 30);
+    await expect.poll(() => b.video.packets, { timeout: 10_000 }).toBeGreaterThan(before + 30);
     expect(ffmpegChildren()).toEqual([source.stats().pid]);
     expect(source.stats().viewers).toBe(1);
   });
@@ -90,7 +90,7 @@ describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
     await transceiver.receiver.sendRtcpPLI(ssrc);
     await expect.poll(() => v.video.keyframes, { timeout: 2_000 }).toBe(3);
     const packets = v.video.packets;
-    await expect.poll(() => v.video.packets, { timeout: 5_000 }).toBeGreaterThan(packets + 30);
+    await expect.poll(() => v.video.packets, { timeout: 10_000 }).toBeGreaterThan(packets + 30);
     console.log(
       `PLI → keyframe at the viewer: ${wait.toFixed(0)} ms; requests counted: ${source.stats().pli}`,
     );

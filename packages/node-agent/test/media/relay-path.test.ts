@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestNode, pairByPin } from '../../../../test/kit/agents.js';
 import { createMediaSource, isVp8KeyframeStart, type WeriftSessionPeer } from '../../src/index.js';
 import { IN_NETNS } from '../peer/pair.js';
+import { ffmpegChildren } from './support.js';
 
 describe.skipIf(!IN_NETNS)('media source over a relay-path connection (werift agents)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -59,7 +60,11 @@ describe.skipIf(!IN_NETNS)('media source over a relay-path connection (werift ag
     );
     expect([phone.errors, door.errors]).toEqual([[], []]);
     const packets = source.stats().videoPackets;
-    await vi.waitFor(() => expect(source.stats().videoPackets).toBeGreaterThan(packets + 10));
+    // ffmpeg's first seconds run slower than real time on a busy machine: a generous deadline.
+    await vi.waitFor(() => expect(source.stats().videoPackets).toBeGreaterThan(packets + 10), {
+      timeout: 10_000,
+    });
+    expect(ffmpegChildren()).toEqual([source.stats().pid]);
     console.log(
       `relay path: keyframe handed to the new viewer ${viewer.keyframeAfterMs()?.toFixed(0)} ms after addTo`,
     );
