@@ -3,6 +3,10 @@
  * namespace): video and audio RTP reach a viewer, viewers share one ffmpeg, a late viewer gets a
  * keyframe at once from the GOP cache, and closing leaves no process, socket or timer behind.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMediaSource, type MediaSource } from '../../src/index.js';
 import { IN_NETNS, settle } from '../peer/pair.js';
@@ -99,6 +103,41 @@ describe.skipIf(!IN_NETNS)('media source from ffmpeg (werift viewers)', () => {
     expect(source.stats().pli).toBe(3);
     expect(v.video).toMatchObject({ tsBackwards: 0, picBackwards: 0 });
     expect(v.seqHoles()).toBe(0);
+  });
+
+  it('a file input (looped) streams its video and audio', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanrtc-media-file-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'clip.webm');
+    // A 1 s clip, so the source has to loop it.
+    execFileSync('ffmpeg', [
+      ...[
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc=size=320x240:rate=15:duration=1',
+      ],
+      ...['-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'libvpx', '-c:a', 'libopus', path],
+    ]);
+    const source = track(await createMediaSource({ input: { kind: 'file', path }, width: 320, height: 240 }));
+    const v = track(await watch(source));
+    await v.firstKeyframe;
+    await expect.poll(() => v.audio.packets, { timeout: 10_000 }).toBeGreaterThan(100); // > 2 s of a 1 s clip
+    expect(ffmpegChildren()).toEqual([source.stats().pid]);
+  });
+
+  it('ffmpeg dying ends the source with FfmpegFailedError and closes its viewers', async () => {
+    const source = await createMediaSource({ input: { kind: 'test-pattern' } });
+    cleanup.push(() => source.close());
+    const v = track(await watch(source));
+    await v.firstKeyframe;
+    process.kill(source.stats().pid ?? 0, 'SIGKILL');
+    expect(await source.ended).toMatchObject({ name: 'FfmpegFailedError' });
+    expect(source.stats().viewers).toBe(0);
+    expect(ffmpegChildren()).toEqual([]);
   });
 
   it('close() ends ffmpeg and leaves no socket or timer open; addTo afterwards is a typed error', async () => {
