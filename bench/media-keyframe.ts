@@ -97,3 +97,47 @@ for (const [interval, replay] of [
   );
   await source.close();
 }
+
+// CPU with 1, 3 and 5 viewers on one source: ffmpeg's (one encoder) and this process's (werift's
+// per-viewer copy, SRTP and send), each over 5 s once the viewers are up.
+console.log('\n| viewers | ffmpeg CPU | Node process CPU (werift, all viewers) |');
+console.log('|---|---|---|');
+{
+  const source = await createMediaSource({ input: { kind: 'test-pattern' } });
+  const pid = source.stats().pid ?? 0;
+  const viewers: { close(): Promise<void> }[] = [];
+  await sleep(2_000);
+  for (const n of [1, 3, 5]) {
+    while (viewers.length < n) viewers.push(await watchForever(source));
+    await sleep(1_000);
+    const [c0, u0, t0] = [cpu(pid), process.cpuUsage(), performance.now()];
+    await sleep(5_000);
+    const secs = (performance.now() - t0) / 1_000;
+    const u = process.cpuUsage(u0);
+    console.log(
+      `| ${n} | ${((100 * (cpu(pid) - c0)) / secs).toFixed(0)} % | ${((u.user + u.system) / 1e4 / secs).toFixed(0)} % |`,
+    );
+  }
+  for (const v of viewers) await v.close();
+  await source.close();
+}
+
+/** A viewer that stays connected until closed. */
+async function watchForever(source: MediaSource): Promise<{ close(): Promise<void> }> {
+  const [ca, cb] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
+  const tx = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'] });
+  const rx = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'] });
+  const viewer = source.addTo(tx);
+  await tx.setLocalDescription(await tx.createOffer());
+  await gathered(tx);
+  await rx.setRemoteDescription(tx.localDescription as NonNullable<typeof tx.localDescription>);
+  await rx.setLocalDescription(await rx.createAnswer());
+  await gathered(rx);
+  await tx.setRemoteDescription(rx.localDescription as NonNullable<typeof rx.localDescription>);
+  return {
+    async close() {
+      viewer.close();
+      await Promise.all([tx.close(), rx.close()]);
+    },
+  };
+}
