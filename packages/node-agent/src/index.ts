@@ -25,6 +25,7 @@ export {
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
+  InvalidMediaOptionsError,
   MediaClosedError,
   StoreLockedError,
   UnsupportedMediaError,

@@ -6,7 +6,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { MediaStream, MediaStreamTrack, type RTCPeerConnection, type RTCRtpSender, RtpPacket } from 'werift';
-import { FfmpegFailedError, MediaClosedError } from '../errors.js';
+import { FfmpegFailedError, InvalidMediaOptionsError, MediaClosedError } from '../errors.js';
 import { DEFAULT_FFMPEG, type FfmpegProcess, startFfmpeg } from './ffmpeg-process.js';
 import { ffmpegSourceArgs } from './ffmpeg-source-args.js';
 import { GopCache } from './gop-cache.js';
@@ -82,6 +82,7 @@ const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 1_000;
 /** Start ffmpeg on `init.input` and resolve once its first video packet arrived. */
 export async function createMediaSource(init: MediaSourceInit = {}): Promise<MediaSource> {
   const input = init.input ?? defaultMediaInput();
+  validateInit(init, input);
   const fps = init.fps ?? 30;
   const replayKeyframe = init.replayKeyframe ?? true;
   const audio = init.audio ?? true;
@@ -110,6 +111,8 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
     resolveEnded = r;
   });
 
+  // Loopback receive sockets hardly fail, but an unhandled 'error' event would end the process.
+  for (const socket of [videoSocket, audioSocket]) socket.on('error', (e) => void shutdown(e));
   videoSocket.on('message', (packet) => {
     const rtp = tryParse(packet);
     if (!rtp) return;
@@ -166,6 +169,31 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
       return viewer.viewer;
     },
   };
+}
+
+/** Options ffmpeg would reject or misread are refused before it starts. */
+function validateInit(init: MediaSourceInit, input: MediaInput): void {
+  const bad = (what: string) => {
+    throw new InvalidMediaOptionsError(`invalid media option: ${what}`);
+  };
+  for (const [name, value, max] of [
+    ['width', init.width, 7680],
+    ['height', init.height, 4320],
+    ['fps', init.fps, 240],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 2 && value <= max)) {
+      bad(`${name} must be an integer from 2 to ${max}`);
+    }
+  }
+  const k = init.keyframeIntervalS;
+  if (k !== undefined && !(Number.isFinite(k) && k > 0 && k <= 60))
+    bad('keyframeIntervalS must be in (0, 60]');
+  if (init.videoBitrate !== undefined && !/^\d+(\.\d+)?[kM]?$/.test(init.videoBitrate)) {
+    bad('videoBitrate must look like 800k, 1M or 1500000');
+  }
+  if (input.kind === 'file' && input.path === '') bad('input.path is empty');
+  if (input.kind === 'camera' && (input.device === '' || input.audioDevice === ''))
+    bad('an empty device name');
 }
 
 function ffmpegSendsAudio(input: MediaInput): boolean {

@@ -68,6 +68,9 @@ export async function recordTrack(track: MediaStreamTrack, init: RecordTrackInit
     init.path,
   ]);
   const out: Socket = createSocket('udp4');
+  // A send to a loopback port nobody reads is not an error for UDP; anything else is dropped with the
+  // packet rather than ending the process as an unhandled 'error' event.
+  out.on('error', () => undefined);
   let listening = false;
   let closed = false;
   let sent = 0;

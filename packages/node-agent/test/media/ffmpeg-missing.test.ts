@@ -9,7 +9,7 @@ import { ffmpegChildren } from './support.js';
 const activeHandles = (): number =>
   (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 
-describe('ffmpeg missing', () => {
+describe('ffmpeg missing, bad options', () => {
   const path = process.env.PATH;
   afterEach(() => {
     process.env.PATH = path;
@@ -35,5 +35,18 @@ describe('ffmpeg missing', () => {
     await expect(
       createMediaSource({ input: { kind: 'file', path: '/nonexistent/clip.mp4' } }),
     ).rejects.toMatchObject({ name: 'FfmpegFailedError', message: expect.stringMatching(/clip\.mp4/) });
+  });
+
+  it.each([
+    { width: 0 },
+    { fps: 1.5 },
+    { height: 100_000 },
+    { keyframeIntervalS: 0 },
+    { keyframeIntervalS: Number.NaN },
+    { videoBitrate: '1M; rm -rf' },
+    { input: { kind: 'file' as const, path: '' } },
+  ])('refuses %o with InvalidMediaOptionsError before starting ffmpeg', async (init) => {
+    await expect(createMediaSource(init)).rejects.toMatchObject({ name: 'InvalidMediaOptionsError' });
+    expect(ffmpegChildren()).toEqual([]);
   });
 });
