@@ -42,6 +42,10 @@ export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess
     markExited();
     return { pid: undefined, exited, failure: () => failure, stop: async () => undefined };
   }
+  // ffmpeg outlives a Node process that exits without closing it (it reads nothing from us), so it is
+  // killed on exit; a SIGKILLed Node still leaves it running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     log = (log + chunk).slice(-LOG_TAIL_CHARS);
@@ -50,6 +54,7 @@ export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess
     // 'error' without a pid: the binary could not be executed at all (ENOENT, EACCES).
     if (child.pid === undefined) {
       failure = notFound(bin, cause);
+      process.off('exit', killOnExit);
       markExited();
     }
   });
@@ -60,7 +65,10 @@ export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess
       );
     }
   });
-  child.on('close', () => markExited());
+  child.on('close', () => {
+    process.off('exit', killOnExit);
+    markExited();
+  });
   return {
     pid: child.pid,
     exited,
