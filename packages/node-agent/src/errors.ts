@@ -33,3 +33,28 @@ export class InsecureFileModeError extends LanrtcError {
 export class StoreLockedError extends LanrtcError {
   static override readonly code = 'StoreLockedError';
 }
+
+/** The ffmpeg binary could not be started (not installed or not at the path given); Debian package `ffmpeg`. */
+export class FfmpegNotFoundError extends LanrtcError {
+  static override readonly code = 'FfmpegNotFoundError';
+}
+
+/** ffmpeg exited on its own, or produced no media before the start deadline (the message has the end of its log). */
+export class FfmpegFailedError extends LanrtcError {
+  static override readonly code = 'FfmpegFailedError';
+}
+
+/** A media source or recorder used after `close()`. */
+export class MediaClosedError extends LanrtcError {
+  static override readonly code = 'MediaClosedError';
+}
+
+/** A track whose codec this operation does not handle (e.g. recording anything but Opus audio). */
+export class UnsupportedMediaError extends LanrtcError {
+  static override readonly code = 'UnsupportedMediaError';
+}
+
+/** A media option out of range (size, frame rate, bitrate, keyframe interval, an empty path); the message names it. */
+export class InvalidMediaOptionsError extends LanrtcError {
+  static override readonly code = 'InvalidMediaOptionsError';
+}

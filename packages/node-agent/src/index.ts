@@ -20,12 +20,27 @@ export {
 } from './direct/listener.js';
 export {
   AmbiguousRemoteCertificateError,
+  FfmpegFailedError,
+  FfmpegNotFoundError,
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
+  InvalidMediaOptionsError,
+  MediaClosedError,
   StoreLockedError,
+  UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
+export { defaultMediaInput, type MediaInput } from './media/media-input.js';
+export {
+  createMediaSource,
+  type MediaSource,
+  type MediaSourceInit,
+  type MediaSourceStats,
+  type MediaViewer,
+} from './media/media-source.js';
+export { type RecordTrackInit, recordTrack, type TrackRecorder } from './media/track-recorder.js';
+export { isVp8KeyframeStart } from './media/vp8-keyframe.js';
 export {
   createNodeAgent,
   type ListenDirectInit,
