@@ -33,7 +33,8 @@ describeLan(
       for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
     });
 
-    it('page ← device video, page → device audio, forged frames refused; the connection stays', async () => {
+    /** The device on host A, a secure-origin page on host B connected to it from its pairing card. */
+    async function connected() {
       const dir = mkdtempSync(join(tmpdir(), 'lanrtc-direct-media-'));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(
@@ -62,6 +63,11 @@ describeLan(
       expect(ok(await call(page, 'connect', String(ready.pairingText)))).toMatchObject({ remote: ready.id });
       await device.next((l) => typeof l.connection === 'string');
       expect(await video(page)).toMatchObject({ tracks: 0, frames: 0 });
+      return { device, page };
+    }
+
+    it('page ← device video, page → device audio, forged frames refused; the connection stays', async () => {
+      const { device, page } = await connected();
 
       // (1) Device → page video, offered by the device over the auth channel.
       device.send('video');
@@ -113,6 +119,20 @@ describeLan(
           talkRenegotiateMs: talk.end - talk.start,
         }),
       );
+    }, 90_000);
+
+    it('both sides add a track at the same moment: both renegotiations settle, both media flow', async () => {
+      const { device, page } = await connected();
+      device.send('video');
+      const talk = call(page, 'talk');
+      const renegotiated = await device.next((l) => l.renegotiated === 'video' || 'renegotiateFailed' in l);
+      expect(renegotiated).toMatchObject({ renegotiated: 'video' });
+      ok(await talk);
+      await expect.poll(async () => (await video(page)).frames, { timeout: 10_000 }).toBeGreaterThan(15);
+      await device.next((l) => l.rtp === 'audio' && Number(l.packets) >= 50, 10_000);
+      expect(await call(page, 'state')).toEqual({ connection: 'connected', signaling: 'stable' });
+      expect(await call(page, 'errors')).toEqual([]);
+      expect(device.lines.filter((l) => 'ended' in l || 'renegotiationError' in l)).toEqual([]);
     }, 90_000);
   },
 );

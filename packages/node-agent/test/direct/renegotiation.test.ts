@@ -31,6 +31,16 @@ async function dummyVideo(): Promise<MediaStreamTrack> {
   return track;
 }
 
+/** A synthetic audio source (stopped after the test). */
+async function dummyAudio(): Promise<MediaStreamTrack> {
+  const navigator = new Navigator({ dummyMedia: { enabled: true } });
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  defer(async () => navigator.mediaDevices.cleanup());
+  const track = stream.getAudioTracks()[0];
+  if (!track) throw new Error('no dummy audio track');
+  return track;
+}
+
 /** Resolve with the first incoming track's kind once `n` RTP packets arrived on it. */
 function receivesRtp(peer: WeriftSessionPeer, n: number): Promise<string> {
   return new Promise((resolve) => {
@@ -109,6 +119,25 @@ describe.skipIf(!IN_NETNS)('direct connection renegotiation (werift ↔ werift, 
     atDevice.peer.pc.addTrack(await dummyVideo());
     atClient.peer.pc.addTrack(await dummyVideo());
     expect(await Promise.all([gotAtClient, gotAtDevice])).toEqual(['video', 'video']);
+    expect(errors).toEqual([]);
+  }, 40_000);
+
+  it('glare with different kinds (device video, connector audio): the device rolls back and both media flow', async () => {
+    const { atClient, atDevice, errors } = await directPair();
+    // Count the device's rollbacks: the negotiator calls the peer's, so a rollback means the offers crossed.
+    let rollbacks = 0;
+    const rollback = atDevice.peer.rollback?.bind(atDevice.peer);
+    atDevice.peer.rollback = async () => {
+      rollbacks += 1;
+      await rollback?.();
+    };
+    const [video, audio] = [await dummyVideo(), await dummyAudio()];
+    const [gotVideo, gotAudio] = [receivesRtp(atClient.peer, 5), receivesRtp(atDevice.peer, 5)];
+    atDevice.peer.pc.addTrack(video);
+    atClient.peer.pc.addTrack(audio);
+    expect(await Promise.all([gotVideo, gotAudio])).toEqual(['video', 'audio']);
+    expect(rollbacks).toBeGreaterThanOrEqual(1);
+    expect(await echo(atClient, 'after-glare')).toBe('ping');
     expect(errors).toEqual([]);
   }, 40_000);
 
