@@ -18,7 +18,6 @@ import {
   InvalidArgumentError,
   LanrtcError,
   PeerRejectedError,
-  RenegotiationUnsupportedError,
   TransportClosedError,
 } from '@lanrtc/signal-core';
 import type { BrowserSessionPeer } from './session-peer.js';
@@ -206,15 +205,12 @@ export function toSimplePeer(connection: SimplePeerConnection, init: SimplePeerI
 
   const media = () => {
     if (destroyed) throw new TransportClosedError('the simple-peer adapter is destroyed');
-    if (connection.path !== 'relay') {
-      throw new RenegotiationUnsupportedError('a direct connection has no signalling session to add media');
-    }
   };
   const addTrack = (track: MediaStreamTrack, stream: MediaStream) => {
     media();
     const byStream = senders.get(track) ?? new Map<MediaStream, RTCRtpSender>();
     if (byStream.has(stream)) throw new InvalidArgumentError('track already added with this stream');
-    // `negotiationneeded` follows; the agent renegotiates over the same session by itself.
+    // `negotiationneeded` follows; the connection renegotiates by itself (relay session or auth channel).
     byStream.set(stream, pc.addTrack(track, stream));
     senders.set(track, byStream);
   };

@@ -106,7 +106,10 @@ export function weriftSessionPeer(pc: RTCPeerConnection): WeriftSessionPeer {
       return remoteCertificateFingerprint(pc);
     },
     async rollback() {
-      if (pc.signalingState !== 'stable') await pc.setLocalDescription({ type: 'rollback' });
+      if (pc.signalingState !== 'stable') {
+        await pc.setLocalDescription({ type: 'rollback' });
+        releaseRolledBackMids(pc);
+      }
       negotiation.rolledBack();
     },
     onNegotiationNeeded(listener) {
@@ -172,4 +175,24 @@ function holdEarlyMessages(channel: RTCDataChannel): void {
 function toDescription(d: { type: string; sdp: string }): SessionDescriptionInit {
   if (d.type !== 'offer' && d.type !== 'answer') throw new TypeError(`unexpected description type ${d.type}`);
   return { type: d.type, sdp: d.sdp };
+}
+
+/**
+ * webrtc-pc §4.4.1.5 (rollback): a transceiver that the rolled-back offer associated with a media
+ * section gets its mid back to null. werift 0.24.4 keeps the mid and m-line index the offer gave it,
+ * so when the peer's colliding offer (glare) puts another kind under that mid, two transceivers share
+ * it and the next offer builds the wrong kind into the peer's m-line, which the peer refuses.
+ */
+function releaseRolledBackMids(pc: RTCPeerConnection): void {
+  const negotiated = new Set<string>();
+  for (const d of [pc.currentLocalDescription, pc.currentRemoteDescription]) {
+    for (const m of (d?.sdp ?? '').matchAll(/^a=mid:(\S+)/gm)) if (m[1]) negotiated.add(m[1]);
+  }
+  for (const t of pc.getTransceivers()) {
+    const internals = t as unknown as { mid?: string | null; mLineIndex?: number | undefined };
+    if (typeof internals.mid === 'string' && !negotiated.has(internals.mid)) {
+      internals.mid = null;
+      internals.mLineIndex = undefined;
+    }
+  }
 }

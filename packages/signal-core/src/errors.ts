@@ -190,8 +190,8 @@ export class QrMismatchError extends LanrtcError {
 }
 
 /**
- * A connection whose path cannot renegotiate: the in-band paths (direct, QR) have no signalling
- * session to carry a new offer, so tracks cannot be added after the connection is made.
+ * A connection whose path cannot renegotiate. Every built-in path renegotiates (the relay session,
+ * or the auth channel of a direct or QR connection); kept for `Connection` implementations that cannot.
  */
 export class RenegotiationUnsupportedError extends LanrtcError {
   static override readonly code = 'RenegotiationUnsupportedError';

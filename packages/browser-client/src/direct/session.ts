@@ -9,9 +9,10 @@
 import {
   type Connection,
   type Identity,
+  type LanrtcError,
   type PublicIdentity,
-  RenegotiationUnsupportedError,
   SessionTimeoutError,
+  TransportClosedError,
   type TrustStore,
 } from '@lanrtc/signal-core';
 import {
@@ -19,7 +20,9 @@ import {
   DIRECT_AUTH_LABEL,
   type DirectAuthInit,
   runDirectAuth,
+  startDirectRenegotiation,
 } from '@lanrtc/signal-core/protocol';
+import { createListeners } from '@lanrtc/signal-core/session';
 import { RemoteCertificateUnavailableError } from '../errors.js';
 import { rtcCertificateFingerprint } from '../keys.js';
 import { type BrowserSessionPeer, browserSessionPeer } from '../session-peer.js';
@@ -151,7 +154,11 @@ export async function authenticateDirect(
       ...(init.signal ? { signal: init.signal } : {}),
     });
     port.dispose();
-    return connection(peer, channel, path, result.remote, remoteFingerprint, result.paired);
+    return connection(peer, channel, path, result.remote, remoteFingerprint, result.paired, {
+      identity: init.identity,
+      session: result.session,
+      polite: role.role === 'responder',
+    });
   } catch (error) {
     closeDirectPeer(direct);
     throw error;
@@ -165,7 +172,25 @@ function connection(
   remote: PublicIdentity,
   remoteFingerprint: Uint8Array,
   paired: boolean,
+  parts: { identity: Identity; session: Uint8Array; polite: boolean },
 ): BrowserConnection {
+  const errors = createListeners<LanrtcError>();
+  // Signed offers and answers on the auth channel (docs/PROTOCOL.md §"Renegotiation over the auth
+  // channel"); a signed description that fails its checks ends the connection with its error's name.
+  const renegotiation = startDirectRenegotiation({
+    port: dataChannelAuthPort(channel),
+    peer,
+    identity: parts.identity,
+    remote,
+    session: parts.session,
+    remoteFingerprint,
+    polite: parts.polite,
+    onError: (error) => errors.emit(error),
+    onFatal: (error) => {
+      settle(error.name);
+      peer.close();
+    },
+  });
   let end: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
     end = resolve;
@@ -178,6 +203,8 @@ function connection(
   // connection, which resets every SCTP stream) is how this side learns the peer left.
   const onClose = () => settle('peer-closed');
   const settle = (reason: string) => {
+    renegotiation.close(new TransportClosedError(`connection ended: ${reason}`));
+    errors.clear();
     channel.removeEventListener('close', onClose);
     peer.pc.removeEventListener('connectionstatechange', onState);
     end(reason);
@@ -193,10 +220,8 @@ function connection(
     remoteFingerprint,
     paired,
     ended,
-    renegotiate: () =>
-      Promise.reject(
-        new RenegotiationUnsupportedError('a direct or QR connection has no signalling session'),
-      ),
+    renegotiate: () => renegotiation.renegotiate(),
+    onRenegotiationError: (listener) => errors.add(listener),
     async close() {
       settle('closed');
       peer.close();

@@ -1,7 +1,7 @@
 /**
  * `toSimplePeer` on a direct connection (QR signalling between two Chromium pages, no relay in the
  * data path): it has no default channel, so one side creates `chat` (`createChannel`) and the other
- * waits for it; media is refused (no signalling session to renegotiate on).
+ * waits for it; media renegotiates over the auth channel (signed offer/answer), as on the relay path.
  */
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ describeLan('simple-peer adapter on a direct (QR) connection (Chromium)', () => 
     env = undefined;
   });
 
-  it('data over a created channel both ways, media refused with RenegotiationUnsupportedError, close on both ends', async () => {
+  it('data over a created channel both ways, a track added on either side arrives, close on both ends', async () => {
     env = await setup();
     const [a, b] = [await env.openPage(), await env.openPage()];
     const offer = await call(a, 'qrOffer');
@@ -39,10 +39,21 @@ describeLan('simple-peer adapter on a direct (QR) connection (Chromium)', () => 
     });
 
     const media = await call(a, 'addCanvas', 'direct');
-    expect(media).toMatchObject({ ok: false, error: 'RenegotiationUnsupportedError' });
+    if (!media.ok) throw new Error(`addCanvas failed: ${media.error}`);
+    const played = await call(b, 'playRemote', 'direct');
+    expect(played).toEqual({ ok: true, value: { width: 64, height: 48, streamId: media.value.streamId } });
+    const back = await call(b, 'addCanvas', 'direct');
+    if (!back.ok) throw new Error(`addCanvas failed: ${back.error}`);
+    expect(await call(a, 'playRemote', 'direct')).toMatchObject({ ok: true, value: { width: 64 } });
+    expect((await call(a, 'events', 'direct')).filter((e) => e.startsWith('error'))).toEqual([]);
+    expect((await call(b, 'events', 'direct')).filter((e) => e.startsWith('error'))).toEqual([]);
 
     expect(await call(b, 'destroy', 'direct')).toEqual({ ok: true, value: null });
-    expect(await call(b, 'waitEvent', 'direct', 'close')).toEqual({ ok: true, value: ['connect', 'close'] });
-    expect(await call(a, 'waitEvent', 'direct', 'close')).toEqual({ ok: true, value: ['connect', 'close'] });
+    const tracksAndClose = (streamId: string) => ({
+      ok: true,
+      value: ['connect', `track:video:${streamId}`, `stream:${streamId}`, 'close'],
+    });
+    expect(await call(b, 'waitEvent', 'direct', 'close')).toEqual(tracksAndClose(media.value.streamId));
+    expect(await call(a, 'waitEvent', 'direct', 'close')).toEqual(tracksAndClose(back.value.streamId));
   }, 60_000);
 });

@@ -11,6 +11,8 @@ import { describeTransport } from './connection.js';
 /** A werift `AuthPort`: resolves `opened()` when the channel opens, rejects it if it closes first. */
 export interface WeriftAuthPort extends ChannelAuthPort {
   opened(): Promise<void>;
+  /** The auth channel itself: after authentication it carries the connection's renegotiations. */
+  readonly channel: RTCDataChannel;
 }
 
 /** An `AuthPort` over `channel`; call right after creating the channel, release with `dispose()`. */
@@ -52,5 +54,5 @@ export function weriftAuthPort(channel: RTCDataChannel, pc: RTCPeerConnection): 
       });
     });
   };
-  return Object.assign(port, { opened });
+  return Object.assign(port, { opened, channel });
 }

@@ -2,11 +2,37 @@
  * The signal-core `Connection` that both ends of a direct connect (and of QR signalling) hand the
  * application once in-band authentication succeeded: the verified remote identity, the werift peer
  * (channels by label), the fingerprint of the certificate the remote presented in DTLS, and how
- * the connection ended. These paths have no signalling session, so `renegotiate` is refused.
+ * the connection ended. Renegotiation runs over the auth channel (signal-core's
+ * `startDirectRenegotiation`): signed offers and answers, the relay path's rules.
  */
-import { type Connection, type PublicIdentity, RenegotiationUnsupportedError } from '@lanrtc/signal-core';
-import type { RTCPeerConnection } from 'werift';
+import {
+  type Connection,
+  type Identity,
+  type LanrtcError,
+  type PublicIdentity,
+  TransportClosedError,
+} from '@lanrtc/signal-core';
+import type { SessionDescriptionInit } from '@lanrtc/signal-core/codec';
+import { startDirectRenegotiation } from '@lanrtc/signal-core/protocol';
+import { createListeners } from '@lanrtc/signal-core/session';
+import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import { type WeriftSessionPeer, weriftSessionPeer } from '../session-peer.js';
+import { weriftAuthPort } from './auth-port.js';
+
+/** What renegotiation over the auth channel needs from the authentication that preceded it. */
+export interface DirectRenegotiationParts {
+  /** The auth channel (its authentication port already disposed). */
+  readonly channel: RTCDataChannel;
+  readonly identity: Identity;
+  /** `DirectAuthResult.session`. */
+  readonly session: Uint8Array;
+  /** True on the responder: it yields when both sides offer at once. */
+  readonly polite: boolean;
+  /** Rewrites a verified remote description before werift applies it (the device keeps its placeholders). */
+  readonly remoteDescription?: (description: SessionDescriptionInit) => SessionDescriptionInit;
+  /** Answer deadline (ms); signal-core's default otherwise. */
+  readonly timeoutMs?: number;
+}
 
 /**
  * An authenticated connection over werift; `peer.channel(label)` waits for a channel either side
@@ -24,9 +50,32 @@ export function directConnection(init: {
   paired: boolean;
   /** The channel registry, when it had to exist before authentication (the initiator's side). */
   peer?: WeriftSessionPeer;
+  renegotiation: DirectRenegotiationParts;
   onEnded?: (reason: string) => void;
 }): NodeConnection {
   const peer = init.peer ?? weriftSessionPeer(init.pc);
+  clearStaleNegotiationNeeded(init.pc);
+  const parts = init.renegotiation;
+  const rewrite = parts.remoteDescription;
+  const errors = createListeners<LanrtcError>();
+  let closeConnection: (reason: string) => void = () => {};
+  const renegotiation = startDirectRenegotiation({
+    port: weriftAuthPort(parts.channel, init.pc),
+    // The rewrite applies after the negotiator checked the description as the peer signed it.
+    peer: rewrite
+      ? Object.assign(Object.create(peer) as WeriftSessionPeer, {
+          setRemoteDescription: (d: SessionDescriptionInit) => peer.setRemoteDescription(rewrite(d)),
+        })
+      : peer,
+    identity: parts.identity,
+    remote: init.remote,
+    session: parts.session,
+    remoteFingerprint: init.remoteFingerprint,
+    polite: parts.polite,
+    ...(parts.timeoutMs !== undefined ? { timeoutMs: parts.timeoutMs } : {}),
+    onError: (error) => errors.emit(error),
+    onFatal: (error) => closeConnection(error.name),
+  });
   let settle: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
     settle = resolve;
@@ -36,6 +85,8 @@ export function directConnection(init: {
     if (done) return;
     done = true;
     sub.unSubscribe();
+    renegotiation.close(new TransportClosedError(`connection ended: ${reason}`));
+    errors.clear();
     init.onEnded?.(reason);
     settle(reason);
   };
@@ -50,6 +101,13 @@ export function directConnection(init: {
     peer.close();
     end('peer-closed');
   });
+  // A signed description that failed its checks: the peer connection goes, `ended` names the error.
+  closeConnection = (reason) => {
+    if (done || closing) return;
+    closing = true;
+    end(reason);
+    void closePeerConnection(init.pc).finally(() => peer.close());
+  };
   if (init.pc.connectionState === 'closed' || init.pc.connectionState === 'failed') {
     end(byItself(init.pc.connectionState));
   }
@@ -61,10 +119,8 @@ export function directConnection(init: {
     remoteFingerprint: init.remoteFingerprint,
     paired: init.paired,
     ended,
-    renegotiate: () =>
-      Promise.reject(
-        new RenegotiationUnsupportedError('a direct or QR connection has no signalling session'),
-      ),
+    renegotiate: () => renegotiation.renegotiate(),
+    onRenegotiationError: (listener) => errors.add(listener),
     async close() {
       if (closing) return ended.then(() => undefined);
       closing = true;
@@ -73,6 +129,18 @@ export function directConnection(init: {
       end('closed');
     },
   };
+}
+
+/**
+ * werift fired `negotiationneeded` for the auth channel created around the first exchange, when no
+ * one listened yet, and its flag stays set, which suppresses every later event (webrtc-pc §4.7.3
+ * clears it when "check if negotiation is needed" finds nothing; werift 0.24.4 skips that check).
+ * At hand-over a stable connection has nothing unnegotiated: the application has not touched it yet.
+ */
+function clearStaleNegotiationNeeded(pc: RTCPeerConnection): void {
+  const internals = pc as unknown as { negotiationneeded?: unknown };
+  if (pc.signalingState === 'stable' && typeof internals.negotiationneeded === 'boolean')
+    internals.negotiationneeded = false;
 }
 
 const ABORT_FLUSH_MS = 20;

@@ -174,3 +174,26 @@ function placeholderAnswer(offerSdp: string): SessionDescriptionInit {
     endOfCandidates: true,
   });
 }
+
+/**
+ * The peer's real description (a renegotiation offer or answer, already checked: signed by the
+ * verified identity, carrying the verified fingerprint) as the device applies it: with the
+ * placeholder ICE credentials werift already holds, because a changed remote ufrag/pwd is an ICE
+ * restart to werift (RFC 8839 §4.4.1.1.1) and would replace the card's credentials and drop the
+ * connection; and without candidates, which an ICE-lite agent never checks (RFC 8445 §2.5) and whose
+ * `.local` names werift would otherwise resolve by multicast.
+ */
+export function keepPlaceholderCredentials(description: SessionDescriptionInit): SessionDescriptionInit {
+  const sdp = description.sdp
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates')
+    .map((line) =>
+      line.startsWith('a=ice-ufrag:')
+        ? `a=ice-ufrag:${PLACEHOLDER_UFRAG}`
+        : line.startsWith('a=ice-pwd:')
+          ? `a=ice-pwd:${PLACEHOLDER_PWD}`
+          : line,
+    )
+    .join('\r\n');
+  return { type: description.type, sdp };
+}

@@ -136,6 +136,12 @@ export async function authenticateInitiator(
       remote: result.remote,
       remoteFingerprint,
       paired: result.paired,
+      renegotiation: {
+        channel: port.channel,
+        identity: init.identity,
+        session: result.session,
+        polite: (expect.role ?? 'initiator') === 'responder',
+      },
     });
   } catch (error) {
     await closePeerConnection(pc); // SCTP ABORT first, so the responder notices at once

@@ -22,7 +22,7 @@ import {
   type NodeConnection,
   onAssociationClosed,
 } from './connection.js';
-import { createDevicePeer } from './device-peer.js';
+import { createDevicePeer, keepPlaceholderCredentials } from './device-peer.js';
 import type { MuxRoute } from './udp-mux.js';
 
 /** Channels an unauthenticated peer may have open at once; more are closed at once (still counted). */
@@ -185,6 +185,13 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
       remote: result.remote,
       remoteFingerprint,
       paired: result.paired,
+      renegotiation: {
+        channel: device.authChannel,
+        identity: init.identity,
+        session: result.session,
+        polite: true,
+        remoteDescription: keepPlaceholderCredentials,
+      },
       onEnded: () => finish(),
     });
     handedOver = connection;

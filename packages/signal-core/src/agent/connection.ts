@@ -3,6 +3,8 @@
  * the signalling transport (a relay), directly from a card, or by QR codes. One type, so an app
  * handles a connection the same way whichever path made it.
  */
+
+import type { LanrtcError } from '../errors.js';
 import type { PublicIdentity } from '../identity/identity.js';
 import type { SessionPeer } from '../session/peer.js';
 
@@ -38,12 +40,22 @@ export interface Connection<P extends SessionPeer> {
   readonly ended: Promise<string>;
   /**
    * Offer the peer connection's current state again (a track or DataChannel added since, an ICE
-   * restart) and resolve once the answer is applied. On the `relay` path it runs by itself on
-   * `negotiationneeded`; the in-band paths have no signalling session yet and reject with
-   * `RenegotiationUnsupportedError`. No answer in time (`SessionTimeoutError`) or an answer the peer
-   * connection refuses (`DescriptionRejectedError`) rolls the offer back; the connection stays.
+   * restart) and resolve once the answer is applied; it also runs by itself on `negotiationneeded`.
+   * On the `relay` path the offer and answer are signed envelopes in the signalling session; on the
+   * `direct` and `qr` paths they are signed envelopes on the auth channel, by the identities the
+   * in-band proof verified (docs/PROTOCOL.md §"Renegotiation over the auth channel"). No answer in
+   * time (`SessionTimeoutError`) or an answer the peer connection refuses (`DescriptionRejectedError`)
+   * rolls the offer back; the connection stays. A description with another DTLS fingerprint than the
+   * verified one ends the connection (`FingerprintMismatchError`).
    */
   renegotiate(): Promise<void>;
+  /**
+   * In-band paths: subscribe to what their renegotiation refused without ending the connection — a
+   * frame on the auth channel that is not a fresh description signed by the peer for this connection
+   * (`InvalidSignatureError`, `UnsupportedVersionError`, …), or a renegotiation started on
+   * `negotiationneeded` that failed. Returns unsubscribe. (The relay path reports these as agent errors.)
+   */
+  onRenegotiationError?(listener: (error: LanrtcError) => void): () => void;
   /** Close the peer connection and tell the other side. */
   close(): Promise<void>;
 }

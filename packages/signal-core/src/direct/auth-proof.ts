@@ -3,7 +3,7 @@
  * (docs/PROTOCOL.md §"Direct connect and in-band authentication").
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes } from '../encoding/bytes.js';
+import { concatBytes, utf8 } from '../encoding/bytes.js';
 import { type Identity, signWithDomain, verifyWithDomain } from '../identity/identity.js';
 import type { AuthHello } from './auth-messages.js';
 
@@ -35,6 +35,21 @@ export function signAuthProof(identity: Identity, own: AuthHello, peer: AuthHell
 /** True when `signature` is the proof of the sender of `peer` for the receiver of `own`. Never throws. */
 export function verifyAuthProof(peer: AuthHello, own: AuthHello, signature: Uint8Array): boolean {
   return verifyWithDomain(peer.identityKey, DIRECT_AUTH_DOMAIN, proofMessage(peer, own), signature);
+}
+
+/** Domain of the connection's session id, so it never equals the pairing sid of the same run. */
+const DIRECT_SESSION_DOMAIN = 'lanrtc/direct/session/v1';
+
+/**
+ * Session id of an authenticated direct connection: SHA-256(domain ‖ responder nonce ‖ initiator
+ * nonce)[0..16]. The envelopes of its renegotiations carry it, so one signed on another connection
+ * between the same two identities never applies here.
+ */
+export function directSessionId(responderNonce: Uint8Array, initiatorNonce: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8(DIRECT_SESSION_DOMAIN), responderNonce, initiatorNonce)).slice(
+    0,
+    PAIRING_SID_BYTES,
+  );
 }
 
 /** Pairing sid: SHA-256(responder nonce ‖ initiator nonce)[0..16], fresh because both nonces are. */

@@ -70,4 +70,6 @@ export interface DirectAuthInit {
 export interface DirectAuthResult {
   readonly remote: PublicIdentity;
   readonly paired: boolean;
+  /** 16-byte id of this connection, from both hellos' nonces: the session of its renegotiation envelopes. */
+  readonly session: Uint8Array;
 }

@@ -49,7 +49,7 @@ import {
   encodeAuthReject,
 } from './auth-messages.js';
 import { startAuthPairing } from './auth-pairing.js';
-import { signAuthProof, verifyAuthProof } from './auth-proof.js';
+import { directSessionId, signAuthProof, verifyAuthProof } from './auth-proof.js';
 import {
   type AuthPort,
   DIRECT_AUTH_COMPARE_DEADLINE_MS,
@@ -157,10 +157,12 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       }
       reject(error);
     };
-    const succeed = (result: DirectAuthResult) => {
+    const succeed = (remote: PublicIdentity, wasPaired: boolean) => {
       if (settled) return;
       finish();
-      resolve(result);
+      const theirs = (peerHello as AuthHello).nonce;
+      const session = initiator ? directSessionId(theirs, own.nonce) : directSessionId(own.nonce, theirs);
+      resolve({ remote, paired: wasPaired, session });
     };
 
     const onHello = async (h: AuthHello) => {
@@ -251,7 +253,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
         return;
       }
       send(encodeAuthAccept());
-      succeed({ remote: p, paired: false });
+      succeed(p, false);
     };
 
     const onPairing = (bytes: Uint8Array) => afterStep((pairing ?? startResponder(bytes)).receive(bytes));
@@ -311,7 +313,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
         // Closed during the write: the peer is stored and this side succeeds; the initiator, without
         // an accept, does not store and fails — each side's outcome matches its own store.
       }
-      succeed({ remote: result.peer, paired: true });
+      succeed(result.peer, true);
     };
 
     /** Store the paired peer; the commit point of the run (see `runDirectAuth`). */
@@ -345,7 +347,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
       if (stage === 'pairing' && m.type === AuthType.pairing) return onPairing(m.pairing);
       if (stage === 'accept' && m.type === AuthType.accept && initiator) {
         if (paired) await commit(paired);
-        succeed({ remote: peer as PublicIdentity, paired: paired !== undefined });
+        succeed(peer as PublicIdentity, paired !== undefined);
         return;
       }
       throw new MalformedInputError(`unexpected auth message type ${m.type} at stage ${stage}`);

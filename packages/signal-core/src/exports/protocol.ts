@@ -28,6 +28,19 @@ export {
   type DirectAuthResult,
 } from '../direct/auth-types.js';
 export { cardToOffer, DIRECT_MAX_MESSAGE_SIZE, DIRECT_SCTP_PORT } from '../direct/card-offer.js';
+export {
+  DIRECT_RENEGOTIATION_TIMEOUT_MS,
+  type DirectRenegotiation,
+  type DirectRenegotiationInit,
+  startDirectRenegotiation,
+} from '../direct/renegotiation.js';
+export {
+  DIRECT_DESCRIPTION_TYPE,
+  DIRECT_RENEGOTIATION_VERSION,
+  encodeRenegotiationFrame,
+  MAX_RENEGOTIATION_FRAME_BYTES,
+  openRenegotiationFrame,
+} from '../direct/renegotiation-frame.js';
 export { type OpenEnvelopeOptions, openEnvelope } from '../envelope/open.js';
 export { createReplayGuard, type ReplayGuard, type ReplayGuardInit } from '../envelope/replay.js';
 export { type EnvelopeInit, SESSION_ID_BYTES, sealEnvelope } from '../envelope/seal.js';

@@ -5,7 +5,6 @@
  */
 import type { Connection } from '../agent/connection.js';
 import { equalBytes } from '../encoding/bytes.js';
-import { parseSdpFingerprint } from '../encoding/fingerprint.js';
 import type { OpenedEnvelope } from '../envelope/envelope.js';
 import {
   FingerprintMismatchError,
@@ -18,7 +17,7 @@ import type { PublicIdentity } from '../identity/identity.js';
 import { checkPeerFingerprint } from '../trust/fingerprint.js';
 import { decodeCandidatePayload } from './payload.js';
 import type { SessionPeer } from './peer.js';
-import { createNegotiator, type Negotiator } from './renegotiation.js';
+import { createNegotiator, type Negotiator, signedFingerprint } from './renegotiation.js';
 import { asLanrtcError, type SessionIo, type SessionState } from './session-io.js';
 
 /**
@@ -172,10 +171,4 @@ async function runSession(
       return e.name;
     }
   }
-}
-
-function signedFingerprint(sdp: string): Uint8Array {
-  const line = /^a=fingerprint:(.+)$/m.exec(sdp);
-  if (!line?.[1]) throw new FingerprintMismatchError('remote description carries no fingerprint');
-  return parseSdpFingerprint(line[1]);
 }

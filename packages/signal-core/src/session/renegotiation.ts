@@ -10,6 +10,7 @@
  * A description the peer connection refuses to apply fails only that renegotiation.
  */
 import { equalBytes } from '../encoding/bytes.js';
+import { parseSdpFingerprint } from '../encoding/fingerprint.js';
 import { timers } from '../encoding/timers.js';
 import type { OpenedEnvelope } from '../envelope/envelope.js';
 import {
@@ -209,4 +210,11 @@ export function createNegotiator(init: NegotiatorInit): Negotiator {
       pending?.fail(closed);
     },
   };
+}
+
+/** The DTLS fingerprint a description carries (its first `a=fingerprint`); `FingerprintMismatchError` if none. */
+export function signedFingerprint(sdp: string): Uint8Array {
+  const line = /^a=fingerprint:(.+)$/m.exec(sdp);
+  if (!line?.[1]) throw new FingerprintMismatchError('remote description carries no fingerprint');
+  return parseSdpFingerprint(line[1]);
 }

@@ -39,11 +39,16 @@ describe('runDirectAuth — proof path', () => {
     expect(io.value).toEqual({
       remote: { publicKey: r.identity.publicKey, id: r.identity.id },
       paired: false,
+      session: expect.any(Uint8Array),
     });
     expect(ro.value).toEqual({
       remote: { publicKey: i.identity.publicKey, id: i.identity.id },
       paired: false,
+      session: expect.any(Uint8Array),
     });
+    // Both sides derive the same 16-byte connection id, the session of its renegotiation envelopes.
+    expect(io.value?.session).toHaveLength(16);
+    expect(io.value?.session).toEqual(ro.value?.session);
     expect(t.ports.a.listeners()).toBe(0);
     expect(t.ports.b.listeners()).toBe(0);
     // hello, proof (the responder's first, then its accept)
@@ -153,11 +158,14 @@ describe('runDirectAuth — pairing path', () => {
       i: { pairing: { kind: 'secret', secret }, peerName: 'Front door' },
       r: { pairingWindow: window },
     });
-    expect((await t.i).value).toEqual({
+    const [pi, pr] = [(await t.i).value, (await t.r).value];
+    expect(pi).toEqual({
       remote: { publicKey: r.identity.publicKey, id: r.identity.id },
       paired: true,
+      session: expect.any(Uint8Array),
     });
-    expect((await t.r).value?.paired).toBe(true);
+    expect(pr?.paired).toBe(true);
+    expect(pr?.session).toEqual(pi?.session);
     expect(onPaired).toHaveBeenCalledTimes(1);
     const stored = await i.trust.get(r.identity.id);
     expect(stored?.name).toBe('Front door');
