@@ -87,9 +87,12 @@ ${COMMON_USAGE}`,
       throw error;
     }
     agent.onConnection((connection) => serve(connection, connections, trust, io));
-    listener.onPeerError((error) =>
-      writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`),
-    );
+    const usePin = booleanValue(parsed, 'pin', false);
+    listener.onPeerError((error) => {
+      // A wrong or locked-out PIN is already said by the attempt lines below, once per attempt.
+      if (usePin && (error.name === 'PairingFailedError' || error.name === 'PairingLockedError')) return;
+      writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`);
+    });
     let ad: Announcement | undefined;
     let check: NodeJS.Timeout | undefined;
     const stopReissue: (() => void)[] = [];
@@ -100,7 +103,6 @@ ${COMMON_USAGE}`,
       writeLine(io.stdout, `card: ${cardText}`);
       if (qr) writeLine(io.stdout, await renderTerminalQr(cardText, io.stdout.isTTY === true));
       for (const line of describeCard(listener.card())) writeLine(io.stdout, `  ${line}`);
-      const usePin = booleanValue(parsed, 'pin', false);
       const useCard = booleanValue(parsed, 'pair', false);
       const withdraw: (() => void)[] = [];
       let card: Promise<void> | undefined;
@@ -117,7 +119,6 @@ ${COMMON_USAGE}`,
         if (usePin) {
           // The agent's PIN display: a new PIN after each pairing and when one expires.
           const display = agent.showPin();
-          display.onFailure(() => writeLine(io.stdout, 'pairing failed'));
           display.onChange((pin) => writeLine(io.stdout, `PIN: ${pin}`));
           let failures = 0;
           display.onAttempts((state) => {
