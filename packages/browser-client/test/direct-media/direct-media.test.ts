@@ -82,8 +82,10 @@ describeLan(
       await new Promise((r) => setTimeout(r, 3_000));
       const later = await video(page);
       const seconds = (performance.now() - fromAt) / 1000;
-      expect(later.frames).toBeGreaterThan(from.frames + 30);
-      expect(later.framesDecoded).toBeGreaterThan(from.framesDecoded + 30);
+      // Frames keep coming (a stalled stream adds none). Not a frame-rate check: on 2 busy cores the
+      // test pattern's ffmpeg runs below real time (29 frames in 3 s seen in CI), so only ≥ 10.
+      expect(later.frames).toBeGreaterThan(from.frames + 10);
+      expect(later.framesDecoded).toBeGreaterThan(from.framesDecoded + 10);
 
       // (2) Page → device audio: the fake microphone, offered by the page.
       const talk = ok(await call(page, 'talk'));
