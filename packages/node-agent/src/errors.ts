@@ -49,6 +49,16 @@ export class MediaClosedError extends LanrtcError {
   static override readonly code = 'MediaClosedError';
 }
 
+/** `snapshot()` got no picture from ffmpeg before its deadline. */
+export class SnapshotTimeoutError extends LanrtcError {
+  static override readonly code = 'SnapshotTimeoutError';
+}
+
+/** `snapshot()` on a source created with `snapshots: false`. */
+export class SnapshotsDisabledError extends LanrtcError {
+  static override readonly code = 'SnapshotsDisabledError';
+}
+
 /** A track whose codec this operation does not handle (e.g. recording anything but Opus audio). */
 export class UnsupportedMediaError extends LanrtcError {
   static override readonly code = 'UnsupportedMediaError';
