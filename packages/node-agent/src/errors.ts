@@ -64,7 +64,7 @@ export class UnsupportedMediaError extends LanrtcError {
   static override readonly code = 'UnsupportedMediaError';
 }
 
-/** A media option out of range (size, frame rate, bitrate, keyframe interval, an empty path); the message names it. */
+/** A media option out of range (size, frame rate, bitrate, keyframe interval, snapshot size or interval, an empty path); the message names it. */
 export class InvalidMediaOptionsError extends LanrtcError {
   static override readonly code = 'InvalidMediaOptionsError';
 }
