@@ -49,12 +49,22 @@ export class MediaClosedError extends LanrtcError {
   static override readonly code = 'MediaClosedError';
 }
 
+/** `snapshot()` got no picture from ffmpeg before its deadline. */
+export class SnapshotTimeoutError extends LanrtcError {
+  static override readonly code = 'SnapshotTimeoutError';
+}
+
+/** `snapshot()` on a source created with `snapshots: false`. */
+export class SnapshotsDisabledError extends LanrtcError {
+  static override readonly code = 'SnapshotsDisabledError';
+}
+
 /** A track whose codec this operation does not handle (e.g. recording anything but Opus audio). */
 export class UnsupportedMediaError extends LanrtcError {
   static override readonly code = 'UnsupportedMediaError';
 }
 
-/** A media option out of range (size, frame rate, bitrate, keyframe interval, an empty path); the message names it. */
+/** A media option out of range (size, frame rate, bitrate, keyframe interval, snapshot size or interval, an empty path); the message names it. */
 export class InvalidMediaOptionsError extends LanrtcError {
   static override readonly code = 'InvalidMediaOptionsError';
 }

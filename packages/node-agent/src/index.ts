@@ -27,6 +27,8 @@ export {
   InvalidCertificateError,
   InvalidMediaOptionsError,
   MediaClosedError,
+  SnapshotsDisabledError,
+  SnapshotTimeoutError,
   StoreLockedError,
   UnsupportedMediaError,
   WeriftInternalsError,
@@ -34,11 +36,13 @@ export {
 export { defaultMediaInput, type MediaInput } from './media/media-input.js';
 export {
   createMediaSource,
+  type MediaSnapshotOptions,
   type MediaSource,
   type MediaSourceInit,
   type MediaSourceStats,
   type MediaViewer,
 } from './media/media-source.js';
+export type { MediaSnapshot } from './media/snapshot-store.js';
 export { type RecordTrackInit, recordTrack, type TrackRecorder } from './media/track-recorder.js';
 export { isVp8KeyframeStart } from './media/vp8-keyframe.js';
 export {

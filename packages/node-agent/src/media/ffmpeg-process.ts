@@ -21,8 +21,15 @@ export interface FfmpegProcess {
 
 const LOG_TAIL_CHARS = 2_000;
 
-/** Start `bin` with `args`; stdin is closed, stderr is kept (its last 2 kB) for error messages. */
-export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess {
+/**
+ * Start `bin` with `args`; stdin is closed, stderr is kept (its last 2 kB) for error messages, and
+ * stdout goes to `onStdout` when given (else it is discarded).
+ */
+export function startFfmpeg(
+  bin: string,
+  args: readonly string[],
+  onStdout?: (chunk: Buffer) => void,
+): FfmpegProcess {
   let child: ChildProcess;
   let failure: FfmpegNotFoundError | FfmpegFailedError | undefined;
   let stopping = false;
@@ -36,7 +43,7 @@ export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess
     };
   });
   try {
-    child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(bin, args, { stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'] });
   } catch (cause) {
     failure = notFound(bin, cause);
     markExited();
@@ -46,6 +53,7 @@ export function startFfmpeg(bin: string, args: readonly string[]): FfmpegProcess
   // killed on exit; a SIGKILLed Node still leaves it running.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  if (onStdout) child.stdout?.on('data', onStdout);
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     log = (log + chunk).slice(-LOG_TAIL_CHARS);

@@ -15,6 +15,8 @@ export interface SourceEncoding {
   /** Frames between scheduled keyframes. */
   gop: number;
   audio: boolean;
+  /** A JPEG of the picture this often, at this size, to stdout (`image2pipe`); absent: none. */
+  snapshot?: { width: number; height: number; intervalMs: number } | undefined;
 }
 
 /** RTP packets stay under a typical 1500-byte MTU with SRTP and header extensions added by werift. */
@@ -87,6 +89,24 @@ export function ffmpegSourceArgs(
       '-payload_type',
       '111',
       `rtp://${host}:${audioPort}?pkt_size=${PKT_SIZE}`,
+    );
+  }
+  if (enc.snapshot) {
+    const { width, height, intervalMs } = enc.snapshot;
+    // A second output of the same decoded input: the camera stays opened once. `fps` drops frames
+    // before the JPEG encoder, so its cost scales with the snapshot rate, not the video rate.
+    args.push(
+      '-map',
+      '0:v:0',
+      '-vf',
+      `fps=1000/${intervalMs},scale=${width}:${height}`,
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-f',
+      'image2pipe',
+      'pipe:1',
     );
   }
   return args;

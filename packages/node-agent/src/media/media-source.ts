@@ -6,11 +6,18 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { MediaStream, MediaStreamTrack, type RTCPeerConnection, type RTCRtpSender, RtpPacket } from 'werift';
-import { FfmpegFailedError, InvalidMediaOptionsError, MediaClosedError } from '../errors.js';
+import {
+  FfmpegFailedError,
+  InvalidMediaOptionsError,
+  MediaClosedError,
+  SnapshotsDisabledError,
+} from '../errors.js';
 import { DEFAULT_FFMPEG, type FfmpegProcess, startFfmpeg } from './ffmpeg-process.js';
 import { ffmpegSourceArgs } from './ffmpeg-source-args.js';
 import { GopCache } from './gop-cache.js';
+import { JpegSplitter } from './jpeg-splitter.js';
 import { defaultMediaInput, type MediaInput } from './media-input.js';
+import { type MediaSnapshot, SnapshotStore } from './snapshot-store.js';
 import { VideoSplicer } from './video-splicer.js';
 import { isVp8KeyframeStart } from './vp8-keyframe.js';
 
@@ -33,6 +40,21 @@ export interface MediaSourceInit {
   ffmpeg?: string;
   /** Deadline for the first video packet (default 10 000 ms). */
   startTimeoutMs?: number;
+  /**
+   * JPEG snapshots for `snapshot()`, encoded by the same ffmpeg from the same input (default on:
+   * the video's size, every 500 ms); `false` turns the second output off.
+   */
+  snapshots?: boolean | MediaSnapshotOptions;
+}
+
+/** Size and rate of a source's JPEG snapshots. */
+export interface MediaSnapshotOptions {
+  /** Default: the video's width. */
+  width?: number;
+  /** Default: the video's height. */
+  height?: number;
+  /** ms between snapshots (default 500, from 100 to 60 000): the most a snapshot can be old. */
+  intervalMs?: number;
 }
 
 /** Counters of a source, for tests and monitoring. */
@@ -56,10 +78,19 @@ export interface MediaViewer {
   close(): void;
 }
 
-/** A running source: `addTo(pc)` adds a viewer, `close()` ends ffmpeg and every viewer. */
+/**
+ * A running source: `addTo(pc)` adds a viewer, `snapshot()` gives the current picture as a JPEG,
+ * `close()` ends ffmpeg and every viewer.
+ */
 export interface MediaSource {
   readonly input: MediaInput;
   addTo(pc: RTCPeerConnection): MediaViewer;
+  /**
+   * The newest JPEG of the picture and when it was made, from the same ffmpeg (no second camera open);
+   * waits up to `timeoutMs` (default 5 000) for the first one: `SnapshotTimeoutError`. After
+   * `close()`: `MediaClosedError`; with `snapshots: false`: `SnapshotsDisabledError`.
+   */
+  snapshot(timeoutMs?: number): Promise<MediaSnapshot>;
   stats(): MediaSourceStats;
   /** Settles when the source ended: with ffmpeg's failure, or undefined after `close()`. */
   readonly ended: Promise<Error | undefined>;
@@ -86,22 +117,39 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
   const fps = init.fps ?? 30;
   const replayKeyframe = init.replayKeyframe ?? true;
   const audio = init.audio ?? true;
+  const width = init.width ?? 640;
+  const height = init.height ?? 480;
+  const snap = init.snapshots === false ? undefined : init.snapshots === true ? {} : (init.snapshots ?? {});
   const [videoSocket, audioSocket] = await Promise.all([bindLoopback(), bindLoopback()]);
   const args = ffmpegSourceArgs(
     input,
     {
-      width: init.width ?? 640,
-      height: init.height ?? 480,
+      width,
+      height,
       fps,
       videoBitrate: init.videoBitrate ?? '1M',
       gop: Math.max(1, Math.round((init.keyframeIntervalS ?? 1) * fps)),
       audio,
+      snapshot: snap && {
+        width: snap.width ?? width,
+        height: snap.height ?? height,
+        intervalMs: snap.intervalMs ?? 500,
+      },
     },
     LOOPBACK,
     videoSocket.address().port,
     audioSocket.address().port,
   );
-  const ffmpeg: FfmpegProcess = startFfmpeg(init.ffmpeg ?? DEFAULT_FFMPEG, args);
+  const snapshots = new SnapshotStore();
+  const splitter = new JpegSplitter();
+  const ffmpeg: FfmpegProcess = startFfmpeg(
+    init.ffmpeg ?? DEFAULT_FFMPEG,
+    args,
+    snap &&
+      ((chunk) => {
+        for (const jpeg of splitter.push(chunk)) snapshots.put(jpeg);
+      }),
+  );
   const gop = new GopCache();
   const feeds = new Set<Feed>();
   const counts = { videoPackets: 0, audioPackets: 0, keyframes: 0, pli: 0 };
@@ -131,6 +179,7 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
     if (closed) return;
     closed = true;
     for (const f of [...feeds]) f.close();
+    snapshots.close();
     await ffmpeg.stop();
     videoSocket.close();
     audioSocket.close();
@@ -158,6 +207,12 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
     ended,
     stats: () => ({ pid: ffmpeg.pid, ...counts, viewers: feeds.size }),
     close: () => shutdown(undefined),
+    snapshot(timeoutMs = 5_000) {
+      if (closed) return Promise.reject(new MediaClosedError('the media source is closed'));
+      if (!snap)
+        return Promise.reject(new SnapshotsDisabledError('this source was created with snapshots: false'));
+      return snapshots.get(timeoutMs);
+    },
     addTo(pc) {
       if (closed) throw new MediaClosedError('the media source is closed');
       const viewer = createViewer(pc, audio && ffmpegSendsAudio(input), {
@@ -184,6 +239,22 @@ function validateInit(init: MediaSourceInit, input: MediaInput): void {
     if (value !== undefined && !(Number.isInteger(value) && value >= 2 && value <= max)) {
       bad(`${name} must be an integer from 2 to ${max}`);
     }
+  }
+  if (typeof init.snapshots === 'object') {
+    const { width, height, intervalMs } = init.snapshots;
+    for (const [name, value, max] of [
+      ['snapshots.width', width, 7680],
+      ['snapshots.height', height, 4320],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 2 && value <= max)) {
+        bad(`${name} must be an integer from 2 to ${max}`);
+      }
+    }
+    if (
+      intervalMs !== undefined &&
+      !(Number.isInteger(intervalMs) && intervalMs >= 100 && intervalMs <= 60_000)
+    )
+      bad('snapshots.intervalMs must be an integer from 100 to 60000');
   }
   const k = init.keyframeIntervalS;
   if (k !== undefined && !(Number.isFinite(k) && k > 0 && k <= 60))
