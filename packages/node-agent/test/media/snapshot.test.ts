@@ -17,7 +17,7 @@ import {
   SnapshotTimeoutError,
 } from '../../src/index.js';
 import { JpegSplitter } from '../../src/media/jpeg-splitter.js';
-import { cpuSeconds, ffmpegChildren } from './support.js';
+import { ffmpegChildren } from './support.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -114,26 +114,6 @@ describe('media source snapshots', () => {
     const waiting = source.snapshot(10_000).catch((e: unknown) => e);
     await source.close();
     expect(await waiting).toBeInstanceOf(MediaClosedError);
-  });
-
-  it('ffmpeg CPU with and without snapshots (printed, not asserted)', async () => {
-    const measure = async (snapshots: boolean) => {
-      const source = await start({ input: { kind: 'test-pattern' }, audio: false, snapshots });
-      const pid = source.stats().pid ?? 0;
-      await sleep(500);
-      const c0 = cpuSeconds(pid);
-      const t0 = performance.now();
-      await sleep(4_000);
-      const cpu = (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1_000);
-      await source.close();
-      return cpu;
-    };
-    const off = await measure(false);
-    const on = await measure(true);
-    console.log(
-      `ffmpeg CPU, 640x480@30 test pattern, VP8 only: ${(off * 100).toFixed(0)} % without snapshots, ${(on * 100).toFixed(0)} % with 640x480 JPEG every 500 ms`,
-    );
-    expect(on).toBeGreaterThan(0);
   });
 });
 
