@@ -1,5 +1,5 @@
 /** A relay with its own HTTP server: listening, static files, an announcement hook, and closing it all. */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DEFAULT_RELAY_LIMITS } from './limits.js';
@@ -11,9 +11,25 @@ import { createStaticHandler } from './static.js';
 /** Start a relay with its own HTTP server (and static files when `staticDir` is set). */
 export async function createRelay(init: CreateRelayInit = {}): Promise<ListeningRelay> {
   const handler = init.staticDir ? await createStaticHandler(init.staticDir) : undefined;
-  const server = createServer((req, res) => {
+  const fallback = (req: IncomingMessage, res: ServerResponse) => {
     if (handler) handler(req, res);
     else res.writeHead(404).end();
+  };
+  const onRequest = init.onRequest;
+  const server = createServer((req, res) => {
+    if (!onRequest) return fallback(req, res);
+    Promise.resolve()
+      .then(() => onRequest(req, res))
+      .then(
+        (answered) => {
+          if (!answered) fallback(req, res);
+        },
+        (error: unknown) => {
+          init.logger?.warn('relay: app request handler failed', { error: String(error) });
+          if (!res.headersSent) res.writeHead(500).end();
+          else res.destroy();
+        },
+      );
   });
   // Own server: connections that never send a request are bounded too (they are not the relay's yet).
   let upgraded: ((socket: Duplex) => void) | undefined;

@@ -1,4 +1,5 @@
 /** The relay server's public shape: its options, its address, its counters, and the handle to close it. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@lanrtc/signal-core';
 import type { RelayErrorCode } from '@lanrtc/signal-core/protocol';
 import type { RelayLimits } from '../limits.js';
@@ -37,6 +38,12 @@ export interface CreateRelayInit extends RelayOptions {
   readonly host?: string;
   /** Serve this directory's files over plain HTTP on the same origin. */
   readonly staticDir?: string;
+  /**
+   * An app's own HTTP routes on the relay's origin, asked before the static files: answer the request
+   * and return true, or return false to leave it to `staticDir` (404 without one). A throw or a
+   * rejection is answered with 500.
+   */
+  readonly onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /**
    * Called once listening, e.g. to announce the relay over mDNS; the function it returns is called
    * on close. (The mDNS announcer plugs in here.)
