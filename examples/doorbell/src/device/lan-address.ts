@@ -1,0 +1,22 @@
+/** Which IPv4 address the doorbell serves, listens and announces on. */
+import { networkInterfaces } from 'node:os';
+import { NoLanAddressError } from './errors.js';
+
+/**
+ * The first IPv4 address of a non-internal interface (in `os.networkInterfaces()` order), or
+ * `NoLanAddressError`: a doorbell on loopback only would be reachable by no phone.
+ */
+export function defaultLanAddress(): string {
+  for (const addresses of Object.values(networkInterfaces()))
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  throw new NoLanAddressError(
+    'no IPv4 address on a network interface: connect to a network, or pass --address',
+  );
+}
+
+/** True when `address` is one of this machine's IPv4 addresses. */
+export function isLocalAddress(address: string): boolean {
+  return Object.values(networkInterfaces()).some((list) =>
+    (list ?? []).some((a) => a.family === 'IPv4' && a.address === address),
+  );
+}

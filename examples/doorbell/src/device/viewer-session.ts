@@ -1,0 +1,134 @@
+/**
+ * One connected viewer: the source's video and audio on its connection, the `doorbell` channel it
+ * opens (hello, past rings, live rings, viewer counts), and its talk-back recorded to a file. Ends
+ * with the connection; a viewer that leaves never disturbs the others (its tracks are removed from
+ * the one encoder, nothing else).
+ */
+import { join } from 'node:path';
+import { type MediaSource, type NodeConnection, recordTrack, type TrackRecorder } from '@lanrtc/node-agent';
+import type { RTCDataChannel } from 'werift';
+import {
+  type DeviceMessage,
+  DOORBELL_CHANNEL,
+  decodeDoorbellMessage,
+  encodeDoorbellMessage,
+  snapshotChunks,
+} from '../shared/messages.js';
+import type { Ring } from './rings.js';
+
+/** What a session tells the doorbell. */
+export type ViewerEvent =
+  | { readonly kind: 'talk'; readonly on: boolean }
+  | { readonly kind: 'talkback'; readonly file: string }
+  | { readonly kind: 'talkback-failed'; readonly error: Error }
+  | { readonly kind: 'bad-frame'; readonly error: Error };
+
+/** Options of `startViewerSession`. */
+export interface ViewerSessionInit {
+  readonly source: MediaSource;
+  readonly name: string;
+  /** The doorbell's current card text (sent in hello). */
+  readonly card: () => string;
+  readonly history: () => readonly Ring[];
+  /** Where talk-back recordings go (`<viewer id>-<time>.ogg`). */
+  readonly talkbackDir: string;
+  readonly onEvent: (event: ViewerEvent) => void;
+}
+
+/** A viewer being served. */
+export interface ViewerSession {
+  readonly connection: NodeConnection;
+  /** Resolves once the viewer opened the `doorbell` channel and got its hello (rings reach it from then on). */
+  readonly ready: Promise<boolean>;
+  /** Send a ring now (dropped when the channel is not open yet: `ready` is false, the history has it). */
+  ring(ring: Ring): boolean;
+  /** Tell the viewer how many are watching. */
+  viewers(count: number): void;
+  /** Stop serving and close the connection. */
+  close(): Promise<void>;
+}
+
+/** Serve `connection` until it ends. */
+export function startViewerSession(connection: NodeConnection, init: ViewerSessionInit): ViewerSession {
+  const media = init.source.addTo(connection.peer.pc);
+  const recorders: Promise<TrackRecorder | undefined>[] = [];
+  const trackSub = connection.peer.pc.onTrack.subscribe((track) => {
+    if (track.kind !== 'audio') return;
+    const file = join(init.talkbackDir, `${connection.remote.id.slice(0, 8)}-${stamp()}.ogg`);
+    recorders.push(
+      recordTrack(track, { path: file }).then(
+        (recorder) => {
+          init.onEvent({ kind: 'talkback', file });
+          return recorder;
+        },
+        (error: Error) => {
+          init.onEvent({ kind: 'talkback-failed', error });
+          return undefined;
+        },
+      ),
+    );
+  });
+  let channel: RTCDataChannel | undefined;
+  const send = (message: DeviceMessage) => channel?.send(encodeDoorbellMessage(message));
+  const sendRing = (ring: Ring, past: boolean) => {
+    const open = channel;
+    if (open?.readyState !== 'open') return false;
+    const jpeg = ring.jpeg ?? new Uint8Array();
+    send({ v: 1, t: 'ring', id: ring.id, at: ring.at, size: jpeg.length, past });
+    for (const chunk of snapshotChunks(jpeg))
+      open.send(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    return true;
+  };
+  const ready = connection.peer.channel(DOORBELL_CHANNEL).then(
+    (open) => {
+      channel = open;
+      open.onMessage.subscribe((data) => {
+        if (typeof data !== 'string')
+          return init.onEvent({ kind: 'bad-frame', error: new TypeError('binary frame') });
+        try {
+          const message = decodeDoorbellMessage(data);
+          if (message.t === 'talk') init.onEvent({ kind: 'talk', on: message.on });
+          else
+            init.onEvent({
+              kind: 'bad-frame',
+              error: new TypeError(`"${message.t}" is the doorbell's to send`),
+            });
+        } catch (error) {
+          init.onEvent({ kind: 'bad-frame', error: error as Error });
+        }
+      });
+      const history = init.history();
+      send({ v: 1, t: 'hello', name: init.name, card: init.card(), history: history.length });
+      for (const ring of history) sendRing(ring, true);
+      return true;
+    },
+    () => false, // the viewer left before opening it
+  );
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      trackSub.unSubscribe();
+      media.close();
+      const recs = await Promise.all(recorders);
+      await Promise.all(recs.map((r) => r?.close().catch(() => undefined)));
+      await connection.close();
+    })();
+    return closing;
+  };
+  void connection.ended.then(close);
+  return {
+    connection,
+    ready,
+    ring: (ring) => sendRing(ring, false),
+    viewers: (count) => {
+      if (channel?.readyState === 'open') send({ v: 1, t: 'viewers', count });
+    },
+    close,
+  };
+}
+
+/** A file-name-safe local time stamp, `20261207-143005`. */
+function stamp(date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+}
