@@ -8,6 +8,8 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 /** Show exactly one of the page's screens. */
 export function showScreen(name: 'loading' | 'pair' | 'live'): void {
   for (const s of ['loading', 'pair', 'live']) byId(`screen-${s}`).hidden = s !== name;
+  // The connection's state means something only next to the video.
+  byId('link-state').hidden = name !== 'live';
 }
 
 /** A clock time for a ring: "14:03:27", with the date when it is not today. */

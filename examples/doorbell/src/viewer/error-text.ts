@@ -6,7 +6,7 @@ const WORDS: Record<string, string> = {
     'Too many wrong PINs: the doorbell stopped accepting PINs for now. Use its pairing card instead.',
   PairingExpiredError: 'The PIN expired. Enter the one the doorbell shows now.',
   PairingNotOpenError: 'The doorbell is not accepting new viewers right now.',
-  WeakPinError: 'A PIN is 6 digits.',
+  WeakPinError: 'That cannot be the PIN: check the 6 digits the doorbell shows.',
   NotPairedError: 'This doorbell does not know this viewer yet: pair with its PIN.',
   CardExpiredError: 'This card has expired. Scan the code the doorbell shows now.',
   MalformedInputError: 'That is not a doorbell card (it should start with LR1:).',

@@ -111,7 +111,7 @@ export function showHistory(rings: readonly Ring[]): void {
   list.replaceChildren(
     ...rings.map((ring) => {
       const li = document.createElement('li');
-      if (!ring.past) li.className = 'live';
+      if (!ring.past) li.className = 'now';
       const figure = document.createElement('figure');
       if (ring.url) {
         const img = document.createElement('img');

@@ -58,6 +58,7 @@ export async function startSession(init: SessionInit): Promise<LiveSession> {
   document.title = `${name} · Doorbell`;
   showHistory([]);
   showScreen('live');
+  showLinkState('connecting', undefined, undefined);
 
   const link = createDoorbellLink({
     open: init.open,
