@@ -4,6 +4,7 @@
  */
 import type { BrowserConnection } from '@lanrtc/browser-client';
 import type { DeviceMessage } from '../shared/messages.js';
+import { app } from './app-state.js';
 import { byId, showScreen } from './dom.js';
 import { createDoorbellLink, type DoorbellLink, type LinkState } from './doorbell-link.js';
 import {
@@ -63,6 +64,7 @@ export async function startSession(init: SessionInit): Promise<LiveSession> {
   const link = createDoorbellLink({
     open: init.open,
     state(state: LinkState, error?: Error) {
+      if (error && state !== 'reconnecting') app.lastError = error;
       if (state !== 'live') {
         talk?.stop();
         talk = undefined;
