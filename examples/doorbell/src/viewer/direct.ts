@@ -48,12 +48,12 @@ export async function startDirect(): Promise<void> {
     void startSession({
       id,
       name: doorbell.name,
-      open: async () => {
+      open: async (signal) => {
         const c = ready;
         ready = undefined;
         if (c) return c;
         const latest = listDoorbells().find((d) => d.id === id) ?? doorbell;
-        return agent.connectDirect(rememberedCard(latest.card));
+        return agent.connectDirect(rememberedCard(latest.card), { signal });
       },
       hello: (m) => rememberDoorbell({ id, name: m.name, card: m.card, lastSeen: Date.now() }),
       unpaired: () => {

@@ -14,7 +14,8 @@ export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'unreachable' |
 
 /** How to reach the doorbell, and what to do with what arrives. */
 export interface LinkInit extends ChannelHandlers {
-  open(): Promise<BrowserConnection>;
+  /** Connect once; `signal` aborts an attempt that a newer one (retry now, close) replaced. */
+  open(signal: AbortSignal): Promise<BrowserConnection>;
   state(state: LinkState, error?: Error): void;
   /** The doorbell's media (video and audio) for this connection. */
   stream(stream: MediaStream): void;
@@ -51,6 +52,7 @@ export function createDoorbellLink(init: LinkInit): DoorbellLink {
   let retryAt: number | undefined;
   let delay = FIRST_RETRY_MS;
   let attempt = 0;
+  let pending: AbortController | undefined;
 
   const set = (next: LinkState, error?: Error) => {
     state = next;
@@ -68,9 +70,13 @@ export function createDoorbellLink(init: LinkInit): DoorbellLink {
     timer = undefined;
     retryAt = undefined;
     const mine = ++attempt;
+    // One attempt at a time: a doorbell limits the sessions pending per address.
+    pending?.abort(new Error('replaced by a newer attempt'));
+    const controller = new AbortController();
+    pending = controller;
     let c: BrowserConnection;
     try {
-      c = await init.open();
+      c = await init.open(controller.signal);
     } catch (error) {
       if (mine !== attempt || state === 'closed') return;
       const e = error instanceof Error ? error : new Error(String(error));
@@ -117,6 +123,7 @@ export function createDoorbellLink(init: LinkInit): DoorbellLink {
     send: (message) => channel?.send(message),
     async close() {
       if (timer) clearTimeout(timer);
+      pending?.abort(new Error('closed'));
       set('closed');
       channel?.close();
       await connection?.close();

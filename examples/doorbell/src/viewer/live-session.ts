@@ -24,7 +24,7 @@ import { resetTalkButton } from './talk-button.js';
 export interface SessionInit {
   readonly id: string;
   readonly name: string;
-  open(): Promise<BrowserConnection>;
+  open(signal: AbortSignal): Promise<BrowserConnection>;
   /** The doorbell greeted (its current name and card). */
   hello?(message: Extract<DeviceMessage, { t: 'hello' }>): void;
   /** The doorbell no longer knows this viewer: pair again. */
