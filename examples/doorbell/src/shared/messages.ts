@@ -122,8 +122,9 @@ export function snapshotChunks(jpeg: Uint8Array): Uint8Array[] {
 /**
  * Reassembles snapshots on the viewer: `ring(header)` after a `ring` frame, `chunk(bytes)` for each
  * binary frame; returns the completed ring (with its JPEG, or none when `size` is 0) or undefined
- * while bytes are missing. A binary frame with no ring waiting, or more bytes than announced, is
- * a `DoorbellMessageError`.
+ * while bytes are missing. A binary frame with no ring waiting, more bytes than announced, or a ring
+ * before the previous snapshot was complete is a `DoorbellMessageError`; the broken snapshot is
+ * dropped so the next ring starts clean (a ring that interrupted one is still assembled).
  */
 export function createSnapshotAssembler(): {
   ring(header: RingHeader): { header: RingHeader; jpeg?: Uint8Array } | undefined;
@@ -132,15 +133,17 @@ export function createSnapshotAssembler(): {
   let pending: { header: RingHeader; buffer: Uint8Array; filled: number } | undefined;
   return {
     ring(header) {
-      if (pending) throw new DoorbellMessageError('ring before the previous snapshot was complete');
-      if (header.size === 0) return { header };
-      pending = { header, buffer: new Uint8Array(header.size), filled: 0 };
-      return undefined;
+      const interrupted = pending !== undefined;
+      pending = header.size === 0 ? undefined : { header, buffer: new Uint8Array(header.size), filled: 0 };
+      if (interrupted) throw new DoorbellMessageError('ring before the previous snapshot was complete');
+      return header.size === 0 ? { header } : undefined;
     },
     chunk(bytes) {
       if (!pending) throw new DoorbellMessageError('snapshot bytes with no ring');
-      if (pending.filled + bytes.length > pending.buffer.length)
+      if (pending.filled + bytes.length > pending.buffer.length) {
+        pending = undefined;
         throw new DoorbellMessageError('more snapshot bytes than announced');
+      }
       pending.buffer.set(bytes, pending.filled);
       pending.filled += bytes.length;
       if (pending.filled < pending.buffer.length) return undefined;
