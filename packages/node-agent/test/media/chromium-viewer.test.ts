@@ -72,12 +72,13 @@ describe.skipIf(!IN_NETNS || !existsSync(CHROMIUM))('media source → Chromium v
       const inbound = () =>
         page.evaluate(async () => {
           const remote = (globalThis as unknown as { remote: RTCPeerConnection }).remote;
-          let found: (InboundVideo & { mimeType?: string }) | undefined;
-          const stats = await remote.getStats();
-          stats.forEach((s) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'video') found = s as InboundVideo;
+          let found: (InboundVideo & { mimeType?: string | undefined }) | undefined;
+          const codecs = new Map<string, string>();
+          (await remote.getStats()).forEach((s) => {
+            if (s.type === 'inbound-rtp' && s.kind === 'video') found = { ...(s as InboundVideo) };
+            if (s.type === 'codec') codecs.set(s.id, s.mimeType);
           });
-          if (found?.codecId) found.mimeType = stats.get(found.codecId)?.mimeType;
+          if (found?.codecId) found.mimeType = codecs.get(found.codecId);
           return found;
         });
       let first: number | undefined;
