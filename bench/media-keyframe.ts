@@ -1,7 +1,7 @@
 /**
  * bench:media-keyframe — how long a new viewer of an ffmpeg media source waits for its first
  * keyframe, with the GOP replay (the default) and without it, for a 1 s and a 10 s (`-g 300`)
- * keyframe interval. Each run: a werift viewer subscribes at a random moment of the GOP; measured
+ * keyframe interval, VP8 and H.264. Each run: a werift viewer subscribes at a random moment of the GOP; measured
  * from `addTo` to its first received keyframe packet (ICE + DTLS included) and from its first
  * received video packet to it. Also ffmpeg's CPU (one core = 100 %). Run inside the namespace.
  */
@@ -10,8 +10,10 @@ import {
   createDtlsCertificate,
   createMediaSource,
   createNodePeer,
+  isH264KeyframeStart,
   isVp8KeyframeStart,
   type MediaSource,
+  type VideoCodecName,
 } from '@lanrtc/node-agent';
 import type { RTCPeerConnection } from 'werift';
 
@@ -25,8 +27,10 @@ async function gathered(pc: RTCPeerConnection): Promise<void> {
 /** One viewer: [ms subscribe → keyframe, ms first packet → keyframe]. */
 async function join(source: MediaSource): Promise<[number, number]> {
   const [ca, cb] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
-  const tx = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'] });
-  const rx = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'] });
+  const videoCodecs = [source.videoCodec];
+  const tx = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'], videoCodecs });
+  const rx = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'], videoCodecs });
+  const isKeyframe = source.videoCodec === 'h264' ? isH264KeyframeStart : isVp8KeyframeStart;
   const t0 = performance.now();
   const viewer = source.addTo(tx);
   const got = new Promise<[number, number]>((resolve) => {
@@ -36,7 +40,7 @@ async function join(source: MediaSource): Promise<[number, number]> {
         if (track.kind !== 'video') return;
         const now = performance.now();
         first ??= now;
-        if (isVp8KeyframeStart(rtp.payload)) resolve([now - t0, now - first]);
+        if (isKeyframe(rtp.payload)) resolve([now - t0, now - first]);
       }),
     );
   });
@@ -64,17 +68,23 @@ const q = (xs: number[], p: number) => {
 };
 
 console.log(
-  `| keyframe interval | GOP replay | subscribe → keyframe median / p90 / max (ms) | first packet → keyframe median / max (ms) | ffmpeg CPU |`,
+  `| codec | keyframe interval | GOP replay | subscribe → keyframe median / p90 / max (ms) | first packet → keyframe median / max (ms) | ffmpeg CPU |`,
 );
-console.log('|---|---|---|---|---|');
-for (const [interval, replay] of [
-  [1, true],
-  [10, true],
-  [1, false],
-  [10, false],
-] as const) {
+console.log('|---|---|---|---|---|---|');
+const rows: [VideoCodecName, number, boolean][] = [];
+for (const codec of ['vp8', 'h264'] as const) {
+  for (const [interval, replay] of [
+    [1, true],
+    [10, true],
+    [1, false],
+    [10, false],
+  ] as const)
+    rows.push([codec, interval, replay]);
+}
+for (const [codec, interval, replay] of rows) {
   const source = await createMediaSource({
     input: { kind: 'test-pattern' },
+    videoCodec: codec,
     keyframeIntervalS: interval,
     replayKeyframe: replay,
     audio: false,
@@ -93,7 +103,7 @@ for (const [interval, replay] of [
   }
   const secs = (performance.now() - t0) / 1_000;
   console.log(
-    `| ${interval} s (-g ${interval * 30}) | ${replay ? 'yes' : 'no'} | ${q(a, 0.5).toFixed(0)} / ${q(a, 0.9).toFixed(0)} / ${Math.max(...a).toFixed(0)} | ${q(b, 0.5).toFixed(0)} / ${Math.max(...b).toFixed(0)} | ${((100 * (cpu(pid) - c0)) / secs).toFixed(0)} % |`,
+    `| ${codec === 'h264' ? 'H.264' : 'VP8'} | ${interval} s (-g ${interval * 30}) | ${replay ? 'yes' : 'no'} | ${q(a, 0.5).toFixed(0)} / ${q(a, 0.9).toFixed(0)} / ${Math.max(...a).toFixed(0)} | ${q(b, 0.5).toFixed(0)} / ${Math.max(...b).toFixed(0)} | ${((100 * (cpu(pid) - c0)) / secs).toFixed(0)} % |`,
   );
   await source.close();
 }

@@ -64,6 +64,11 @@ export class UnsupportedMediaError extends LanrtcError {
   static override readonly code = 'UnsupportedMediaError';
 }
 
+/** No audio output ffmpeg could open (no sound server, card or device); the message lists each one tried and why it failed. */
+export class AudioOutputUnavailableError extends LanrtcError {
+  static override readonly code = 'AudioOutputUnavailableError';
+}
+
 /** A media option out of range (size, frame rate, bitrate, keyframe interval, snapshot size or interval, an empty path); the message names it. */
 export class InvalidMediaOptionsError extends LanrtcError {
   static override readonly code = 'InvalidMediaOptionsError';

@@ -20,6 +20,7 @@ export {
 } from './direct/listener.js';
 export {
   AmbiguousRemoteCertificateError,
+  AudioOutputUnavailableError,
   FfmpegFailedError,
   FfmpegNotFoundError,
   InsecureFileModeError,
@@ -33,6 +34,8 @@ export {
   UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
+export { type AudioOutput, DEFAULT_AUDIO_OUTPUTS } from './media/audio-output.js';
+export { h264NalUnitTypes, isH264KeyframeStart } from './media/h264-keyframe.js';
 export { defaultMediaInput, type MediaInput } from './media/media-input.js';
 export {
   createMediaSource,
@@ -40,10 +43,12 @@ export {
   type MediaSource,
   type MediaSourceInit,
   type MediaSourceStats,
-  type MediaViewer,
 } from './media/media-source.js';
+export type { MediaViewer } from './media/media-viewer.js';
 export type { MediaSnapshot } from './media/snapshot-store.js';
+export { type PlayTrackInit, playTrack, type TrackPlayer } from './media/track-player.js';
 export { type RecordTrackInit, recordTrack, type TrackRecorder } from './media/track-recorder.js';
+export { H264_FMTP, type VideoCodecName } from './media/video-codec.js';
 export { isVp8KeyframeStart } from './media/vp8-keyframe.js';
 export {
   createNodeAgent,

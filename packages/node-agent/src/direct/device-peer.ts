@@ -23,6 +23,7 @@ import {
   RTCSctpTransport,
 } from 'werift';
 import { WeriftInternalsError } from '../errors.js';
+import type { VideoCodecName } from '../media/video-codec.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import { createNodePeer } from '../peer/create-node-peer.js';
 import type { MuxRoute, MuxTransport } from './udp-mux.js';
@@ -37,6 +38,7 @@ export interface DevicePeerInit {
   readonly ice: CardIce;
   readonly addresses: readonly string[];
   readonly route: MuxRoute;
+  readonly videoCodecs?: readonly VideoCodecName[];
 }
 
 /** The device's connection for one peer, its auth channel (negotiated, id 1000) included. */
@@ -88,6 +90,7 @@ export async function createDevicePeer(init: DevicePeerInit): Promise<DevicePeer
     certificate: init.certificate,
     iceLite: true,
     interfaceAddresses: init.addresses,
+    ...(init.videoCodecs ? { videoCodecs: init.videoCodecs } : {}),
   });
   try {
     const authChannel = pc.createDataChannel(DIRECT_AUTH_LABEL, {

@@ -13,6 +13,7 @@ import { type Identity, type LanrtcError, TransportClosedError, type TrustStore 
 import { type DirectAuthResult, runDirectAuth } from '@lanrtc/signal-core/protocol';
 import type { PairingWindow } from '@lanrtc/signal-core/session';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
+import type { VideoCodecName } from '../media/video-codec.js';
 import { certificateFingerprint, type DtlsCertificate } from '../peer/certificate.js';
 import { remoteCertificateFingerprint } from '../peer/create-node-peer.js';
 import { weriftAuthPort } from './auth-port.js';
@@ -49,6 +50,7 @@ export interface ListenerPeerInit {
   readonly certificate: DtlsCertificate;
   readonly ice: { ufrag: string; pwd: string };
   readonly addresses: readonly string[];
+  readonly videoCodecs?: readonly VideoCodecName[];
   /** From the first STUN request until the auth channel is open (ms); then `authDeadlineMs` applies. */
   readonly deadlineMs: number;
   /**
@@ -110,6 +112,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
       ice: init.ice,
       addresses: init.addresses,
       route: init.route,
+      ...(init.videoCodecs ? { videoCodecs: init.videoCodecs } : {}),
     });
     pc = device.pc;
     if (gone) {

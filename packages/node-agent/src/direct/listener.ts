@@ -31,6 +31,7 @@ import {
   type PairingWindow,
 } from '@lanrtc/signal-core/session';
 import { InterfaceNotFoundError } from '../errors.js';
+import type { VideoCodecName } from '../media/video-codec.js';
 import type { DtlsCertificate } from '../peer/certificate.js';
 import type { NodeConnection } from './connection.js';
 import { assertWeriftDirectSupport } from './device-peer.js';
@@ -52,6 +53,8 @@ export interface DirectListenerInit {
   readonly deviceTypes?: readonly string[];
   /** Local IP addresses to listen on (at most one IPv4 and one IPv6); each becomes a card candidate. */
   readonly addresses: readonly string[];
+  /** Video codecs each peer's connection negotiates (`createNodePeer`'s `videoCodecs`; default VP8). */
+  readonly videoCodecs?: readonly VideoCodecName[];
   /** Fixed UDP port (the card's); 0 picks a free one (tests). */
   readonly port: number;
   /** Persisted ICE credentials; generated when absent (persist `listener.ice` to keep the card stable). */
@@ -199,6 +202,7 @@ export async function createDirectListener(init: DirectListenerInit): Promise<Di
         certificate,
         ice,
         addresses: init.addresses,
+        ...(init.videoCodecs ? { videoCodecs: init.videoCodecs } : {}),
         deadlineMs,
         ...(init.authDeadlineMs !== undefined ? { authDeadlineMs: init.authDeadlineMs } : {}),
         pairingWindow: () => window,

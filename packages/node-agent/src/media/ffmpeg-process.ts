@@ -15,6 +15,8 @@ export interface FfmpegProcess {
   readonly exited: Promise<void>;
   /** Set when ffmpeg could not start or exited without being stopped. */
   failure(): FfmpegNotFoundError | FfmpegFailedError | undefined;
+  /** The exit code once ffmpeg exited by itself (null when a signal ended it), else undefined. */
+  exitCode(): number | null | undefined;
   /** SIGINT (ffmpeg then finishes the file it writes), SIGKILL after `graceMs`; resolves once it exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function startFfmpeg(
   let stopping = false;
   let log = '';
   let done = false;
+  let exitCode: number | null | undefined;
   let markExited: () => void = () => undefined;
   const exited = new Promise<void>((resolve) => {
     markExited = () => {
@@ -47,7 +50,13 @@ export function startFfmpeg(
   } catch (cause) {
     failure = notFound(bin, cause);
     markExited();
-    return { pid: undefined, exited, failure: () => failure, stop: async () => undefined };
+    return {
+      pid: undefined,
+      exited,
+      failure: () => failure,
+      exitCode: () => undefined,
+      stop: async () => undefined,
+    };
   }
   // ffmpeg outlives a Node process that exits without closing it (it reads nothing from us), so it is
   // killed on exit; a SIGKILLed Node still leaves it running.
@@ -67,6 +76,7 @@ export function startFfmpeg(
     }
   });
   child.on('exit', (code, signal) => {
+    exitCode = code;
     if (!stopping && failure === undefined) {
       failure = new FfmpegFailedError(
         `ffmpeg exited (${signal ?? `code ${code}`}) before it was stopped: ${log.trim().split('\n').slice(-3).join(' | ')}`,
@@ -81,6 +91,7 @@ export function startFfmpeg(
     pid: child.pid,
     exited,
     failure: () => failure,
+    exitCode: () => exitCode,
     async stop(graceMs = 2_000) {
       stopping = true;
       if (done) return;

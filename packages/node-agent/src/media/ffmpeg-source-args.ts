@@ -1,9 +1,10 @@
 /**
  * The ffmpeg command line of a media source: one input (camera, file or generated test pattern),
- * VP8 video and Opus audio out as RTP to two local UDP ports. One process for both, so a camera is
+ * VP8 or H.264 video and Opus audio out as RTP to two local UDP ports. One process for both, so a camera is
  * opened once however many viewers watch.
  */
 import type { MediaInput } from './media-input.js';
+import type { VideoCodecName } from './video-codec.js';
 
 /** Encoder settings the source passes to ffmpeg. */
 export interface SourceEncoding {
@@ -14,6 +15,7 @@ export interface SourceEncoding {
   videoBitrate: string;
   /** Frames between scheduled keyframes. */
   gop: number;
+  videoCodec: VideoCodecName;
   audio: boolean;
   /** A JPEG of the picture this often, at this size, to stdout (`image2pipe`); absent: none. */
   snapshot?: { width: number; height: number; intervalMs: number } | undefined;
@@ -50,12 +52,7 @@ export function ffmpegSourceArgs(
   args.push(
     '-map',
     '0:v:0',
-    '-c:v',
-    'libvpx',
-    '-deadline',
-    'realtime',
-    '-cpu-used',
-    '8',
+    ...videoEncoder(enc.videoCodec),
     '-b:v',
     enc.videoBitrate,
     '-g',
@@ -110,4 +107,17 @@ export function ffmpegSourceArgs(
     );
   }
   return args;
+}
+
+/**
+ * Encoder options for a live stream. H.264: Constrained Baseline (what every WebRTC H.264 decoder
+ * takes, RFC 6184 §8.1 `42e0..`), no lookahead or B-frames (`zerolatency`), the cheapest preset.
+ * ffmpeg's RTP muxer then sends packetization mode 1 (FU-A, STAP-A) with SPS/PPS in-band before
+ * every IDR picture, since the RTP output asks for no global header.
+ */
+function videoEncoder(codec: VideoCodecName): string[] {
+  if (codec === 'h264') {
+    return ['-c:v', 'libx264', '-profile:v', 'baseline', '-tune', 'zerolatency', '-preset', 'ultrafast'];
+  }
+  return ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8'];
 }

@@ -1,11 +1,11 @@
 /**
- * A live media source for many viewers: one ffmpeg process encodes the input once (VP8 + Opus RTP to
- * two loopback UDP sockets) and every viewer's werift sender is fed from that shared stream. Adding or
+ * A live media source for many viewers: one ffmpeg process encodes the input once (VP8 or H.264, and
+ * Opus, as RTP to two loopback UDP sockets) and every viewer's werift sender is fed from that shared stream. Adding or
  * removing a viewer never touches the encoder; a new viewer starts at the cached last keyframe.
  * One file because the source, its sockets and its viewers share one lifecycle.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { MediaStream, MediaStreamTrack, type RTCPeerConnection, type RTCRtpSender, RtpPacket } from 'werift';
+import { type RTCPeerConnection, RtpPacket } from 'werift';
 import {
   FfmpegFailedError,
   InvalidMediaOptionsError,
@@ -16,10 +16,11 @@ import { DEFAULT_FFMPEG, type FfmpegProcess, startFfmpeg } from './ffmpeg-proces
 import { ffmpegSourceArgs } from './ffmpeg-source-args.js';
 import { GopCache } from './gop-cache.js';
 import { JpegSplitter } from './jpeg-splitter.js';
+import { createKeyframeDetector } from './keyframe-detector.js';
 import { defaultMediaInput, type MediaInput } from './media-input.js';
+import { createViewer, type Feed, type MediaViewer } from './media-viewer.js';
 import { type MediaSnapshot, SnapshotStore } from './snapshot-store.js';
-import { VideoSplicer } from './video-splicer.js';
-import { isVp8KeyframeStart } from './vp8-keyframe.js';
+import { VIDEO_CODEC_NAMES, type VideoCodecName } from './video-codec.js';
 
 /** Options of `createMediaSource`; every one has a default. */
 export interface MediaSourceInit {
@@ -32,6 +33,12 @@ export interface MediaSourceInit {
   videoBitrate?: string;
   /** Seconds between scheduled keyframes (default 1): bounds recovery after loss. */
   keyframeIntervalS?: number;
+  /**
+   * `vp8` (default, libvpx) or `h264` (libx264 Constrained Baseline, packetization mode 1): a viewer's
+   * connection must negotiate it (`createNodePeer({ videoCodecs })`), else `addTo` throws
+   * `UnsupportedMediaError`.
+   */
+  videoCodec?: VideoCodecName;
   /** Give a new viewer the cached GOP from the last keyframe first (default true). */
   replayKeyframe?: boolean;
   /** Send Opus audio (default true; a camera needs `audioDevice`). */
@@ -68,22 +75,18 @@ export interface MediaSourceStats {
   viewers: number;
 }
 
-/** One viewer's senders on its peer connection. */
-export interface MediaViewer {
-  readonly video: RTCRtpSender;
-  readonly audio: RTCRtpSender | undefined;
-  /** ms from `addTo` to the first keyframe packet handed to this viewer's sender, once it happened. */
-  keyframeAfterMs(): number | undefined;
-  /** Stop feeding this viewer and remove its tracks from the connection (the source keeps running). */
-  close(): void;
-}
-
 /**
  * A running source: `addTo(pc)` adds a viewer, `snapshot()` gives the current picture as a JPEG,
  * `close()` ends ffmpeg and every viewer.
  */
 export interface MediaSource {
   readonly input: MediaInput;
+  /** The video codec every viewer gets. */
+  readonly videoCodec: VideoCodecName;
+  /**
+   * Add send-only video (+ audio) tracks fed from this source to `pc`; `UnsupportedMediaError` when
+   * `pc` cannot negotiate the source's video codec or the remote's pending offer lacks it.
+   */
   addTo(pc: RTCPeerConnection): MediaViewer;
   /**
    * The newest JPEG of the picture and when it was made, from the same ffmpeg (no second camera open);
@@ -97,25 +100,14 @@ export interface MediaSource {
   close(): Promise<void>;
 }
 
-interface Feed {
-  onVideo(packet: Buffer, keyframeStart: boolean): void;
-  onAudio(packet: Buffer): void;
-  close(): void;
-}
-
 const LOOPBACK = '127.0.0.1';
-/** RTCP payload-specific feedback (RFC 4585 §6.1) and its FIR format (RFC 5104 §4.3.1). */
-const RTCP_PSFB = 206;
-const FMT_FIR = 4;
-/** A viewer's keyframe requests answered at most this often (Chromium repeats PLIs while it waits). */
-const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 1_000;
-
 /** Start ffmpeg on `init.input` and resolve once its first video packet arrived. */
 export async function createMediaSource(init: MediaSourceInit = {}): Promise<MediaSource> {
   const input = init.input ?? defaultMediaInput();
   validateInit(init, input);
   const fps = init.fps ?? 30;
   const replayKeyframe = init.replayKeyframe ?? true;
+  const videoCodec = init.videoCodec ?? 'vp8';
   const audio = init.audio ?? true;
   const width = init.width ?? 640;
   const height = init.height ?? 480;
@@ -129,6 +121,7 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
       fps,
       videoBitrate: init.videoBitrate ?? '1M',
       gop: Math.max(1, Math.round((init.keyframeIntervalS ?? 1) * fps)),
+      videoCodec,
       audio,
       snapshot: snap && {
         width: snap.width ?? width,
@@ -151,6 +144,7 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
       }),
   );
   const gop = new GopCache();
+  const isKeyframeStart = createKeyframeDetector(videoCodec);
   const feeds = new Set<Feed>();
   const counts = { videoPackets: 0, audioPackets: 0, keyframes: 0, pli: 0 };
   let closed = false;
@@ -165,7 +159,7 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
     const rtp = tryParse(packet);
     if (!rtp) return;
     counts.videoPackets++;
-    const key = isVp8KeyframeStart(rtp.payload);
+    const key = isKeyframeStart(rtp);
     if (key) counts.keyframes++;
     if (replayKeyframe) gop.push(packet, key);
     for (const f of feeds) f.onVideo(packet, key);
@@ -204,6 +198,7 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
 
   return {
     input,
+    videoCodec,
     ended,
     stats: () => ({ pid: ffmpeg.pid, ...counts, viewers: feeds.size }),
     close: () => shutdown(undefined),
@@ -215,11 +210,15 @@ export async function createMediaSource(init: MediaSourceInit = {}): Promise<Med
     },
     addTo(pc) {
       if (closed) throw new MediaClosedError('the media source is closed');
-      const viewer = createViewer(pc, audio && ffmpegSendsAudio(input), {
-        gop: replayKeyframe ? gop : undefined,
-        onPli: () => counts.pli++,
-        onClose: (f) => feeds.delete(f),
-      });
+      const viewer = createViewer(
+        pc,
+        { codec: videoCodec, audio: audio && ffmpegSendsAudio(input) },
+        {
+          gop: replayKeyframe ? gop : undefined,
+          onPli: () => counts.pli++,
+          onClose: (f) => feeds.delete(f),
+        },
+      );
       feeds.add(viewer.feed);
       return viewer.viewer;
     },
@@ -256,6 +255,9 @@ function validateInit(init: MediaSourceInit, input: MediaInput): void {
     )
       bad('snapshots.intervalMs must be an integer from 100 to 60000');
   }
+  if (init.videoCodec !== undefined && !VIDEO_CODEC_NAMES.includes(init.videoCodec)) {
+    bad(`videoCodec must be one of ${VIDEO_CODEC_NAMES.join(', ')}`);
+  }
   const k = init.keyframeIntervalS;
   if (k !== undefined && !(Number.isFinite(k) && k > 0 && k <= 60))
     bad('keyframeIntervalS must be in (0, 60]');
@@ -269,94 +271,6 @@ function validateInit(init: MediaSourceInit, input: MediaInput): void {
 
 function ffmpegSendsAudio(input: MediaInput): boolean {
   return input.kind !== 'camera' || input.audioDevice !== undefined;
-}
-
-/** A viewer's tracks and the feed that writes the shared packets into them once its senders can send. */
-function createViewer(
-  pc: RTCPeerConnection,
-  withAudio: boolean,
-  ctx: { gop: GopCache | undefined; onPli(): void; onClose(f: Feed): void },
-): { viewer: MediaViewer; feed: Feed } {
-  const videoTrack = new MediaStreamTrack({ kind: 'video' });
-  const audioTrack = withAudio ? new MediaStreamTrack({ kind: 'audio' }) : undefined;
-  const stream = new MediaStream(audioTrack ? [videoTrack, audioTrack] : [videoTrack]);
-  const video = addSendOnly(pc, videoTrack, stream);
-  const audio = audioTrack ? addSendOnly(pc, audioTrack, stream) : undefined;
-  const added = performance.now();
-  const splicer = new VideoSplicer();
-  let keyframeAt: number | undefined;
-  let started = false;
-  let closed = false;
-  let lastSplice = Number.NEGATIVE_INFINITY;
-  // werift drops what a sender is given before DTLS is up and the codec negotiated.
-  const ready = (s: RTCRtpSender) => s.codec !== undefined && s.transport?.state === 'connected';
-  // A new viewer gets the GOP with its encoded timestamps, which the live packets continue (Chromium
-  // decoded it at once); a splice into a running stream squeezes them (see GopCache.replay).
-  const sendGop = (splice: boolean): boolean => {
-    const cached = ctx.gop?.replay(splice) ?? [];
-    if (cached.length === 0) return false;
-    keyframeAt ??= performance.now() - added;
-    for (const p of splicer.splice(cached)) videoTrack.writeRtp(p);
-    return true;
-  };
-  // A keyframe request (PLI, RFC 4585 §6.3.1; FIR, RFC 5104 §4.3.1) cannot reach ffmpeg: the viewer
-  // gets the cached GOP again, spliced into its stream, at most once per second.
-  const onKeyframeRequest = () => {
-    ctx.onPli();
-    const now = performance.now();
-    if (!started || closed || now - lastSplice < KEYFRAME_REQUEST_MIN_INTERVAL_MS) return;
-    if (sendGop(true)) lastSplice = now;
-  };
-  const pliSub = video.onPictureLossIndication.subscribe(onKeyframeRequest);
-  const firSub = video.onRtcp.subscribe((rtcp) => {
-    if (rtcp.type === RTCP_PSFB && (rtcp as { feedback?: { count?: number } }).feedback?.count === FMT_FIR) {
-      onKeyframeRequest();
-    }
-  });
-  const feed: Feed = {
-    onVideo(packet, keyframeStart) {
-      if (!started) {
-        if (!ready(video)) return;
-        started = true;
-        // The cache already holds `packet` (pushed before the feeds run).
-        if (sendGop(false)) return;
-      }
-      if (keyframeStart) keyframeAt ??= performance.now() - added;
-      videoTrack.writeRtp(splicer.rewrite(RtpPacket.deSerialize(packet)));
-    },
-    onAudio(packet) {
-      if (audioTrack && audio && ready(audio)) audioTrack.writeRtp(packet);
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      pliSub.unSubscribe();
-      firSub.unSubscribe();
-      ctx.onClose(feed);
-      videoTrack.stop();
-      audioTrack?.stop();
-      // A closed connection has nothing left to renegotiate.
-      if (pc.connectionState !== 'closed') {
-        for (const s of [video, audio]) if (s) pc.removeTrack(s);
-      }
-    },
-  };
-  return {
-    feed,
-    viewer: { video, audio, keyframeAfterMs: () => keyframeAt, close: () => feed.close() },
-  };
-}
-
-/**
- * `addTrack` (so a transceiver the remote offered is reused), then send-only: werift 0.24.4 routes
- * feedback by the sender SSRC first, so on a sendrecv transceiver a viewer's PLI reached the local
- * receiver instead of this sender (measured: no PLI arrived).
- */
-function addSendOnly(pc: RTCPeerConnection, track: MediaStreamTrack, stream: MediaStream): RTCRtpSender {
-  const sender = pc.addTrack(track, stream);
-  const transceiver = pc.getTransceivers().find((t) => t.sender === sender);
-  if (transceiver?.direction === 'sendrecv') transceiver.setDirection('sendonly');
-  return sender;
 }
 
 function tryParse(packet: Buffer): RtpPacket | undefined {

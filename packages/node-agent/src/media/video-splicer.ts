@@ -1,9 +1,11 @@
 /**
- * One viewer's rewriting of RTP sequence number, timestamp and VP8 picture ID, so the cached GOP can
- * be sent again into a running stream when the viewer asks for a keyframe (PLI/FIR): the replayed
- * packets continue right after the last ones sent, and the live packets after them keep counting.
+ * One viewer's rewriting of RTP sequence number, timestamp and (VP8 only) picture ID, so the cached
+ * GOP can be sent again into a running stream when the viewer asks for a keyframe (PLI/FIR): the
+ * replayed packets continue right after the last ones sent, and the live packets after them keep
+ * counting. H.264 has no picture ID in its RTP payload (RFC 6184 §5.3): its NAL units pass untouched.
  */
 import type { RtpPacket } from 'werift';
+import type { VideoCodecName } from './video-codec.js';
 
 /** Byte offset and width (7 or 15 bits) of the picture ID in a VP8 payload descriptor (RFC 7741 §4.2), if any. */
 export function vp8PictureIdField(payload: Uint8Array): { offset: number; bits: 7 | 15 } | undefined {
@@ -33,17 +35,27 @@ function writePictureId(payload: Uint8Array, id: number): void {
 
 /** Offsets one viewer's packets carry; all zero until the first splice. */
 export class VideoSplicer {
+  readonly #vp8: boolean;
   #seq = 0;
   #ts = 0;
   #pic = 0;
   #last: { seq: number; ts: number; pic: number | undefined } | undefined;
+
+  /** A splicer for one viewer's stream of `codec` packets. */
+  constructor(codec: VideoCodecName) {
+    this.#vp8 = codec === 'vp8';
+  }
+
+  #pictureId(payload: Uint8Array): number | undefined {
+    return this.#vp8 ? readPictureId(payload) : undefined;
+  }
 
   /** Rewrite `p` (a copy owned by this viewer) with the current offsets and remember it as the last sent. */
   rewrite(p: RtpPacket): RtpPacket {
     const h = p.header;
     h.sequenceNumber = (h.sequenceNumber + this.#seq) & 0xffff;
     h.timestamp = (h.timestamp + this.#ts) >>> 0;
-    let pic = readPictureId(p.payload);
+    let pic = this.#pictureId(p.payload);
     if (pic !== undefined && this.#pic !== 0) {
       pic = (pic + this.#pic) & 0x7fff;
       // The payload may share memory with the packet other viewers get: change a copy.
@@ -66,7 +78,7 @@ export class VideoSplicer {
       const last = this.#last;
       this.#seq = (last.seq + 1 - first.header.sequenceNumber) & 0xffff;
       this.#ts = (last.ts + 1 - first.header.timestamp) >>> 0;
-      const pic = readPictureId(first.payload);
+      const pic = this.#pictureId(first.payload);
       if (pic !== undefined && last.pic !== undefined) this.#pic = (last.pic + 1 - pic) & 0x7fff;
     }
     return replay.map((p) => this.rewrite(p));

@@ -7,8 +7,17 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { InvalidArgumentError } from '@lanrtc/signal-core';
-import { Connection, DtlsServer, type IceConnection, type RTCDtlsTransport, RTCPeerConnection } from 'werift';
+import {
+  Connection,
+  DtlsServer,
+  type IceConnection,
+  type RTCDtlsTransport,
+  RTCPeerConnection,
+  useOPUS,
+  usePCMU,
+} from 'werift';
 import { AmbiguousRemoteCertificateError, InterfaceNotFoundError, WeriftInternalsError } from '../errors.js';
+import { VIDEO_CODEC_NAMES, type VideoCodecName, weriftVideoCodec } from '../media/video-codec.js';
 import { type DtlsCertificate, fingerprintOfDer } from './certificate.js';
 
 /** Options of `createNodePeer`; everything but `certificate` has a LAN-safe default. */
@@ -35,13 +44,21 @@ export interface NodePeerInit {
    * peer-reflexive candidate its first connectivity check creates (RFC 8445 §7.3.1.3).
    */
   readonly resolveLocalHostname?: (hostname: string) => Promise<string>;
+  /**
+   * Video codecs this connection offers and accepts, most preferred first. Default `['vp8']`
+   * (werift's); a media source with `videoCodec: 'h264'` needs `'h264'` here.
+   */
+  readonly videoCodecs?: readonly VideoCodecName[];
 }
 
 /** Create a werift RTCPeerConnection configured for an offline LAN (no STUN/TURN, pinned certificate). */
 export function createNodePeer(init: NodePeerInit): RTCPeerConnection {
   const hosts = init.interfaceAddresses ? selectHostAddresses(init.interfaceAddresses) : undefined;
   const portRange = init.portRange ? checkPortRange(init.portRange) : undefined;
+  const video = init.videoCodecs ? checkVideoCodecs(init.videoCodecs) : undefined;
   const pc = new RTCPeerConnection({
+    // werift's default audio list, with the video list asked for.
+    ...(video && { codecs: { audio: [useOPUS(), usePCMU()], video: video.map(weriftVideoCodec) } }),
     // W3C webrtc-pc §4.4.1.1: with no servers configured the agent gathers host candidates only.
     iceServers: [],
     bundlePolicy: 'max-bundle',
@@ -164,4 +181,14 @@ function checkPortRange([min, max]: readonly [number, number]): [number, number]
     throw new InvalidArgumentError('portRange must be two ports 1..65535 with min < max');
   }
   return [min, max];
+}
+
+function checkVideoCodecs(codecs: readonly VideoCodecName[]): VideoCodecName[] {
+  const known = codecs.every((c) => VIDEO_CODEC_NAMES.includes(c));
+  if (codecs.length === 0 || !known || new Set(codecs).size !== codecs.length) {
+    throw new InvalidArgumentError(
+      `videoCodecs must list some of ${VIDEO_CODEC_NAMES.join(', ')}, each once`,
+    );
+  }
+  return [...codecs];
 }

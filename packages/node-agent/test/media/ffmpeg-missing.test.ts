@@ -3,7 +3,8 @@
  * path or looked up on a PATH that lacks it; nothing is left running or bound.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMediaSource } from '../../src/index.js';
+import { MediaStreamTrack, useOPUS } from 'werift';
+import { createMediaSource, playTrack } from '../../src/index.js';
 import { ffmpegChildren } from './support.js';
 
 const activeHandles = (): number =>
@@ -31,6 +32,14 @@ describe('ffmpeg missing, bad options', () => {
     });
   });
 
+  it('playTrack without ffmpeg: FfmpegNotFoundError, not an output error', async () => {
+    const track = new MediaStreamTrack({ kind: 'audio', codec: useOPUS({ payloadType: 111 }) });
+    await expect(playTrack(track, { ffmpeg: '/nonexistent/bin/ffmpeg' })).rejects.toMatchObject({
+      name: 'FfmpegNotFoundError',
+    });
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
   it('ffmpeg that fails on its input: FfmpegFailedError with the end of its log', async () => {
     await expect(
       createMediaSource({ input: { kind: 'file', path: '/nonexistent/clip.mp4' } }),
@@ -44,6 +53,7 @@ describe('ffmpeg missing, bad options', () => {
     { keyframeIntervalS: 0 },
     { keyframeIntervalS: Number.NaN },
     { videoBitrate: '1M; rm -rf' },
+    { videoCodec: 'vp9' as 'vp8' },
     { input: { kind: 'file' as const, path: '' } },
   ])('refuses %o with InvalidMediaOptionsError before starting ffmpeg', async (init) => {
     await expect(createMediaSource(init)).rejects.toMatchObject({ name: 'InvalidMediaOptionsError' });

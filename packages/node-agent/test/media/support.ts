@@ -7,10 +7,11 @@ import type { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import {
   createDtlsCertificate,
   createNodePeer,
-  isVp8KeyframeStart,
+  h264NalUnitTypes,
   type MediaSource,
   type MediaViewer,
 } from '../../src/index.js';
+import { createKeyframeDetector } from '../../src/media/keyframe-detector.js';
 import { negotiate, waitFor } from '../peer/pair.js';
 
 /** What one werift viewer saw. */
@@ -28,16 +29,33 @@ export interface Watch {
   firstKeyframe: Promise<number>;
   /** Whether the first video packet received started a keyframe, once one arrived. */
   firstPacketWasKeyframe: boolean | undefined;
+  /** H.264: the NAL unit types of the first video packet received (RFC 6184 §5.2). */
+  firstPacketNalTypes: number[] | undefined;
+  /** The payload types of the video packets received. */
+  payloadTypes: Set<number>;
   /** ms from the first video packet received to the first keyframe packet received. */
   keyframeAfterFirstPacketMs: number | undefined;
   close(): Promise<void>;
 }
 
-/** A sender peer with the source's tracks, negotiated with a receiver peer on loopback. */
-export async function watch(source: MediaSource): Promise<Watch> {
+/**
+ * A sender peer with the source's tracks, negotiated with a receiver peer on loopback; both offer the
+ * source's video codec (the receiver `receiverCodecs`, when given).
+ */
+export async function watch(
+  source: MediaSource,
+  receiverCodecs: readonly ('vp8' | 'h264')[] = [source.videoCodec],
+): Promise<Watch> {
   const [ca, cb] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
-  const sender = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'] });
-  const receiver = createNodePeer({ certificate: cb, interfaceAddresses: ['127.0.0.1'] });
+  const videoCodecs = [source.videoCodec];
+  const sender = createNodePeer({ certificate: ca, interfaceAddresses: ['127.0.0.1'], videoCodecs });
+  const receiver = createNodePeer({
+    certificate: cb,
+    interfaceAddresses: ['127.0.0.1'],
+    videoCodecs: receiverCodecs,
+  });
+  const isKeyframeStart = createKeyframeDetector(source.videoCodec);
+  const vp8 = source.videoCodec === 'vp8';
   const subscribedAt = performance.now();
   const viewer = source.addTo(sender);
   let firstPacketAt: number | undefined;
@@ -62,6 +80,7 @@ export async function watch(source: MediaSource): Promise<Watch> {
         return;
       }
       video.packets++;
+      result.payloadTypes.add(rtp.header.payloadType);
       const now = performance.now();
       const { sequenceNumber: seq, timestamp: ts } = rtp.header;
       // ffmpeg's VP8 payload descriptor carries a 15-bit picture ID in bytes 2–3 (RFC 7741 §4.2).
@@ -73,13 +92,14 @@ export async function watch(source: MediaSource): Promise<Watch> {
       newest = unwrapped;
       if (last) {
         if (((ts - last.ts) | 0) < 0) video.tsBackwards++;
-        if (((pic - last.pic) & 0x7fff) > 0x4000) video.picBackwards++;
+        if (vp8 && ((pic - last.pic) & 0x7fff) > 0x4000) video.picBackwards++;
       }
       last = { seq, ts, pic };
-      const key = isVp8KeyframeStart(rtp.payload);
+      const key = isKeyframeStart(rtp);
       if (firstPacketAt === undefined) {
         firstPacketAt = now;
         result.firstPacketWasKeyframe = key;
+        if (!vp8) result.firstPacketNalTypes = h264NalUnitTypes(rtp.payload);
       }
       if (key && video.keyframes++ === 0) {
         result.keyframeAfterFirstPacketMs = now - firstPacketAt;
@@ -102,6 +122,8 @@ export async function watch(source: MediaSource): Promise<Watch> {
       return holes;
     },
     firstPacketWasKeyframe: undefined,
+    firstPacketNalTypes: undefined,
+    payloadTypes: new Set(),
     keyframeAfterFirstPacketMs: undefined,
     async close() {
       viewer.close();

@@ -29,6 +29,9 @@ describe('createNodePeer options', () => {
     ['port 0', () => ({ portRange: [0, 10] }), InvalidArgumentError],
     ['a port above 65535', () => ({ portRange: [65535, 65536] }), InvalidArgumentError],
     ['a fractional port', () => ({ portRange: [5000.5, 5001] }), InvalidArgumentError],
+    ['no video codec', () => ({ videoCodecs: [] }), InvalidArgumentError],
+    ['an unknown video codec', () => ({ videoCodecs: ['av1' as 'vp8'] }), InvalidArgumentError],
+    ['a video codec twice', () => ({ videoCodecs: ['h264', 'h264'] }), InvalidArgumentError],
   ];
   it.each(bad)('rejects %s', (_name, make, error) => {
     const init = { certificate, ...make() };
@@ -43,6 +46,24 @@ describe('createNodePeer options', () => {
       expect(pc.config.icePortRange).toEqual([40000, 40010]);
       expect(pc.config.iceAdditionalHostAddresses).toEqual(['127.0.0.1']);
       expect(pc.config.iceUseIpv4).toBe(false);
+    } finally {
+      await pc.close();
+    }
+  });
+
+  it('offers the video codecs asked for, in that order, and keeps the default audio codecs', async () => {
+    const pc = createNodePeer({
+      certificate,
+      interfaceAddresses: ['127.0.0.1'],
+      videoCodecs: ['h264', 'vp8'],
+    });
+    try {
+      expect(pc.config.codecs.video?.map((c) => c.mimeType)).toEqual(['video/H264', 'video/VP8']);
+      expect(pc.config.codecs.video?.[0]?.parameters).toContain('packetization-mode=1');
+      expect(pc.config.codecs.audio?.map((c) => c.mimeType)).toEqual(['audio/OPUS', 'audio/PCMU']);
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      const sdp = (await pc.createOffer()).sdp;
+      expect(sdp).toMatch(/a=rtpmap:\d+ H264\/90000[\s\S]*a=rtpmap:\d+ VP8\/90000/);
     } finally {
       await pc.close();
     }
