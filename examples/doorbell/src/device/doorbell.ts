@@ -220,8 +220,11 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
   const openPairing = () => {
     display = agent.showPin();
     display.onChange((pin) => emit({ kind: 'pin', pin }));
+    let failures = display.attempts().failures;
     display.onAttempts((state) => {
-      if (state.failures > 0) emit({ kind: 'attempts', state });
+      // Called after a pairing too: only a new failure is news.
+      if (state.failures > failures) emit({ kind: 'attempts', state });
+      failures = state.failures;
     });
     card = listener.openQrPairing();
   };
@@ -245,6 +248,7 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
       name: init.name,
       card: () => listener.cardText(),
       history: () => rings.recent(),
+      watching: () => sessions.size,
       talkbackDir: init.talkbackDir,
       onEvent(event) {
         if (event.kind === 'bad-frame') badFrames += 1;

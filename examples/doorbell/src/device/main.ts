@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     address: options.address ?? defaultLanAddress(),
     port: options.port,
     directPort: options.directPort,
-    viewerDir,
+    viewerDir: options.viewerDir ?? viewerDir,
     talkbackDir: options.talkbackDir,
     ...(options.input ? { input: options.input } : {}),
     announce: options.announce,

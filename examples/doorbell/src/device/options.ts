@@ -15,6 +15,8 @@ export interface DoorbellOptions {
   readonly apiPort: number;
   readonly config: string;
   readonly talkbackDir: string;
+  /** A built viewer to serve instead of the package's `dist/viewer`. */
+  readonly viewerDir: string | undefined;
   readonly input: MediaInput | undefined;
   readonly announce: boolean;
   readonly verbose: boolean;
@@ -37,6 +39,7 @@ options:
                        present, else the test pattern)
   --config DIR         identity, paired viewers, state (default ~/.config/lanrtc-doorbell)
   --talkback-dir DIR   where talk-back is recorded (default <config>/talkback)
+  --viewer-dir DIR     serve this built viewer (default: the package's dist/viewer)
   --no-announce        do not announce over mDNS
   --verbose            debug logs on stderr
   --help               this text`;
@@ -64,6 +67,7 @@ export function parseDoorbellOptions(
         input: { type: 'string' },
         config: { type: 'string' },
         'talkback-dir': { type: 'string' },
+        'viewer-dir': { type: 'string' },
         'no-announce': { type: 'boolean' },
         verbose: { type: 'boolean' },
       },
@@ -90,6 +94,7 @@ export function parseDoorbellOptions(
     apiPort: port(str('api-port'), '--api-port', 8081),
     config,
     talkbackDir: str('talkback-dir') ?? join(config, 'talkback'),
+    viewerDir: str('viewer-dir'),
     input: input(str('input')),
     announce: values['no-announce'] !== true,
     verbose: values.verbose === true,

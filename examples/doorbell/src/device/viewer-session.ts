@@ -30,6 +30,8 @@ export interface ViewerSessionInit {
   /** The doorbell's current card text (sent in hello). */
   readonly card: () => string;
   readonly history: () => readonly Ring[];
+  /** How many viewers are watching now (sent after hello, then on every change). */
+  readonly watching: () => number;
   /** Where talk-back recordings go (`<viewer id>-<time>.ogg`). */
   readonly talkbackDir: string;
   readonly onEvent: (event: ViewerEvent) => void;
@@ -52,8 +54,12 @@ export interface ViewerSession {
 export function startViewerSession(connection: NodeConnection, init: ViewerSessionInit): ViewerSession {
   const media = init.source.addTo(connection.peer.pc);
   const recorders: Promise<TrackRecorder | undefined>[] = [];
+  // werift may announce one remote track more than once (each renegotiation that keeps it): record it once.
+  const recorded = new Set<string>();
   const trackSub = connection.peer.pc.onTrack.subscribe((track) => {
-    if (track.kind !== 'audio') return;
+    const key = `${track.id ?? ''}/${track.ssrc ?? ''}`;
+    if (track.kind !== 'audio' || recorded.has(key)) return;
+    recorded.add(key);
     const file = join(init.talkbackDir, `${connection.remote.id.slice(0, 8)}-${stamp()}.ogg`);
     recorders.push(
       recordTrack(track, { path: file }).then(
@@ -100,6 +106,7 @@ export function startViewerSession(connection: NodeConnection, init: ViewerSessi
       const history = init.history();
       send({ v: 1, t: 'hello', name: init.name, card: init.card(), history: history.length });
       for (const ring of history) sendRing(ring, true);
+      send({ v: 1, t: 'viewers', count: init.watching() });
       return true;
     },
     () => false, // the viewer left before opening it

@@ -27,6 +27,12 @@ async function deviceInfo() {
 }
 
 installTestHooks();
+// A closing tab says goodbye, so the doorbell frees this viewer at once rather than when ICE gives
+// up on it; a page the browser kept in its back-forward cache starts afresh when shown again.
+addEventListener('pagehide', () => void currentSession()?.link.connection?.close());
+addEventListener('pageshow', (event) => {
+  if (event.persisted) location.reload();
+});
 wireTalkButton(
   () => currentSession()?.talk,
   (error) => {

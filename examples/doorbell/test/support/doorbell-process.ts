@@ -1,0 +1,124 @@
+/**
+ * TEST-ONLY: the doorbell as a user runs it (`src/device/main.ts`, the real terminal program) inside a
+ * LAN host, its stdout read line by line and its stdin written like a person at the keyboard.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { LanHost } from '@lanrtc/lan-harness';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The doorbell's entry point. */
+export const MAIN = join(here, '..', '..', 'src', 'device', 'main.ts');
+
+/** A doorbell running in a LAN host. */
+export interface DoorbellProcess {
+  readonly child: ChildProcess;
+  readonly config: string;
+  /** Every stdout line so far. */
+  readonly lines: string[];
+  /** The viewer URL, the PIN and the pairing card from the banner. */
+  readonly url: string;
+  readonly pin: () => string;
+  readonly pairingCard: () => string;
+  /** Resolve with the first line from `from` (default: the next one) matching `re`, or reject after `ms`. */
+  next(re: RegExp, opts?: { ms?: number; from?: number }): Promise<RegExpExecArray>;
+  /** Type a line (Enter rings). */
+  type(line: string): void;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Start the doorbell in `host` with a fresh config directory (or `config`); resolves once its banner is printed. */
+export async function startDoorbellIn(
+  host: LanHost,
+  args: readonly string[] = [],
+  config = mkdtempSync(join(tmpdir(), 'doorbell-test-')),
+): Promise<DoorbellProcess> {
+  const child = host.node(MAIN, ['--config', config, '--no-announce', ...args], {
+    env: { ...process.env, DOORBELL_QR: '0' },
+  });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  if (!child.stdout) throw new Error('doorbell started without a stdout pipe');
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const w of waiters) w();
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const next = (re: RegExp, opts: { ms?: number; from?: number } = {}) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      let index = opts.from ?? lines.length;
+      const check = () => {
+        for (; index < lines.length; index++) {
+          const m = re.exec(lines[index] ?? '');
+          if (m) {
+            done();
+            return resolve(m);
+          }
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `doorbell: no line matching ${re} in ${opts.ms ?? 15_000} ms; stderr: ${stderr.slice(-800)}`,
+          ),
+        );
+      }, opts.ms ?? 15_000);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      void exited.then(() => {
+        if (waiters.has(check)) {
+          done();
+          reject(new Error(`doorbell exited; stderr: ${stderr.slice(-800)}`));
+        }
+      });
+      check();
+    });
+  const url = (await next(/^ {2}viewer: +(\S+)/, { from: 0, ms: 30_000 }))[1] ?? '';
+  await next(/^Enter: ring/, { from: 0 });
+  const last = (re: RegExp) => {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = re.exec(lines[i] ?? '');
+      if (m?.[1]) return m[1];
+    }
+    throw new Error(`doorbell printed no ${re}`);
+  };
+  return {
+    child,
+    config,
+    lines,
+    url,
+    pin: () => last(/PIN: (\d{6})/),
+    pairingCard: () => last(/pairing card: (LR1:\S+)/),
+    next,
+    type: (line) => child.stdin?.write(`${line}\n`),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(config, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Build the viewer with the package's Vite config into a fresh directory (a test never shares dist/). */
+export async function buildViewer(): Promise<{ dir: string; remove(): void }> {
+  const { build } = await import('vite');
+  const dir = mkdtempSync(join(tmpdir(), 'doorbell-viewer-'));
+  await build({
+    configFile: join(here, '..', '..', 'vite.config.ts'),
+    logLevel: 'silent',
+    build: { outDir: dir },
+  });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
