@@ -99,7 +99,7 @@ export async function startDoorbellIn(
     lines,
     url,
     pin: () => last(/PIN: (\d{6})/),
-    pairingCard: () => last(/pairing card: (LR1:\S+)/),
+    pairingCard: () => last(/pairing card: (LR1:.+)$/),
     next,
     type: (line) => child.stdin?.write(`${line}\n`),
     async stop() {
