@@ -17,7 +17,9 @@ const out: TerminalOut = { line: (text) => process.stdout.write(`${text}\n`) };
 const viewerDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'viewer');
 
 async function main(): Promise<number> {
-  const options = parseDoorbellOptions(process.argv.slice(2));
+  // `pnpm --filter doorbell start -- --help` hands the script a literal `--` first.
+  const argv = process.argv.slice(2);
+  const options = parseDoorbellOptions(argv[0] === '--' ? argv.slice(1) : argv);
   if (options.help) {
     out.line(USAGE);
     return 0;
