@@ -10,11 +10,12 @@ import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildViewer, type DoorbellProcess, startDoorbellIn } from '../support/doorbell-process.js';
+import { buildViewer, type DoorbellProcess, localApi, startDoorbellIn } from '../support/doorbell-process.js';
 import { framesOver, until, viewerAction, viewerState } from '../support/viewer-page.js';
 
 describeLan('doorbell: the viewer it serves, in Chromium on another host', () => {
   let lan: Lan;
+  let hostA: LanHost;
   let doorbell: DoorbellProcess;
   let browser: Browser;
   const cleanup: (() => unknown)[] = [];
@@ -24,6 +25,7 @@ describeLan('doorbell: the viewer it serves, in Chromium on another host', () =>
     lan = await createLan({ hosts: 2 });
     cleanup.push(() => lan.close());
     const [a, b] = lan.hosts as [LanHost, LanHost];
+    hostA = a;
     doorbell = await startDoorbellIn(a, [
       '--viewer-dir',
       viewer.dir,
@@ -38,7 +40,7 @@ describeLan('doorbell: the viewer it serves, in Chromium on another host', () =>
     cleanup.push(() => chromium.close());
   }, 90_000);
   afterAll(async () => {
-    console.log(doorbell?.lines.filter((l) => /^\d\d:/.test(l)).join('\n'));
+    console.log(`doorbell events:\n${doorbell?.lines.filter((l) => /^\d\d:/.test(l)).join('\n')}`);
     for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
   }, 30_000);
 
@@ -81,6 +83,15 @@ describeLan('doorbell: the viewer it serves, in Chromium on another host', () =>
     const latency = (ring?.receivedAt ?? 0) - (ring?.at ?? 0);
     console.log(`ring → viewer with a ${ring?.jpegBytes} B snapshot: ${latency} ms`);
     expect(latency).toBeLessThan(500);
+
+    // The local API rings too (a button's script on the device).
+    const posted = await localApi(hostA, 'POST', '/ring');
+    expect(posted).toMatchObject({ status: 200, body: { viewers: 1 } });
+    const postedId = (posted.body as { id: string }).id;
+    await until(
+      () => viewerState(page),
+      (s) => s.rings.some((r) => r.id === postedId && r.jpegBytes > 1000),
+    );
 
     // Reload: paired, so straight to video; the ring is in the history.
     await page.reload();
@@ -165,4 +176,20 @@ describeLan('doorbell: the viewer it serves, in Chromium on another host', () =>
     expect(refused.connection).not.toBe('live');
     await two.context().close();
   }, 90_000);
+
+  it('the local API answers what it knows and refuses the rest', async () => {
+    const viewers = await localApi(hostA, 'GET', '/viewers');
+    expect(viewers.status).toBe(200);
+    expect((viewers.body as unknown[]).length).toBeGreaterThanOrEqual(2); // the paired pages above, one revoked
+    expect(await localApi(hostA, 'DELETE', '/viewers/zzzzzzzz')).toMatchObject({
+      status: 404,
+      body: { error: 'UnknownViewerError' },
+    });
+    expect(await localApi(hostA, 'GET', '/ring')).toMatchObject({ status: 405 });
+    expect(await localApi(hostA, 'GET', '/nothing')).toMatchObject({ status: 404 });
+    expect(await localApi(hostA, 'GET', '/status')).toMatchObject({
+      status: 200,
+      body: { name: 'Front door', stats: { watching: 0 } },
+    });
+  });
 });

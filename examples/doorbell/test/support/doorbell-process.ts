@@ -122,3 +122,16 @@ export async function buildViewer(): Promise<{ dir: string; remove(): void }> {
   });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Call the doorbell's local API (127.0.0.1 inside its host, as a button's script on the device would). */
+export async function localApi(
+  host: LanHost,
+  method: string,
+  path: string,
+  port = 8081,
+): Promise<{ status: number; body: unknown }> {
+  const code = `fetch(${JSON.stringify(`http://127.0.0.1:${port}${path}`)}, { method: ${JSON.stringify(method)} })
+    .then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))`;
+  const r = await host.exec(process.execPath, ['-e', code]);
+  return JSON.parse(r.stdout) as { status: number; body: unknown };
+}
