@@ -38,7 +38,10 @@ export async function startDoorbellIn(
   args: readonly string[] = [],
   config = mkdtempSync(join(tmpdir(), 'doorbell-test-')),
 ): Promise<DoorbellProcess> {
-  const child = host.node(MAIN, ['--config', config, '--no-announce', ...args], {
+  // Announcing is what `--announce` in `args` asks for; the other tests keep mDNS quiet.
+  const announce = args.includes('--announce');
+  const rest = args.filter((a) => a !== '--announce');
+  const child = host.node(MAIN, ['--config', config, ...(announce ? [] : ['--no-announce']), ...rest], {
     env: { ...process.env, DOORBELL_QR: '0' },
   });
   const lines: string[] = [];
