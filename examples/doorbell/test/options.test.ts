@@ -26,6 +26,8 @@ describe('parseDoorbellOptions', () => {
     [['--input', 'file:/tmp/a.mp4'], { input: { kind: 'file', path: '/tmp/a.mp4' } }],
     [['--input', 'test-pattern', '--no-announce'], { input: { kind: 'test-pattern' }, announce: false }],
     [['--port', '0', '--name', 'Front door'], { port: 0, name: 'Front door' }],
+    [['--talkback', 'play'], { talkback: 'play' }],
+    [[], { talkback: 'auto' }],
   ])('%j', (argv, expected) => expect(parseDoorbellOptions(argv, {})).toMatchObject(expected));
 
   it.each([
@@ -37,6 +39,7 @@ describe('parseDoorbellOptions', () => {
     [['--name', ' '], /--name must be 1–32 bytes/],
     [['--input', 'webcam'], /--input must be/],
     [['--input', 'file:'], /--input must be/],
+    [['--talkback', 'speaker'], /--talkback must be auto, play or record/],
     [['--bogus'], /Unknown option/],
     [['extra'], /positional/],
   ])('%j → DoorbellUsageError', (argv, message) => {

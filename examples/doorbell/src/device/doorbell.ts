@@ -23,7 +23,7 @@ import { equalBytes } from '@lanrtc/signal-core/codec';
 import { loadOrCreateDoorbellState } from './doorbell-state.js';
 import { UnknownViewerError } from './errors.js';
 import { createRingLog } from './rings.js';
-import { startViewerSession, type ViewerSession } from './viewer-session.js';
+import { startViewerSession, type TalkbackMode, type ViewerSession } from './viewer-session.js';
 import { startWebServer } from './web-server.js';
 
 /** The device type in the card, so `_doorbell._sub._lanrtc._udp` browsing finds it (DNS-SD subtype). */
@@ -49,6 +49,8 @@ export interface DoorbellInit {
   readonly directPort: number;
   readonly viewerDir: string;
   readonly talkbackDir: string;
+  /** Talk-back: play it, record it, or `auto` (default): record, and play too when an audio output opens. */
+  readonly talkback?: TalkbackMode;
   readonly input?: MediaInput;
   readonly announce?: boolean;
   /** Give ffmpeg this binary (tests). */
@@ -92,7 +94,7 @@ export type DoorbellEvent =
   | { readonly kind: 'pairing-card'; readonly text: string }
   | { readonly kind: 'attempts'; readonly state: AttemptPolicyState }
   | { readonly kind: 'talk'; readonly id: string; readonly on: boolean }
-  | { readonly kind: 'talkback'; readonly id: string; readonly file: string }
+  | { readonly kind: 'talkback'; readonly id: string; readonly to: string; readonly played: boolean }
   | { readonly kind: 'problem'; readonly id?: string; readonly error: Error };
 
 /** Counters for the local API and the soak test. */
@@ -250,10 +252,12 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
       history: () => rings.recent(),
       watching: () => sessions.size,
       talkbackDir: init.talkbackDir,
+      talkback: init.talkback ?? 'auto',
       onEvent(event) {
         if (event.kind === 'bad-frame') badFrames += 1;
         else if (event.kind === 'talk') emit({ kind: 'talk', id, on: event.on });
-        else if (event.kind === 'talkback') emit({ kind: 'talkback', id, file: event.file });
+        else if (event.kind === 'talkback')
+          emit({ kind: 'talkback', id, to: event.to, played: event.played });
         else emit({ kind: 'problem', id, error: event.error });
       },
     });

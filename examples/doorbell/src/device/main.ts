@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     directPort: options.directPort,
     viewerDir: options.viewerDir ?? viewerDir,
     talkbackDir: options.talkbackDir,
+    talkback: options.talkback,
     ...(options.input ? { input: options.input } : {}),
     announce: options.announce,
     ...(logger ? { logger } : {}),

@@ -15,6 +15,7 @@ export interface DoorbellOptions {
   readonly apiPort: number;
   readonly config: string;
   readonly talkbackDir: string;
+  readonly talkback: 'auto' | 'play' | 'record';
   /** A built viewer to serve instead of the package's `dist/viewer`. */
   readonly viewerDir: string | undefined;
   readonly input: MediaInput | undefined;
@@ -38,6 +39,9 @@ options:
   --input INPUT        test-pattern | camera[:/dev/videoN] | file:PATH (default: /dev/video0 when
                        present, else the test pattern)
   --config DIR         identity, paired viewers, state (default ~/.config/lanrtc-doorbell)
+  --talkback MODE      auto | play | record: play a viewer's voice on this machine's speaker
+                       (PulseAudio, ALSA or OSS), record it to a file, or auto (default): record,
+                       and play too when an audio output opens
   --talkback-dir DIR   where talk-back is recorded (default <config>/talkback)
   --viewer-dir DIR     serve this built viewer (default: the package's dist/viewer)
   --no-announce        do not announce over mDNS
@@ -66,6 +70,7 @@ export function parseDoorbellOptions(
         'api-port': { type: 'string' },
         input: { type: 'string' },
         config: { type: 'string' },
+        talkback: { type: 'string' },
         'talkback-dir': { type: 'string' },
         'viewer-dir': { type: 'string' },
         'no-announce': { type: 'boolean' },
@@ -95,6 +100,7 @@ export function parseDoorbellOptions(
     config,
     talkbackDir: str('talkback-dir') ?? join(config, 'talkback'),
     viewerDir: str('viewer-dir'),
+    talkback: talkbackMode(str('talkback')),
     input: input(str('input')),
     announce: values['no-announce'] !== true,
     verbose: values.verbose === true,
@@ -118,4 +124,10 @@ function input(text: string | undefined): MediaInput | undefined {
   throw new DoorbellUsageError(
     `--input must be test-pattern, camera[:DEVICE] or file:PATH (got ${JSON.stringify(text)})`,
   );
+}
+
+function talkbackMode(text: string | undefined): 'auto' | 'play' | 'record' {
+  if (text === undefined) return 'auto';
+  if (text === 'auto' || text === 'play' || text === 'record') return text;
+  throw new DoorbellUsageError(`--talkback must be auto, play or record (got ${JSON.stringify(text)})`);
 }

@@ -59,7 +59,7 @@ export function eventLine(event: DoorbellEvent, now = new Date()): string | unde
     case 'talk':
       return `${at} viewer ${who(event.id)} ${event.on ? 'is talking' : 'stopped talking'}`;
     case 'talkback':
-      return `${at} talk-back from ${who(event.id)} → ${event.file}`;
+      return `${at} talk-back from ${who(event.id)} → ${event.played ? `playing on ${event.to}` : event.to}`;
     case 'problem':
       return `${at} ${event.id ? `viewer ${who(event.id)}: ` : ''}${event.error.name}: ${printable(event.error.message)}`;
   }

@@ -5,8 +5,8 @@
  * the one encoder, nothing else).
  */
 import { join } from 'node:path';
-import { type MediaSource, type NodeConnection, recordTrack, type TrackRecorder } from '@lanrtc/node-agent';
-import type { RTCDataChannel } from 'werift';
+import { type MediaSource, type NodeConnection, playTrack, recordTrack } from '@lanrtc/node-agent';
+import type { MediaStreamTrack, RTCDataChannel } from 'werift';
 import {
   type DeviceMessage,
   DOORBELL_CHANNEL,
@@ -16,10 +16,14 @@ import {
 } from '../shared/messages.js';
 import type { Ring } from './rings.js';
 
+/** What happens to a viewer's voice. */
+export type TalkbackMode = 'auto' | 'play' | 'record';
+
 /** What a session tells the doorbell. */
 export type ViewerEvent =
   | { readonly kind: 'talk'; readonly on: boolean }
-  | { readonly kind: 'talkback'; readonly file: string }
+  /** Talk-back goes to `to`: a recording's path, or the audio output playing it. */
+  | { readonly kind: 'talkback'; readonly to: string; readonly played: boolean }
   | { readonly kind: 'talkback-failed'; readonly error: Error }
   | { readonly kind: 'bad-frame'; readonly error: Error };
 
@@ -34,6 +38,8 @@ export interface ViewerSessionInit {
   readonly watching: () => number;
   /** Where talk-back recordings go (`<viewer id>-<time>.ogg`). */
   readonly talkbackDir: string;
+  /** `play` through the speaker, `record` to a file, `auto`: record, and play too when an audio output opens. */
+  readonly talkback: TalkbackMode;
   readonly onEvent: (event: ViewerEvent) => void;
 }
 
@@ -53,26 +59,14 @@ export interface ViewerSession {
 /** Serve `connection` until it ends. */
 export function startViewerSession(connection: NodeConnection, init: ViewerSessionInit): ViewerSession {
   const media = init.source.addTo(connection.peer.pc);
-  const recorders: Promise<TrackRecorder | undefined>[] = [];
-  // werift may announce one remote track more than once (each renegotiation that keeps it): record it once.
-  const recorded = new Set<string>();
+  const outputs: Promise<{ close(): Promise<void> }>[] = [];
+  // werift may announce one remote track more than once (each renegotiation that keeps it): take it once.
+  const taken = new Set<string>();
   const trackSub = connection.peer.pc.onTrack.subscribe((track) => {
     const key = `${track.id ?? ''}/${track.ssrc ?? ''}`;
-    if (track.kind !== 'audio' || recorded.has(key)) return;
-    recorded.add(key);
-    const file = join(init.talkbackDir, `${connection.remote.id.slice(0, 8)}-${stamp()}.ogg`);
-    recorders.push(
-      recordTrack(track, { path: file }).then(
-        (recorder) => {
-          init.onEvent({ kind: 'talkback', file });
-          return recorder;
-        },
-        (error: Error) => {
-          init.onEvent({ kind: 'talkback-failed', error });
-          return undefined;
-        },
-      ),
-    );
+    if (track.kind !== 'audio' || taken.has(key)) return;
+    taken.add(key);
+    outputs.push(takeTalkback(track, connection.remote.id, init));
   });
   let channel: RTCDataChannel | undefined;
   const send = (message: DeviceMessage) => channel?.send(encodeDoorbellMessage(message));
@@ -116,8 +110,8 @@ export function startViewerSession(connection: NodeConnection, init: ViewerSessi
     closing ??= (async () => {
       trackSub.unSubscribe();
       media.close();
-      const recs = await Promise.all(recorders);
-      await Promise.all(recs.map((r) => r?.close().catch(() => undefined)));
+      const open = await Promise.all(outputs);
+      await Promise.all(open.map((o) => o.close().catch(() => undefined)));
       await connection.close();
     })();
     return closing;
@@ -132,6 +126,40 @@ export function startViewerSession(connection: NodeConnection, init: ViewerSessi
     },
     close,
   };
+}
+
+/**
+ * Play and/or record one talk-back track, as `init.talkback` says (`auto` records and also plays
+ * when an output opens: probing outputs takes a moment, and a recording started at once loses
+ * nothing meanwhile). A failure is reported, never thrown.
+ */
+async function takeTalkback(
+  track: MediaStreamTrack,
+  viewerId: string,
+  init: ViewerSessionInit,
+): Promise<{ close(): Promise<void> }> {
+  const report = <T>(what: Promise<T>, to: (value: T) => { to: string; played: boolean }) =>
+    what.then(
+      (value) => {
+        init.onEvent({ kind: 'talkback', ...to(value) });
+        return value;
+      },
+      (error: Error) => {
+        init.onEvent({ kind: 'talkback-failed', error });
+        return undefined;
+      },
+    );
+  const file = join(init.talkbackDir, `${viewerId.slice(0, 8)}-${stamp()}.ogg`);
+  const taking = [
+    init.talkback === 'play'
+      ? undefined
+      : report(recordTrack(track, { path: file }), () => ({ to: file, played: false })),
+    init.talkback === 'record'
+      ? undefined
+      : report(playTrack(track), (p) => ({ to: `${p.output.kind} ${p.output.device}`, played: true })),
+  ];
+  const taken = await Promise.all(taking);
+  return { close: async () => void (await Promise.all(taken.map((t) => t?.close()))) };
 }
 
 /** A file-name-safe local time stamp, `20261207-143005`. */
