@@ -5,8 +5,8 @@
  * `count` prints every viewer's packet count. Usage: `doorbell-viewers.ts <own address> <doorbell url>`.
  */
 import { createInterface } from 'node:readline';
-import { createIdentity } from '@lanrtc/signal-core';
 import { createDtlsCertificate, createNodeAgent, type NodeAgent } from '@lanrtc/node-agent';
+import { createIdentity } from '@lanrtc/signal-core';
 import type { MediaStreamTrack } from 'werift';
 
 const [address, url] = process.argv.slice(2);

@@ -42,6 +42,8 @@ const seconds = opt('--seconds', 10);
 if (process.env.LANRTC_IN_NETNS !== '1') throw new Error('run it with `pnpm bench:doorbell` (needs root)');
 const here = import.meta.dirname;
 const STATIC_SERVER = join(here, '../examples/doorbell/test/support/static-server.ts');
+/** Where `--write`'s generated text ends in BENCHMARKS.md (the hand-written reading follows). */
+const END = '<!-- end of bench:doorbell output -->';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Page-side timestamps (ms since navigation start) of the events that make up the wait.
@@ -72,7 +74,7 @@ const MARKS = `(() => {
             if (r.packetsReceived > 0) mark('firstPacket');
             if (r.framesDecoded > 0) { mark('firstDecoded'); marks.pliAtDecode ??= r.pliCount ?? 0; done = true; }
           });
-          if (!done && this.connectionState !== 'closed') setTimeout(poll, 10);
+          if (!done && this.connectionState !== 'closed') setTimeout(poll, 20);
         };
         void poll();
       });
@@ -85,8 +87,19 @@ const MARKS = `(() => {
   for (const t of ['loadstart', 'loadedmetadata', 'loadeddata', 'playing', 'waiting']) {
     document.addEventListener(t, (e) => {
       if (!(e.target instanceof HTMLVideoElement) || e.target.id === 'scan-video') return;
-      if (t === 'loadstart') marks.videoLoads = ++loads;
+      if (t === 'loadstart') {
+        marks.videoLoads = ++loads;
+        // An independent first-presentation probe, registered on each load of the element.
+        e.target.requestVideoFrameCallback((now, m) => { mark('probeFrame'); marks.probePresented ??= m.presentedFrames; });
+      }
       mark('video_' + t);
+      if (t === 'playing' && marks.rafAfterPlaying === undefined) {
+        const r = e.target.getBoundingClientRect();
+        marks.videoRect = Math.round(r.width) + 'x' + Math.round(r.height);
+        marks.rafAfterPlaying = 0;
+        const tick = () => { marks.rafAfterPlaying++; if (marks.probeFrame === undefined) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+      }
     }, true);
   }
   // Main-thread tasks over 50 ms (they hold back requestVideoFrameCallback too).
@@ -182,7 +195,8 @@ function descendants(root: number): number[] {
   return out;
 }
 const comm = (pid: number) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-const ppid = (pid: number) => Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+const ppid = (pid: number) =>
+  Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const cpuSeconds = (pid: number) => {
   const x = readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -196,23 +210,12 @@ const rssMb = (pid: number) =>
 /** Open `url` and wait for its first presented frame; the page's timestamps (ms since navigation start). */
 async function firstFrame(page: Page, url: string, kind: Kind): Promise<Sample> {
   await page.goto(url, { waitUntil: 'commit' });
+  // Waiting reads only the page's own marks (the viewer's state() hook calls getStats: polling it
+  // would load the page being measured); the viewer's firstFrameAt is read once at the end.
   const read =
     kind === 'anchor'
-      ? '(globalThis.anchor && globalThis.anchor.firstFrameAt)'
-      : '(globalThis.doorbellViewer && globalThis.__firstFrame)';
-  if (kind !== 'anchor') {
-    // The viewer's hook is async (it reads getStats); poll it from the page itself.
-    await page.waitForFunction(() => 'doorbellViewer' in globalThis, undefined, { timeout: 15_000 });
-    // A string: tsx would wrap a named function in a helper the page does not have.
-    await page.evaluate(`(() => {
-      const poll = async () => {
-        const at = (await globalThis.doorbellViewer.state()).video.firstFrameAt;
-        if (at !== undefined) globalThis.__firstFrame = at;
-        else setTimeout(poll, 20);
-      };
-      void poll();
-    })()`);
-  }
+      ? 'globalThis.anchor && globalThis.anchor.firstFrameAt'
+      : 'globalThis.__benchMarks().probeFrame';
   await page.waitForFunction(read, undefined, { timeout: 15_000, polling: 50 });
   const sample = (await page.evaluate(`(async () => {
     const nav = performance.getEntriesByType('navigation')[0];
@@ -230,8 +233,10 @@ async function firstFrame(page: Page, url: string, kind: Kind): Promise<Sample> 
       ...rx,
       longTasks: JSON.stringify(globalThis.__benchLongTasks),
       htmlLoaded: nav.responseEnd,
+      firstPaint: performance.getEntriesByType('paint').find((e) => e.name === 'first-paint')?.startTime,
+      firstContentfulPaint: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime,
       domReady: nav.domContentLoadedEventEnd,
-      firstFrame: ${read},
+      firstFrame: ${kind === 'anchor' ? read : '(await globalThis.doorbellViewer.state()).video.firstFrameAt'},
     };
   })()`)) as Sample;
   await page.goto('about:blank');
@@ -348,17 +353,19 @@ try {
   const steps: [string, string][] = [
     ['htmlLoaded', 'HTML received'],
     ['domReady', 'DOMContentLoaded'],
+    ['firstPaint', 'first paint'],
     ['wsOpen', 'relay WebSocket open'],
     ['pcCreated', 'RTCPeerConnection created'],
     ['stable1', 'first offer/answer done'],
     ['pcConnected', 'ICE + DTLS connected'],
     ['trackvideo', 'video track'],
     ['stable2', 'renegotiation done'],
-    ['firstPacket', 'first video packet (getStats, 10 ms polls)'],
+    ['firstPacket', 'first video packet (getStats, 20 ms polls)'],
     ['firstDecoded', 'first frame decoded (same)'],
     ['video_loadstart', '<video> loadstart'],
     ['video_loadedmetadata', '<video> loadedmetadata'],
     ['video_playing', '<video> playing'],
+    ['probeFrame', 'first frame presented (probe registered at loadstart)'],
     ['firstFrame', 'first frame presented'],
   ];
   log('**Where the time goes**: median ms since navigation start of each step (— : not on this path)');
@@ -368,12 +375,21 @@ try {
   for (const [key, label] of steps) {
     const cells = order.map((k) => {
       const xs = samples[k].map((x) => x[key]).filter((x): x is number => typeof x === 'number');
-      return xs.length === samples[k].length ? f(stats(xs).median) : xs.length ? `${f(stats(xs).median)}*` : '—';
+      return xs.length === samples[k].length
+        ? f(stats(xs).median)
+        : xs.length
+          ? `${f(stats(xs).median)}*`
+          : '—';
     });
     log(`| ${label} | ${cells.join(' | ')} |`);
   }
   log(
-    `| keyframe requests (PLI) before the first decoded frame, median / max | ${order.map((k) => { const x = stats(samples[k].map((y) => y.pliAtDecode ?? Number.NaN)); return `${f(x.median)} / ${f(x.max)}`; }).join(' | ')} |`,
+    `| keyframe requests (PLI) before the first decoded frame, median / max | ${order
+      .map((k) => {
+        const x = stats(samples[k].map((y) => y.pliAtDecode ?? Number.NaN));
+        return `${f(x.median)} / ${f(x.max)}`;
+      })
+      .join(' | ')} |`,
   );
   for (const [key, label] of [
     ['rxFramesReceived', 'frames received by then (inbound-rtp, median)'],
@@ -382,6 +398,8 @@ try {
     ['rxPli', 'PLIs sent by then'],
     ['rxJitterMs', 'jitter buffer delay per frame by then, ms'],
     ['videoLoads', '<video> loads (loadstart events)'],
+    ['probePresented', 'frames the compositor had presented at the first callback (rVFC presentedFrames)'],
+    ['rafAfterPlaying', 'requestAnimationFrame callbacks from `playing` to the first frame callback'],
   ] as const)
     log(
       `| ${label} | ${order.map((k) => f(stats(samples[k].map((y) => y[key] ?? Number.NaN)).median)).join(' | ')} |`,
@@ -462,16 +480,19 @@ try {
 Reproduce: \`pnpm bench:doorbell --write\` (\`--runs N\`, \`--seconds S\`). Run ${startedAt.toISOString().slice(0, 16)} UTC, load before: ${uptime().replace(/^.*load average: /, '')}. A 2-host namespace LAN on the 2-core machine: host A the real doorbell program (test pattern, VP8 + Opus, the viewer built fresh) and the anchor (\`bench/doorbell-anchor.ts\`: a \`createNodePeer\` werift peer fed by \`createMediaSource\` with the doorbell's settings, a minimal inline-JS page, the offer POSTed at once and the answer in the reply — no identity, no pairing, no authentication); host B Chromium (one browser context: IndexedDB and the service worker persist) and the Node viewers. Each browser path paired once first (PIN; the one-time pairing card for the localhost viewer) and warmed up once; runs alternate between the three pages, each a \`page.goto\` measured from navigation start to the first frame the \`<video>\` presented (requestVideoFrameCallback), then \`about:blank\`. The step table comes from an init script timestamping the page's WebSocket and RTCPeerConnection events. Quantiles nearest-rank. Method in the header of \`bench/doorbell.ts\`.
 
 ${out.join('\n')}
+
+${END}
 `;
     const path = join(here, '../BENCHMARKS.md');
     const md = readFileSync(path, 'utf8');
+    // The generated part runs from the heading to the END marker; the reading below it is kept.
     const at = md.indexOf(heading);
-    const next = at < 0 ? -1 : md.indexOf('\n## ', at + heading.length);
+    const end = at < 0 ? -1 : md.indexOf(END, at);
     writeFileSync(
       path,
-      at < 0
+      at < 0 || end < 0
         ? `${md.trimEnd()}\n\n${section}`
-        : `${md.slice(0, at)}${section}${next < 0 ? '' : md.slice(next)}`,
+        : `${md.slice(0, at)}${section.trimEnd()}${md.slice(end + END.length)}`,
     );
     console.error('# BENCHMARKS.md updated');
   }
