@@ -2,7 +2,7 @@
  * bench:doorbell — the video doorbell (examples/doorbell) as a user meets it: time to the first video
  * frame, and what the doorbell costs with 1, 3 and 5 viewers.
  *
- *   pnpm bench:doorbell [--runs N] [--seconds S] [--write]   # root; inside scripts/netns-run.mjs
+ *   pnpm bench:doorbell [--runs N] [--seconds S] [--first-frame-only] [--write]   # root; in scripts/netns-run.mjs
  *
  * A 2-host lan-harness LAN. Host A: the real doorbell program (`src/device/main.ts`, test pattern,
  * the freshly built viewer) and the anchor (bench/doorbell-anchor.ts: a werift peer fed by a media
@@ -115,6 +115,8 @@ const MARKS = `(() => {
   };
 })();`;
 
+/** Thrown to leave the run early (`--first-frame-only`); everything is still cleaned up. */
+class Skip extends Error {}
 type Kind = 'served' | 'direct' | 'anchor';
 type Sample = Record<string, number>;
 
@@ -209,6 +211,8 @@ const rssMb = (pid: number) =>
 
 /** Open `url` and wait for its first presented frame; the page's timestamps (ms since navigation start). */
 async function firstFrame(page: Page, url: string, kind: Kind): Promise<Sample> {
+  // A background tab is hidden: Chromium renders it rarely, so its first frame callback comes late.
+  await page.bringToFront();
   await page.goto(url, { waitUntil: 'commit' });
   // Waiting reads only the page's own marks (the viewer's state() hook calls getStats: polling it
   // would load the page being measured); the viewer's firstFrameAt is read once at the end.
@@ -236,6 +240,8 @@ async function firstFrame(page: Page, url: string, kind: Kind): Promise<Sample> 
       firstPaint: performance.getEntriesByType('paint').find((e) => e.name === 'first-paint')?.startTime,
       firstContentfulPaint: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime,
       domReady: nav.domContentLoadedEventEnd,
+      loaded: nav.loadEventEnd || undefined,
+      hidden: document.visibilityState === 'hidden' ? 1 : 0,
       firstFrame: ${kind === 'anchor' ? read : '(await globalThis.doorbellViewer.state()).video.firstFrameAt'},
     };
   })()`)) as Sample;
@@ -310,11 +316,13 @@ try {
   );
   const card = await viewerAction(pages.direct, 'connectText', doorbell.pairingCard());
   if (!card.ok) throw new Error(`card pairing: ${card.error}`);
-  for (const kind of ['served', 'direct'] as const)
+  for (const kind of ['served', 'direct'] as const) {
+    await pages[kind].bringToFront();
     await until(
       () => viewerState(pages[kind]),
       (s) => s.video.framesPresented > 0,
     );
+  }
   for (const kind of ['served', 'direct'] as const) await pages[kind].goto('about:blank');
 
   const samples: Record<Kind, Sample[]> = { served: [], direct: [], anchor: [] };
@@ -354,6 +362,7 @@ try {
     ['htmlLoaded', 'HTML received'],
     ['domReady', 'DOMContentLoaded'],
     ['firstPaint', 'first paint'],
+    ['loaded', 'load event done'],
     ['wsOpen', 'relay WebSocket open'],
     ['pcCreated', 'RTCPeerConnection created'],
     ['stable1', 'first offer/answer done'],
@@ -400,6 +409,7 @@ try {
     ['videoLoads', '<video> loads (loadstart events)'],
     ['probePresented', 'frames the compositor had presented at the first callback (rVFC presentedFrames)'],
     ['rafAfterPlaying', 'requestAnimationFrame callbacks from `playing` to the first frame callback'],
+    ['hidden', 'page hidden at the first frame (1 = yes)'],
   ] as const)
     log(
       `| ${label} | ${order.map((k) => f(stats(samples[k].map((y) => y[key] ?? Number.NaN)).median)).join(' | ')} |`,
@@ -410,6 +420,7 @@ try {
   log();
 
   // ---- CPU and RSS with N viewers ----
+  if (args.includes('--first-frame-only')) throw new Skip();
   await sleep(1_500); // the tabs' goodbyes
   const wrapper = doorbell.child.pid ?? 0;
   const ffmpeg = descendants(wrapper).find((p) => comm(p) === 'ffmpeg');
@@ -496,6 +507,8 @@ ${END}
     );
     console.error('# BENCHMARKS.md updated');
   }
+} catch (error) {
+  if (!(error instanceof Skip)) throw error;
 } finally {
   for (const undo of cleanup.reverse()) await Promise.resolve(undo()).catch(() => {});
 }
