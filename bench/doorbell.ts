@@ -15,7 +15,7 @@
  * from `http://localhost:<port>/` in host B (direct connect from the remembered card) and (3) the
  * anchor page. Each is paired once first (PIN from the terminal; the pairing card for direct) and
  * warmed up once; then runs alternate between the three (order rotating) so drift hits all alike,
- * each `page.goto(url)`, wait for the first frame, `about:blank` (the tab says goodbye), 300 ms pause.
+ * each in the front tab (a hidden tab renders rarely), `page.goto(url)`, wait for the first frame, `about:blank` (the tab says goodbye), 300 ms pause.
  * An init script timestamps the page's WebSocket and RTCPeerConnection events for the breakdown.
  * Quantiles are nearest-rank (s[floor(p·n)]).
  *
@@ -488,7 +488,7 @@ try {
     const heading = '## Doorbell: first frame and cost per viewer (bench:doorbell)';
     const section = `${heading}
 
-Reproduce: \`pnpm bench:doorbell --write\` (\`--runs N\`, \`--seconds S\`). Run ${startedAt.toISOString().slice(0, 16)} UTC, load before: ${uptime().replace(/^.*load average: /, '')}. A 2-host namespace LAN on the 2-core machine: host A the real doorbell program (test pattern, VP8 + Opus, the viewer built fresh) and the anchor (\`bench/doorbell-anchor.ts\`: a \`createNodePeer\` werift peer fed by \`createMediaSource\` with the doorbell's settings, a minimal inline-JS page, the offer POSTed at once and the answer in the reply — no identity, no pairing, no authentication); host B Chromium (one browser context: IndexedDB and the service worker persist) and the Node viewers. Each browser path paired once first (PIN; the one-time pairing card for the localhost viewer) and warmed up once; runs alternate between the three pages, each a \`page.goto\` measured from navigation start to the first frame the \`<video>\` presented (requestVideoFrameCallback), then \`about:blank\`. The step table comes from an init script timestamping the page's WebSocket and RTCPeerConnection events. Quantiles nearest-rank. Method in the header of \`bench/doorbell.ts\`.
+Reproduce: \`pnpm bench:doorbell --write\` (\`--runs N\`, \`--seconds S\`). Run ${startedAt.toISOString().slice(0, 16)} UTC, load average at the end: ${uptime().replace(/^.*load average: /, '')}. A 2-host namespace LAN on the 2-core machine: host A the real doorbell program (test pattern, VP8 + Opus, the viewer built fresh) and the anchor (\`bench/doorbell-anchor.ts\`: a \`createNodePeer\` werift peer fed by \`createMediaSource\` with the doorbell's settings, a minimal inline-JS page, the offer POSTed at once and the answer in the reply — no identity, no pairing, no authentication); host B Chromium (one browser context: IndexedDB and the service worker persist) and the Node viewers. Each browser path paired once first (PIN; the one-time pairing card for the localhost viewer) and warmed up once; runs alternate between the three pages, each in the front tab (\`bringToFront\`: a hidden tab's first frame callback comes up to a second late), a \`page.goto\` measured from navigation start to the first frame the \`<video>\` presented (requestVideoFrameCallback), then \`about:blank\`. The step table comes from an init script timestamping the page's WebSocket and RTCPeerConnection events. Quantiles nearest-rank. Method in the header of \`bench/doorbell.ts\`.
 
 ${out.join('\n')}
 
