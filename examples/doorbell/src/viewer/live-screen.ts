@@ -20,11 +20,14 @@ const STATE_WORDS: Record<LinkState, string> = {
 
 const video = byId<HTMLVideoElement>('video');
 let framesPresented = 0;
+/** When the first frame was presented (`performance.now()`, ms since navigation start), or undefined. */
+let firstFrameAt: number | undefined;
 let bannerTimer: ReturnType<typeof setTimeout> | undefined;
 let countdown: ReturnType<typeof setInterval> | undefined;
 
 const onFrame = () => {
   framesPresented += 1;
+  firstFrameAt ??= performance.now();
   byId('no-video').hidden = true;
   video.requestVideoFrameCallback(onFrame);
 };
@@ -41,8 +44,12 @@ byId('banner-close').addEventListener('click', () => hideBanner());
 // Any touch of the page lets the chime play later (autoplay policy).
 document.addEventListener('pointerdown', unlockChime, { once: true });
 
-/** The `<video>` and how many frames it presented (requestVideoFrameCallback). */
-export const liveVideo = { element: video, framesPresented: () => framesPresented };
+/** The `<video>`, how many frames it presented (requestVideoFrameCallback) and when the first one was. */
+export const liveVideo = {
+  element: video,
+  framesPresented: () => framesPresented,
+  firstFrameAt: () => firstFrameAt,
+};
 
 /** Play the doorbell's stream (a new connection's, or the same one with a track more). */
 export function showStream(stream: MediaStream): void {

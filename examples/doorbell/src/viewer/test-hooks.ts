@@ -16,7 +16,15 @@ export interface ViewerState {
   connection: string;
   remote: string | undefined;
   name: string | undefined;
-  video: { width: number; height: number; framesPresented: number; framesDecoded: number; muted: boolean };
+  video: {
+    width: number;
+    height: number;
+    framesPresented: number;
+    /** `performance.now()` (ms since navigation start) of the first presented frame, or undefined. */
+    firstFrameAt: number | undefined;
+    framesDecoded: number;
+    muted: boolean;
+  };
   rings: { id: string; at: number; receivedAt: number; past: boolean; jpegBytes: number }[];
   talk: { on: boolean; packetsSent: number; available: boolean };
   viewers: number;
@@ -52,6 +60,7 @@ async function state(): Promise<ViewerState> {
       width: liveVideo.element.videoWidth,
       height: liveVideo.element.videoHeight,
       framesPresented: liveVideo.framesPresented(),
+      firstFrameAt: liveVideo.firstFrameAt(),
       framesDecoded,
       muted: liveVideo.element.muted,
     },

@@ -102,7 +102,8 @@ export async function startDoorbellIn(
     lines,
     url,
     pin: () => last(/PIN: (\d{6})/),
-    pairingCard: () => last(/pairing card: (LR1:.+)$/),
+    // Base45 has a space in its alphabet: the card runs to the end of the line.
+    pairingCard: () => last(/pairing card: (LR1:.*\S)/),
     next,
     type: (line) => child.stdin?.write(`${line}\n`),
     async stop() {

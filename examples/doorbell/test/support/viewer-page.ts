@@ -7,7 +7,14 @@ export interface ViewerState {
   connection: string;
   remote: string | undefined;
   name: string | undefined;
-  video: { width: number; height: number; framesPresented: number; framesDecoded: number; muted: boolean };
+  video: {
+    width: number;
+    height: number;
+    framesPresented: number;
+    firstFrameAt: number | undefined;
+    framesDecoded: number;
+    muted: boolean;
+  };
   rings: { id: string; at: number; receivedAt: number; past: boolean; jpegBytes: number }[];
   talk: { on: boolean; packetsSent: number; available: boolean };
   viewers: number;
