@@ -5,7 +5,6 @@
  * recorded, PIN and pairing card for first contact, revocation. `main.ts` puts a terminal on it.
  */
 import { mkdir } from 'node:fs/promises';
-import { announce } from '@lanrtc/mdns-announcer';
 import {
   createMediaSource,
   createNodeAgent,
@@ -15,13 +14,13 @@ import {
   type MediaSource,
   type NodeAgent,
   type NodeConnection,
-  type QrPairing,
 } from '@lanrtc/node-agent';
 import type { ListeningRelay } from '@lanrtc/relay';
-import type { AttemptPolicyState, KnownPeer, Logger, PinDisplay } from '@lanrtc/signal-core';
-import { equalBytes } from '@lanrtc/signal-core/codec';
+import type { AttemptPolicyState, KnownPeer, Logger } from '@lanrtc/signal-core';
+import { announceCard } from './announce-card.js';
 import { loadOrCreateDoorbellState } from './doorbell-state.js';
 import { UnknownViewerError } from './errors.js';
+import { openFirstContact } from './first-contact.js';
 import { createRingLog } from './rings.js';
 import { startViewerSession, type TalkbackMode, type ViewerSession } from './viewer-session.js';
 import { startWebServer } from './web-server.js';
@@ -33,8 +32,6 @@ export const DOORBELL_DEVICE_TYPE = 'doorbell';
  * connection hands it the fresh one, so only a viewer unused for a month must scan again.
  */
 const CARD_LIFETIME_S = 30 * 24 * 60 * 60;
-/** How often the announced card is compared with the listener's (it re-issues before expiry). */
-const CARD_CHECK_MS = 60_000;
 
 /** Options of `startDoorbell`. */
 export interface DoorbellInit {
@@ -183,7 +180,7 @@ export async function startDoorbell(init: DoorbellInit): Promise<Doorbell> {
     late = { agent, listener };
     const doorbell = serve({ init, agent, listener, source, web, emit, listeners, cleanup, closeAll });
     if (init.announce !== false) {
-      const ad = await announceCard(listener, init, emit);
+      const ad = await announceCard(listener, init, (error) => emit({ kind: 'problem', error }));
       cleanup.push(() => ad.close());
     }
     return doorbell;
@@ -216,32 +213,8 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
     for (const s of sessions) s.viewers(sessions.size);
   };
 
-  // First contact: a PIN (relay and direct) and a one-time pairing card (direct); one of each at a time.
-  let display: PinDisplay;
-  let card: QrPairing;
-  const openPairing = () => {
-    display = agent.showPin();
-    display.onChange((pin) => emit({ kind: 'pin', pin }));
-    let failures = display.attempts().failures;
-    display.onAttempts((state) => {
-      // Called after a pairing too: only a new failure is news.
-      if (state.failures > failures) emit({ kind: 'attempts', state });
-      failures = state.failures;
-    });
-    card = listener.openQrPairing();
-  };
-  const newPairing = () => {
-    display.close();
-    card.close();
-    openPairing();
-    emit({ kind: 'pin', pin: display.pin() });
-    emit({ kind: 'pairing-card', text: card.text });
-  };
-  openPairing();
-  cleanup.push(() => {
-    display.close();
-    card.close();
-  });
+  const pairing = openFirstContact(agent, listener, emit);
+  cleanup.push(() => pairing.close());
 
   agent.onConnection((connection: NodeConnection) => {
     const id = connection.remote.id;
@@ -264,11 +237,7 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
     sessions.add(session);
     counts.set(id, (counts.get(id) ?? 0) + 1);
     // A pairing card pairs once: after a direct-path pairing, show the next one.
-    if (connection.paired && connection.path !== 'relay') {
-      card.close();
-      card = listener.openQrPairing();
-      emit({ kind: 'pairing-card', text: card.text });
-    }
+    if (connection.paired && connection.path !== 'relay') pairing.nextCard();
     void agent.trust.get(id).then((peer) =>
       emit({
         kind: 'connected',
@@ -345,10 +314,10 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
     url: `http://${init.address}:${web.address.port}/`,
     directPort: listener.port,
     input: source.input,
-    pin: () => display.pin(),
-    pairingCard: () => card.text,
+    pin: () => pairing.pin(),
+    pairingCard: () => pairing.card(),
     cardText: () => listener.cardText(),
-    newPairing,
+    newPairing: () => pairing.renew(),
     ring,
     viewers,
     revoke,
@@ -369,33 +338,5 @@ function serve({ init, agent, listener, source, web, emit, listeners, cleanup, c
       return () => listeners.delete(listener);
     },
     close: closeAll,
-  };
-}
-
-/** Announce the card over mDNS and keep the announcement current as the card is re-issued. */
-async function announceCard(
-  listener: DirectListener,
-  init: DoorbellInit,
-  emit: (event: DoorbellEvent) => void,
-): Promise<{ close(): Promise<void> }> {
-  let announced = listener.cardBytes();
-  const ad = await announce({
-    card: announced,
-    port: listener.port,
-    interfaces: [init.address],
-    handleSignals: false,
-    ...(init.logger ? { logger: init.logger } : {}),
-  });
-  const check = setInterval(() => {
-    const bytes = listener.cardBytes();
-    if (equalBytes(bytes, announced)) return;
-    announced = bytes;
-    ad.update(bytes).catch((error: Error) => emit({ kind: 'problem', error }));
-  }, CARD_CHECK_MS);
-  return {
-    close: async () => {
-      clearInterval(check);
-      await ad.close();
-    },
   };
 }
