@@ -198,7 +198,7 @@ async function main(): Promise<void> {
       .catch((error: Error) => {
         throw new Error(`cycle ${cycle} (${relay ? 'relay' : 'direct'}): ${error.name}: ${error.message}`);
       });
-    await connection.close();
+    await within(connection.close(), `close in cycle ${cycle} (${relay ? 'relay' : 'direct'})`);
     out(`cycle ${cycle} ${Math.round(performance.now() - at)} ${relay ? 'relay' : 'direct'}`);
     if (pauses.has(cycle)) {
       out(`pause ${cycle}`);
