@@ -5,7 +5,8 @@
  *   POST   /ring          ring now → RingReport
  *   GET    /viewers       paired viewers → ViewerInfo[]
  *   DELETE /viewers/<id>  revoke one (id or unique prefix) → { id, name }
- *   GET    /status        { id, name, url, stats }
+ *   GET    /status        { id, name, url, stats }; `?gc=1` under `node --expose-gc` collects
+ *                          garbage first (leak hunting: live memory, not garbage not yet collected)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,17 +44,19 @@ export async function startLocalApi(doorbell: Doorbell, port: number, host = '12
 
 async function answer(doorbell: Doorbell, req: IncomingMessage, res: ServerResponse): Promise<void> {
   req.resume(); // no route reads a body
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const [path = '/', query = ''] = (req.url ?? '/').split('?');
   const route = `${req.method} ${path}`;
   if (route === 'POST /ring') return reply(res, 200, await doorbell.ring());
   if (route === 'GET /viewers') return reply(res, 200, await doorbell.viewers());
-  if (route === 'GET /status')
+  if (route === 'GET /status') {
+    if (new URLSearchParams(query).get('gc') === '1') (globalThis as { gc?: () => void }).gc?.();
     return reply(res, 200, {
       id: doorbell.id,
       name: doorbell.name,
       url: doorbell.url,
       stats: doorbell.stats(),
     });
+  }
   const revoke = /^DELETE \/viewers\/([A-Za-z0-9_-]{1,64})$/.exec(route);
   if (revoke?.[1]) {
     try {

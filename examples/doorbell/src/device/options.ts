@@ -35,7 +35,8 @@ options:
   --port PORT          viewer and relay, http (default 8080)
   --direct-port PORT   direct connect from the card, udp (default 47800)
   --api-port PORT      local API on 127.0.0.1 (default 8081): POST /ring, GET /viewers,
-                       DELETE /viewers/<id>, GET /status
+                       DELETE /viewers/<id>, GET /status (?gc=1 under node --expose-gc:
+                       after a full garbage collection)
   --input INPUT        test-pattern | camera[:/dev/videoN] | file:PATH (default: /dev/video0 when
                        present, else the test pattern)
   --config DIR         identity, paired viewers, state (default ~/.config/lanrtc-doorbell)

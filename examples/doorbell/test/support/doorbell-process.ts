@@ -9,44 +9,27 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LanHost } from '@lanrtc/lan-harness';
+import type { DoorbellStats } from '../../src/device/doorbell.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The doorbell's entry point. */
 export const MAIN = join(here, '..', '..', 'src', 'device', 'main.ts');
 
-/** A doorbell running in a LAN host. */
-export interface DoorbellProcess {
-  readonly child: ChildProcess;
-  readonly config: string;
+/** A child's stdout, line by line, and a way to wait for a line. */
+export interface LineReader {
   /** Every stdout line so far. */
   readonly lines: string[];
-  /** The viewer URL, the PIN and the pairing card from the banner. */
-  readonly url: string;
-  readonly pin: () => string;
-  readonly pairingCard: () => string;
   /** Resolve with the first line from `from` (default: the next one) matching `re`, or reject after `ms`. */
   next(re: RegExp, opts?: { ms?: number; from?: number }): Promise<RegExpExecArray>;
-  /** Type a line (Enter rings). */
-  type(line: string): void;
-  /** SIGTERM and wait for the exit code. */
-  stop(): Promise<number | null>;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
 }
 
-/** Start the doorbell in `host` with a fresh config directory (or `config`); resolves once its banner is printed. */
-export async function startDoorbellIn(
-  host: LanHost,
-  args: readonly string[] = [],
-  config = mkdtempSync(join(tmpdir(), 'doorbell-test-')),
-): Promise<DoorbellProcess> {
-  // Announcing is what `--announce` in `args` asks for; the other tests keep mDNS quiet.
-  const announce = args.includes('--announce');
-  const rest = args.filter((a) => a !== '--announce');
-  const child = host.node(MAIN, ['--config', config, ...(announce ? [] : ['--no-announce']), ...rest], {
-    env: { ...process.env, DOORBELL_QR: '0' },
-  });
+/** Read `child`'s stdout line by line (`label` names it in errors, with the end of its stderr). */
+export function readLines(child: ChildProcess, label: string): LineReader {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
-  if (!child.stdout) throw new Error('doorbell started without a stdout pipe');
+  if (!child.stdout) throw new Error(`${label} started without a stdout pipe`);
   createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
     for (const w of waiters) w();
@@ -70,7 +53,7 @@ export async function startDoorbellIn(
         done();
         reject(
           new Error(
-            `doorbell: no line matching ${re} in ${opts.ms ?? 15_000} ms; stderr: ${stderr.slice(-800)}`,
+            `${label}: no line matching ${re} in ${opts.ms ?? 15_000} ms; stderr: ${stderr.slice(-800)}`,
           ),
         );
       }, opts.ms ?? 15_000);
@@ -82,12 +65,57 @@ export async function startDoorbellIn(
       void exited.then(() => {
         if (waiters.has(check)) {
           done();
-          reject(new Error(`doorbell exited; stderr: ${stderr.slice(-800)}`));
+          reject(new Error(`${label} exited; stderr: ${stderr.slice(-800)}`));
         }
       });
       check();
     });
+  return { lines, next, exited };
+}
+
+/** A doorbell running in a LAN host. */
+export interface DoorbellProcess {
+  readonly child: ChildProcess;
+  readonly config: string;
+  /** Every stdout line so far. */
+  readonly lines: string[];
+  /** The viewer URL, the local API's URL (`http://127.0.0.1:<port>/`, inside the host), the PIN and the pairing card from the banner. */
+  readonly url: string;
+  readonly apiUrl: string;
+  readonly pin: () => string;
+  readonly pairingCard: () => string;
+  /** Resolve with the first line from `from` (default: the next one) matching `re`, or reject after `ms`. */
+  next(re: RegExp, opts?: { ms?: number; from?: number }): Promise<RegExpExecArray>;
+  /** Type a line (Enter rings). */
+  type(line: string): void;
+  /**
+   * `GET /status` of the local API, fetched by a Node inside the doorbell's host (127.0.0.1 is per
+   * host); `gc` asks for a full garbage collection first (start the doorbell with `--expose-gc`).
+   */
+  stats(opts?: { gc?: boolean }): Promise<DoorbellStats>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Start the doorbell in `host` with a fresh config directory (or `config`) and `env` added to the
+ * test's environment; resolves once its banner is printed.
+ */
+export async function startDoorbellIn(
+  host: LanHost,
+  args: readonly string[] = [],
+  config = mkdtempSync(join(tmpdir(), 'doorbell-test-')),
+  env: NodeJS.ProcessEnv = {},
+): Promise<DoorbellProcess> {
+  // Announcing is what `--announce` in `args` asks for; the other tests keep mDNS quiet.
+  const announce = args.includes('--announce');
+  const rest = args.filter((a) => a !== '--announce');
+  const child = host.node(MAIN, ['--config', config, ...(announce ? [] : ['--no-announce']), ...rest], {
+    env: { ...process.env, DOORBELL_QR: '0', ...env },
+  });
+  const { lines, next, exited } = readLines(child, 'doorbell');
   const url = (await next(/^ {2}viewer: +(\S+)/, { from: 0, ms: 30_000 }))[1] ?? '';
+  const apiUrl = (await next(/^ {2}local API: +(\S+\/)ring/, { from: 0 }))[1] ?? '';
   await next(/^Enter: ring/, { from: 0 });
   const last = (re: RegExp) => {
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -101,11 +129,17 @@ export async function startDoorbellIn(
     config,
     lines,
     url,
+    apiUrl,
     pin: () => last(/PIN: (\d{6})/),
-    // Base45 has a space in its alphabet: the card runs to the end of the line.
-    pairingCard: () => last(/pairing card: (LR1:.*\S)/),
+    pairingCard: () => last(/pairing card: (LR1:.+)$/), // base45 has spaces
     next,
     type: (line) => child.stdin?.write(`${line}\n`),
+    async stats(opts = {}) {
+      const fetchStatus = `fetch(${JSON.stringify(`${apiUrl}status${opts.gc ? '?gc=1' : ''}`)}).then((r) => r.text()).then((t) => process.stdout.write(t))`;
+      const got = await host.exec(process.execPath, ['-e', fetchStatus], { timeoutMs: 10_000 });
+      if (got.code !== 0) throw new Error(`GET /status failed: ${got.stderr.slice(-400)}`);
+      return (JSON.parse(got.stdout) as { stats: DoorbellStats }).stats;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;
