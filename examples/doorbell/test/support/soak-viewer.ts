@@ -149,11 +149,11 @@ async function connectByRelay(agent: NodeAgent, doorbellId: string) {
 
 async function main(): Promise<void> {
   const agent = await createNodeAgent({ config, ...(values.relay ? { relay: values.relay } : {}) });
-  // Pairing only: the doorbell's renegotiation that adds its tracks can reach a connection that
-  // just paired while it is still storing the pairing, and be lost (no video on that connection).
+  // The pairing connection gets video too: the doorbell's renegotiation that adds its tracks arrives
+  // while this side still stores the pairing, and the auth run hands it on (signal-core runDirectAuth).
   const pairing = await agent.connectDirect(pairingCard, { timeoutMs: STEP_MS });
   if (!pairing.paired) fail('the pairing card did not pair');
-  const card = await hello(pairing);
+  const [card] = await Promise.all([hello(pairing), video(pairing)]);
   const doorbellId = pairing.remote.id;
   await pairing.close();
   if (role === 'watch') {

@@ -153,8 +153,9 @@ export async function authenticateDirect(
       ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    port.dispose();
+    const pending = port.dispose();
     return connection(peer, channel, path, result.remote, remoteFingerprint, result.paired, {
+      pending,
       identity: init.identity,
       session: result.session,
       polite: role.role === 'responder',
@@ -172,13 +173,14 @@ function connection(
   remote: PublicIdentity,
   remoteFingerprint: Uint8Array,
   paired: boolean,
-  parts: { identity: Identity; session: Uint8Array; polite: boolean },
+  parts: { pending: readonly Uint8Array[]; identity: Identity; session: Uint8Array; polite: boolean },
 ): BrowserConnection {
   const errors = createListeners<LanrtcError>();
   // Signed offers and answers on the auth channel (docs/PROTOCOL.md §"Renegotiation over the auth
   // channel"); a signed description that fails its checks ends the connection with its error's name.
   const renegotiation = startDirectRenegotiation({
     port: dataChannelAuthPort(channel),
+    pending: parts.pending,
     peer,
     identity: parts.identity,
     remote,

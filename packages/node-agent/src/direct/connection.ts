@@ -23,6 +23,8 @@ import { weriftAuthPort } from './auth-port.js';
 export interface DirectRenegotiationParts {
   /** The auth channel (its authentication port already disposed). */
   readonly channel: RTCDataChannel;
+  /** What that port still held when disposed: the peer's first frames after authentication. */
+  readonly pending?: readonly Uint8Array[];
   readonly identity: Identity;
   /** `DirectAuthResult.session`. */
   readonly session: Uint8Array;
@@ -61,6 +63,7 @@ export function directConnection(init: {
   let closeConnection: (reason: string) => void = () => {};
   const renegotiation = startDirectRenegotiation({
     port: weriftAuthPort(parts.channel, init.pc),
+    ...(parts.pending ? { pending: parts.pending } : {}),
     // The rewrite applies after the negotiator checked the description as the peer signed it.
     peer: rewrite
       ? Object.assign(Object.create(peer) as WeriftSessionPeer, {

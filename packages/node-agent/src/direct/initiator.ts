@@ -129,6 +129,7 @@ export async function authenticateInitiator(
       ...(init.authDeadlineMs !== undefined ? { deadlineMs: init.authDeadlineMs } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
     });
+    const pending = port.dispose();
     return directConnection({
       pc,
       peer,
@@ -138,6 +139,7 @@ export async function authenticateInitiator(
       paired: result.paired,
       renegotiation: {
         channel: port.channel,
+        pending,
         identity: init.identity,
         session: result.session,
         polite: (expect.role ?? 'initiator') === 'responder',

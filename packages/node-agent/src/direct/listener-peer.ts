@@ -142,6 +142,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     init.route.release();
     let result: DirectAuthResult;
     let remoteFingerprint: Uint8Array | undefined;
+    let pending: Uint8Array[] = [];
     try {
       await port.opened();
       // The auth channel is open, so DTLS completed: this is the client's real certificate, and the
@@ -167,7 +168,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
     } finally {
       // Auth messages beyond what the port holds before runDirectAuth listens (a flooding peer).
       counters.droppedMessages += port.dropped;
-      port.dispose();
+      pending = port.dispose();
     }
     // A pairing is stored even if the peer left during the write: count it as the store has it.
     if (result.paired) counters.paired++;
@@ -190,6 +191,7 @@ export function startListenerPeer(init: ListenerPeerInit): ListenerPeer {
       paired: result.paired,
       renegotiation: {
         channel: device.authChannel,
+        pending,
         identity: init.identity,
         session: result.session,
         polite: true,

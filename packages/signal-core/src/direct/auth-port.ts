@@ -7,10 +7,9 @@
  * The Node (werift) and browser (`RTCDataChannel`) adapters only map their events onto `AuthChannel`.
  */
 import { utf8 } from '../encoding/bytes.js';
-import { createEarlyMessageBuffer } from '../session/early-messages.js';
 import type { AuthPort } from './auth-types.js';
 
-/** Most messages held before the first listener subscribes (the protocol's first flight is one hello). */
+/** Most messages held while no listener is subscribed (the protocol's first flight is one hello). */
 export const AUTH_PORT_MAX_HELD = 16;
 
 /** A DataChannel as the auth port sees it; each `on…` returns its unsubscribe. */
@@ -29,26 +28,42 @@ export interface AuthChannel {
 export interface ChannelAuthPort extends AuthPort {
   /** True once the channel closed (close listeners have been or are about to be called). */
   readonly closed: boolean;
-  /** Messages dropped because `maxHeld` were already held before the first listener subscribed. */
+  /** Messages dropped because `maxHeld` were already held while no listener was subscribed. */
   readonly dropped: number;
-  /** Stop listening to the channel and drop every listener and held message (the channel stays as it is). */
-  dispose(): void;
+  /**
+   * Stop listening to the channel and drop every listener (the channel stays as it is); returns the
+   * messages still held, in order — after a successful auth run, what the peer sent next, for the
+   * renegotiation that takes the channel over (`startDirectRenegotiation`'s `pending`).
+   */
+  dispose(): Uint8Array[];
 }
 
 /**
- * Wrap `channel`: messages are held (at most `maxHeld`, the rest dropped) until the first message
- * listener subscribes, which receives them at once; later ones go to the listeners subscribed at the
- * time. A close listener added after the close is called asynchronously.
+ * Wrap `channel`: while no message listener is subscribed, messages are held (at most `maxHeld`, the
+ * rest dropped) and the next listener receives them at once; otherwise they go to the listeners
+ * subscribed at the time. A close listener added after the close is called asynchronously.
  */
 export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HELD): ChannelAuthPort {
-  const early = createEarlyMessageBuffer<Uint8Array>(maxHeld);
+  let held: Uint8Array[] = [];
+  let dropped = 0;
+  const hold = (bytes: Uint8Array) => {
+    if (held.length >= maxHeld) dropped += 1;
+    else held.push(bytes);
+  };
+  const take = () => {
+    const batch = held;
+    held = [];
+    return batch;
+  };
   const messageListeners = new Set<(bytes: Uint8Array) => void>();
   const closeListeners = new Set<() => void>();
   let closed = channel.closed === true;
   const offMessage = channel.onMessage((data) => {
     const bytes = typeof data === 'string' ? utf8(data) : data;
-    if (early.holding) {
-      early.hold(bytes);
+    // Held while nobody listens: before the auth run subscribes, and between the auth run and the
+    // renegotiation that takes the channel over after it.
+    if (messageListeners.size === 0) {
+      hold(bytes);
       return;
     }
     for (const l of [...messageListeners]) l(bytes);
@@ -63,7 +78,7 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
       return closed;
     },
     get dropped() {
-      return early.dropped;
+      return dropped;
     },
     send(bytes) {
       if (!closed) channel.send(bytes);
@@ -72,7 +87,7 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
       messageListeners.add(listener);
       // Before `onMessage` returns (not in a microtask like `release`): the held hello is handled
       // before anything the subscriber does next.
-      for (const bytes of early.take()) listener(bytes);
+      for (const bytes of take()) listener(bytes);
       return () => {
         messageListeners.delete(listener);
       };
@@ -89,7 +104,12 @@ export function channelAuthPort(channel: AuthChannel, maxHeld = AUTH_PORT_MAX_HE
       offClose();
       messageListeners.clear();
       closeListeners.clear();
-      early.take();
+      return take();
+    },
+    unread(messages) {
+      // Ahead of anything held since; a listener subscribed meanwhile gets them now.
+      if (messageListeners.size === 0) held = [...messages, ...held];
+      else for (const bytes of messages) for (const l of [...messageListeners]) l(bytes);
     },
   };
 }

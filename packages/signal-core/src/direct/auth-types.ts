@@ -29,6 +29,13 @@ export interface AuthPort {
   send(bytes: Uint8Array): void;
   onMessage(listener: (bytes: Uint8Array) => void): () => void;
   onClose(listener: () => void): () => void;
+  /**
+   * Optional: give back messages a listener received but did not use, in order, ahead of anything
+   * held; the next listener gets them. `runDirectAuth` returns what arrived after its last message
+   * (the peer's first renegotiation offer can come while this side still stores a new pairing), so
+   * the renegotiation that subscribes next sees it. A port without it drops such messages.
+   */
+  unread?(messages: readonly Uint8Array[]): void;
 }
 
 /** The part of a DOM/Node `AbortSignal` the runner uses (signal-core has no platform types). */

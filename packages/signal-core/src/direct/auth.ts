@@ -110,6 +110,9 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     let pairing: Pairing | undefined;
     let paired: PairingResult | undefined;
     let committing = false;
+    // Messages received and not yet handled, in order: what is still here when the run succeeds came
+    // after its last message (the peer's first renegotiation, say) and goes back to the port.
+    const inbox: Uint8Array[] = [];
     let offMessage = () => {};
     let offClose = () => {};
     let timer: unknown;
@@ -160,6 +163,7 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     const succeed = (remote: PublicIdentity, wasPaired: boolean) => {
       if (settled) return;
       finish();
+      if (inbox.length > 0) port.unread?.(inbox.splice(0));
       const theirs = (peerHello as AuthHello).nonce;
       const session = initiator ? directSessionId(theirs, own.nonce) : directSessionId(own.nonce, theirs);
       resolve({ remote, paired: wasPaired, session });
@@ -358,7 +362,13 @@ export function runDirectAuth(port: AuthPort, init: DirectAuthInit): Promise<Dir
     const enqueue = (task: () => Promise<void> | void) => {
       chain = chain.then(task).catch((error: unknown) => fail(error, true));
     };
-    offMessage = port.onMessage((bytes) => enqueue(() => handle(bytes)));
+    offMessage = port.onMessage((bytes) => {
+      inbox.push(bytes);
+      enqueue(() => {
+        const next = inbox.shift();
+        if (next) return handle(next);
+      });
+    });
     offClose = port.onClose(() => fail(new TransportClosedError('auth channel closed'), false));
     if (settled) return; // the port was closed already
     init.signal?.addEventListener('abort', onAbort);

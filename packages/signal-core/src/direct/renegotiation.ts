@@ -27,6 +27,11 @@ export const DIRECT_RENEGOTIATION_TIMEOUT_MS = 15_000;
 export interface DirectRenegotiationInit {
   /** The auth channel, after authentication succeeded. */
   readonly port: AuthPort;
+  /**
+   * Frames the peer sent right after authentication that the auth run's port still held (its
+   * `dispose()` result), handled first, in order: the peer's first offer can come that early.
+   */
+  readonly pending?: readonly Uint8Array[];
   readonly peer: SessionPeer;
   readonly identity: Identity;
   /** The identity the in-band proof verified: the only accepted signer. */
@@ -94,7 +99,7 @@ export function startDirectRenegotiation(init: DirectRenegotiationInit): DirectR
   };
   // One at a time, in arrival order: the negotiator expects the peer's descriptions in sequence.
   let chain = Promise.resolve();
-  const offMessage = init.port.onMessage((bytes) => {
+  const onFrame = (bytes: Uint8Array) => {
     chain = chain.then(async () => {
       if (closed) return;
       let env: ReturnType<typeof openRenegotiationFrame>;
@@ -118,7 +123,9 @@ export function startDirectRenegotiation(init: DirectRenegotiationInit): DirectR
         init.onFatal(e);
       }
     });
-  });
+  };
+  for (const bytes of init.pending ?? []) onFrame(bytes);
+  const offMessage = init.port.onMessage(onFrame);
   const renegotiate = () => negotiator.renegotiate();
   const offNeeded = init.peer.onNegotiationNeeded?.(() => {
     if (!closed) renegotiate().catch(report);

@@ -61,7 +61,7 @@ describe('channelAuthPort', () => {
     expect(few).toEqual([0, 1]);
   });
 
-  it('stops delivering to an unsubscribed listener and drops messages nobody listens to after that', () => {
+  it('stops delivering to an unsubscribed listener, and holds what comes meanwhile for the next one', () => {
     const fake = fakeChannel();
     const port = channelAuthPort(fake.channel);
     const got: number[] = [];
@@ -69,8 +69,24 @@ describe('channelAuthPort', () => {
     fake.deliver(new Uint8Array([1]));
     off();
     fake.deliver(new Uint8Array([2]));
-    port.onMessage((bytes) => got.push(bytes[0] as number));
     expect(got).toEqual([1]);
+    const next: number[] = [];
+    port.onMessage((bytes) => next.push(bytes[0] as number));
+    fake.deliver(new Uint8Array([3]));
+    expect(next).toEqual([2, 3]);
+  });
+
+  it('unread: messages given back go to the next listener first, ahead of those held since', () => {
+    const fake = fakeChannel();
+    const port = channelAuthPort(fake.channel);
+    const off = port.onMessage(() => {});
+    fake.deliver(new Uint8Array([1]));
+    off();
+    fake.deliver(new Uint8Array([3]));
+    port.unread?.([new Uint8Array([1]), new Uint8Array([2])]);
+    const got: number[] = [];
+    port.onMessage((bytes) => got.push(bytes[0] as number));
+    expect(got).toEqual([1, 2, 3]);
   });
 
   it('sends until the channel closes, fires close listeners once, and late ones asynchronously', async () => {

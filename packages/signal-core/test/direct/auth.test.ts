@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runDirectAuth } from '../../src/direct/auth.js';
 import { decodeAuthMessage } from '../../src/direct/auth-messages.js';
+import { type ChannelAuthPort, channelAuthPort } from '../../src/direct/auth-port.js';
 import {
   AuthTimeoutError,
   FingerprintMismatchError,
@@ -374,5 +375,60 @@ describe('runDirectAuth — ending', () => {
     const o = await p;
     expect(reason(o.error)).toBe('abcd');
     expect(ports.a.sent).toHaveLength(1); // only the hello: no reject answers a reject
+  });
+});
+
+describe('runDirectAuth — what arrives after the last auth message', () => {
+  it("gives the peer's next frame back to the port while this side still stores a new pairing", async () => {
+    // The initiator pairs; its trust store is slow to write, so the responder — done first — sends
+    // its first renegotiation frame while the initiator is still committing. That frame must reach
+    // whoever listens on the port next (the renegotiation), not vanish with the auth run.
+    const [i, r] = [side(), side()];
+    const store = i.trust;
+    const slowTrust: typeof store = {
+      get: (id) => store.get(id),
+      list: () => store.list(),
+      delete: (id) => store.delete(id),
+      update: async (id, fn) => {
+        await new Promise((res) => setTimeout(res, 50));
+        return store.update(id, fn);
+      },
+    };
+    const secret = new Uint8Array(16).fill(7);
+    const pipe = portPair();
+    // The platform adapters' port (holds while nobody listens, takes messages back) over each end.
+    const [a, b] = [pipe.a, pipe.b].map((end) =>
+      channelAuthPort({
+        send: (x) => end.send(x),
+        onMessage: (l) => end.onMessage(l),
+        onClose: (l) => end.onClose(l),
+      }),
+    ) as [ChannelAuthPort, ChannelAuthPort];
+    const base = (me: typeof i, peer: typeof i) => ({
+      identity: me.identity,
+      localFingerprint: me.fingerprint,
+      remoteFingerprint: peer.fingerprint,
+    });
+    const initiator = runDirectAuth(a, {
+      role: 'initiator',
+      ...base(i, r),
+      trust: slowTrust,
+      pairing: { kind: 'secret', secret },
+    });
+    const window: PairingWindow = { mode: () => ({ kind: 'secret', secret }) };
+    const ro = await runDirectAuth(b, {
+      role: 'responder',
+      ...base(r, i),
+      trust: r.trust,
+      pairingWindow: window,
+    });
+    expect(ro.paired).toBe(true);
+    const frame = new Uint8Array([0x52, 0x45, 0x4e, 0x45, 0x47]); // any bytes: the port does not judge them
+    b.send(frame); // the responder's first frame after its success
+    const io = await initiator;
+    expect(io.paired).toBe(true);
+    const got: number[][] = [];
+    a.onMessage((bytes) => got.push([...bytes]));
+    expect(got).toEqual([[...frame]]);
   });
 });
