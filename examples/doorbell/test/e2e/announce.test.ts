@@ -5,39 +5,18 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildViewer, type DoorbellProcess, localApi, startDoorbellIn } from '../support/doorbell-process.js';
+import { expect, it } from 'vitest';
+import { useDoorbellLan } from '../support/doorbell-lan.js';
+import { localApi } from '../support/doorbell-process.js';
 
 const browseScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'support', 'browse-doorbells.ts');
 
 describeLan('doorbell: announced over mDNS as type doorbell', () => {
-  let lan: Lan;
-  let doorbell: DoorbellProcess;
-  const cleanup: (() => unknown)[] = [];
-  beforeAll(async () => {
-    lan = await createLan({ hosts: 2 });
-    cleanup.push(() => lan.close());
-  }, 60_000);
-  afterAll(async () => {
-    for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
-  }, 30_000);
+  const fixture = useDoorbellLan(['--announce', '--name', 'Porch']);
 
   it('another host browsing _doorbell._sub finds its verified card', async () => {
-    const [a, b] = lan.hosts as [LanHost, LanHost];
-    const viewer = await buildViewer();
-    cleanup.push(() => viewer.remove());
-    doorbell = await startDoorbellIn(a, [
-      '--announce',
-      '--viewer-dir',
-      viewer.dir,
-      '--address',
-      a.ip,
-      '--name',
-      'Porch',
-    ]);
-    cleanup.push(() => doorbell.stop());
+    const { a, b } = fixture();
     const status = (await localApi(a, 'GET', '/status')).body as { id: string };
     const found = await b.execNode(browseScript, [b.ip], { timeoutMs: 20_000 });
     expect(found.code, found.stderr).toBe(0);

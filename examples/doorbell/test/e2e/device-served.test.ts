@@ -5,43 +5,25 @@
  * opens straight to video; an unpaired page gets neither video nor rings; two viewers, one leaves,
  * the other keeps decoding; a revoked viewer is refused.
  */
-import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
+import type { LanHost } from '@lanrtc/lan-harness';
 import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildViewer, type DoorbellProcess, localApi, startDoorbellIn } from '../support/doorbell-process.js';
-import { framesOver, until, viewerAction, viewerState } from '../support/viewer-page.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useDoorbellLan } from '../support/doorbell-lan.js';
+import { type DoorbellProcess, localApi } from '../support/doorbell-process.js';
+import { framesOver, ringFromTerminal, until, viewerAction, viewerState } from '../support/viewer-page.js';
 
 describeLan('doorbell: the viewer it serves, in Chromium on another host', () => {
-  let lan: Lan;
+  const fixture = useDoorbellLan(['--name', 'Front door']);
   let hostA: LanHost;
   let doorbell: DoorbellProcess;
   let browser: Browser;
-  const cleanup: (() => unknown)[] = [];
   beforeAll(async () => {
-    const viewer = await buildViewer();
-    cleanup.push(() => viewer.remove());
-    lan = await createLan({ hosts: 2 });
-    cleanup.push(() => lan.close());
-    const [a, b] = lan.hosts as [LanHost, LanHost];
-    hostA = a;
-    doorbell = await startDoorbellIn(a, [
-      '--viewer-dir',
-      viewer.dir,
-      '--address',
-      a.ip,
-      '--name',
-      'Front door',
-    ]);
-    cleanup.push(() => doorbell.stop());
-    const chromium = await launchChromium(b.name, ['--autoplay-policy=no-user-gesture-required']);
+    ({ a: hostA, doorbell } = fixture());
+    const chromium = await launchChromium(fixture().b.name, ['--autoplay-policy=no-user-gesture-required']);
     browser = chromium.browser;
-    cleanup.push(() => chromium.close());
-  }, 90_000);
-  afterAll(async () => {
-    console.log(`doorbell events:\n${doorbell?.lines.filter((l) => /^\d\d:/.test(l)).join('\n')}`);
-    for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+    fixture().cleanup(() => chromium.close());
   }, 30_000);
 
   /** A fresh browser profile (its own identity) on the doorbell's page. */
@@ -70,19 +52,10 @@ describeLan('doorbell: the viewer it serves, in Chromium on another host', () =>
     expect(state.video).toMatchObject({ width: 640, height: 480 });
     expect(await framesOver(page)).toBeGreaterThan(10);
 
-    const from = doorbell.lines.length;
-    doorbell.type(''); // Enter rings
-    await doorbell.next(/ring \S+ → 1 viewer/, { from });
-    const ring = (
-      await until(
-        () => viewerState(page),
-        (s) => s.rings.some((r) => !r.past),
-      )
-    ).rings.find((r) => !r.past);
-    expect(ring?.jpegBytes).toBeGreaterThan(1000);
-    const latency = (ring?.receivedAt ?? 0) - (ring?.at ?? 0);
-    console.log(`ring → viewer with a ${ring?.jpegBytes} B snapshot: ${latency} ms`);
-    expect(latency).toBeLessThan(500);
+    const { ring, latencyMs } = await ringFromTerminal(doorbell, page); // Enter rings
+    expect(ring.jpegBytes).toBeGreaterThan(1000);
+    console.log(`ring → viewer with a ${ring.jpegBytes} B snapshot: ${latencyMs} ms`);
+    expect(latencyMs).toBeLessThan(500);
 
     // The local API rings too (a button's script on the device).
     const posted = await localApi(hostA, 'POST', '/ring');

@@ -9,12 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
+import type { LanHost } from '@lanrtc/lan-harness';
 import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildViewer, type DoorbellProcess, startDoorbellIn } from '../support/doorbell-process.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useDoorbellLan } from '../support/doorbell-lan.js';
+import type { DoorbellProcess } from '../support/doorbell-process.js';
 import { framesOver, until, viewerAction, viewerState } from '../support/viewer-page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,39 +34,20 @@ function meanVolume(file: string): number | undefined {
 }
 
 describeLan('doorbell: the installed viewer on a secure origin, by direct connect, in Chromium', () => {
-  let lan: Lan;
+  const fixture = useDoorbellLan(['--name', 'Back door']);
   let doorbell: DoorbellProcess;
   let page: Page;
   let hostB: LanHost;
   let viewerDir: string;
-  const cleanup: (() => unknown)[] = [];
   beforeAll(async () => {
-    const viewer = await buildViewer();
-    viewerDir = viewer.dir;
-    cleanup.push(() => viewer.remove());
-    lan = await createLan({ hosts: 2 });
-    cleanup.push(() => lan.close());
-    const [a, b] = lan.hosts as [LanHost, LanHost];
-    hostB = b;
-    doorbell = await startDoorbellIn(a, [
-      '--viewer-dir',
-      viewer.dir,
-      '--address',
-      a.ip,
-      '--name',
-      'Back door',
-    ]);
-    cleanup.push(() => doorbell.stop());
-    const chromium = await launchChromium(b.name, [
+    ({ doorbell, b: hostB, viewerDir } = fixture());
+    const chromium = await launchChromium(hostB.name, [
       '--autoplay-policy=no-user-gesture-required',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
     ]);
-    cleanup.push(() => chromium.close());
+    fixture().cleanup(() => chromium.close());
     page = await (await chromium.browser.newContext()).newPage();
-  }, 90_000);
-  afterAll(async () => {
-    for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
   }, 30_000);
 
   /** Serve the built viewer on `localhost` in host B; resolves with its URL and a stop function. */

@@ -1,26 +1,8 @@
 /** TEST-ONLY: drive the viewer's test hooks (`globalThis.doorbellViewer`) from Playwright or puppeteer. */
 
-/** What `doorbellViewer.state()` returns (examples/doorbell/src/viewer/test-hooks.ts). */
-export interface ViewerState {
-  mode: string;
-  screen: 'loading' | 'pair' | 'live' | 'unreachable';
-  connection: string;
-  remote: string | undefined;
-  name: string | undefined;
-  video: {
-    width: number;
-    height: number;
-    framesPresented: number;
-    firstFrameAt: number | undefined;
-    framesDecoded: number;
-    muted: boolean;
-  };
-  rings: { id: string; at: number; receivedAt: number; past: boolean; jpegBytes: number }[];
-  talk: { on: boolean; packetsSent: number; available: boolean };
-  viewers: number;
-  badFrames: number;
-  lastError: string | undefined;
-}
+import type { ViewerState } from '../../src/viewer/test-hooks.js';
+
+export type { ViewerState };
 
 /** An action's outcome. */
 export type Outcome = { ok: true } | { ok: false; error: string };
@@ -76,4 +58,28 @@ export async function framesOver(page: Evaluator, ms = 3_000): Promise<number> {
   const from = (await viewerState(page)).video.framesPresented;
   await new Promise((r) => setTimeout(r, ms));
   return (await viewerState(page)).video.framesPresented - from;
+}
+
+/**
+ * Press Enter on the doorbell (it rings every viewer) and resolve with the ring as `page` got it
+ * (the first live one) and its latency: the page's `Date.now()` at arrival minus the doorbell's at
+ * the press — one machine, one clock.
+ */
+export async function ringFromTerminal(
+  doorbell: {
+    readonly lines: readonly string[];
+    type(line: string): void;
+    next(re: RegExp, opts?: { from?: number }): Promise<unknown>;
+  },
+  page: Evaluator,
+): Promise<{ ring: ViewerState['rings'][number]; latencyMs: number }> {
+  const from = doorbell.lines.length;
+  doorbell.type('');
+  await doorbell.next(/ring \S+ → 1 viewer/, { from });
+  const state = await until(
+    () => viewerState(page),
+    (s) => s.rings.some((r) => !r.past),
+  );
+  const ring = state.rings.find((r) => !r.past) as ViewerState['rings'][number];
+  return { ring, latencyMs: ring.receivedAt - ring.at };
 }
