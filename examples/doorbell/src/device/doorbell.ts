@@ -144,14 +144,6 @@ export async function startDoorbell(init: DoorbellInit): Promise<Doorbell> {
   try {
     await mkdir(init.talkbackDir, { recursive: true });
     const state = await loadOrCreateDoorbellState(init.config);
-    const input = init.input ?? defaultMediaInput();
-    const source = await createMediaSource({
-      input,
-      // A camera's sound needs an ALSA device named with it; without one the doorbell streams video only.
-      audio: input.kind !== 'camera' || input.audioDevice !== undefined,
-      ...(init.ffmpeg ? { ffmpeg: init.ffmpeg } : {}),
-    });
-    cleanup.push(() => source.close());
     // The agent is made after the web server (it logs into the relay there), but the info document
     // needs the agent: `late` is filled before the server answers its first page.
     let late: { agent: NodeAgent; listener: DirectListener } | undefined;
@@ -178,6 +170,16 @@ export async function startDoorbell(init: DoorbellInit): Promise<Doorbell> {
       cardLifetimeS: CARD_LIFETIME_S,
     });
     late = { agent, listener };
+    // The camera after the fixed ports are bound: ffmpeg's RTP sockets take ephemeral ports, and one
+    // of them landing on the direct-connect port first would keep the listener from starting.
+    const input = init.input ?? defaultMediaInput();
+    const source = await createMediaSource({
+      input,
+      // A camera's sound needs an ALSA device named with it; without one the doorbell streams video only.
+      audio: input.kind !== 'camera' || input.audioDevice !== undefined,
+      ...(init.ffmpeg ? { ffmpeg: init.ffmpeg } : {}),
+    });
+    cleanup.push(() => source.close());
     const doorbell = serve({ init, agent, listener, source, web, emit, listeners, cleanup, closeAll });
     if (init.announce !== false) {
       const ad = await announceCard(listener, init, (error) => emit({ kind: 'problem', error }));
