@@ -13,10 +13,3 @@ export function defaultLanAddress(): string {
     'no IPv4 address on a network interface: connect to a network, or pass --address',
   );
 }
-
-/** True when `address` is one of this machine's IPv4 addresses. */
-export function isLocalAddress(address: string): boolean {
-  return Object.values(networkInterfaces()).some((list) =>
-    (list ?? []).some((a) => a.family === 'IPv4' && a.address === address),
-  );
-}

@@ -46,9 +46,7 @@ export interface ViewerSessionInit {
 /** A viewer being served. */
 export interface ViewerSession {
   readonly connection: NodeConnection;
-  /** Resolves once the viewer opened the `doorbell` channel and got its hello (rings reach it from then on). */
-  readonly ready: Promise<boolean>;
-  /** Send a ring now (dropped when the channel is not open yet: `ready` is false, the history has it). */
+  /** Send a ring now; false when the viewer has not opened its channel yet (the history has the ring for it). */
   ring(ring: Ring): boolean;
   /** Tell the viewer how many are watching. */
   viewers(count: number): void;
@@ -79,7 +77,8 @@ export function startViewerSession(connection: NodeConnection, init: ViewerSessi
       open.send(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
     return true;
   };
-  const ready = connection.peer.channel(DOORBELL_CHANNEL).then(
+  // Rings reach the viewer once it opened the `doorbell` channel and got its hello.
+  void connection.peer.channel(DOORBELL_CHANNEL).then(
     (open) => {
       channel = open;
       open.onMessage.subscribe((data) => {
@@ -119,7 +118,6 @@ export function startViewerSession(connection: NodeConnection, init: ViewerSessi
   void connection.ended.then(close);
   return {
     connection,
-    ready,
     ring: (ring) => sendRing(ring, false),
     viewers: (count) => {
       if (channel?.readyState === 'open') send({ v: 1, t: 'viewers', count });
