@@ -8,6 +8,7 @@ import { decodeHostMessage } from '../shared/codec-host.js';
 import { COLOURS, TICK_HZ } from '../shared/constants.js';
 import type { GameRoom, GameRoomMessage } from '../shared/game-room.js';
 import type { CoinsMessage, HostMessage, Phase, RosterEntry, ScoreMessage } from '../shared/messages.js';
+import { clampStick } from '../shared/sim.js';
 import { createInterpolator, type Interpolator } from './interpolation.js';
 import { createPredictor, type Predictor } from './prediction.js';
 
@@ -68,7 +69,7 @@ export interface GameClient {
   /** The host's goodbye text, once it said goodbye. */
   readonly bye: string | undefined;
   readonly predictor: Predictor;
-  /** One tick of this player's input. */
+  /** One tick of this player's input (axes −127…127; a longer vector is shortened to full length). */
   step(stick: { dx: number; dy: number; dash: boolean }): void;
   /** Every disc where it is drawn now. */
   view(): DrawnDisc[];
@@ -207,7 +208,7 @@ export function createGameClient(init: GameClientInit): GameClient {
       predictor.decay();
       // On their marks during the countdown: the host ignores inputs then, so the page predicts none.
       if (slot === undefined || phase === 'countdown' || bye !== undefined) return;
-      const input = predictor.input(stick);
+      const input = predictor.input({ ...clampStick(stick.dx, stick.dy), dash: stick.dash });
       room.send(hostId, encodeInput({ slot, inputs: [input] }), 'reliable');
       counters.inputsSent++;
     },

@@ -42,6 +42,8 @@ const RELAX = 0.02;
 export function createInterpolator(delayMs = 100): Interpolator {
   const frames: Frame[] = [];
   let offset: number | undefined;
+  // Drawn time never runs backwards (the clock estimate relaxing would otherwise pull it back a little).
+  let drawn = Number.NEGATIVE_INFINITY;
   const renderTick = (nowMs: number) => (offset === undefined ? 0 : (nowMs - offset - delayMs) / TICK_MS);
   return {
     push(tick, discs, arrivalMs) {
@@ -60,7 +62,8 @@ export function createInterpolator(delayMs = 100): Interpolator {
     sample(nowMs) {
       const out = new Map<number, DiscPose>();
       if (frames.length === 0) return out;
-      const t = renderTick(nowMs);
+      const t = Math.max(drawn, renderTick(nowMs));
+      drawn = t;
       let i = frames.length - 1;
       while (i > 0 && (frames[i]?.tick ?? 0) > t) i--;
       const a = frames[i];

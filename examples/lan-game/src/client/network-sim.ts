@@ -27,7 +27,6 @@ export function withNetworkSimulation(
   stats: NetworkSimulationStats = { delayed: 0, dropped: 0 },
 ): GameRoom {
   const random = sim.random ?? Math.random;
-  let reliableDue = 0;
   return {
     get self() {
       return room.self;
@@ -40,32 +39,41 @@ export function withNetworkSimulation(
     rtt: (id) => room.rtt(id),
     onMessage(listener) {
       const timers = new Set<ReturnType<typeof setTimeout>>();
-      const deliver = (m: GameRoomMessage, wait: number) => {
-        stats.delayed++;
+      const later = (wait: number, run: () => void) => {
         const timer = setTimeout(() => {
           timers.delete(timer);
-          listener(m);
+          run();
         }, wait);
         timers.add(timer);
       };
+      // Reliable messages wait in one queue, delivered front first: one timer per message could fire
+      // out of order (timers round to whole milliseconds).
+      const reliable: { due: number; m: GameRoomMessage }[] = [];
+      const flush = () => {
+        const now = Date.now();
+        while (reliable[0] && reliable[0].due <= now)
+          listener((reliable.shift() as { m: GameRoomMessage }).m);
+        if (reliable[0]) later(reliable[0].due - now, flush);
+      };
       const off = room.onMessage((m) => {
+        stats.delayed++;
         if (m.delivery === 'unreliable') {
           if (random() * 100 < sim.lossPercent) {
             stats.dropped++;
             return;
           }
-          deliver(m, random() * sim.jitterMs);
+          later(random() * sim.jitterMs, () => listener(m));
           return;
         }
-        // Reliable: never before an earlier reliable message.
-        const now = Date.now();
-        reliableDue = Math.max(reliableDue, now + random() * sim.jitterMs);
-        deliver(m, reliableDue - now);
+        const due = Math.max(reliable[reliable.length - 1]?.due ?? 0, Date.now() + random() * sim.jitterMs);
+        reliable.push({ due, m });
+        if (reliable.length === 1) later(due - Date.now(), flush);
       });
       return () => {
         off();
         for (const t of timers) clearTimeout(t);
         timers.clear();
+        reliable.length = 0;
       };
     },
   };

@@ -79,6 +79,7 @@ export class ByteWriter {
   private view = new DataView(this.buf.buffer);
   private length = 0;
 
+  /** Reserve `n` bytes (growing the buffer first: read `view`/`buf` only after this returns). */
   private room(n: number): number {
     if (this.length + n > this.buf.length) {
       const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
@@ -93,31 +94,37 @@ export class ByteWriter {
 
   u8(v: number): this {
     checkInt(v, 0, 0xff);
-    this.view.setUint8(this.room(1), v);
+    const at = this.room(1);
+    this.view.setUint8(at, v);
     return this;
   }
   i8(v: number): this {
     checkInt(v, -128, 127);
-    this.view.setInt8(this.room(1), v);
+    const at = this.room(1);
+    this.view.setInt8(at, v);
     return this;
   }
   u16(v: number): this {
     checkInt(v, 0, 0xffff);
-    this.view.setUint16(this.room(2), v);
+    const at = this.room(2);
+    this.view.setUint16(at, v);
     return this;
   }
   i16(v: number): this {
     checkInt(v, -0x8000, 0x7fff);
-    this.view.setInt16(this.room(2), v);
+    const at = this.room(2);
+    this.view.setInt16(at, v);
     return this;
   }
   u32(v: number): this {
     checkInt(v, 0, 0xffffffff);
-    this.view.setUint32(this.room(4), v);
+    const at = this.room(4);
+    this.view.setUint32(at, v);
     return this;
   }
   f64(v: number): this {
-    this.view.setFloat64(this.room(8), v);
+    const at = this.room(8);
+    this.view.setFloat64(at, v);
     return this;
   }
   /** A length-prefixed (u8) UTF-8 string of at most `maxBytes` bytes. */
@@ -126,7 +133,8 @@ export class ByteWriter {
     if (bytes.length > maxBytes)
       throw new UnencodableValueError(`text of ${bytes.length} bytes > ${maxBytes}`);
     this.u8(bytes.length);
-    this.buf.set(bytes, this.room(bytes.length));
+    const at = this.room(bytes.length);
+    this.buf.set(bytes, at);
     return this;
   }
   /** The bytes written. */

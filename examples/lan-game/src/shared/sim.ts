@@ -287,3 +287,12 @@ function snap(d: DiscMotion): void {
   d.vx = snapVel(d.vx);
   d.vy = snapVel(d.vy);
 }
+
+/** A stick vector on the wire's grid: integer axes, at most full length (longer is what the host rejects as a speed hack). */
+export function clampStick(dx: number, dy: number): { dx: number; dy: number } {
+  const len = Math.hypot(dx, dy);
+  if (!Number.isFinite(len) || len === 0) return { dx: 0, dy: 0 };
+  const k = len > AXIS_MAX ? AXIS_MAX / len : 1;
+  // Truncation toward zero keeps the rounded vector inside the circle.
+  return { dx: Math.trunc(dx * k) || 0, dy: Math.trunc(dy * k) || 0 };
+}

@@ -29,6 +29,8 @@ export interface MemoryNetwork {
   readonly now: number;
   /** A player joins (or rejoins with the same id). */
   join(id: string, name: string): GameRoom;
+  /** Another handle on a present member's room, with no join (what a hostile page sends from). */
+  handle(id: string): GameRoom;
   /** A player drops (its room stops receiving; the host sees it leave). */
   drop(id: string): void;
   /** Let `ms` of virtual time pass, delivering what falls due. */
@@ -64,9 +66,9 @@ export function createMemoryNetwork(init: MemoryNetworkInit = {}): MemoryNetwork
     queue.push({ due, order: order++, to, message: { from, delivery, data: data.slice() } });
     return true;
   };
-  const roomOf = (self: GameRoomMember): GameRoom => {
+  const roomOf = (self: GameRoomMember, receives = true): GameRoom => {
     const inbox = new Set<(m: GameRoomMessage) => void>();
-    inboxes.set(self.id, inbox);
+    if (receives) inboxes.set(self.id, inbox);
     const isHost = self.role === 'host';
     return {
       self,
@@ -109,6 +111,11 @@ export function createMemoryNetwork(init: MemoryNetworkInit = {}): MemoryNetwork
       const room = roomOf(member);
       for (const l of joins) l(member);
       return room;
+    },
+    handle(id) {
+      const member = members.get(id);
+      if (!member) throw new Error(`no member ${id}`);
+      return roomOf(member, false);
     },
     drop(id) {
       const member = members.get(id);
