@@ -21,7 +21,10 @@ describe('interpolation', () => {
   it('is not thrown by jitter or lost and reordered snapshots', () => {
     const i = createInterpolator(100);
     let seed = 9;
-    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    const random = () => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
     const arrivals: [number, number][] = [];
     for (let tick = 0; tick <= 600; tick += 2)
       if (random() > 0.05) arrivals.push([tick, tick * TICK_MS + random() * 50]);
@@ -50,7 +53,10 @@ describe('the jitter debug option', () => {
     const page = net.join('ann', 'ann');
     const stats = { delayed: 0, dropped: 0 };
     let r = 0;
-    const random = () => (r = (r * 7 + 3) % 101) / 101;
+    const random = () => {
+      r = (r * 7 + 3) % 101;
+      return r / 101;
+    };
     const slow = withNetworkSimulation(page, { jitterMs: 30, lossPercent: 20, random }, stats);
     const got: GameRoomMessage[] = [];
     slow.onMessage((m) => got.push(m));
