@@ -64,6 +64,8 @@ export interface GameHostStatus {
   /** Refused inputs and messages by reason. */
   readonly rejected: Readonly<Record<RejectReason, number>>;
   readonly snapshots: { readonly sent: number; readonly bytes: number; readonly jsonBytes: number };
+  /** Sends the room refused (a player's buffer full, a message too large). */
+  readonly sendErrors: number;
 }
 
 /** The running authority. */
@@ -110,10 +112,16 @@ export function createGameHost(init: GameHostInit): GameHost {
   const emit = (event: GameHostEvent) => {
     for (const l of listeners) l(event);
   };
+  let sendErrors = 0;
   const send = (m: HostMessage, to?: string) => {
     const bytes = encodeHostMessage(m);
-    if (to === undefined) room.broadcast(bytes, 'reliable');
-    else room.send(to, bytes, 'reliable');
+    // A player whose reliable buffer is full (a stalled page) is the room's to drop; the game goes on.
+    try {
+      if (to === undefined) room.broadcast(bytes, 'reliable');
+      else room.send(to, bytes, 'reliable');
+    } catch {
+      sendErrors++;
+    }
   };
   const bySlot = (slot: number) => [...players.values()].find((p) => p.slot === slot);
   const roster = (): RosterMessage => ({
@@ -248,7 +256,11 @@ export function createGameHost(init: GameHostInit): GameHost {
             })),
         };
         const bytes = encodeHostMessage(lastSnapshot);
-        room.broadcast(bytes, 'unreliable');
+        try {
+          room.broadcast(bytes, 'unreliable');
+        } catch {
+          sendErrors++;
+        }
         snapshots.sent++;
         snapshots.bytes += bytes.length;
         snapshots.jsonBytes += encodeSnapshotJson(lastSnapshot).length;
@@ -296,6 +308,7 @@ export function createGameHost(init: GameHostInit): GameHost {
           })),
         rejected: { ...rejected },
         snapshots: { ...snapshots },
+        sendErrors,
       };
     },
     view: () => ({ snapshot: lastSnapshot, roster: roster(), coins: world.coins }),

@@ -70,3 +70,15 @@ export const COLOURS: readonly string[] = [
 
 /** Most UTF-8 bytes of a player name. */
 export const MAX_NAME_BYTES = 32;
+
+/** The colours' names, for the terminal and screen readers. */
+export const COLOUR_NAMES: readonly string[] = [
+  'red',
+  'blue',
+  'yellow',
+  'green',
+  'violet',
+  'orange',
+  'cyan',
+  'white',
+];

@@ -1,0 +1,138 @@
+/**
+ * Everything `pnpm --filter lan-game start` runs, wired together: the page and relay on the LAN
+ * address, a Node agent logged into that relay hosting the room, the authority ticking at 60 Hz, the
+ * host screen on 127.0.0.1 and the mDNS announcement (device type `game`). `stop` ends the room for
+ * every player with a message, then closes each part in reverse order.
+ */
+import { createNodeAgent, type HostRoom, hostRoom, type NodeAgent } from '@lanrtc/node-agent';
+import type { ListeningRelay } from '@lanrtc/relay';
+import type { Logger } from '@lanrtc/signal-core';
+import { MAX_PLAYERS, TICK_MS } from '../shared/constants.js';
+import { JOIN_PARAM, RELAY_PATH } from '../shared/paths.js';
+import { announceGame } from './announce.js';
+import { createGameHost, type GameHost } from './game-host.js';
+import { type ScreenServer, startScreenServer } from './screen-server.js';
+import { startWebServer } from './web-server.js';
+
+/** The mDNS device type (DNS-SD subtype `_game._sub._lanrtc._udp`). */
+export const GAME_DEVICE_TYPE = 'game';
+/** Most ticks run back to back after a stall (the event loop was blocked): beyond, the game slows down instead. */
+const MAX_CATCH_UP_TICKS = 5;
+
+/** Options of `startGameServer`. */
+export interface GameServerInit {
+  readonly name: string;
+  readonly room: string;
+  readonly roundSeconds: number;
+  readonly address: string;
+  readonly port: number;
+  readonly screenPort: number;
+  readonly config: string;
+  readonly clientDir: string;
+  readonly announce: boolean;
+  readonly logger?: Logger;
+}
+
+/** The running game server. */
+export interface GameServer {
+  /** What the QR code carries: the page with the invite in its fragment. */
+  readonly joinUrl: string;
+  readonly screenUrl: string;
+  readonly game: GameHost;
+  readonly room: HostRoom;
+  readonly agent: NodeAgent;
+  /** A problem after start-up (announcement, a send), for the terminal. */
+  onProblem(listener: (error: Error) => void): void;
+  /** End the game for everyone with `message` and close everything. */
+  stop(message: string): Promise<void>;
+}
+
+/** Start the game server. */
+export async function startGameServer(init: GameServerInit): Promise<GameServer> {
+  const cleanup: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+  const problems = new Set<(error: Error) => void>();
+  const problem = (error: Error) => {
+    for (const l of problems) l(error);
+  };
+  try {
+    const web: ListeningRelay = await startWebServer({
+      address: init.address,
+      port: init.port,
+      clientDir: init.clientDir,
+      ...(init.logger ? { logger: init.logger } : {}),
+    });
+    cleanup.push(() => web.close({ reason: 'the game is over' }));
+    const agent = await createNodeAgent({
+      config: init.config,
+      relay: `ws://${init.address}:${web.address.port}${RELAY_PATH}`,
+      ...(init.logger ? { logger: init.logger } : {}),
+    });
+    cleanup.push(() => agent.close());
+    const room = await hostRoom(agent, { room: init.room, name: init.name, maxMembers: MAX_PLAYERS });
+    cleanup.push(() => room.close('host-left'));
+    const game = createGameHost({ room, roundSeconds: init.roundSeconds });
+    cleanup.push(stopTicking(game, problem));
+    const joinUrl = `http://${init.address}:${web.address.port}/#${JOIN_PARAM}=${room.inviteText}`;
+    const screen: ScreenServer = await startScreenServer({
+      game,
+      port: init.screenPort,
+      clientDir: init.clientDir,
+      joinUrl,
+      name: init.name,
+    });
+    cleanup.push(() => screen.close());
+    if (init.announce) {
+      const ad = await announceGame(agent, {
+        name: init.name,
+        address: init.address,
+        deviceType: GAME_DEVICE_TYPE,
+        ...(init.logger ? { logger: init.logger } : {}),
+      });
+      cleanup.push(() => ad.close());
+    }
+    return {
+      joinUrl,
+      screenUrl: screen.url,
+      game,
+      room,
+      agent,
+      onProblem: (l) => problems.add(l),
+      async stop(message) {
+        game.close(message);
+        // The goodbye rides the reliable channel; closing the room right after still delivers it
+        // (the room's own close message carries the same text for a page that misses it).
+        await room.close(message).catch(() => undefined);
+        await closeAll();
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Tick `game` at `TICK_HZ` on a drift-free schedule; returns the stop function. */
+function stopTicking(game: GameHost, problem: (error: Error) => void): () => void {
+  const start = performance.now();
+  let done = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const loop = () => {
+    const due = Math.floor((performance.now() - start) / TICK_MS);
+    // After a long stall, drop the ticks beyond the catch-up limit rather than fast-forwarding.
+    if (due - done > MAX_CATCH_UP_TICKS) done = due - MAX_CATCH_UP_TICKS;
+    try {
+      while (done < due) {
+        game.tick();
+        done++;
+      }
+    } catch (error) {
+      problem(error as Error);
+    }
+    timer = setTimeout(loop, Math.max(1, start + (done + 1) * TICK_MS - performance.now()));
+  };
+  timer = setTimeout(loop, TICK_MS);
+  return () => clearTimeout(timer);
+}
