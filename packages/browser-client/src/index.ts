@@ -2,7 +2,28 @@
 
 /** Re-exported: a damaged store is the same error in every runtime. */
 /** Re-exported: the answering side's default deadline, the same in every runtime. */
-export { CorruptStoreError, QR_ANSWER_TIMEOUT_MS } from '@lanrtc/signal-core';
+/** Re-exported: the rooms API's types and errors, the same in every runtime. */
+export {
+  CorruptStoreError,
+  decodeRoomInvite,
+  encodeRoomInvite,
+  type HostRoom,
+  type HostRoomInit,
+  type JoinRoomInit,
+  type PlayerRoom,
+  QR_ANSWER_TIMEOUT_MS,
+  type Room,
+  RoomBufferFullError,
+  RoomClosedError,
+  type RoomDelivery,
+  type RoomInvite,
+  type RoomMember,
+  RoomMemberUnknownError,
+  type RoomMessage,
+  RoomMessageTooLargeError,
+  RoomRefusedError,
+  type RoomRole,
+} from '@lanrtc/signal-core';
 export {
   type BrowserAgent,
   type BrowserAgentInit,
@@ -50,5 +71,7 @@ export {
   createQrOffer,
   type QrOfferInit,
 } from './qr/signalling.js';
+export { browserRoomChannel, browserRoomPlatform } from './room/room-channel.js';
+export { hostRoom, joinRoom } from './room/rooms.js';
 export { type BrowserSessionPeer, browserSessionPeer, remoteFingerprintFromStats } from './session-peer.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

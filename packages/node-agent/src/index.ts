@@ -6,7 +6,28 @@ useNativeEd25519();
 
 /** Re-exported: a damaged store is the same error in every runtime. */
 /** Re-exported: the answering side's default deadline, the same in every runtime. */
-export { CorruptStoreError, QR_ANSWER_TIMEOUT_MS } from '@lanrtc/signal-core';
+/** Re-exported: the rooms API's types and errors, the same in every runtime. */
+export {
+  CorruptStoreError,
+  decodeRoomInvite,
+  encodeRoomInvite,
+  type HostRoom,
+  type HostRoomInit,
+  type JoinRoomInit,
+  type PlayerRoom,
+  QR_ANSWER_TIMEOUT_MS,
+  type Room,
+  RoomBufferFullError,
+  RoomClosedError,
+  type RoomDelivery,
+  type RoomInvite,
+  type RoomMember,
+  RoomMemberUnknownError,
+  type RoomMessage,
+  RoomMessageTooLargeError,
+  RoomRefusedError,
+  type RoomRole,
+} from '@lanrtc/signal-core';
 export { NODE_ED25519, useNativeEd25519 } from './crypto/native-ed25519.js';
 export { type ConnectDirectInit, connectDirect } from './direct/connect.js';
 export type { NodeConnection } from './direct/connection.js';
@@ -73,6 +94,8 @@ export {
 } from './peer/create-node-peer.js';
 export { type AnswerQrOfferInit, answerQrOffer } from './qr/answer.js';
 export { type CreateQrOfferInit, createQrOffer, QR_OFFER_CONNECT_TIMEOUT_MS } from './qr/offer.js';
+export { weriftRoomChannel, weriftRoomPlatform } from './room/room-channel.js';
+export { hostRoom, joinRoom } from './room/rooms.js';
 export { type DataChannelInit, type WeriftSessionPeer, weriftSessionPeer } from './session-peer.js';
 export { defaultConfigDir } from './store/config-dir.js';
 export {

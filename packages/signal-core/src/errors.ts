@@ -218,3 +218,34 @@ export class NoSignallingPathError extends LanrtcError {
 export class PairingModeUnsupportedError extends LanrtcError {
   static override readonly code = 'PairingModeUnsupportedError';
 }
+
+/** The room's host refused to admit this member, or removed it; `reason` is the stable refusal code. */
+export class RoomRefusedError extends LanrtcError {
+  static override readonly code = 'RoomRefusedError';
+  /** `not-admitted`, `wrong-pin`, `declined`, `room-full`, `wrong-room` or `kicked`. */
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** A reliable room message that would take a member's send buffer past its hard cap: nothing was queued. */
+export class RoomBufferFullError extends LanrtcError {
+  static override readonly code = 'RoomBufferFullError';
+}
+
+/** A room message larger than its delivery allows (unreliable: one datagram; reliable: one SCTP message). */
+export class RoomMessageTooLargeError extends LanrtcError {
+  static override readonly code = 'RoomMessageTooLargeError';
+}
+
+/** A room operation addressed to someone who is not a member the caller can reach (a player reaches only the host). */
+export class RoomMemberUnknownError extends LanrtcError {
+  static override readonly code = 'RoomMemberUnknownError';
+}
+
+/** A room operation after the room ended (left, closed, kicked, or the host went away). */
+export class RoomClosedError extends LanrtcError {
+  static override readonly code = 'RoomClosedError';
+}

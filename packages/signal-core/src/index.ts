@@ -48,6 +48,11 @@ export {
   RelayUnresponsiveError,
   RenegotiationUnsupportedError,
   ReplayedEnvelopeError,
+  RoomBufferFullError,
+  RoomClosedError,
+  RoomMemberUnknownError,
+  RoomMessageTooLargeError,
+  RoomRefusedError,
   SessionLimitError,
   SessionTimeoutError,
   StaleEnvelopeError,
@@ -90,6 +95,23 @@ export type {
   RelayConnection,
   RelayPresence,
 } from './relay/client/options.js';
+export { decodeRoomInvite, encodeRoomInvite, ROOM_INVITE_PREFIX, type RoomInvite } from './room/invite.js';
+export { MAX_RELIABLE_DATA, MAX_UNRELIABLE_DATA } from './room/messages.js';
+export { DEFAULT_MAX_MEMBERS, MAX_DISPLAY_NAME, ROOM_NAME_PATTERN, ROOM_SECRET_BYTES } from './room/names.js';
+export type {
+  HostRoom,
+  HostRoomInit,
+  HostRoomStats,
+  JoinRoomInit,
+  PlayerRoom,
+  Room,
+  RoomDelivery,
+  RoomJoinRequest,
+  RoomMember,
+  RoomMessage,
+  RoomRole,
+  RoomSendStats,
+} from './room/types.js';
 export type { CompareHandler, PeerContext } from './session/agent.js';
 export type { SessionPeer } from './session/peer.js';
 export type { SignalTransport, TransportFrame } from './transport/transport.js';

@@ -10,6 +10,7 @@ import type { Card } from '../card/types.js';
 import { type AbortSignalLike, createLinkedAbort } from '../encoding/abort.js';
 import { timers } from '../encoding/timers.js';
 import {
+  InvalidArgumentError,
   type LanrtcError,
   MalformedInputError,
   NoSignallingPathError,
@@ -17,14 +18,15 @@ import {
   TransportClosedError,
 } from '../errors.js';
 import { createHeldListeners, createListeners, type Unsubscribe } from '../events.js';
-import { type Identity, publicIdentity } from '../identity/identity.js';
+import { type Identity, publicIdentity, signWithDomain } from '../identity/identity.js';
 import type { PairingMode, PairingResult } from '../pairing/pairing.js';
-import { assertUsablePin, generatePairingSecret } from '../pairing/pin.js';
+import { assertUsablePin, assertUsableSecret, generatePairingSecret } from '../pairing/pin.js';
 import { type AttemptPolicyState, createAttemptPolicy } from '../pairing/policy.js';
 import { cardFromQrText, decodeQrPayload, type QrOffer } from '../qr/payload.js';
 import type { RelayConnection } from '../relay/client/options.js';
+import { ROOM_SIGNATURE_DOMAINS } from '../room/roster.js';
 import type { Agent, PairingWindow } from '../session/agent.js';
-import { combinePairingWindows } from '../session/pairing-windows.js';
+import { combinePairingWindows, createReusableSecretWindow } from '../session/pairing-windows.js';
 import type { SessionPeer } from '../session/peer.js';
 import { asLanrtcError } from '../session/session-io.js';
 import type { TrustStore } from '../trust/store.js';
@@ -344,6 +346,26 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
       };
       displays.add(compareDisplay);
       return compareDisplay;
+    },
+    acceptSecret(secret) {
+      if (closed) throw new TransportClosedError('agent closed');
+      assertUsableSecret(secret);
+      const shown = display(() => ({ kind: 'secret', secret }), createReusableSecretWindow(secret));
+      const secretDisplay: PairingDisplay = {
+        onPaired: shown.onPaired,
+        onFailure: shown.onFailure,
+        close() {
+          shown.close();
+          displays.delete(secretDisplay);
+        },
+      };
+      displays.add(secretDisplay);
+      return secretDisplay;
+    },
+    signRoomMessage(domain, message) {
+      if (!ROOM_SIGNATURE_DOMAINS.includes(domain))
+        throw new InvalidArgumentError('signRoomMessage signs the room domains only');
+      return signWithDomain(platform.identity, domain, message);
     },
     onConnection: (listener) => connections.add(listener),
     onSessionError: (listener) => sessionErrors.add(({ error, remoteId }) => listener(error, remoteId)),

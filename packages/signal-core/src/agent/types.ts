@@ -132,6 +132,18 @@ export interface LanAgent<P extends SessionPeer> {
   showPin(policy?: AttemptPolicyInit): PinDisplay;
   /** Accept numeric-comparison pairing on every path: `onCompare` shows the digits, returns the verdict. */
   acceptCompare(onCompare: CompareHandler): PairingDisplay;
+  /**
+   * Accept pairing by a secret this agent handed out (a room's join QR code), reusable until closed:
+   * every peer that proves it pairs. While several secret windows are open, the newest one answers
+   * (a CPace hello names the mode, not which secret), so keep one open at a time.
+   */
+  acceptSecret(secret: Uint8Array): PairingDisplay;
+  /**
+   * Sign a rooms-layer message with this agent's identity key. Only the room domains
+   * (`lanrtc/room/name/v1`, `lanrtc/room/roster/v1`) are accepted (`InvalidArgumentError` otherwise),
+   * so nothing signed here can pass for an envelope, card or pairing transcript.
+   */
+  signRoomMessage(domain: string, message: Uint8Array): Uint8Array;
   /** Every incoming authenticated connection (relay answers, a direct listener's peers). */
   onConnection(listener: (connection: Connection<P>) => void): Unsubscribe;
   /** Every incoming session that failed here (the app may log it); `remoteId` when known. */

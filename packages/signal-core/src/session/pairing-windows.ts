@@ -105,3 +105,12 @@ export function createOneTimeSecretWindow(secret: Uint8Array, onUsed: () => void
     onPaired: () => onUsed(),
   };
 }
+
+/**
+ * A reusable secret window (a room's join QR code): every peer that proves the secret pairs, for as
+ * long as the window is open. A 128-bit secret cannot be guessed, so nothing is rate limited.
+ */
+export function createReusableSecretWindow(secret: Uint8Array): PairingWindow {
+  const copy = secret.slice();
+  return { kind: 'secret', mode: () => ({ kind: 'secret', secret: copy }) };
+}

@@ -1,0 +1,79 @@
+/**
+ * TEST-ONLY page of the rooms e2e: a Chromium member. It creates a browser agent logged into the
+ * relay it was served from, joins the room of an invite and records everything it sees, with
+ * `Date.now()` times so the test can bound how long presence took to reach it.
+ */
+import {
+  type BrowserAgent,
+  createBrowserAgent,
+  joinRoom,
+  type PlayerRoom,
+  RoomRefusedError,
+} from '../../src/index.js';
+
+/** What the page saw, in order. */
+export type PageEvent =
+  | { kind: 'join'; id: string; name: string; at: number }
+  | { kind: 'leave'; id: string; reason: string; at: number }
+  | { kind: 'message'; from: string; delivery: string; text: string; at: number }
+  | { kind: 'ended'; reason: string; message: string | undefined; at: number };
+
+/** The page's steps, on `globalThis.roomE2e`. */
+export interface RoomE2e {
+  join(
+    invite: string,
+    name: string,
+    pin?: string,
+  ): Promise<{ ok: true; id: string } | { ok: false; error: string; reason?: string }>;
+  members(): { id: string; name: string; role: string }[];
+  send(text: string, delivery: 'reliable' | 'unreliable'): boolean;
+  leave(): Promise<void>;
+  rtt(): number | undefined;
+  readonly events: PageEvent[];
+}
+
+let agent: BrowserAgent | undefined;
+let room: PlayerRoom | undefined;
+const events: PageEvent[] = [];
+
+const api: RoomE2e = {
+  async join(invite, name, pin) {
+    agent ??= await createBrowserAgent({ relay: { url: `ws://${location.host}/` }, timeoutMs: 8000 });
+    try {
+      room = await joinRoom(agent, invite, { name, ...(pin ? { pin } : {}), timeoutMs: 12_000 });
+    } catch (error) {
+      return {
+        ok: false,
+        error: error instanceof Error ? error.name : String(error),
+        ...(error instanceof RoomRefusedError ? { reason: error.reason } : {}),
+      };
+    }
+    room.onJoin((m) => events.push({ kind: 'join', id: m.id, name: m.name, at: Date.now() }));
+    room.onLeave((m, reason) => events.push({ kind: 'leave', id: m.id, reason, at: Date.now() }));
+    room.onMessage((m) =>
+      events.push({
+        kind: 'message',
+        from: m.from,
+        delivery: m.delivery,
+        text: new TextDecoder().decode(m.data),
+        at: Date.now(),
+      }),
+    );
+    const r = room;
+    void r.ended.then((reason) =>
+      events.push({ kind: 'ended', reason, message: r.endMessage, at: Date.now() }),
+    );
+    return { ok: true, id: agent.id };
+  },
+  members: () => (room?.members() ?? []).map((m) => ({ id: m.id, name: m.name, role: m.role })),
+  send(text, delivery) {
+    if (!room) throw new Error('not in a room');
+    return room.send(room.host.id, new TextEncoder().encode(text), delivery);
+  },
+  async leave() {
+    await room?.leave();
+  },
+  rtt: () => (room ? room.rtt(room.host.id) : undefined),
+  events,
+};
+(globalThis as unknown as { roomE2e: RoomE2e }).roomE2e = api;
