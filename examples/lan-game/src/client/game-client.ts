@@ -60,6 +60,8 @@ export interface GameClient {
   /** This player's slot (undefined until the roster has it). */
   readonly slot: number | undefined;
   readonly coins: CoinsMessage['coins'];
+  /** Latest scores by slot (snapshots, then rosters: whichever came last). */
+  readonly scores: ReadonlyMap<number, number>;
   /** Host-measured round trips by slot (ms). */
   readonly pings: ReadonlyMap<number, number>;
   /** Seconds left in the countdown or round (0 when neither runs). */
@@ -191,6 +193,7 @@ export function createGameClient(init: GameClientInit): GameClient {
       return coins;
     },
     pings,
+    scores,
     secondsLeft() {
       if (!hostTickAt || phaseEndsTick === 0) return 0;
       const tickNow = hostTickAt.tick + ((now() - hostTickAt.at) * TICK_HZ) / 1000;

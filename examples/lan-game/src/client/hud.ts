@@ -18,8 +18,8 @@ export function updateHud(client: GameClient, ownRttMs: number | undefined): voi
     client.phase === 'playing' ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` : '';
   el('banner').textContent = client.phase === 'countdown' ? String(Math.max(1, left)) : '';
   const list = el('player-list');
-  const rows = [...client.roster].sort((a, b) => b.score - a.score || a.slot - b.slot);
-  const scores = new Map(client.view().map((d) => [d.slot, d.score]));
+  const scoreOf = (p: { slot: number; score: number }) => client.scores.get(p.slot) ?? p.score;
+  const rows = [...client.roster].sort((a, b) => scoreOf(b) - scoreOf(a) || a.slot - b.slot);
   list.replaceChildren(
     ...rows.map((p) => {
       const li = document.createElement('li');
@@ -37,7 +37,7 @@ export function updateHud(client: GameClient, ownRttMs: number | undefined): voi
       ping.textContent = !p.connected ? 'gone' : rtt === undefined ? '' : `${Math.round(rtt)} ms`;
       const score = document.createElement('span');
       score.className = 'score';
-      score.textContent = String(scores.get(p.slot) ?? p.score);
+      score.textContent = String(scoreOf(p));
       li.append(dot, name, score, ping);
       return li;
     }),
@@ -52,7 +52,7 @@ export function updateHud(client: GameClient, ownRttMs: number | undefined): voi
         const dot = document.createElement('span');
         dot.className = 'dot';
         dot.style.background = COLOURS[p.slot] ?? '#fff';
-        li.append(`${i + 1}. `, dot, ` ${p.name} — ${p.score}`);
+        li.append(`${i + 1}. `, dot, ` ${p.name} — ${scoreOf(p)}`);
         return li;
       }),
     );

@@ -41,7 +41,8 @@ export interface LanGameState {
   }[];
   /** Discs where this page draws them (own: predicted; others: interpolated). */
   discs: { slot: number; name: string; x: number; y: number; score: number; self: boolean }[];
-  coins: number;
+  /** Coins on the field. */
+  coins: { x: number; y: number; big: boolean }[];
   lastSnapshotTick: number;
   /** Round trip to the host, ms (the room's heartbeat). */
   hostRttMs: number | undefined;
@@ -71,7 +72,7 @@ export function installTestHooks(page: PageState): void {
         slot: p.slot,
         colour: COLOURS[p.slot] ?? '',
         connected: p.connected,
-        score: p.score,
+        score: c?.scores.get(p.slot) ?? p.score,
         pingMs: c?.pings.get(p.slot),
       })),
       discs: (c?.view() ?? []).map((d) => ({
@@ -82,7 +83,7 @@ export function installTestHooks(page: PageState): void {
         score: d.score,
         self: d.self,
       })),
-      coins: c?.coins.length ?? 0,
+      coins: (c?.coins ?? []).map(({ x, y, big }) => ({ x, y, big })),
       lastSnapshotTick: c?.lastSnapshotTick ?? -1,
       hostRttMs: playing?.room.rtt(playing.room.host.id),
       counters: {
