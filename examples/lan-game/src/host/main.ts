@@ -60,7 +60,10 @@ async function main(): Promise<number> {
     const stopped = new Promise<void>((resolve) =>
       stop.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
-    await Promise.race([runCommands(server.game, lines, out), stopped]);
+    const commands = runCommands(server.game, lines, out);
+    // Without a terminal (stdin at its end at once) the host runs until a signal; the screen's Start
+    // button and the local API start rounds.
+    if ((await Promise.race([commands, stopped])) === 'eof') await stopped;
     lines.close();
     if (stop.signal.aborted) reason = String(stop.signal.reason);
   } finally {

@@ -78,14 +78,19 @@ export function statusLines(status: GameHostStatus): string[] {
   return lines;
 }
 
-/** Read commands until `q` (or the input ends). */
-export async function runCommands(game: GameHost, lines: Interface, out: TerminalOut): Promise<void> {
+/** Read commands until `q` ('quit') or the end of the input ('eof': no terminal, keep running). */
+export async function runCommands(
+  game: GameHost,
+  lines: Interface,
+  out: TerminalOut,
+): Promise<'quit' | 'eof'> {
   for await (const raw of lines) {
     const cmd = raw.trim().toLowerCase();
-    if (cmd === 'q' || cmd === 'quit') return;
+    if (cmd === 'q' || cmd === 'quit') return 'quit';
     if (cmd === '' || cmd === 'start') {
       if (!game.start()) out.line('no players yet: scan the code to join first');
     } else if (cmd === 'status') for (const l of statusLines(game.status())) out.line(l);
     else out.line('commands: Enter (start a round), status, q');
   }
+  return 'eof';
 }
