@@ -2,7 +2,7 @@
  * The player's page: read the invite from the URL fragment (`#join=<invite>`), ask for a name (kept in
  * localStorage), join the room through the host's relay (same origin), then run the game: a fixed
  * 60 Hz input/prediction loop and a drawing loop on animation frames.
- * Fragment options: `name=<name>` skips the name form; `jitter=<ms>` and `loss=<percent>` turn on the
+ * Fragment options: `name=<name>` skips the name form (as does a name typed before); `jitter=<ms>` and `loss=<percent>` turn on the
  * network simulation (a debug option, see network-sim.ts).
  */
 import { type BrowserAgent, createBrowserAgent, decodeRoomInvite } from '@lanrtc/browser-client';
@@ -47,8 +47,10 @@ function message(title: string, text: string): void {
 async function askName(): Promise<string> {
   const fromUrl = params.get('name');
   if (fromUrl && validName(fromUrl)) return fromUrl.trim();
+  // Typed once: a reload or a later game joins with the same name, nothing to type.
+  const stored = localStorage.getItem(NAME_KEY);
+  if (stored && validName(stored)) return stored.trim();
   const input = el<HTMLInputElement>('name-input');
-  input.value = localStorage.getItem(NAME_KEY) ?? '';
   show('name');
   input.focus();
   return new Promise((resolve) => {
