@@ -12,6 +12,7 @@ export {
   LanUnavailableError,
 } from './errors.js';
 export type { LanExecOptions, LanExecResult, LanHost, LanSpawnOptions } from './host.js';
+export { droppedUdp, dropUdp, type UdpLossOptions } from './impair.js';
 export {
   createLan,
   type Lan,
