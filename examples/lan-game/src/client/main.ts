@@ -46,7 +46,11 @@ function message(title: string, text: string): void {
 
 async function askName(): Promise<string> {
   const fromUrl = params.get('name');
-  if (fromUrl && validName(fromUrl)) return fromUrl.trim();
+  if (fromUrl && validName(fromUrl)) {
+    // Remembered like a typed one: the plain link later (a reload, a rejoin) asks nothing.
+    localStorage.setItem(NAME_KEY, fromUrl.trim());
+    return fromUrl.trim();
+  }
   // Typed once: a reload or a later game joins with the same name, nothing to type.
   const stored = localStorage.getItem(NAME_KEY);
   if (stored && validName(stored)) return stored.trim();

@@ -32,6 +32,8 @@ export interface GameProcess {
   type(line: string): void;
   /** `GET /api/status` of the local API, fetched by a Node inside the game's host. */
   status(): Promise<GameHostStatus>;
+  /** `GET /api/view`: the host screen's spectator view (latest snapshot, roster, coins, status). */
+  view(): Promise<unknown>;
   /** `POST /api/start` (what the screen's Start button does). */
   start(): Promise<boolean>;
   /** SIGTERM (the players are told) and wait for the exit code. */
@@ -113,6 +115,7 @@ export async function startGameIn(host: LanHost, args: readonly string[] = []): 
     next,
     type: (line) => child.stdin?.write(`${line}\n`),
     status: async () => (await api('GET', '/api/status')) as GameHostStatus,
+    view: () => api('GET', '/api/view'),
     start: async () => ((await api('POST', '/api/start')) as { started: boolean }).started,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
