@@ -50,6 +50,16 @@ export interface GameClientCounters {
   /** Host send → page apply of the last snapshot, ms, and the sum for an average. */
   lastLatencyMs: number;
   latencySumMs: number;
+  /** Frames drawn with other discs, and those whose interpolation buffer had run dry (see interpolation.ts). */
+  framesDrawn: number;
+  framesStarved: number;
+  /**
+   * Snapshots that arrived more than the interpolation delay after the one before although the host
+   * sent them on time (≤ 50 ms apart): gaps the network (or this page) made, not a stalled host.
+   */
+  lateGaps: number;
+  /** Snapshots the host itself sent more than the interpolation delay after the one before (a busy host). */
+  hostGaps: number;
 }
 
 /** The page's game state. */
@@ -87,7 +97,8 @@ export function createGameClient(init: GameClientInit): GameClient {
   const { room, hostId } = init;
   const now = init.now ?? (() => performance.now());
   const wallClock = init.wallClock ?? (() => performance.timeOrigin + performance.now());
-  const interpolator: Interpolator = createInterpolator(init.interpolationMs ?? 100);
+  const interpolationMs = init.interpolationMs ?? 100;
+  const interpolator: Interpolator = createInterpolator(interpolationMs);
   const predictor = createPredictor();
   const counters: GameClientCounters = {
     snapshots: 0,
@@ -98,7 +109,12 @@ export function createGameClient(init: GameClientInit): GameClient {
     maxCorrection: 0,
     lastLatencyMs: 0,
     latencySumMs: 0,
+    framesDrawn: 0,
+    framesStarved: 0,
+    lateGaps: 0,
+    hostGaps: 0,
   };
+  let previous: { arrival: number; sentAt: number } | undefined;
   const scoreListeners = new Set<(event: ScoreMessage) => void>();
   const changeListeners = new Set<() => void>();
   const pings = new Map<number, number>();
@@ -150,6 +166,12 @@ export function createGameClient(init: GameClientInit): GameClient {
         }
         lastSnapshotTick = m.tick;
         hostTickAt = { tick: m.tick, at: arrival };
+        if (previous) {
+          const sentGap = m.sentAt - previous.sentAt;
+          if (sentGap > interpolationMs) counters.hostGaps++;
+          else if (sentGap <= 50 && arrival - previous.arrival > interpolationMs) counters.lateGaps++;
+        }
+        previous = { arrival, sentAt: m.sentAt };
         for (const d of m.discs) scores.set(d.slot, d.score);
         const own = slot === undefined ? undefined : m.discs.find((d) => d.slot === slot);
         if (own) {
@@ -217,6 +239,8 @@ export function createGameClient(init: GameClientInit): GameClient {
     },
     view() {
       const poses = interpolator.sample(now());
+      counters.framesDrawn = interpolator.stats.samples;
+      counters.framesStarved = interpolator.stats.starved;
       const out: DrawnDisc[] = [];
       for (const p of roster) {
         if (!p.connected) continue;

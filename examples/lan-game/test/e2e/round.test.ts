@@ -99,8 +99,10 @@ describeLan('lan-game: host + 4 players in Chromium on the LAN', () => {
     expect(host.discs).toHaveLength(4);
     const settled = await views();
     const gaps = settled.map((s) => largestGap(s.discs, host.discs));
+    const starved = settled.map((s) => (s.counters.framesStarved ?? 0) / (s.counters.framesDrawn ?? 1));
     console.log(
-      `largest gap page ↔ host at rest, per page: ${gaps.map((g) => g.toFixed(2)).join(', ')} units`,
+      `largest gap page ↔ host at rest, per page: ${gaps.map((g) => g.toFixed(2)).join(', ')} units; ` +
+        `frames with a dry buffer: ${starved.map((x) => `${(x * 100).toFixed(1)} %`).join(', ')}`,
     );
     for (const gap of gaps) expect(gap).toBeLessThan(AT_REST_TOLERANCE);
     // Nobody stood still the whole time: the discs are not all where they spawned.
