@@ -16,14 +16,18 @@ export interface GameLan {
   readonly a: LanHost;
   readonly b: LanHost;
   readonly game: GameProcess;
+  /** The players' Chromium on host B (absent when the fixture was asked for none). */
   readonly browser: Browser;
   readonly clientDir: string;
   /** Run `fn` at teardown (in reverse order of registration). */
   cleanup(fn: () => unknown): void;
 }
 
-/** Register the fixture in the current `describe`; `args` are the host's options besides the page and address. */
-export function useGameLan(args: readonly string[] = []): () => GameLan {
+/**
+ * Register the fixture in the current `describe`; `args` are the host's options besides the page and
+ * address; `chromium: false` skips the players' browser (a test that needs none).
+ */
+export function useGameLan(args: readonly string[] = [], opts: { chromium?: boolean } = {}): () => GameLan {
   const undo: (() => unknown)[] = [];
   let fixture: GameLan | undefined;
   beforeAll(async () => {
@@ -34,14 +38,17 @@ export function useGameLan(args: readonly string[] = []): () => GameLan {
     const [a, b] = lan.hosts as [LanHost, LanHost];
     const game = await startGameIn(a, ['--client-dir', client.dir, '--bind', a.ip, ...args]);
     undo.push(() => game.stop());
-    const chromium = await launchChromium(b.name);
-    undo.push(() => chromium.close());
+    const chromium = opts.chromium === false ? undefined : await launchChromium(b.name);
+    if (chromium) undo.push(() => chromium.close());
     fixture = {
       lan,
       a,
       b,
       game,
-      browser: chromium.browser,
+      get browser(): Browser {
+        if (!chromium) throw new Error('this fixture was made without Chromium');
+        return chromium.browser;
+      },
       clientDir: client.dir,
       cleanup: (fn) => undo.push(fn),
     };
