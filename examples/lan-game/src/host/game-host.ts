@@ -3,6 +3,7 @@
  * room; here each gets a slot (its colour) kept by identity id, so a player who drops and comes back
  * gets its disc and score back. `tick()` runs at `TICK_HZ` (the caller owns the timer): it applies one
  * checked input per player, steps the world, moves the phases on and sends a snapshot every second tick.
+ * One file because players, phases and the world are one piece of state every handler here reads.
  */
 import { decodeClientMessage } from '../shared/codec-client.js';
 import { encodeHostMessage } from '../shared/codec-host.js';

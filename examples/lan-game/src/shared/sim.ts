@@ -1,7 +1,8 @@
 /**
  * The simulation step: discs that accelerate, dash, bounce off walls and each other, and pick up coins.
  * The host runs `stepWorld` at `TICK_HZ`; a player's page runs `moveDisc` (the part of the step that
- * depends on its own input only) to predict its own disc between snapshots.
+ * depends on its own input only) to predict its own disc between snapshots. One file: the step's parts
+ * must change together, or host and prediction drift apart.
  */
 import {
   ACCEL,
