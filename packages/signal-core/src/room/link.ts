@@ -5,7 +5,13 @@
  * the decoded ones, `onEnd` once when the channels close or the peer goes silent.
  */
 import { timers } from '../encoding/timers.js';
-import { LanrtcError, RoomBufferFullError, RoomClosedError, RoomMessageTooLargeError } from '../errors.js';
+import {
+  LanrtcError,
+  MalformedInputError,
+  RoomBufferFullError,
+  RoomClosedError,
+  RoomMessageTooLargeError,
+} from '../errors.js';
 import {
   CONTROL_SLACK,
   RELIABLE_HARD_CAP,
@@ -102,12 +108,14 @@ export function createRoomLink(
     try {
       frame = decodeRoomFrame(bytes);
     } catch (error) {
-      events.onRejected(error instanceof LanrtcError ? error : new LanrtcError('undecodable room frame'));
+      events.onRejected(
+        error instanceof LanrtcError ? error : new MalformedInputError('undecodable room frame'),
+      );
       return;
     }
     // Only application data may use the unreliable channel; control frames there are refused.
     if (delivery === 'unreliable' && frame.type !== 'data') {
-      events.onRejected(new LanrtcError('control frame on the unreliable channel'));
+      events.onRejected(new MalformedInputError('control frame on the unreliable channel'));
       return;
     }
     if (frame.type === 'ping') {

@@ -170,6 +170,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   let members = roster.members;
   let version = roster.version;
   let endMessage: string | undefined;
+  let leaving = false;
   let ended = false;
   let resolveEnded: (reason: string) => void = () => {};
   const endedPromise = new Promise<string>((resolve) => {
@@ -178,9 +179,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
   const host = members[0] as RoomMember;
   const self = members.find((m) => m.id === agent.id) as RoomMember;
 
-  function end(reason: string) {
+  function end(why: string) {
     if (ended) return;
     ended = true;
+    // Once this member said goodbye, the host closing the link is the goodbye's answer, not the host leaving.
+    const reason = leaving ? 'left' : why;
     link?.close();
     void connection?.close();
     resolveEnded(reason);
@@ -236,6 +239,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   };
   const leave = async () => {
     if (ended) return;
+    leaving = true;
     hostLink.sendControl({ type: 'leave', reason: 'left' });
     await hostLink.flushed(500);
     end('left');
