@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LanAgentCore } from '../../src/agent/create-lan-agent.js';
 import {
   encodeRoomInvite,
-  type HostRoom,
   type HostRoomInit,
   type JoinRoomInit,
   type PlayerRoom,
