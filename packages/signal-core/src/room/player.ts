@@ -100,14 +100,25 @@ export async function createPlayerRoom<P extends SessionPeer>(
         throw new RoomRefusedError('pairing with the room secret failed', 'not-admitted', { cause: error });
       }
     };
+    // A connection that arrives after the deadline or abort has no owner: close it.
+    const connect = () => {
+      const pending = agent.connect(invite.host);
+      void pending.then(
+        (c) => {
+          if (stopReason !== undefined) void c.close();
+        },
+        () => {},
+      );
+      return pending;
+    };
     if (!(await agent.trust.get(invite.host))) await pairWithSecret();
     try {
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     } catch (error) {
       // The host forgot this member (its store was reset): pair again through the secret.
       if (!(error instanceof PeerRejectedError || error instanceof NotPairedError)) throw error;
       await pairWithSecret(error);
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     }
     if (connection.remote.id !== invite.host)
       throw new UnexpectedSenderError('connected to another identity than the room host');
