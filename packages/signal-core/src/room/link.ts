@@ -5,7 +5,13 @@
  * the decoded ones, `onEnd` once when the channels close or the peer goes silent.
  */
 import { timers } from '../encoding/timers.js';
-import { LanrtcError, RoomBufferFullError, RoomClosedError, RoomMessageTooLargeError } from '../errors.js';
+import {
+  LanrtcError,
+  MalformedInputError,
+  RoomBufferFullError,
+  RoomClosedError,
+  RoomMessageTooLargeError,
+} from '../errors.js';
 import {
   CONTROL_SLACK,
   RELIABLE_HARD_CAP,
@@ -102,12 +108,14 @@ export function createRoomLink(
     try {
       frame = decodeRoomFrame(bytes);
     } catch (error) {
-      events.onRejected(error instanceof LanrtcError ? error : new LanrtcError('undecodable room frame'));
+      events.onRejected(
+        error instanceof LanrtcError ? error : new MalformedInputError('undecodable room frame'),
+      );
       return;
     }
     // Only application data may use the unreliable channel; control frames there are refused.
     if (delivery === 'unreliable' && frame.type !== 'data') {
-      events.onRejected(new LanrtcError('control frame on the unreliable channel'));
+      events.onRejected(new MalformedInputError('control frame on the unreliable channel'));
       return;
     }
     if (frame.type === 'ping') {
@@ -144,13 +152,21 @@ export function createRoomLink(
     reliable.send(bytes);
   };
 
+  // The silence watch runs four times per heartbeat, so a vanished peer is noticed within a quarter
+  // heartbeat of `silenceMs`, not up to a whole one later; pings still go once per heartbeat.
+  const watchMs = Math.max(5, Math.floor(timing.heartbeatMs / 4));
+  let lastPing = Number.NEGATIVE_INFINITY;
   const tick = () => {
     if (closed) return;
-    if (now() - lastHeard > timing.silenceMs) return end('timeout');
-    nonce = (nonce + 1) % 0xffffffff;
-    pingSentAt = { nonce, at: now() };
-    sendControl({ type: 'ping', nonce });
-    beat = timers.setTimeout(tick, timing.heartbeatMs);
+    const t = now();
+    if (t - lastHeard > timing.silenceMs) return end('timeout');
+    if (t - lastPing >= timing.heartbeatMs) {
+      lastPing = t;
+      nonce = (nonce + 1) % 0xffffffff;
+      pingSentAt = { nonce, at: t };
+      sendControl({ type: 'ping', nonce });
+    }
+    beat = timers.setTimeout(tick, watchMs);
   };
 
   return {

@@ -100,14 +100,25 @@ export async function createPlayerRoom<P extends SessionPeer>(
         throw new RoomRefusedError('pairing with the room secret failed', 'not-admitted', { cause: error });
       }
     };
+    // A connection that arrives after the deadline or abort has no owner: close it.
+    const connect = () => {
+      const pending = agent.connect(invite.host);
+      void pending.then(
+        (c) => {
+          if (stopReason !== undefined) void c.close();
+        },
+        () => {},
+      );
+      return pending;
+    };
     if (!(await agent.trust.get(invite.host))) await pairWithSecret();
     try {
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     } catch (error) {
       // The host forgot this member (its store was reset): pair again through the secret.
       if (!(error instanceof PeerRejectedError || error instanceof NotPairedError)) throw error;
       await pairWithSecret(error);
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     }
     if (connection.remote.id !== invite.host)
       throw new UnexpectedSenderError('connected to another identity than the room host');
@@ -170,6 +181,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   let members = roster.members;
   let version = roster.version;
   let endMessage: string | undefined;
+  let leaving = false;
   let ended = false;
   let resolveEnded: (reason: string) => void = () => {};
   const endedPromise = new Promise<string>((resolve) => {
@@ -178,9 +190,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
   const host = members[0] as RoomMember;
   const self = members.find((m) => m.id === agent.id) as RoomMember;
 
-  function end(reason: string) {
+  function end(why: string) {
     if (ended) return;
     ended = true;
+    // Once this member said goodbye, the host closing the link is the goodbye's answer, not the host leaving.
+    const reason = leaving ? 'left' : why;
     link?.close();
     void connection?.close();
     resolveEnded(reason);
@@ -236,6 +250,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   };
   const leave = async () => {
     if (ended) return;
+    leaving = true;
     hostLink.sendControl({ type: 'leave', reason: 'left' });
     await hostLink.flushed(500);
     end('left');

@@ -28,7 +28,11 @@ export interface TestLan {
   readonly platform: RoomPlatform<TestPeer>;
   /** Links by signalling session, created when a player opens its channels. */
   readonly links: Map<string, TestLink>;
+  /** The link the most recent player opened. */
+  lastLink(): TestLink;
   agent(role: 'host' | 'player'): LanAgentCore<TestPeer>;
+  /** The agent with this id (made by `agent`). */
+  agentsById(id: string): LanAgentCore<TestPeer>;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,16 @@ export function createTestLan(): TestLan {
     net,
     platform,
     links,
+    lastLink() {
+      const link = [...links.values()].at(-1);
+      if (!link) throw new Error('no link yet');
+      return link;
+    },
+    agentsById(id) {
+      const found = agents.find((a) => a.id === id);
+      if (!found) throw new Error('no such agent');
+      return found;
+    },
     agent(role) {
       const identity = createIdentity();
       const trust = createMemoryTrustStore();
