@@ -39,7 +39,9 @@ export interface DrawnDisc {
 
 /** Counters for the screen and the tests. */
 export interface GameClientCounters {
+  /** Snapshots received, and those applied (newer than any before: the latency sum is over these). */
   snapshots: number;
+  appliedSnapshots: number;
   /** Snapshots older than one already applied (they overtook each other on the unreliable channel). */
   staleSnapshots: number;
   malformed: number;
@@ -91,6 +93,7 @@ export function createGameClient(init: GameClientInit): GameClient {
   const predictor = createPredictor();
   const counters: GameClientCounters = {
     snapshots: 0,
+    appliedSnapshots: 0,
     staleSnapshots: 0,
     malformed: 0,
     inputsSent: 0,
@@ -149,6 +152,7 @@ export function createGameClient(init: GameClientInit): GameClient {
           return;
         }
         lastSnapshotTick = m.tick;
+        counters.appliedSnapshots++;
         hostTickAt = { tick: m.tick, at: arrival };
         for (const d of m.discs) scores.set(d.slot, d.score);
         const own = slot === undefined ? undefined : m.discs.find((d) => d.slot === slot);
