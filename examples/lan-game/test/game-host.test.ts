@@ -146,6 +146,23 @@ describe('the host authority', () => {
     expect(rejected.flood).toBeGreaterThan(150);
   });
 
+  it('does not blame a player for its own backlog: a host that stalls for 3 s rejects nothing', () => {
+    const h = createGameHarness();
+    const page = h.join('ann');
+    h.run(10);
+    // The host's loop starves (no ticks) while the page keeps sending at 60 Hz.
+    for (let k = 0; k < 3 * TICK_HZ; k++) {
+      page.step(right());
+      h.net.advance(1000 / TICK_HZ);
+    }
+    h.run(TICK_HZ, right);
+    const status = h.host.status();
+    expect(status.rejected.flood).toBe(0);
+    expect(status.overflowedInputs).toBeGreaterThan(0);
+    // It caught up: the page's latest inputs are applied again.
+    expect(h.host.view().snapshot.discs[0]?.ack).toBeGreaterThan(page.counters.inputsSent - 10);
+  });
+
   it('says goodbye to every player when it closes', () => {
     const h = createGameHarness();
     const pages = [h.join('ann'), h.join('bob')];

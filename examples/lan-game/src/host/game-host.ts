@@ -29,6 +29,8 @@ export interface GameHostInit {
   readonly seed?: number;
   /** Wall clock for the snapshots' `sentAt`, ms since the epoch (default: `performance`'s, with fractions). */
   readonly now?: () => number;
+  /** Monotonic clock for the input rate limit, ms (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 /** A player as the host keeps it. */
@@ -67,6 +69,8 @@ export interface GameHostStatus {
   readonly snapshots: { readonly sent: number; readonly bytes: number; readonly jsonBytes: number };
   /** Sends the room refused (a player's buffer full, a message too large). */
   readonly sendErrors: number;
+  /** Good inputs dropped unapplied because this host fell too far behind (a starved CPU). */
+  readonly overflowedInputs: number;
 }
 
 /** The running authority. */
@@ -87,6 +91,7 @@ export interface GameHost {
 export function createGameHost(init: GameHostInit): GameHost {
   const { room } = init;
   const now = init.now ?? (() => performance.timeOrigin + performance.now());
+  const clock = init.clock ?? (() => performance.now());
   const world = createWorld(init.seed ?? Math.floor(Math.random() * 2 ** 31));
   const players = new Map<string, PlayerRecord>();
   const listeners = new Set<(event: GameHostEvent) => void>();
@@ -153,12 +158,19 @@ export function createGameHost(init: GameHostInit): GameHost {
     if (!p) {
       const slot = freeSlot();
       if (slot === undefined) return; // the room's own limit (8) keeps this from happening
-      p = { id: member.id, name: member.name, slot, connected: true, score: 0, inputs: createInputQueue() };
+      p = {
+        id: member.id,
+        name: member.name,
+        slot,
+        connected: true,
+        score: 0,
+        inputs: createInputQueue(clock()),
+      };
       players.set(member.id, p);
     }
     p.name = member.name;
     p.connected = true;
-    p.inputs = createInputQueue();
+    p.inputs = createInputQueue(clock());
     world.discs.set(p.slot, spawnDisc(p.slot, p.score));
     emit({ kind: back ? 'rejoined' : 'joined', player: p });
     send(roster());
@@ -192,7 +204,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       return reject('malformed', m.from);
     }
     const taken = (slot: number) => bySlot(slot) !== undefined;
-    for (const reason of admitInputs(p.inputs, decoded, p.slot, taken)) reject(reason, m.from);
+    for (const reason of admitInputs(p.inputs, decoded, p.slot, taken, clock())) reject(reason, m.from);
   };
 
   const setPhase = (next: Phase, seconds: number) => {
@@ -310,6 +322,7 @@ export function createGameHost(init: GameHostInit): GameHost {
         rejected: { ...rejected },
         snapshots: { ...snapshots },
         sendErrors,
+        overflowedInputs: [...players.values()].reduce((n, p) => n + p.inputs.overflowed, 0),
       };
     },
     view: () => ({ snapshot: lastSnapshot, roster: roster(), coins: world.coins }),
