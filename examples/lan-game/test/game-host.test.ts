@@ -146,7 +146,7 @@ describe('the host authority', () => {
     expect(rejected.flood).toBeGreaterThan(150);
   });
 
-  it('does not blame a player for its own backlog: a host that stalls for 3 s rejects nothing', () => {
+  it('does not blame a player for its own backlog: a host that stalls rejects nothing', () => {
     const h = createGameHarness();
     const page = h.join('ann');
     h.run(10);
@@ -155,6 +155,9 @@ describe('the host authority', () => {
       page.step(right());
       h.net.advance(1000 / TICK_HZ);
     }
+    // Then its event loop stalls for 1 s: a second of inputs reaches it in one go.
+    for (let k = 0; k < TICK_HZ; k++) page.step(right());
+    h.net.advance(1000);
     h.run(TICK_HZ, right);
     const status = h.host.status();
     expect(status.rejected.flood).toBe(0);

@@ -22,8 +22,12 @@ export type RejectReason =
 
 /** A sequence number more than this past the last one is not from a page that just lost focus. */
 export const MAX_SEQ_GAP = 600;
-/** Inputs a page may send at once (a page catching up after slow frames sends up to 8 per frame). */
-export const INPUT_BURST = 30;
+/**
+ * Inputs a page may send at once: 2 s of them. Inputs pile up wherever something stalls — the page's
+ * frames, the network, or this host's own event loop (a join's handshake), whose backlog then arrives
+ * in one go; a flooder gains nothing from the burst (one input per tick is applied).
+ */
+export const INPUT_BURST = 120;
 /** Inputs per second a page may send on average: 60 Hz plus room for clocks that run a little apart. */
 export const INPUT_RATE = 66;
 /** Inputs held for one player; past this the oldest are dropped (the host is behind, not the player). */
