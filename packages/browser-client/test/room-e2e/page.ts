@@ -28,6 +28,8 @@ export interface RoomE2e {
   members(): { id: string; name: string; role: string }[];
   send(text: string, delivery: 'reliable' | 'unreliable'): boolean;
   leave(): Promise<void>;
+  /** Reliable 16 KiB messages to the host without waiting until the layer refuses, then wait for drained. */
+  flood(): Promise<{ sent: number; error: string; peak: number }>;
   rtt(): number | undefined;
   readonly events: PageEvent[];
 }
@@ -74,6 +76,23 @@ const api: RoomE2e = {
     await room?.leave();
   },
   rtt: () => (room ? room.rtt(room.host.id) : undefined),
+  async flood() {
+    if (!room) throw new Error('not in a room');
+    const chunk = new Uint8Array(16 * 1024);
+    let sent = 0;
+    let error = '';
+    for (let i = 0; i < 1000; i++) {
+      try {
+        room.send(room.host.id, chunk);
+        sent++;
+      } catch (e) {
+        error = e instanceof Error ? e.name : String(e);
+        break;
+      }
+    }
+    await room.drained(room.host.id);
+    return { sent, error, peak: sent * chunk.length };
+  },
   events,
 };
 (globalThis as unknown as { roomE2e: RoomE2e }).roomE2e = api;
