@@ -20,7 +20,7 @@ import { createListeners } from '../events.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { RoomPlatform } from './channel.js';
 import type { RoomCoreOptions } from './host.js';
-import { decodeRoomInvite, type RoomInvite } from './invite.js';
+import { decodeRoomInvite, encodeRoomInvite, type RoomInvite } from './invite.js';
 import { createRoomLink, DEFAULT_ROOM_TIMING, type RoomLink } from './link.js';
 import type { RoomFrame } from './messages.js';
 import { assertDisplayName } from './names.js';
@@ -39,6 +39,8 @@ export async function createPlayerRoom<P extends SessionPeer>(
   options: RoomCoreOptions = {},
 ): Promise<PlayerRoom> {
   const invite = typeof inviteOrText === 'string' ? decodeRoomInvite(inviteOrText) : inviteOrText;
+  // An invite object from the app is checked like a decoded one (`InvalidArgumentError`).
+  if (typeof inviteOrText !== 'string') encodeRoomInvite(invite);
   assertDisplayName(init.name);
   const timing = options.timing ?? DEFAULT_ROOM_TIMING;
   const room = invite.room;
