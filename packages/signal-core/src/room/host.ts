@@ -2,6 +2,8 @@
  * The host's side of a room: admission (grant, room secret, PIN, approval), the signed roster sent
  * on every change, messaging to players, kick and close. Platform-free: node-agent and
  * browser-client call `createHostRoom` with their channel adapter (`RoomPlatform`).
+ * One file, longer than most: admission, the member table, the roster counter and closing all read
+ * and write the same room state (who is present, who was kicked, whether the room ended).
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';

@@ -3,6 +3,8 @@
  * heartbeat. The host holds one per player, a player one to the host. Frames that do not decode
  * are counted by error name and dropped (a link never throws at its peer's bytes); the owner gets
  * the decoded ones, `onEnd` once when the channels close or the peer goes silent.
+ * One file, a little longer than most: send limits, heartbeat and framing all act on the same two
+ * channels and end together.
  */
 import { timers } from '../encoding/timers.js';
 import {

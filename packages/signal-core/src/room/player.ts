@@ -3,6 +3,8 @@
  * through the relay, open the room channels, join, and then keep the roster only as the host signs
  * it (`openRoster`). Platform-free: node-agent and browser-client call `createPlayerRoom` with their
  * channel adapter.
+ * One file, longer than most: joining and the joined room share the link, the connection and the
+ * frames that arrive between the host's admission and the room object existing.
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
