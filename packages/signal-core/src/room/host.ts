@@ -21,7 +21,7 @@ import { hasGrant, revokeGrant, setGrant } from '../trust/peers.js';
 import type { RoomPlatform } from './channel.js';
 import { type RoomCandidate, refuseCandidate, registerHostedRoom } from './dispatcher.js';
 import { encodeRoomInvite, type RoomInvite } from './invite.js';
-import { DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
+import { assertRoomMessageSize, DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
 import {
   assertDisplayName,
   assertRoomName,
@@ -253,6 +253,7 @@ export async function createHostRoom<P extends SessionPeer>(
     onMessage: (listener) => messages.add(listener),
     send: (to, data, delivery: RoomDelivery = 'reliable') => linkTo(to).sendData(data, delivery),
     broadcast(data, delivery: RoomDelivery = 'reliable') {
+      assertRoomMessageSize(data, delivery);
       let full = 0;
       for (const p of present.values()) {
         try {

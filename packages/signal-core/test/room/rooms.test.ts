@@ -410,6 +410,8 @@ describe('lifecycle', () => {
       InvalidArgumentError,
     );
     const other = await createHostRoom(agent, { room: 'other', name: 'Host' }, lan.platform);
+    // Sizes are checked even when nobody is there to receive.
+    expect(() => other.broadcast(new Uint8Array(64 * 1024 + 1))).toThrow(RoomMessageTooLargeError);
     await room.close();
     const again = await createHostRoom(agent, { room: 'game', name: 'Again' }, lan.platform);
     const ann = await join(lan.agent('player'), again.invite, { name: 'Ann' });
