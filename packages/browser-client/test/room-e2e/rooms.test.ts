@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createLan, type Lan } from '@lanrtc/lan-harness';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { decodeRoomInvite, encodeRoomInvite } from '@lanrtc/signal-core';
+import { RELIABLE_HARD_CAP } from '@lanrtc/signal-core/room';
 import type { Page } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
 import { bundleForBrowser, launchChromium, pageCaller } from '../helpers/chromium.js';
@@ -120,7 +121,8 @@ describeLan('rooms: a Node host, a Node and a Chromium player over the real rela
     }
 
     // Backpressure: a flood without waiting is refused before the reliable buffer passes its cap,
-    // then drains — host → Chromium and Node player → host.
+    // then drains — host → Chromium, Node player → host and Chromium → host. (A synchronous loop:
+    // nothing leaves the buffer meanwhile, so the bytes accepted bound what was buffered.)
     for (const [who, to] of [
       [host, pageId],
       [node, 'host'],
@@ -130,6 +132,10 @@ describeLan('rooms: a Node host, a Node and a Chromium player over the real rela
       expect(flood.bytes as number).toBeLessThanOrEqual(flood.cap as number);
       expect(flood.sent as number).toBeGreaterThan(16);
     }
+    const pageFlood = await call(page, 'flood');
+    expect(pageFlood.error).toBe('RoomBufferFullError');
+    expect(pageFlood.peak).toBeLessThanOrEqual(RELIABLE_HARD_CAP);
+    expect(pageFlood.sent).toBeGreaterThan(16);
 
     // Unadmitted: an untrusted peer without the secret, one with a wrong secret, one the host trusts
     // (paired by PIN) but that never had the secret, and that peer forging a join — all refused.

@@ -2,6 +2,8 @@
  * The host's side of a room: admission (grant, room secret, PIN, approval), the signed roster sent
  * on every change, messaging to players, kick and close. Platform-free: node-agent and
  * browser-client call `createHostRoom` with their channel adapter (`RoomPlatform`).
+ * One file, longer than most: admission, the member table, the roster counter and closing all read
+ * and write the same room state (who is present, who was kicked, whether the room ended).
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
@@ -19,7 +21,7 @@ import { hasGrant, revokeGrant, setGrant } from '../trust/peers.js';
 import type { RoomPlatform } from './channel.js';
 import { type RoomCandidate, refuseCandidate, registerHostedRoom } from './dispatcher.js';
 import { encodeRoomInvite, type RoomInvite } from './invite.js';
-import { DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
+import { assertRoomMessageSize, DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
 import {
   assertDisplayName,
   assertRoomName,
@@ -251,6 +253,7 @@ export async function createHostRoom<P extends SessionPeer>(
     onMessage: (listener) => messages.add(listener),
     send: (to, data, delivery: RoomDelivery = 'reliable') => linkTo(to).sendData(data, delivery),
     broadcast(data, delivery: RoomDelivery = 'reliable') {
+      assertRoomMessageSize(data, delivery);
       let full = 0;
       for (const p of present.values()) {
         try {

@@ -3,6 +3,8 @@
  * heartbeat. The host holds one per player, a player one to the host. Frames that do not decode
  * are counted by error name and dropped (a link never throws at its peer's bytes); the owner gets
  * the decoded ones, `onEnd` once when the channels close or the peer goes silent.
+ * One file, a little longer than most: send limits, heartbeat and framing all act on the same two
+ * channels and end together.
  */
 import { timers } from '../encoding/timers.js';
 import {
@@ -67,6 +69,12 @@ export interface RoomLink {
   readonly closed: boolean;
   /** Close both channels (no `onEnd`). */
   close(): void;
+}
+
+/** Throw `RoomMessageTooLargeError` when `data` is larger than `delivery` allows. */
+export function assertRoomMessageSize(data: Uint8Array, delivery: RoomDelivery): void {
+  const max = delivery === 'unreliable' ? MAX_UNRELIABLE_DATA : MAX_RELIABLE_DATA;
+  if (data.length > max) throw new RoomMessageTooLargeError(`${delivery} messages are at most ${max} bytes`);
 }
 
 /** Wire up a link over `channels`. */
@@ -172,9 +180,8 @@ export function createRoomLink(
   return {
     sendData(data, delivery) {
       if (closed) throw new RoomClosedError('the member link closed');
+      assertRoomMessageSize(data, delivery);
       if (delivery === 'unreliable') {
-        if (data.length > MAX_UNRELIABLE_DATA)
-          throw new RoomMessageTooLargeError(`unreliable messages are at most ${MAX_UNRELIABLE_DATA} bytes`);
         if (unreliable.bufferedAmount > UNRELIABLE_HIGH_WATER) {
           dropped++;
           return false;
@@ -182,8 +189,6 @@ export function createRoomLink(
         unreliable.send(encodeRoomFrame({ type: 'data', data }));
         return unreliable.bufferedAmount <= UNRELIABLE_HIGH_WATER;
       }
-      if (data.length > MAX_RELIABLE_DATA)
-        throw new RoomMessageTooLargeError(`reliable messages are at most ${MAX_RELIABLE_DATA} bytes`);
       const bytes = encodeRoomFrame({ type: 'data', data });
       if (reliable.bufferedAmount + bytes.length > RELIABLE_HARD_CAP)
         throw new RoomBufferFullError('the reliable send buffer is full: wait for drained()');

@@ -3,6 +3,8 @@
  * through the relay, open the room channels, join, and then keep the roster only as the host signs
  * it (`openRoster`). Platform-free: node-agent and browser-client call `createPlayerRoom` with their
  * channel adapter.
+ * One file, longer than most: joining and the joined room share the link, the connection and the
+ * frames that arrive between the host's admission and the room object existing.
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
@@ -20,7 +22,7 @@ import { createListeners } from '../events.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { RoomPlatform } from './channel.js';
 import type { RoomCoreOptions } from './host.js';
-import { decodeRoomInvite, type RoomInvite } from './invite.js';
+import { decodeRoomInvite, encodeRoomInvite, type RoomInvite } from './invite.js';
 import { createRoomLink, DEFAULT_ROOM_TIMING, type RoomLink } from './link.js';
 import type { RoomFrame } from './messages.js';
 import { assertDisplayName } from './names.js';
@@ -39,6 +41,8 @@ export async function createPlayerRoom<P extends SessionPeer>(
   options: RoomCoreOptions = {},
 ): Promise<PlayerRoom> {
   const invite = typeof inviteOrText === 'string' ? decodeRoomInvite(inviteOrText) : inviteOrText;
+  // An invite object from the app is checked like a decoded one (`InvalidArgumentError`).
+  if (typeof inviteOrText !== 'string') encodeRoomInvite(invite);
   assertDisplayName(init.name);
   const timing = options.timing ?? DEFAULT_ROOM_TIMING;
   const room = invite.room;

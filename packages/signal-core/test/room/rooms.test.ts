@@ -8,12 +8,14 @@ import type { LanAgentCore } from '../../src/agent/create-lan-agent.js';
 import {
   encodeRoomInvite,
   type HostRoomInit,
+  InvalidArgumentError,
   type JoinRoomInit,
   type PlayerRoom,
   RoomBufferFullError,
   RoomMemberUnknownError,
   RoomMessageTooLargeError,
   RoomRefusedError,
+  SessionTimeoutError,
 } from '../../src/index.js';
 import {
   RELIABLE_HARD_CAP,
@@ -398,5 +400,67 @@ describe('messaging and backpressure', () => {
     link.host.unreliable.resume();
     await waiting;
     await until(() => got >= sent, 'everything sent arrives');
+  });
+});
+
+describe('lifecycle', () => {
+  it('one room name per agent at a time; it can be hosted again after close', async () => {
+    const { agent, room } = await hostWith();
+    await expect(createHostRoom(agent, { room: 'game', name: 'Again' }, lan.platform)).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    const other = await createHostRoom(agent, { room: 'other', name: 'Host' }, lan.platform);
+    // Sizes are checked even when nobody is there to receive.
+    expect(() => other.broadcast(new Uint8Array(64 * 1024 + 1))).toThrow(RoomMessageTooLargeError);
+    await room.close();
+    const again = await createHostRoom(agent, { room: 'game', name: 'Again' }, lan.platform);
+    const ann = await join(lan.agent('player'), again.invite, { name: 'Ann' });
+    expect(names(ann)).toEqual(['Again', 'Ann']);
+    await other.close();
+  });
+
+  it.each([
+    ['a room name', { room: 'Bad Name', name: 'Host' }],
+    ['a display name', { room: 'game', name: '' }],
+    ['maxMembers', { room: 'game', name: 'Host', maxMembers: 0 }],
+    ['a secret', { room: 'game', name: 'Host', secret: new Uint8Array(3) }],
+  ])('hostRoom refuses a malformed %s', async (_, init) => {
+    lan = createTestLan();
+    await expect(createHostRoom(lan.agent('host'), init, lan.platform)).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('joinRoom gives up with SessionTimeoutError when the host never answers, and on abort with its reason', async () => {
+    const { agent, room } = await hostWith();
+    const player = lan.agent('player');
+    await join(player, room.invite, { name: 'Ann' }).then((r) => r.leave());
+    // The agent still answers connections, but it hosts no room any more: no one reads the join.
+    await room.close();
+    const keep = agent.onConnection(() => {});
+    const t0 = Date.now();
+    const late = await join(player, room.invite, { name: 'Ann', timeoutMs: 400 }).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(SessionTimeoutError);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const controller = new AbortController();
+    const aborted = join(player, room.invite, { name: 'Ann', signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    controller.abort(new Error('user went back'));
+    expect(((await aborted) as Error).message).toBe('user went back');
+    keep();
+  });
+
+  it('a connection whose first room frame is not a join is closed and counted', async () => {
+    const { room } = await hostWith();
+    const eve = lan.agent('player');
+    await eve.pair(room.self.id, { kind: 'secret', secret: room.invite.secret as Uint8Array });
+    const connection = await eve.connect(room.self.id);
+    const channels = await lan.platform.openChannels(connection.peer);
+    const ended = new Promise<string>((resolve) => {
+      const link = createRoomLink(channels, { onFrame: () => {}, onRejected: () => {}, onEnd: resolve });
+      link.sendControl({ type: 'leave', reason: 'nonsense' });
+    });
+    expect(await ended).toBe('disconnected');
+    expect(room.stats.refused['not-admitted']).toBe(1);
+    expect(names(room)).toEqual(['Host']);
   });
 });
