@@ -31,6 +31,22 @@ describe('the host authority', () => {
     for (const p of pages) expect(p.roster.map((r) => r.name)).toEqual(['ann', 'bob', 'cat']);
   });
 
+  it('gives a ninth player the slot of one who left when all eight are held', () => {
+    const h = createGameHarness();
+    for (let k = 0; k < 8; k++) h.join(`p${k}`);
+    h.run(2);
+    const gone = h.host.status().players.find((p) => p.id === 'p3');
+    h.net.drop('p3');
+    h.run(2);
+    const late = h.join('late');
+    h.run(2);
+    const players = h.host.status().players;
+    expect(players).toHaveLength(8);
+    expect(players.find((p) => p.id === 'late')?.slot).toBe(gone?.slot);
+    expect(players.some((p) => p.id === 'p3')).toBe(false);
+    expect(late.slot).toBe(gone?.slot);
+  });
+
   it('runs countdown → playing → ended on time, with coins only while playing', () => {
     const h = createGameHarness({ roundSeconds: 2 });
     const page = h.join('ann');
