@@ -213,7 +213,7 @@ export function createGameHost(init: GameHostInit): GameHost {
     send(roster());
   };
   const endRound = () => {
-    world.coinsEnabled = false;
+    world.scoring = false;
     world.coins = [];
     world.coinsVersion++;
     for (const p of players.values()) p.score = scoreOf(p);
@@ -241,7 +241,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       }
       if (phaseEndsTick !== 0 && world.tick >= phaseEndsTick) {
         if (phase === 'countdown') {
-          world.coinsEnabled = true;
+          world.scoring = true;
           setPhase('playing', init.roundSeconds);
         } else if (phase === 'playing') endRound();
       }
@@ -297,7 +297,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       }
       world.coins = [];
       world.coinsVersion++;
-      world.coinsEnabled = false;
+      world.scoring = false;
       round++;
       setPhase('countdown', COUNTDOWN_S);
       emit({ kind: 'round-start', round });
