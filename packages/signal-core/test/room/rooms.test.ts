@@ -449,6 +449,15 @@ describe('lifecycle', () => {
     keep();
   });
 
+  it('joinRoom refuses at once a connection whose offer carried no DataChannel', async () => {
+    const { room } = await hostWith();
+    const error = await join(lan.agent('player', { mediaOnly: true }), room.invite, { name: 'Ann' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/no DataChannel transport/);
+  });
+
   it('a connection whose first room frame is not a join is closed and counted', async () => {
     const { room } = await hostWith();
     const eve = lan.agent('player');
