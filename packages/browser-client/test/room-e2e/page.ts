@@ -38,6 +38,8 @@ export interface RoomE2e {
   /** Reliable 16 KiB messages to the host without waiting until the layer refuses, then wait for drained. */
   flood(): Promise<{ sent: number; error: string; peak: number }>;
   rtt(): number | undefined;
+  /** Presence frames this page refused, by error name. */
+  rejected(): Record<string, number>;
   readonly events: PageEvent[];
 }
 
@@ -97,6 +99,7 @@ const api: RoomE2e = {
     await room?.leave();
   },
   rtt: () => (room ? room.rtt(room.host.id) : undefined),
+  rejected: () => ({ ...(room?.rejected ?? {}) }),
   async flood() {
     if (!room) throw new Error('not in a room');
     const chunk = new Uint8Array(16 * 1024);

@@ -179,14 +179,15 @@ export async function createHostRoom<P extends SessionPeer>(
     if (ended) return refuse(candidate, 'wrong-room');
     if (gone || link.closed) return;
     if (full()) return refuse(candidate, 'room-full');
-    // The same identity again (a reloaded page): the new link replaces the old one.
-    if (present.has(id)) remove(id, 'rejoined');
     try {
       await setGrant(agent.trust, id, { scope, actions: [ROOM_JOIN_ACTION] });
     } catch {
       // A peer the store does not hold (an in-band path that keeps no record): admitted for this room's life only.
     }
     if (ended || gone || link.closed) return;
+    // The same identity again (a reloaded page): the new link replaces the old one. Checked after the
+    // last await, so two joins of one identity at once cannot both stay.
+    if (present.has(id)) remove(id, 'rejoined');
     const member: RoomMember = { id, name: join.name, role: 'player', joinedAt: now() };
     const entry: RosterEntry = {
       publicKey: connection.remote.publicKey,

@@ -10,6 +10,7 @@ import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
 import { timers } from '../encoding/timers.js';
 import {
+  InvalidArgumentError,
   LanrtcError,
   NotPairedError,
   PeerRejectedError,
@@ -126,6 +127,13 @@ export async function createPlayerRoom<P extends SessionPeer>(
     }
     if (connection.remote.id !== invite.host)
       throw new UnexpectedSenderError('connected to another identity than the room host');
+    // The room channels ride on the connection's SCTP association (RFC 8831 §5), which exists only
+    // when the first offer had a DataChannel. Adding one by renegotiation is not enough on werift
+    // 0.24.4 (the association never starts), so say so at once instead of timing out.
+    if (!/^m=application/m.test(connection.peer.localDescription()?.sdp ?? ''))
+      throw new InvalidArgumentError(
+        'the connection to the host has no DataChannel transport: an agent `setup` must open a DataChannel on the offering side',
+      );
     const channels = await step(platform.openChannels(connection.peer));
     const first = new Promise<RoomFrame | Error>((resolve) => {
       settle = resolve;

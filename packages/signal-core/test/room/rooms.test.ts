@@ -449,6 +449,28 @@ describe('lifecycle', () => {
     keep();
   });
 
+  it('the same identity joining again replaces its old link (a reloaded page)', async () => {
+    const { room } = await hostWith();
+    const player = lan.agent('player');
+    const left: string[] = [];
+    room.onLeave((_, reason) => left.push(reason));
+    const first = await join(player, room.invite, { name: 'Ann' });
+    const second = await join(player, room.invite, { name: 'Ann 2' });
+    await first.ended;
+    expect(left).toEqual(['rejoined']);
+    expect(names(room)).toEqual(['Host', 'Ann 2']);
+    expect(names(second)).toEqual(['Host', 'Ann 2']);
+  });
+
+  it('joinRoom refuses at once a connection whose offer carried no DataChannel', async () => {
+    const { room } = await hostWith();
+    const error = await join(lan.agent('player', { mediaOnly: true }), room.invite, { name: 'Ann' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/no DataChannel transport/);
+  });
+
   it('a connection whose first room frame is not a join is closed and counted', async () => {
     const { room } = await hostWith();
     const eve = lan.agent('player');
