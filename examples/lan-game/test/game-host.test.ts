@@ -31,6 +31,22 @@ describe('the host authority', () => {
     for (const p of pages) expect(p.roster.map((r) => r.name)).toEqual(['ann', 'bob', 'cat']);
   });
 
+  it('gives a ninth player the slot of one who left when all eight are held', () => {
+    const h = createGameHarness();
+    for (let k = 0; k < 8; k++) h.join(`p${k}`);
+    h.run(2);
+    const gone = h.host.status().players.find((p) => p.id === 'p3');
+    h.net.drop('p3');
+    h.run(2);
+    const late = h.join('late');
+    h.run(2);
+    const players = h.host.status().players;
+    expect(players).toHaveLength(8);
+    expect(players.find((p) => p.id === 'late')?.slot).toBe(gone?.slot);
+    expect(players.some((p) => p.id === 'p3')).toBe(false);
+    expect(late.slot).toBe(gone?.slot);
+  });
+
   it('runs countdown → playing → ended on time, with coins only while playing', () => {
     const h = createGameHarness({ roundSeconds: 2 });
     const page = h.join('ann');
@@ -144,6 +160,26 @@ describe('the host authority', () => {
     const { rejected } = h.host.status();
     expect(rejected.replay).toBe(1);
     expect(rejected.flood).toBeGreaterThan(150);
+  });
+
+  it('does not blame a player for its own backlog: a host that stalls rejects nothing', () => {
+    const h = createGameHarness();
+    const page = h.join('ann');
+    h.run(10);
+    // The host's loop starves (no ticks) while the page keeps sending at 60 Hz.
+    for (let k = 0; k < 3 * TICK_HZ; k++) {
+      page.step(right());
+      h.net.advance(1000 / TICK_HZ);
+    }
+    // Then its event loop stalls for 1 s: a second of inputs reaches it in one go.
+    for (let k = 0; k < TICK_HZ; k++) page.step(right());
+    h.net.advance(1000);
+    h.run(TICK_HZ, right);
+    const status = h.host.status();
+    expect(status.rejected.flood).toBe(0);
+    expect(status.overflowedInputs).toBeGreaterThan(0);
+    // It caught up: the page's latest inputs are applied again.
+    expect(h.host.view().snapshot.discs[0]?.ack).toBeGreaterThan(page.counters.inputsSent - 10);
   });
 
   it('says goodbye to every player when it closes', () => {

@@ -14,6 +14,7 @@ import {
   spawnDisc,
   stepWorld,
   type World,
+  type WorldEvent,
 } from '../src/shared/sim.js';
 
 const input = (seq: number, dx: number, dy: number, dash = false): PlayerInput => ({ seq, dx, dy, dash });
@@ -37,7 +38,7 @@ describe('simulation', () => {
   it('is deterministic: the same seed and inputs give the same world, bit for bit', () => {
     const run = () => {
       const w = createWorld(7);
-      w.coinsEnabled = true;
+      w.scoring = true;
       for (let s = 0; s < 4; s++) w.discs.set(s, spawnDisc(s));
       const events = [];
       for (let t = 0; t < 600; t++)
@@ -81,17 +82,32 @@ describe('simulation', () => {
     const a = { ...spawnDisc(0), x: 400, y: 300 };
     const b = { ...spawnDisc(1), x: 440, y: 300, score: 5 };
     const w = worldWith(a, b);
-    const events = [];
+    w.scoring = true;
+    const events: WorldEvent[] = [];
     for (let t = 0; t < 10; t++) events.push(...stepWorld(w, new Map([[0, input(t + 1, 127, 0, t === 0)]])));
-    expect(events).toEqual([{ kind: 'steal', from: 1, to: 0 }]);
-    expect([a.score, b.score]).toEqual([1, 4]);
+    expect(events.filter((e) => e.kind === 'steal')).toEqual([{ kind: 'steal', from: 1, to: 0 }]);
+    // Coins are on the field during a round: count any a disc took apart from the steal.
+    const coins = (slot: number) =>
+      events.reduce((n, e) => n + (e.kind === 'coin' && e.slot === slot ? e.points : 0), 0);
+    expect([a.score - coins(0), b.score - coins(1)]).toEqual([1, 4]);
     expect(b.vx).toBeGreaterThan(3);
+  });
+
+  it('a dash steals nothing outside a round (the scoreboard stays as it ended)', () => {
+    const a = { ...spawnDisc(0), x: 400, y: 300 };
+    const b = { ...spawnDisc(1), x: 440, y: 300, score: 5 };
+    const w = worldWith(a, b);
+    const events: WorldEvent[] = [];
+    for (let t = 0; t < 10; t++) events.push(...stepWorld(w, new Map([[0, input(t + 1, 127, 0, t === 0)]])));
+    expect(events).toEqual([]);
+    expect([a.score, b.score]).toEqual([0, 5]);
+    expect(b.vx).toBeGreaterThan(3); // still knocked away
   });
 
   it('a disc touching a coin scores its points and the field is topped up', () => {
     const a = { ...spawnDisc(0), x: 200, y: 200 };
     const w = worldWith(a);
-    w.coinsEnabled = true;
+    w.scoring = true;
     w.coins = [{ id: 99, x: 210, y: 200, big: false }];
     const events = stepWorld(w, new Map());
     expect(events).toEqual([{ kind: 'coin', slot: 0, coin: 99, points: 1 }]);

@@ -10,7 +10,7 @@ import type { GameRoom, GameRoomMessage } from '../shared/game-room.js';
 import type { CoinsMessage, HostMessage, Phase, RosterEntry, ScoreMessage } from '../shared/messages.js';
 import { clampStick } from '../shared/sim.js';
 import { createInterpolator, type Interpolator } from './interpolation.js';
-import { createPredictor, type Predictor } from './prediction.js';
+import { createPredictor, type Predictor, SNAP_DISTANCE } from './prediction.js';
 
 /** Options of `createGameClient`. */
 export interface GameClientInit {
@@ -39,14 +39,17 @@ export interface DrawnDisc {
 
 /** Counters for the screen and the tests. */
 export interface GameClientCounters {
+  /** Snapshots received, and those applied (newer than any before: the latency sum is over these). */
   snapshots: number;
+  appliedSnapshots: number;
   /** Snapshots older than one already applied (they overtook each other on the unreliable channel). */
   staleSnapshots: number;
   malformed: number;
   inputsSent: number;
-  /** Corrections of the prediction and the largest one (world units). */
+  /** Corrections of the prediction and the largest one (world units), teleports (respawns) apart. */
   reconciliations: number;
   maxCorrection: number;
+  teleports: number;
   /** Host send → page apply of the last snapshot, ms, and the sum for an average. */
   lastLatencyMs: number;
   latencySumMs: number;
@@ -102,11 +105,13 @@ export function createGameClient(init: GameClientInit): GameClient {
   const predictor = createPredictor();
   const counters: GameClientCounters = {
     snapshots: 0,
+    appliedSnapshots: 0,
     staleSnapshots: 0,
     malformed: 0,
     inputsSent: 0,
     reconciliations: 0,
     maxCorrection: 0,
+    teleports: 0,
     lastLatencyMs: 0,
     latencySumMs: 0,
     framesDrawn: 0,
@@ -165,6 +170,7 @@ export function createGameClient(init: GameClientInit): GameClient {
           return;
         }
         lastSnapshotTick = m.tick;
+        counters.appliedSnapshots++;
         hostTickAt = { tick: m.tick, at: arrival };
         if (previous) {
           const sentGap = m.sentAt - previous.sentAt;
@@ -177,7 +183,9 @@ export function createGameClient(init: GameClientInit): GameClient {
         if (own) {
           const error = predictor.reconcile(own);
           counters.reconciliations++;
-          counters.maxCorrection = Math.max(counters.maxCorrection, error);
+          // A jump past the snap distance is the host moving the disc (a round's start), not a misprediction.
+          if (error > SNAP_DISTANCE) counters.teleports++;
+          else counters.maxCorrection = Math.max(counters.maxCorrection, error);
         } else predictor.reset();
         counters.lastLatencyMs = wallClock() - m.sentAt;
         counters.latencySumMs += counters.lastLatencyMs;

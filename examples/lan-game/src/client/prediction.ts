@@ -8,7 +8,7 @@ import type { SnapshotDisc } from '../shared/messages.js';
 import { type DiscMotion, moveDisc, type PlayerInput } from '../shared/sim.js';
 
 /** A correction farther than this (world units) is a teleport (respawn): snap, do not smooth. */
-const SNAP_DISTANCE = 120;
+export const SNAP_DISTANCE = 120;
 /** Offset kept per tick while it fades (≈ 90 % gone after 11 ticks). */
 const OFFSET_DECAY = 0.8;
 /** Most unacknowledged inputs kept (3 s): older ones are lost and their replay would be wrong anyway. */

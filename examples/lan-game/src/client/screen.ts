@@ -1,12 +1,14 @@
 /**
  * The host screen (served on 127.0.0.1 only): the big QR code, the lobby, a Start button and a
  * spectator view of the round. It polls the host's local API (`/api/view`, the round as JSON) at
- * 20 Hz and draws the latest snapshot as it is: a spectator needs no prediction.
+ * 20 Hz and draws the discs interpolated between the snapshots it got, 150 ms behind (a poll brings
+ * one or two of the 30 Hz snapshots; a spectator needs no prediction).
  */
 import type { GameHostStatus } from '../host/game-host.js';
 import { COLOURS } from '../shared/constants.js';
 import type { RosterMessage, SnapshotMessage } from '../shared/messages.js';
 import { API } from '../shared/paths.js';
+import { createInterpolator } from './interpolation.js';
 import { drawArena } from './render.js';
 
 interface View {
@@ -20,11 +22,15 @@ interface View {
 
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let view: View | undefined;
+const interpolator = createInterpolator(150);
 
 async function poll(): Promise<void> {
   try {
     const res = await fetch(API.view, { cache: 'no-store' });
-    if (res.ok) view = (await res.json()) as View;
+    if (res.ok) {
+      view = (await res.json()) as View;
+      interpolator.push(view.snapshot.tick, view.snapshot.discs, performance.now());
+    }
   } catch {
     // The host is stopping or busy: keep the last view, try again.
   }
@@ -74,15 +80,19 @@ let sideAt = 0;
 function frame(now: number): void {
   if (view) {
     const names = new Map(view.roster.players.map((p) => [p.slot, p.name]));
+    const poses = interpolator.sample(now);
     drawArena(
       el<HTMLCanvasElement>('screen-arena'),
-      view.snapshot.discs.map((d) => ({
-        x: d.x,
-        y: d.y,
-        colour: COLOURS[d.slot] ?? '#fff',
-        name: `${names.get(d.slot) ?? '?'} ${d.score}`,
-        dashing: d.dashTicks > 0,
-      })),
+      view.snapshot.discs.map((d) => {
+        const pose = poses.get(d.slot) ?? { x: d.x, y: d.y, dashing: d.dashTicks > 0 };
+        return {
+          x: pose.x,
+          y: pose.y,
+          colour: COLOURS[d.slot] ?? '#fff',
+          name: `${names.get(d.slot) ?? '?'} ${d.score}`,
+          dashing: pose.dashing,
+        };
+      }),
       view.coins,
       now,
     );

@@ -26,6 +26,9 @@ export interface SessionInit {
   readonly signal?: AbortSignal;
 }
 
+/** How long the first join may take (pairing included), and each later attempt (ms). */
+const FIRST_JOIN_TIMEOUT_MS = 15_000;
+const REJOIN_TIMEOUT_MS = 5_000;
 /** Waits between join attempts after a drop, ms (then the last one, repeated). */
 const BACKOFF_MS = [250, 1000, 2000, 4000];
 
@@ -39,7 +42,12 @@ export async function runSession(init: SessionInit): Promise<void> {
     );
     let room: PlayerRoom;
     try {
-      room = await joinRoom(init.agent, init.inviteText, { name: init.name, timeoutMs: 15_000 });
+      // A rejoin gives up sooner: an attempt started while the Wi-Fi was still away would otherwise
+      // hold the next one back for the whole first-join allowance.
+      room = await joinRoom(init.agent, init.inviteText, {
+        name: init.name,
+        timeoutMs: attempt === 0 ? FIRST_JOIN_TIMEOUT_MS : REJOIN_TIMEOUT_MS,
+      });
     } catch (error) {
       const e = error as Error & { reason?: string };
       if (e.name === 'RoomRefusedError') {
@@ -62,7 +70,9 @@ export async function runSession(init: SessionInit): Promise<void> {
     init.signal?.removeEventListener('abort', onAbort);
     client.close();
     if (init.signal?.aborted) return;
-    if (client.bye !== undefined || reason === 'host-left') {
+    // The room says `host-left` both when the host closed it and when the connection was lost; only
+    // a goodbye (the game's own, or the room's closing message) means the game is over.
+    if (client.bye !== undefined || (reason === 'host-left' && room.endMessage !== undefined)) {
       init.onState({
         kind: 'over',
         message: client.bye ?? room.endMessage ?? 'The host left: the game is over.',

@@ -107,6 +107,15 @@ export function installTestHooks(page: PageState): void {
       dash() {
         page.dashOverride = true;
       },
+      /**
+       * Send raw bytes to the host as this page (tests of the host's input checks from a real
+       * browser); false when not in a room.
+       */
+      sendRaw(bytes: readonly number[], delivery: 'reliable' | 'unreliable' = 'reliable'): boolean {
+        const s = page.session;
+        if (s?.kind !== 'playing') return false;
+        return s.room.send(s.room.host.id, Uint8Array.from(bytes), delivery);
+      },
     },
   });
 }

@@ -3,6 +3,7 @@
  * room; here each gets a slot (its colour) kept by identity id, so a player who drops and comes back
  * gets its disc and score back. `tick()` runs at `TICK_HZ` (the caller owns the timer): it applies one
  * checked input per player, steps the world, moves the phases on and sends a snapshot every second tick.
+ * One file because players, phases and the world are one piece of state every handler here reads.
  */
 import { decodeClientMessage } from '../shared/codec-client.js';
 import { encodeHostMessage } from '../shared/codec-host.js';
@@ -28,6 +29,8 @@ export interface GameHostInit {
   readonly seed?: number;
   /** Wall clock for the snapshots' `sentAt`, ms since the epoch (default: `performance`'s, with fractions). */
   readonly now?: () => number;
+  /** Monotonic clock for the input rate limit, ms (default `performance.now`). */
+  readonly clock?: () => number;
 }
 
 /** A player as the host keeps it. */
@@ -66,6 +69,8 @@ export interface GameHostStatus {
   readonly snapshots: { readonly sent: number; readonly bytes: number; readonly jsonBytes: number };
   /** Sends the room refused (a player's buffer full, a message too large). */
   readonly sendErrors: number;
+  /** Good inputs dropped unapplied because this host fell too far behind (a starved CPU). */
+  readonly overflowedInputs: number;
 }
 
 /** The running authority. */
@@ -86,6 +91,7 @@ export interface GameHost {
 export function createGameHost(init: GameHostInit): GameHost {
   const { room } = init;
   const now = init.now ?? (() => performance.timeOrigin + performance.now());
+  const clock = init.clock ?? (() => performance.now());
   const world = createWorld(init.seed ?? Math.floor(Math.random() * 2 ** 31));
   const players = new Map<string, PlayerRecord>();
   const listeners = new Set<(event: GameHostEvent) => void>();
@@ -152,12 +158,19 @@ export function createGameHost(init: GameHostInit): GameHost {
     if (!p) {
       const slot = freeSlot();
       if (slot === undefined) return; // the room's own limit (8) keeps this from happening
-      p = { id: member.id, name: member.name, slot, connected: true, score: 0, inputs: createInputQueue() };
+      p = {
+        id: member.id,
+        name: member.name,
+        slot,
+        connected: true,
+        score: 0,
+        inputs: createInputQueue(clock()),
+      };
       players.set(member.id, p);
     }
     p.name = member.name;
     p.connected = true;
-    p.inputs = createInputQueue();
+    p.inputs = createInputQueue(clock());
     world.discs.set(p.slot, spawnDisc(p.slot, p.score));
     emit({ kind: back ? 'rejoined' : 'joined', player: p });
     send(roster());
@@ -191,7 +204,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       return reject('malformed', m.from);
     }
     const taken = (slot: number) => bySlot(slot) !== undefined;
-    for (const reason of admitInputs(p.inputs, decoded, p.slot, taken)) reject(reason, m.from);
+    for (const reason of admitInputs(p.inputs, decoded, p.slot, taken, clock())) reject(reason, m.from);
   };
 
   const setPhase = (next: Phase, seconds: number) => {
@@ -200,7 +213,7 @@ export function createGameHost(init: GameHostInit): GameHost {
     send(roster());
   };
   const endRound = () => {
-    world.coinsEnabled = false;
+    world.scoring = false;
     world.coins = [];
     world.coinsVersion++;
     for (const p of players.values()) p.score = scoreOf(p);
@@ -228,7 +241,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       }
       if (phaseEndsTick !== 0 && world.tick >= phaseEndsTick) {
         if (phase === 'countdown') {
-          world.coinsEnabled = true;
+          world.scoring = true;
           setPhase('playing', init.roundSeconds);
         } else if (phase === 'playing') endRound();
       }
@@ -284,7 +297,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       }
       world.coins = [];
       world.coinsVersion++;
-      world.coinsEnabled = false;
+      world.scoring = false;
       round++;
       setPhase('countdown', COUNTDOWN_S);
       emit({ kind: 'round-start', round });
@@ -309,6 +322,7 @@ export function createGameHost(init: GameHostInit): GameHost {
         rejected: { ...rejected },
         snapshots: { ...snapshots },
         sendErrors,
+        overflowedInputs: [...players.values()].reduce((n, p) => n + p.inputs.overflowed, 0),
       };
     },
     view: () => ({ snapshot: lastSnapshot, roster: roster(), coins: world.coins }),

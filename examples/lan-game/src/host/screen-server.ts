@@ -56,7 +56,10 @@ export async function startScreenServer(init: ScreenServerInit): Promise<ScreenS
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
       return json(res, 421, { error: 'wrong host' });
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'POST' && path === API.start) return json(res, 200, { started: init.game.start() });
+    if (path === API.start)
+      return req.method === 'POST'
+        ? json(res, 200, { started: init.game.start() })
+        : json(res, 405, { error: 'POST starts a round' });
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     if (path === API.status) return json(res, 200, init.game.status());
     if (path === API.view)

@@ -70,6 +70,10 @@ export function statusLines(status: GameHostStatus): string[] {
   lines.push(
     `rejected inputs: ${rejected.length ? rejected.map(([r, n]) => `${r} ${n}`).join(', ') : 'none'}`,
   );
+  // Not the players' doing: this host fell behind (a starved CPU) or a player's buffer was full.
+  if (status.overflowedInputs > 0)
+    lines.push(`inputs dropped while this host was behind: ${status.overflowedInputs}`);
+  if (status.sendErrors > 0) lines.push(`sends the room refused: ${status.sendErrors}`);
   const s = status.snapshots;
   if (s.sent > 0)
     lines.push(

@@ -15,8 +15,9 @@ export const SNAPSHOT_HZ = 30;
 /** Ticks between two snapshots. */
 export const SNAPSHOT_EVERY = TICK_HZ / SNAPSHOT_HZ;
 
-/** Arena size in world units (a 16:9 field; the canvas scales it). */
+/** Arena width in world units (a 16:9 field; the canvas scales it). */
 export const ARENA_W = 960;
+/** Arena height in world units. */
 export const ARENA_H = 540;
 /** Disc radius. */
 export const PLAYER_R = 18;
@@ -44,8 +45,9 @@ export const MAX_PLAYERS = 8;
 export const coinTarget = (players: number): number => 3 + Math.ceil(players / 2);
 /** Every how many coins a big one (worth more) appears. */
 export const BIG_COIN_EVERY = 6;
-/** Points of a small and a big coin. */
+/** Points of a small coin. */
 export const COIN_POINTS = 1;
+/** Points of a big coin. */
 export const BIG_COIN_POINTS = 3;
 
 /** Seconds of countdown before a round's play starts. */

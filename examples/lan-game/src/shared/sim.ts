@@ -1,7 +1,8 @@
 /**
  * The simulation step: discs that accelerate, dash, bounce off walls and each other, and pick up coins.
  * The host runs `stepWorld` at `TICK_HZ`; a player's page runs `moveDisc` (the part of the step that
- * depends on its own input only) to predict its own disc between snapshots.
+ * depends on its own input only) to predict its own disc between snapshots. One file: the step's parts
+ * must change together, or host and prediction drift apart.
  */
 import {
   ACCEL,
@@ -68,8 +69,8 @@ export interface World {
   /** Bumped whenever `coins` changes, so the host knows when to tell the players. */
   coinsVersion: number;
   coinsSpawned: number;
-  /** Coins are on the field only while a round is played. */
-  coinsEnabled: boolean;
+  /** A round is being played: coins are on the field and dashes steal points (never in the lobby or on the scoreboard). */
+  scoring: boolean;
   readonly rng: RngState;
 }
 
@@ -86,7 +87,7 @@ export function createWorld(seed: number): World {
     coins: [],
     coinsVersion: 0,
     coinsSpawned: 0,
-    coinsEnabled: false,
+    scoring: false,
     rng: { seed },
   };
 }
@@ -157,7 +158,7 @@ export function stepWorld(world: World, inputs: ReadonlyMap<number, PlayerInput 
     for (let j = i + 1; j < discs.length; j++) {
       const a = discs[i];
       const b = discs[j];
-      if (a && b) collide(a, b, events);
+      if (a && b) collide(a, b, world.scoring, events);
     }
   for (const d of discs) {
     bounceOffWalls(d);
@@ -169,7 +170,7 @@ export function stepWorld(world: World, inputs: ReadonlyMap<number, PlayerInput 
   return events;
 }
 
-function collide(a: Disc, b: Disc, events: WorldEvent[]): void {
+function collide(a: Disc, b: Disc, scoring: boolean, events: WorldEvent[]): void {
   let nx = b.x - a.x;
   let ny = b.y - a.y;
   const dist = Math.hypot(nx, ny);
@@ -195,7 +196,7 @@ function collide(a: Disc, b: Disc, events: WorldEvent[]): void {
     b.vx += j * nx;
     b.vy += j * ny;
   }
-  // A dash that lands knocks the other disc away and steals a point from it, once per dash.
+  // A dash that lands knocks the other disc away and, during a round, steals a point from it, once per dash.
   for (const [hitter, hit, sign] of [
     [a, b, 1],
     [b, a, -1],
@@ -205,7 +206,7 @@ function collide(a: Disc, b: Disc, events: WorldEvent[]): void {
     hit.vx += sign * nx * 7;
     hit.vy += sign * ny * 7;
     clampSpeed(hit);
-    if (hit.score > 0) {
+    if (scoring && hit.score > 0) {
       hit.score--;
       hitter.score++;
       events.push({ kind: 'steal', from: hit.slot, to: hitter.slot });
@@ -235,7 +236,7 @@ function collectCoins(world: World, discs: readonly Disc[], events: WorldEvent[]
 
 /** Top the field up to its coin count, away from the walls and the discs. */
 export function fillCoins(world: World): void {
-  const target = !world.coinsEnabled || world.discs.size === 0 ? 0 : coinTarget(world.discs.size);
+  const target = !world.scoring || world.discs.size === 0 ? 0 : coinTarget(world.discs.size);
   while (world.coins.length < target) {
     let x = 0;
     let y = 0;

@@ -31,6 +31,7 @@ export function createGameHarness(
     roundSeconds: init.roundSeconds ?? 10,
     seed: init.seed ?? 1,
     now: () => net.now,
+    clock: () => net.now,
   });
   const players = new Map<string, GameClient>();
   let t = 0;

@@ -1,6 +1,7 @@
 /**
  * TEST-ONLY Node member of the rooms e2e, run by lan-harness inside a LAN host:
  *   member.ts host <ip> <static-dir>     — a relay on <ip> serving <static-dir>, and the room host
+ *   member.ts relay <ip> <static-dir>    — the same relay and an idle agent (a page hosts the room)
  *   member.ts player <ip> <relay-url>    — a Node agent on that relay, idle until told to join
  * JSON lines on stdout (`event`: ready, joined, refused, join, leave, message, ended, …) and these
  * stdin commands: `join <invite> <name> [pin]`, `pair-pin <host-id> <pin>`, `show-pin`,
@@ -30,11 +31,11 @@ import {
 
 const [role, ip, arg] = process.argv.slice(2);
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
-if (!ip || !arg || (role !== 'host' && role !== 'player'))
-  throw new Error('usage: member.ts host|player <ip> <dir|url>');
+if (!ip || !arg || (role !== 'host' && role !== 'player' && role !== 'relay'))
+  throw new Error('usage: member.ts host|relay|player <ip> <dir|url>');
 const errorName = (e: unknown) => (e instanceof Error ? e.name : String(e));
 
-const relay = role === 'host' ? await createRelay({ host: ip, port: 0, staticDir: arg }) : undefined;
+const relay = role !== 'player' ? await createRelay({ host: ip, port: 0, staticDir: arg }) : undefined;
 const relayUrl = relay ? relay.address.url : arg;
 const agent = await createNodeAgent({
   relay: relayUrl,
@@ -70,7 +71,7 @@ if (role === 'host') {
   watch(host);
   emit({ event: 'ready', id: agent.id, invite: host.inviteText, url: relayUrl });
 } else {
-  emit({ event: 'ready', id: agent.id });
+  emit({ event: 'ready', id: agent.id, url: relayUrl });
 }
 
 const live = (): Room => {

@@ -2,6 +2,8 @@
  * The host's side of a room: admission (grant, room secret, PIN, approval), the signed roster sent
  * on every change, messaging to players, kick and close. Platform-free: node-agent and
  * browser-client call `createHostRoom` with their channel adapter (`RoomPlatform`).
+ * One file, longer than most: admission, the member table, the roster counter and closing all read
+ * and write the same room state (who is present, who was kicked, whether the room ended).
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
@@ -19,7 +21,7 @@ import { hasGrant, revokeGrant, setGrant } from '../trust/peers.js';
 import type { RoomPlatform } from './channel.js';
 import { type RoomCandidate, refuseCandidate, registerHostedRoom } from './dispatcher.js';
 import { encodeRoomInvite, type RoomInvite } from './invite.js';
-import { DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
+import { assertRoomMessageSize, DEFAULT_ROOM_TIMING, type RoomLink, type RoomTiming } from './link.js';
 import {
   assertDisplayName,
   assertRoomName,
@@ -177,14 +179,15 @@ export async function createHostRoom<P extends SessionPeer>(
     if (ended) return refuse(candidate, 'wrong-room');
     if (gone || link.closed) return;
     if (full()) return refuse(candidate, 'room-full');
-    // The same identity again (a reloaded page): the new link replaces the old one.
-    if (present.has(id)) remove(id, 'rejoined');
     try {
       await setGrant(agent.trust, id, { scope, actions: [ROOM_JOIN_ACTION] });
     } catch {
       // A peer the store does not hold (an in-band path that keeps no record): admitted for this room's life only.
     }
     if (ended || gone || link.closed) return;
+    // The same identity again (a reloaded page): the new link replaces the old one. Checked after the
+    // last await, so two joins of one identity at once cannot both stay.
+    if (present.has(id)) remove(id, 'rejoined');
     const member: RoomMember = { id, name: join.name, role: 'player', joinedAt: now() };
     const entry: RosterEntry = {
       publicKey: connection.remote.publicKey,
@@ -251,6 +254,7 @@ export async function createHostRoom<P extends SessionPeer>(
     onMessage: (listener) => messages.add(listener),
     send: (to, data, delivery: RoomDelivery = 'reliable') => linkTo(to).sendData(data, delivery),
     broadcast(data, delivery: RoomDelivery = 'reliable') {
+      assertRoomMessageSize(data, delivery);
       let full = 0;
       for (const p of present.values()) {
         try {

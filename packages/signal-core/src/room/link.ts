@@ -3,9 +3,17 @@
  * heartbeat. The host holds one per player, a player one to the host. Frames that do not decode
  * are counted by error name and dropped (a link never throws at its peer's bytes); the owner gets
  * the decoded ones, `onEnd` once when the channels close or the peer goes silent.
+ * One file, a little longer than most: send limits, heartbeat and framing all act on the same two
+ * channels and end together.
  */
 import { timers } from '../encoding/timers.js';
-import { LanrtcError, RoomBufferFullError, RoomClosedError, RoomMessageTooLargeError } from '../errors.js';
+import {
+  LanrtcError,
+  MalformedInputError,
+  RoomBufferFullError,
+  RoomClosedError,
+  RoomMessageTooLargeError,
+} from '../errors.js';
 import {
   CONTROL_SLACK,
   RELIABLE_HARD_CAP,
@@ -63,6 +71,12 @@ export interface RoomLink {
   close(): void;
 }
 
+/** Throw `RoomMessageTooLargeError` when `data` is larger than `delivery` allows. */
+export function assertRoomMessageSize(data: Uint8Array, delivery: RoomDelivery): void {
+  const max = delivery === 'unreliable' ? MAX_UNRELIABLE_DATA : MAX_RELIABLE_DATA;
+  if (data.length > max) throw new RoomMessageTooLargeError(`${delivery} messages are at most ${max} bytes`);
+}
+
 /** Wire up a link over `channels`. */
 export function createRoomLink(
   channels: RoomChannels,
@@ -102,12 +116,14 @@ export function createRoomLink(
     try {
       frame = decodeRoomFrame(bytes);
     } catch (error) {
-      events.onRejected(error instanceof LanrtcError ? error : new LanrtcError('undecodable room frame'));
+      events.onRejected(
+        error instanceof LanrtcError ? error : new MalformedInputError('undecodable room frame'),
+      );
       return;
     }
     // Only application data may use the unreliable channel; control frames there are refused.
     if (delivery === 'unreliable' && frame.type !== 'data') {
-      events.onRejected(new LanrtcError('control frame on the unreliable channel'));
+      events.onRejected(new MalformedInputError('control frame on the unreliable channel'));
       return;
     }
     if (frame.type === 'ping') {
@@ -144,21 +160,28 @@ export function createRoomLink(
     reliable.send(bytes);
   };
 
+  // The silence watch runs four times per heartbeat, so a vanished peer is noticed within a quarter
+  // heartbeat of `silenceMs`, not up to a whole one later; pings still go once per heartbeat.
+  const watchMs = Math.max(5, Math.floor(timing.heartbeatMs / 4));
+  let lastPing = Number.NEGATIVE_INFINITY;
   const tick = () => {
     if (closed) return;
-    if (now() - lastHeard > timing.silenceMs) return end('timeout');
-    nonce = (nonce + 1) % 0xffffffff;
-    pingSentAt = { nonce, at: now() };
-    sendControl({ type: 'ping', nonce });
-    beat = timers.setTimeout(tick, timing.heartbeatMs);
+    const t = now();
+    if (t - lastHeard > timing.silenceMs) return end('timeout');
+    if (t - lastPing >= timing.heartbeatMs) {
+      lastPing = t;
+      nonce = (nonce + 1) % 0xffffffff;
+      pingSentAt = { nonce, at: t };
+      sendControl({ type: 'ping', nonce });
+    }
+    beat = timers.setTimeout(tick, watchMs);
   };
 
   return {
     sendData(data, delivery) {
       if (closed) throw new RoomClosedError('the member link closed');
+      assertRoomMessageSize(data, delivery);
       if (delivery === 'unreliable') {
-        if (data.length > MAX_UNRELIABLE_DATA)
-          throw new RoomMessageTooLargeError(`unreliable messages are at most ${MAX_UNRELIABLE_DATA} bytes`);
         if (unreliable.bufferedAmount > UNRELIABLE_HIGH_WATER) {
           dropped++;
           return false;
@@ -166,8 +189,6 @@ export function createRoomLink(
         unreliable.send(encodeRoomFrame({ type: 'data', data }));
         return unreliable.bufferedAmount <= UNRELIABLE_HIGH_WATER;
       }
-      if (data.length > MAX_RELIABLE_DATA)
-        throw new RoomMessageTooLargeError(`reliable messages are at most ${MAX_RELIABLE_DATA} bytes`);
       const bytes = encodeRoomFrame({ type: 'data', data });
       if (reliable.bufferedAmount + bytes.length > RELIABLE_HARD_CAP)
         throw new RoomBufferFullError('the reliable send buffer is full: wait for drained()');

@@ -3,11 +3,14 @@
  * through the relay, open the room channels, join, and then keep the roster only as the host signs
  * it (`openRoster`). Platform-free: node-agent and browser-client call `createPlayerRoom` with their
  * channel adapter.
+ * One file, longer than most: joining and the joined room share the link, the connection and the
+ * frames that arrive between the host's admission and the room object existing.
  */
 import type { Connection } from '../agent/connection.js';
 import type { LanAgent } from '../agent/types.js';
 import { timers } from '../encoding/timers.js';
 import {
+  InvalidArgumentError,
   LanrtcError,
   NotPairedError,
   PeerRejectedError,
@@ -20,7 +23,7 @@ import { createListeners } from '../events.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { RoomPlatform } from './channel.js';
 import type { RoomCoreOptions } from './host.js';
-import { decodeRoomInvite, type RoomInvite } from './invite.js';
+import { decodeRoomInvite, encodeRoomInvite, type RoomInvite } from './invite.js';
 import { createRoomLink, DEFAULT_ROOM_TIMING, type RoomLink } from './link.js';
 import type { RoomFrame } from './messages.js';
 import { assertDisplayName } from './names.js';
@@ -39,6 +42,8 @@ export async function createPlayerRoom<P extends SessionPeer>(
   options: RoomCoreOptions = {},
 ): Promise<PlayerRoom> {
   const invite = typeof inviteOrText === 'string' ? decodeRoomInvite(inviteOrText) : inviteOrText;
+  // An invite object from the app is checked like a decoded one (`InvalidArgumentError`).
+  if (typeof inviteOrText !== 'string') encodeRoomInvite(invite);
   assertDisplayName(init.name);
   const timing = options.timing ?? DEFAULT_ROOM_TIMING;
   const room = invite.room;
@@ -100,17 +105,35 @@ export async function createPlayerRoom<P extends SessionPeer>(
         throw new RoomRefusedError('pairing with the room secret failed', 'not-admitted', { cause: error });
       }
     };
+    // A connection that arrives after the deadline or abort has no owner: close it.
+    const connect = () => {
+      const pending = agent.connect(invite.host);
+      void pending.then(
+        (c) => {
+          if (stopReason !== undefined) void c.close();
+        },
+        () => {},
+      );
+      return pending;
+    };
     if (!(await agent.trust.get(invite.host))) await pairWithSecret();
     try {
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     } catch (error) {
       // The host forgot this member (its store was reset): pair again through the secret.
       if (!(error instanceof PeerRejectedError || error instanceof NotPairedError)) throw error;
       await pairWithSecret(error);
-      connection = await step(agent.connect(invite.host));
+      connection = await step(connect());
     }
     if (connection.remote.id !== invite.host)
       throw new UnexpectedSenderError('connected to another identity than the room host');
+    // The room channels ride on the connection's SCTP association (RFC 8831 §5), which exists only
+    // when the first offer had a DataChannel. Adding one by renegotiation is not enough on werift
+    // 0.24.4 (the association never starts), so say so at once instead of timing out.
+    if (!/^m=application/m.test(connection.peer.localDescription()?.sdp ?? ''))
+      throw new InvalidArgumentError(
+        'the connection to the host has no DataChannel transport: an agent `setup` must open a DataChannel on the offering side',
+      );
     const channels = await step(platform.openChannels(connection.peer));
     const first = new Promise<RoomFrame | Error>((resolve) => {
       settle = resolve;
@@ -170,6 +193,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   let members = roster.members;
   let version = roster.version;
   let endMessage: string | undefined;
+  let leaving = false;
   let ended = false;
   let resolveEnded: (reason: string) => void = () => {};
   const endedPromise = new Promise<string>((resolve) => {
@@ -178,9 +202,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
   const host = members[0] as RoomMember;
   const self = members.find((m) => m.id === agent.id) as RoomMember;
 
-  function end(reason: string) {
+  function end(why: string) {
     if (ended) return;
     ended = true;
+    // Once this member said goodbye, the host closing the link is the goodbye's answer, not the host leaving.
+    const reason = leaving ? 'left' : why;
     link?.close();
     void connection?.close();
     resolveEnded(reason);
@@ -236,6 +262,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
   };
   const leave = async () => {
     if (ended) return;
+    leaving = true;
     hostLink.sendControl({ type: 'leave', reason: 'left' });
     await hostLink.flushed(500);
     end('left');

@@ -28,7 +28,12 @@ export interface TestLan {
   readonly platform: RoomPlatform<TestPeer>;
   /** Links by signalling session, created when a player opens its channels. */
   readonly links: Map<string, TestLink>;
-  agent(role: 'host' | 'player'): LanAgentCore<TestPeer>;
+  /** The link the most recent player opened. */
+  lastLink(): TestLink;
+  /** `mediaOnly`: its offers carry no DataChannel (an app `setup` that adds only media). */
+  agent(role: 'host' | 'player', options?: { mediaOnly?: boolean }): LanAgentCore<TestPeer>;
+  /** The agent with this id (made by `agent`). */
+  agentsById(id: string): LanAgentCore<TestPeer>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,17 @@ export function createTestLan(): TestLan {
     net,
     platform,
     links,
-    agent(role) {
+    lastLink() {
+      const link = [...links.values()].at(-1);
+      if (!link) throw new Error('no link yet');
+      return link;
+    },
+    agentsById(id) {
+      const found = agents.find((a) => a.id === id);
+      if (!found) throw new Error('no such agent');
+      return found;
+    },
+    agent(role, options = {}) {
       const identity = createIdentity();
       const trust = createMemoryTrustStore();
       // The scripted peers replay captured descriptions: the answerer (host) presents the answer's certificate.
@@ -70,7 +85,19 @@ export function createTestLan(): TestLan {
         transport: net.connect(identity.id),
         trust,
         fingerprint,
-        createPeer: ({ role: r, session }) => Object.assign(fakePeer(r), { session }),
+        createPeer: ({ role: r, session }) => {
+          const peer = Object.assign(fakePeer(r), { session });
+          if (!options.mediaOnly) return peer;
+          const described = peer.localDescription;
+          return Object.assign(peer, {
+            localDescription: () => {
+              const d = described();
+              return (
+                d && { ...d, sdp: d.sdp.replace(/^m=application.*$/gm, 'm=video 9 UDP/TLS/RTP/SAVPF 96') }
+              );
+            },
+          });
+        },
         timeoutMs: 3000,
       }).start();
       const unused = () => Promise.reject(new Error('not used here'));
