@@ -36,6 +36,22 @@ export const setStick = (page: Page, stick: { dx: number; dy: number } | undefin
     (globalThis as unknown as { lanGame: { setStick(x: unknown): void } }).lanGame.setStick(s ?? undefined);
   }, stick ?? null);
 
+/** Send raw bytes to the host as this page (tests of the host's input checks); false when not in a room. */
+export const sendRaw = (
+  page: Page,
+  bytes: Uint8Array,
+  delivery: 'reliable' | 'unreliable' = 'reliable',
+): Promise<boolean> =>
+  page.evaluate(
+    ([b, d]) =>
+      (
+        globalThis as unknown as {
+          lanGame: { sendRaw(b: number[], d: 'reliable' | 'unreliable'): boolean };
+        }
+      ).lanGame.sendRaw(b, d),
+    [[...bytes], delivery] as [number[], 'reliable' | 'unreliable'],
+  );
+
 /** Press dash once on the page. */
 export const dash = (page: Page): Promise<void> =>
   page.evaluate(() => (globalThis as unknown as { lanGame: { dash(): void } }).lanGame.dash());
