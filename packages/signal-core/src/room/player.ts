@@ -162,7 +162,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
       type: 'join',
       room,
       name: init.name,
-      nameSignature: signRoomName(sign, room, init.name),
+      nameSignature: signRoomName(sign, room, invite.host, init.name),
       proof: invite.secret ? roomSecretProof(invite.secret, room, invite.host, agent.id) : new Uint8Array(0),
       pin: init.pin ?? '',
     });

@@ -250,12 +250,17 @@ describe('admission', () => {
     // Ann's proof is bound to Ann's id: worthless to Eve.
     expect(
       await attempt(
-        signRoomName(eveSign, 'game', 'Ann'),
+        signRoomName(eveSign, 'game', room.self.id, 'Ann'),
         roomSecretProof(secret, 'game', room.self.id, ann.self.id),
       ),
     ).toBe('not-admitted');
     // A name signature by someone else than the connection's identity.
-    const annSig = signRoomName((d, m) => lan.agentsById(ann.self.id).signRoomMessage(d, m), 'game', 'Ann');
+    const annSig = signRoomName(
+      (d, m) => lan.agentsById(ann.self.id).signRoomMessage(d, m),
+      'game',
+      room.self.id,
+      'Ann',
+    );
     expect(await attempt(annSig, roomSecretProof(secret, 'game', room.self.id, eve.id))).toBe('not-admitted');
     expect(room.stats.refused['not-admitted']).toBe(2);
     expect(names(room)).toEqual(['Host', 'Ann']);
@@ -276,14 +281,14 @@ describe('forged presence', () => {
         name: 'Host',
         role: 'host' as const,
         joinedAt: 1,
-        nameSignature: signRoomName(hostSign, 'game', 'Host'),
+        nameSignature: signRoomName(hostSign, 'game', hostAgent.id, 'Host'),
       },
       {
         publicKey: eve.identity.publicKey,
         name,
         role: 'player' as const,
         joinedAt: 2,
-        nameSignature: signRoomName(sign, 'game', 'Eve'),
+        nameSignature: signRoomName(sign, 'game', hostAgent.id, 'Eve'),
       },
     ];
     const eveSign = (d: string, m: Uint8Array) => eve.signRoomMessage(d, m);
