@@ -142,8 +142,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
       channels,
       {
         onFrame: (frame, delivery) => {
-          if (settle) take(frame);
-          else if (early) early.push([frame, delivery]);
+          // Until admitted, only the reliable channel answers the join: an unreliable message the host
+          // sent right after admitting may overtake the roster, and is dropped like a lost datagram.
+          if (settle) {
+            if (delivery === 'reliable') take(frame);
+          } else if (early) early.push([frame, delivery]);
           else onFrame(frame, delivery);
         },
         onRejected: (error) => count(error.name),

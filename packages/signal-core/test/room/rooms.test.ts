@@ -467,6 +467,32 @@ describe('lifecycle', () => {
     expect(names(second)).toEqual(['Host', 'Ann 2']);
   });
 
+  it('an unreliable message that overtakes the admitting roster does not fail the join', async () => {
+    const { room } = await hostWith();
+    const sent: boolean[] = [];
+    room.onJoin((m) => {
+      sent.push(room.send(m.id, bytes('state'), 'unreliable'));
+      setTimeout(() => lan.lastLink().host.reliable.resume(), 50);
+    });
+    // The host's reliable channel to this player holds the roster back until after the datagram.
+    const platform = {
+      ...lan.platform,
+      openChannels: async (peer: TestPeer) => {
+        const channels = await lan.platform.openChannels(peer);
+        lan.lastLink().host.reliable.pause();
+        return channels;
+      },
+    };
+    const ann = await createPlayerRoom(
+      lan.agent('player'),
+      room.invite,
+      { name: 'Ann', timeoutMs: 4000 },
+      platform,
+    );
+    expect(sent).toEqual([true]);
+    expect(names(ann)).toEqual(['Host', 'Ann']);
+  });
+
   it('joinRoom refuses at once a connection whose offer carried no DataChannel', async () => {
     const { room } = await hostWith();
     const error = await join(lan.agent('player', { mediaOnly: true }), room.invite, { name: 'Ann' }).catch(
