@@ -467,6 +467,21 @@ describe('lifecycle', () => {
     expect(names(second)).toEqual(['Host', 'Ann 2']);
   });
 
+  it('a welcome the host sends on admission reaches the player’s first onMessage listener', async () => {
+    const { room } = await hostWith();
+    room.onJoin((m) => {
+      room.send(m.id, bytes('welcome'));
+      room.send(m.id, bytes('state'), 'unreliable');
+    });
+    const ann = await join(lan.agent('player'), room.invite, { name: 'Ann' });
+    // Subscribing a little later, as an app that sets up its UI first does.
+    await new Promise((r) => setTimeout(r, 50));
+    const got: string[] = [];
+    ann.onMessage((m) => got.push(`${m.delivery}:${text(m.data)}`));
+    await until(() => got.length === 2, 'both messages');
+    expect(got).toEqual(['reliable:welcome', 'unreliable:state']);
+  });
+
   it('an unreliable message that overtakes the admitting roster does not fail the join', async () => {
     const { room } = await hostWith();
     const sent: boolean[] = [];
