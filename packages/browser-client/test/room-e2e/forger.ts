@@ -43,7 +43,7 @@ const entry = (
   name,
   role,
   joinedAt: Date.now(),
-  nameSignature: signRoomName(by, 'arena', name),
+  nameSignature: signRoomName(by, 'arena', agent.id, name),
 });
 
 agent.onConnection((connection) => {

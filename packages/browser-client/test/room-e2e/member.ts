@@ -95,7 +95,7 @@ async function forgeJoin(hostId: string): Promise<string> {
       type: 'join',
       room: 'arena',
       name: 'Host',
-      nameSignature: signRoomName(other, 'arena', 'Host'),
+      nameSignature: signRoomName(other, 'arena', hostId, 'Host'),
       proof: new Uint8Array(32),
       pin: '',
     });

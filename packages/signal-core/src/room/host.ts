@@ -84,7 +84,7 @@ export async function createHostRoom<P extends SessionPeer>(
     name: init.name,
     role: 'host',
     joinedAt: now(),
-    nameSignature: signRoomName(sign, room, init.name),
+    nameSignature: signRoomName(sign, room, agent.id, init.name),
   };
   const self: RoomMember = { id: agent.id, name: init.name, role: 'host', joinedAt: selfEntry.joinedAt };
   const present = new Map<string, Present<P>>();
@@ -153,7 +153,7 @@ export async function createHostRoom<P extends SessionPeer>(
     if (ended) return refuse(candidate, 'wrong-room');
     if (
       !isDisplayName(join.name) ||
-      !verifyRoomName(connection.remote.publicKey, room, join.name, join.nameSignature)
+      !verifyRoomName(connection.remote.publicKey, room, agent.id, join.name, join.nameSignature)
     )
       return refuse(candidate, 'not-admitted');
     if (kicked.has(id)) return refuse(candidate, 'kicked');

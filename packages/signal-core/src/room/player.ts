@@ -20,6 +20,7 @@ import {
   UnexpectedSenderError,
 } from '../errors.js';
 import { createListeners } from '../events.js';
+import { createEarlyMessageBuffer } from '../session/early-messages.js';
 import type { SessionPeer } from '../session/peer.js';
 import type { RoomPlatform } from './channel.js';
 import type { RoomCoreOptions } from './host.js';
@@ -142,8 +143,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
       channels,
       {
         onFrame: (frame, delivery) => {
-          if (settle) take(frame);
-          else if (early) early.push([frame, delivery]);
+          // Until admitted, only the reliable channel answers the join: an unreliable message the host
+          // sent right after admitting may overtake the roster, and is dropped like a lost datagram.
+          if (settle) {
+            if (delivery === 'reliable') take(frame);
+          } else if (early) early.push([frame, delivery]);
           else onFrame(frame, delivery);
         },
         onRejected: (error) => count(error.name),
@@ -162,7 +166,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
       type: 'join',
       room,
       name: init.name,
-      nameSignature: signRoomName(sign, room, init.name),
+      nameSignature: signRoomName(sign, room, invite.host, init.name),
       proof: invite.secret ? roomSecretProof(invite.secret, room, invite.host, agent.id) : new Uint8Array(0),
       pin: init.pin ?? '',
     });
@@ -190,6 +194,13 @@ export async function createPlayerRoom<P extends SessionPeer>(
   const joins = createListeners<RoomMember>();
   const leaves = createListeners<{ member: RoomMember; reason: string }>();
   const messages = createListeners<RoomMessage>();
+  // Messages that arrive before the app subscribed (a welcome the host sends on admission comes
+  // right behind the roster, before `joinRoom` has returned): held, bounded, for the first listener.
+  const unheard = createEarlyMessageBuffer<RoomMessage>(256);
+  const deliver = (message: RoomMessage) => {
+    if (messages.size === 0 && unheard.holding) unheard.hold(message);
+    else messages.emit(message);
+  };
   let members = roster.members;
   let version = roster.version;
   let endMessage: string | undefined;
@@ -238,7 +249,7 @@ export async function createPlayerRoom<P extends SessionPeer>(
       case 'roster':
         return applyRoster(frame.body);
       case 'data':
-        return messages.emit({ from: host.id, delivery, data: frame.data });
+        return deliver({ from: host.id, delivery, data: frame.data });
       case 'closed':
         endMessage = frame.reason;
         return end('host-left');
@@ -275,7 +286,11 @@ export async function createPlayerRoom<P extends SessionPeer>(
     members: () => members,
     onJoin: (listener) => joins.add(listener),
     onLeave: (listener) => leaves.add(({ member, reason }) => listener(member, reason)),
-    onMessage: (listener) => messages.add(listener),
+    onMessage: (listener) => {
+      const off = messages.add(listener);
+      unheard.release((message) => messages.emit(message));
+      return off;
+    },
     send: (to, data, delivery: RoomDelivery = 'reliable') => toHost(to).sendData(data, delivery),
     broadcast: (data, delivery: RoomDelivery = 'reliable') => void hostLink.sendData(data, delivery),
     drained: (to) => {

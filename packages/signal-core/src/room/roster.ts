@@ -1,10 +1,10 @@
 /**
- * Signed presence. Each member signs its own display name for the room (`ROOM_NAME_DOMAIN`); the
- * host signs every roster it sends (`ROOM_ROSTER_DOMAIN`) over the room, a version counter, every
- * member entry with its own name signature, and who left since the last version. A player accepts
- * a roster only through `openRoster`, which checks the host's signature against the identity the
- * connection authenticated and every entry's signature against the entry's key: neither a relay
- * nor another member can add, rename or remove anyone.
+ * Signed presence. Each member signs its own display name for the room at this host
+ * (`ROOM_NAME_DOMAIN`); the host signs every roster it sends (`ROOM_ROSTER_DOMAIN`) over the room, a
+ * version counter, every member entry with its own name signature, and who left since the last
+ * version. A player accepts a roster only through `openRoster`, which checks the host's signature
+ * against the identity the connection authenticated and every entry's signature against the entry's
+ * key: neither a relay nor another member can add, rename or remove anyone.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -65,7 +65,8 @@ export interface VerifiedRoster {
   readonly departed: readonly RosterDeparture[];
 }
 
-const nameMessage = (room: string, name: string) => new ByteWriter().string(room).string(name).finish();
+const nameMessage = (room: string, host: string, name: string) =>
+  new ByteWriter().string(room).string(host).string(name).finish();
 
 /** Signs `message` under `domain` with an identity's key (an agent's `signRoomMessage`, or `identitySigner`). */
 export type RoomSigner = (domain: string, message: Uint8Array) => Uint8Array;
@@ -79,23 +80,24 @@ export function identitySigner(identity: Identity): RoomSigner {
 export const ROOM_SIGNATURE_DOMAINS: readonly string[] = [ROOM_NAME_DOMAIN, ROOM_ROSTER_DOMAIN];
 
 /** The bytes a member signs for its display name in `room`. */
-export function roomNameMessage(room: string, name: string): Uint8Array {
-  return nameMessage(room, name);
+export function roomNameMessage(room: string, host: string, name: string): Uint8Array {
+  return nameMessage(room, host, name);
 }
 
 /** The member's signature over its display name in `room`. */
-export function signRoomName(sign: RoomSigner, room: string, name: string): Uint8Array {
-  return sign(ROOM_NAME_DOMAIN, nameMessage(room, name));
+export function signRoomName(sign: RoomSigner, room: string, host: string, name: string): Uint8Array {
+  return sign(ROOM_NAME_DOMAIN, nameMessage(room, host, name));
 }
 
 /** True when `signature` is `publicKey`'s signature over `name` in `room`. */
 export function verifyRoomName(
   publicKey: Uint8Array,
   room: string,
+  host: string,
   name: string,
   signature: Uint8Array,
 ): boolean {
-  return verifyWithDomain(publicKey, ROOM_NAME_DOMAIN, nameMessage(room, name), signature);
+  return verifyWithDomain(publicKey, ROOM_NAME_DOMAIN, nameMessage(room, host, name), signature);
 }
 
 /**
@@ -171,7 +173,7 @@ export function openRoster(
       throw new MalformedInputError('roster host entry is not the host');
     if (seen.has(identity.id)) throw new MalformedInputError('roster lists a member twice');
     seen.add(identity.id);
-    if (!verifyRoomName(publicKey, room, name, nameSignature))
+    if (!verifyRoomName(publicKey, room, expected.host.id, name, nameSignature))
       throw new InvalidSignatureError('roster: a member name is not signed by that member');
     members.push({ id: identity.id, name, role, joinedAt });
   }

@@ -250,12 +250,17 @@ describe('admission', () => {
     // Ann's proof is bound to Ann's id: worthless to Eve.
     expect(
       await attempt(
-        signRoomName(eveSign, 'game', 'Ann'),
+        signRoomName(eveSign, 'game', room.self.id, 'Ann'),
         roomSecretProof(secret, 'game', room.self.id, ann.self.id),
       ),
     ).toBe('not-admitted');
     // A name signature by someone else than the connection's identity.
-    const annSig = signRoomName((d, m) => lan.agentsById(ann.self.id).signRoomMessage(d, m), 'game', 'Ann');
+    const annSig = signRoomName(
+      (d, m) => lan.agentsById(ann.self.id).signRoomMessage(d, m),
+      'game',
+      room.self.id,
+      'Ann',
+    );
     expect(await attempt(annSig, roomSecretProof(secret, 'game', room.self.id, eve.id))).toBe('not-admitted');
     expect(room.stats.refused['not-admitted']).toBe(2);
     expect(names(room)).toEqual(['Host', 'Ann']);
@@ -276,14 +281,14 @@ describe('forged presence', () => {
         name: 'Host',
         role: 'host' as const,
         joinedAt: 1,
-        nameSignature: signRoomName(hostSign, 'game', 'Host'),
+        nameSignature: signRoomName(hostSign, 'game', hostAgent.id, 'Host'),
       },
       {
         publicKey: eve.identity.publicKey,
         name,
         role: 'player' as const,
         joinedAt: 2,
-        nameSignature: signRoomName(sign, 'game', 'Eve'),
+        nameSignature: signRoomName(sign, 'game', hostAgent.id, 'Eve'),
       },
     ];
     const eveSign = (d: string, m: Uint8Array) => eve.signRoomMessage(d, m);
@@ -460,6 +465,47 @@ describe('lifecycle', () => {
     expect(left).toEqual(['rejoined']);
     expect(names(room)).toEqual(['Host', 'Ann 2']);
     expect(names(second)).toEqual(['Host', 'Ann 2']);
+  });
+
+  it('a welcome the host sends on admission reaches the player’s first onMessage listener', async () => {
+    const { room } = await hostWith();
+    room.onJoin((m) => {
+      room.send(m.id, bytes('welcome'));
+      room.send(m.id, bytes('state'), 'unreliable');
+    });
+    const ann = await join(lan.agent('player'), room.invite, { name: 'Ann' });
+    // Subscribing a little later, as an app that sets up its UI first does.
+    await new Promise((r) => setTimeout(r, 50));
+    const got: string[] = [];
+    ann.onMessage((m) => got.push(`${m.delivery}:${text(m.data)}`));
+    await until(() => got.length === 2, 'both messages');
+    expect(got).toEqual(['reliable:welcome', 'unreliable:state']);
+  });
+
+  it('an unreliable message that overtakes the admitting roster does not fail the join', async () => {
+    const { room } = await hostWith();
+    const sent: boolean[] = [];
+    room.onJoin((m) => {
+      sent.push(room.send(m.id, bytes('state'), 'unreliable'));
+      setTimeout(() => lan.lastLink().host.reliable.resume(), 50);
+    });
+    // The host's reliable channel to this player holds the roster back until after the datagram.
+    const platform = {
+      ...lan.platform,
+      openChannels: async (peer: TestPeer) => {
+        const channels = await lan.platform.openChannels(peer);
+        lan.lastLink().host.reliable.pause();
+        return channels;
+      },
+    };
+    const ann = await createPlayerRoom(
+      lan.agent('player'),
+      room.invite,
+      { name: 'Ann', timeoutMs: 4000 },
+      platform,
+    );
+    expect(sent).toEqual([true]);
+    expect(names(ann)).toEqual(['Host', 'Ann']);
   });
 
   it('joinRoom refuses at once a connection whose offer carried no DataChannel', async () => {

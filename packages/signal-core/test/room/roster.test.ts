@@ -33,7 +33,7 @@ const entry = (who: Identity, name: string, role: 'host' | 'player', room = 'gam
   name,
   role,
   joinedAt: 1_700_000_000_000,
-  nameSignature: signRoomName(identitySigner(who), room, name),
+  nameSignature: signRoomName(identitySigner(who), room, host.id, name),
 });
 const roster = (members: RosterEntry[], extra: Partial<Roster> = {}): Roster => ({
   room: 'game',
@@ -87,9 +87,18 @@ describe('signed roster', () => {
   it("refuses an entry with someone's key but another key's name signature", () => {
     const forged = {
       ...entry(ann, 'Ann', 'player'),
-      nameSignature: signRoomName(identitySigner(eve), 'game', 'Ann'),
+      nameSignature: signRoomName(identitySigner(eve), 'game', host.id, 'Ann'),
     };
     const sealed = sealRoster(identitySigner(host), roster([entry(host, 'Host', 'host'), forged]));
+    expect(() => openRoster(sealed, expected)).toThrow(InvalidSignatureError);
+  });
+
+  it("refuses a name signed for another host's room of the same name (replayed by a hostile host)", () => {
+    const elsewhere = {
+      ...entry(ann, 'Ann', 'player'),
+      nameSignature: signRoomName(identitySigner(ann), 'game', eve.id, 'Ann'),
+    };
+    const sealed = sealRoster(identitySigner(host), roster([entry(host, 'Host', 'host'), elsewhere]));
     expect(() => openRoster(sealed, expected)).toThrow(InvalidSignatureError);
   });
 
@@ -145,12 +154,13 @@ describe('signed roster', () => {
 });
 
 describe('room names and the secret proof', () => {
-  it('a name signature binds the room and the name', () => {
-    const sig = signRoomName(identitySigner(ann), 'game', 'Ann');
-    expect(verifyRoomName(ann.publicKey, 'game', 'Ann', sig)).toBe(true);
-    expect(verifyRoomName(ann.publicKey, 'game', 'Anne', sig)).toBe(false);
-    expect(verifyRoomName(ann.publicKey, 'gamf', 'Ann', sig)).toBe(false);
-    expect(verifyRoomName(eve.publicKey, 'game', 'Ann', sig)).toBe(false);
+  it('a name signature binds the room, the host and the name', () => {
+    const sig = signRoomName(identitySigner(ann), 'game', host.id, 'Ann');
+    expect(verifyRoomName(ann.publicKey, 'game', host.id, 'Ann', sig)).toBe(true);
+    expect(verifyRoomName(ann.publicKey, 'game', host.id, 'Anne', sig)).toBe(false);
+    expect(verifyRoomName(ann.publicKey, 'gamf', host.id, 'Ann', sig)).toBe(false);
+    expect(verifyRoomName(ann.publicKey, 'game', eve.id, 'Ann', sig)).toBe(false);
+    expect(verifyRoomName(eve.publicKey, 'game', host.id, 'Ann', sig)).toBe(false);
   });
 
   it('the proof binds secret, room, host and member', () => {
