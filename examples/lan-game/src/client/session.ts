@@ -70,9 +70,9 @@ export async function runSession(init: SessionInit): Promise<void> {
     init.signal?.removeEventListener('abort', onAbort);
     client.close();
     if (init.signal?.aborted) return;
-    // The room says `host-left` both when the host closed it and when the connection was lost; only
-    // a goodbye (the game's own, or the room's closing message) means the game is over.
-    if (client.bye !== undefined || (reason === 'host-left' && room.endMessage !== undefined)) {
+    // `host-left` is the host closing the room; a lost connection (`disconnected`, `timeout`) is worth
+    // joining again.
+    if (client.bye !== undefined || reason === 'host-left') {
       init.onState({
         kind: 'over',
         message: client.bye ?? room.endMessage ?? 'The host left: the game is over.',

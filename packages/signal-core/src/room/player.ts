@@ -17,6 +17,7 @@ import {
   RoomMemberUnknownError,
   RoomRefusedError,
   SessionTimeoutError,
+  TransportClosedError,
   UnexpectedSenderError,
 } from '../errors.js';
 import { createListeners } from '../events.js';
@@ -53,7 +54,8 @@ export async function createPlayerRoom<P extends SessionPeer>(
   let settle: ((frame: RoomFrame | Error) => void) | undefined;
   // Frames after the first and before the room object exists (a second roster, data): replayed in order.
   let early: [RoomFrame, RoomDelivery][] | undefined = [];
-  let endedEarly = false;
+  /** The link ended while frames were still held (its reason, applied after them). */
+  let endedEarly: string | undefined;
   const rejected: Record<string, number> = {};
   const count = (name: string) => {
     rejected[name] = (rejected[name] ?? 0) + 1;
@@ -152,10 +154,14 @@ export async function createPlayerRoom<P extends SessionPeer>(
         },
         onRejected: (error) => count(error.name),
         onEnd: (reason) => {
+          // Not a verdict: a refusal is a `refused` frame. A connection lost while joining is
+          // retryable, so it is not a `RoomRefusedError`.
           if (settle)
-            take(new RoomRefusedError(`the host closed the connection (${reason})`, 'not-admitted'));
-          else if (early) endedEarly = true;
-          else end('host-left');
+            take(
+              new TransportClosedError(`the connection ended before the host answered the join (${reason})`),
+            );
+          else if (early) endedEarly = reason;
+          else end(reason);
         },
       },
       timing,
@@ -260,12 +266,12 @@ export async function createPlayerRoom<P extends SessionPeer>(
         return count('UnexpectedFrame');
     }
   }
-  void conn.ended.then(() => end('host-left'));
+  void conn.ended.then(() => end('disconnected'));
   hostLink.startHeartbeat();
   const held = early ?? [];
   early = undefined;
   for (const [frame, delivery] of held) onFrame(frame, delivery);
-  if (endedEarly) end('host-left');
+  if (endedEarly !== undefined) end(endedEarly);
 
   const toHost = (to: string) => {
     if (to !== host.id) throw new RoomMemberUnknownError('a player reaches the host only');

@@ -63,7 +63,12 @@ export interface Room {
   readonly sendStats: RoomSendStats;
   /** Presence frames refused (bad signature, malformed, stale), by error name: what a forger costs. */
   readonly rejected: Readonly<Record<string, number>>;
-  /** Settles with why the room ended here: `closed`, `left`, `host-left`, `kicked`, … */
+  /**
+   * Settles with why the room ended here. Host: `closed`. Player: `left` (its own `leave`), `kicked`,
+   * `host-left` (the host closed the room: `endMessage` says why), or the connection was lost —
+   * `disconnected` (it closed or failed), `timeout` (the host went silent), `stalled` — after which a
+   * player may simply join again.
+   */
   readonly ended: Promise<string>;
   /** Host: end the room for everyone with `reason` as the message; player: same as `leave`. */
   close(reason?: string): Promise<void>;
