@@ -7,8 +7,11 @@
  * (docs/werift-patches.md §13–16); `patched` leaves them on.
  *
  *   tsx werift-throughput-peer.ts send|recv stock|patched <total bytes> <message bytes>
+ *
+ * With WERIFT_BENCH_PROFILE=<dir> it writes a CPU profile of the transfer to <dir>/<role>-<mode>.cpuprofile.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { type RTCDataChannel, RTCPeerConnection } from 'werift';
 
@@ -34,12 +37,23 @@ function udpRcvbufErrors(): number {
   return Number(values?.[head?.indexOf('RcvbufErrors') ?? -1] ?? Number.NaN);
 }
 
+const profileDir = process.env.WERIFT_BENCH_PROFILE;
+const profiler = profileDir ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+}
+
 const pc = new RTCPeerConnection({ iceServers: [] });
 const cpu0 = process.cpuUsage();
 const drops0 = udpRcvbufErrors();
 
-function report(extra: Record<string, unknown>) {
+async function report(extra: Record<string, unknown>) {
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(`${profileDir}/${role}-${mode}.cpuprofile`, JSON.stringify(profile));
+  }
   emit({
     event: 'done',
     role,
@@ -57,6 +71,7 @@ if (role === 'send') {
   const answer = await nextLine();
   await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp as string });
   await new Promise<void>((r) => dc.stateChanged.subscribe((s) => s === 'open' && r()));
+  await profiler?.post('Profiler.start');
   const sctp = pc.sctpTransport?.sctp as unknown as {
     sendChunk(c: { type: number; sentCount?: number }): Promise<void>;
   };
@@ -68,7 +83,7 @@ if (role === 'send') {
   };
   await sendAll(dc);
   // The receiver reports when everything arrived; then the parent ends this process.
-  report({ retransmitted });
+  await report({ retransmitted });
   await nextLine();
 } else {
   const offer = await nextLine();
@@ -76,6 +91,7 @@ if (role === 'send') {
   await pc.setLocalDescription(await pc.createAnswer());
   emit({ event: 'sdp', sdp: pc.localDescription?.sdp });
   const dc = await new Promise<RTCDataChannel>((r) => pc.onDataChannel.subscribe(r));
+  await profiler?.post('Profiler.start');
   let got = 0;
   let t0 = 0;
   await new Promise<void>((resolve) =>
@@ -86,7 +102,7 @@ if (role === 'send') {
     }),
   );
   const ms = performance.now() - t0;
-  report({ ms, bytes: got, mbps: got / 1e6 / (ms / 1000) });
+  await report({ ms, bytes: got, mbps: got / 1e6 / (ms / 1000) });
 }
 await pc.close();
 process.exit(0);
