@@ -10,7 +10,9 @@
  * A transfer is `--mib` MiB in `--size`-byte messages on one reliable ordered channel, the sender
  * keeping bufferedAmount between 1 and 4 MiB. MB/s = bytes / (last byte − first byte) at the
  * receiver. Also printed: both processes' CPU time, UDP datagrams the receiving namespace dropped for
- * a full buffer, DATA chunks the sender retransmitted, and the load average before and after.
+ * a full buffer, DATA chunks the sender retransmitted, MB per CPU-second of the busier process (what
+ * it would reach with a core to itself: less sensitive to other load on a shared machine than MB/s),
+ * and the load average before and after.
  * Results: BENCHMARKS.md §"werift DataChannel throughput".
  */
 import { loadavg } from 'node:os';
@@ -91,9 +93,12 @@ try {
 }
 const load1 = loadavg();
 const by = (m: Mode) => results.filter((r) => r.mode === m);
+/** MB per CPU-second of the busier process: the rate if it had a core to itself (less load-dependent). */
+const cpuRate = (r: Result) => total / 1e6 / (Math.max(r.sendCpuMs, r.recvCpuMs) / 1000);
 const summary = (m: Mode) => ({
   mode: m,
   mbpsMedian: Number(median(by(m).map((r) => r.mbps)).toFixed(2)),
+  cpuMbpsMedian: Number(median(by(m).map(cpuRate)).toFixed(2)),
   mbps: by(m).map((r) => Number(r.mbps.toFixed(2))),
   udpDropsMedian: median(by(m).map((r) => r.udpDrops)),
   retransmittedMedian: median(by(m).map((r) => r.retransmitted)),
@@ -107,6 +112,7 @@ console.log(JSON.stringify(patched));
 console.log(
   JSON.stringify({
     ratio: Number((patched.mbpsMedian / stock.mbpsMedian).toFixed(2)),
+    cpuRatio: Number((patched.cpuMbpsMedian / stock.cpuMbpsMedian).toFixed(2)),
     mib: total / 1024 / 1024,
     size,
     rounds,
