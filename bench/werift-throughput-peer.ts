@@ -4,9 +4,9 @@
  * `size`-byte messages on one reliable ordered DataChannel. Signalling is one JSON line each way on
  * stdout/stdin. `stock` sets `globalThis.__lanrtcWeriftSpeedFixes = false` before any werift object
  * exists, which makes the patched build take werift 0.24.4's own code path for the throughput fixes
- * (docs/werift-patches.md §13–16); `patched` leaves them on.
+ * (docs/werift-patches.md §13–17); `patched` turns them all on; `fixes:13,14` only those.
  *
- *   tsx werift-throughput-peer.ts send|recv stock|patched <total bytes> <message bytes>
+ *   tsx werift-throughput-peer.ts send|recv stock|patched|fixes:13,14,… <total bytes> <message bytes>
  *
  * With WERIFT_BENCH_PROFILE=<dir> it writes a CPU profile of the transfer to <dir>/<role>-<mode>.cpuprofile.
  */
@@ -15,13 +15,16 @@ import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { type RTCDataChannel, RTCPeerConnection } from 'werift';
 
-const [role, mode, totalArg, sizeArg] = process.argv.slice(2);
-if ((role !== 'send' && role !== 'recv') || (mode !== 'stock' && mode !== 'patched')) {
-  throw new Error('usage: werift-throughput-peer.ts send|recv stock|patched <total> <size>');
+const [role, mode = '', totalArg, sizeArg] = process.argv.slice(2);
+const only = /^fixes:(\d+(?:,\d+)*)$/.exec(mode);
+if ((role !== 'send' && role !== 'recv') || (mode !== 'stock' && mode !== 'patched' && !only)) {
+  throw new Error('usage: werift-throughput-peer.ts send|recv stock|patched|fixes:13,14,… <total> <size>');
 }
 const total = Number(totalArg);
 const size = Number(sizeArg);
-(globalThis as { __lanrtcWeriftSpeedFixes?: boolean }).__lanrtcWeriftSpeedFixes = mode === 'patched';
+(globalThis as { __lanrtcWeriftSpeedFixes?: boolean | number[] }).__lanrtcWeriftSpeedFixes = only
+  ? (only[1] as string).split(',').map(Number)
+  : mode === 'patched';
 
 const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const stdinLines = createInterface({ input: process.stdin });

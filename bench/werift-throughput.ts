@@ -3,9 +3,11 @@
  * (two processes, bench/werift-throughput-peer.ts), with the werift patch's throughput fixes off
  * (`stock`: werift 0.24.4's own code for them) and on (`patched`), in ONE run on the same build.
  *
- *   pnpm bench:werift-throughput [--rounds 3] [--mib 100] [--size 65536]
+ *   pnpm bench:werift-throughput [--rounds 3] [--mib 100] [--size 65536] [--ladder]
  *
  * Each round runs both modes, the first mode alternating between rounds so drift hits both alike;
+ * `--ladder` adds the fixes one at a time (stock, 13, 13–14, …, 13–17 = patched), in reversed order
+ * every other round;
  * each transfer gets two fresh processes (the switch is read before any werift object exists).
  * A transfer is `--mib` MiB in `--size`-byte messages on one reliable ordered channel, the sender
  * keeping bufferedAmount between 1 and 4 MiB. MB/s = bytes / (last byte − first byte) at the
@@ -31,7 +33,12 @@ if (process.env.LANRTC_IN_NETNS !== '1')
 const PEER = fileURLToPath(new URL('./werift-throughput-peer.ts', import.meta.url));
 
 type Host = Lan['hosts'][number];
-type Mode = 'stock' | 'patched';
+/** `stock`, `patched`, or `fixes:13,14,…` (only those throughput fixes on). */
+type Mode = string;
+const ladder = args.includes('--ladder');
+const MODES: Mode[] = ladder
+  ? ['stock', 'fixes:13', 'fixes:13,14', 'fixes:13,14,15', 'fixes:13,14,15,16', 'patched']
+  : ['stock', 'patched'];
 interface Result {
   mode: Mode;
   mbps: number;
@@ -81,7 +88,7 @@ const results: Result[] = [];
 try {
   const [a, b] = lan.hosts as [Host, Host];
   for (let i = 0; i < rounds; i++) {
-    const order: Mode[] = i % 2 === 0 ? ['stock', 'patched'] : ['patched', 'stock'];
+    const order = i % 2 === 0 ? MODES : [...MODES].reverse();
     for (const mode of order) {
       const res = await transfer(a, b, mode);
       results.push(res);
@@ -107,8 +114,7 @@ const summary = (m: Mode) => ({
 });
 const stock = summary('stock');
 const patched = summary('patched');
-console.log(JSON.stringify(stock));
-console.log(JSON.stringify(patched));
+for (const m of MODES) console.log(JSON.stringify(summary(m)));
 console.log(
   JSON.stringify({
     ratio: Number((patched.mbpsMedian / stock.mbpsMedian).toFixed(2)),
