@@ -139,6 +139,9 @@ interface RouteState extends MuxRoute {
   originIp: string;
 }
 
+/** Receive buffer asked for on each shared socket (bytes). */
+export const MUX_RECV_BUFFER_SIZE = 2 * 1024 * 1024;
+
 /** Bind the sockets and start routing. */
 export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   const sockets = new Map<string, dgram.Socket>();
@@ -165,7 +168,12 @@ export async function createUdpMux(init: UdpMuxInit): Promise<UdpMux> {
   let port = init.port;
   try {
     for (const address of init.addresses) {
-      const socket = dgram.createSocket(isIP(address) === 6 ? 'udp6' : 'udp4');
+      const socket = dgram.createSocket({
+        type: isIP(address) === 6 ? 'udp6' : 'udp4',
+        // Every connection's SCTP shares this socket; the kernel default (rmem_default, 208 KiB)
+        // overflows under a bulk transfer (docs/werift-patches.md §13; the kernel caps it at rmem_max).
+        recvBufferSize: MUX_RECV_BUFFER_SIZE,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
         socket.bind({ address, port }, () => {

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { InvalidArgumentError } from '@lanrtc/signal-core';
+import { DIRECT_MAX_MESSAGE_SIZE } from '@lanrtc/signal-core/protocol';
 import {
   Connection,
   DtlsServer,
@@ -71,6 +72,9 @@ export function createNodePeer(init: NodePeerInit): RTCPeerConnection {
     iceUseIpv6: hosts ? false : (init.useIpv6 ?? false),
     iceAdditionalHostAddresses: hosts?.list,
     iceInterfaceAddresses: hosts?.bind,
+    // RFC 8841 §6: the largest message this side accepts, the same the card offer announces, so a
+    // peer sees one limit on every path (werift's default is 65536; it enforces only the remote's).
+    maxMessageSize: DIRECT_MAX_MESSAGE_SIZE,
   });
   lockDownIceConnections(pc, init.resolveLocalHostname);
   return pc;

@@ -2,11 +2,14 @@
  * The listener's shared port on its own: routing by authenticated STUN, held-packet caps (per route
  * and global), the peer cap, drops of everything unauthenticated or unroutable, routes forgotten on close.
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createUdpMux,
   MAX_ADDRESSES_PER_ROUTE,
+  MUX_RECV_BUFFER_SIZE,
   type MuxRoute,
   type UdpMux,
 } from '../../src/direct/udp-mux.js';
@@ -72,6 +75,17 @@ const request = (peer: string, key = PWD, controlling = true) =>
   bindingRequest({ username: `${UFRAG}:${peer}`, integrityKey: key, controlling }).bytes;
 
 describe.skipIf(!IN_NETNS)('direct listener UDP mux (netns)', () => {
+  it('asks for a 2 MiB receive buffer on its shared socket', async () => {
+    const { m } = await mux();
+    // `ss` reads the socket's memory limits from the kernel: rb is the receive buffer in bytes.
+    const out = execFileSync('ss', ['-uamnH', 'sport', '=', `:${m.port}`], { encoding: 'utf8' });
+    const rb = Number(/rb(\d+)/.exec(out)?.[1]);
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    // Linux stores twice the value set, capped at rmem_max first; unset it is rmem_default (208 KiB).
+    expect(rb).toBeGreaterThanOrEqual(Math.min(MUX_RECV_BUFFER_SIZE, rmemMax));
+    expect(MUX_RECV_BUFFER_SIZE).toBe(2 * 1024 * 1024);
+  });
+
   it('holds at most maxHeldPerRoute packets per route and drops the rest, counted', async () => {
     const { m, routes } = await mux({ perRoute: 32 });
     const s = await sender();

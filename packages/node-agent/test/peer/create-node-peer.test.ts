@@ -4,7 +4,9 @@
  * leaves no socket or timer behind.
  */
 import { performance } from 'node:perf_hooks';
+import { DIRECT_MAX_MESSAGE_SIZE } from '@lanrtc/signal-core/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RTCDataChannel } from 'werift';
 import {
   certificateFingerprint,
   createDtlsCertificate,
@@ -87,5 +89,29 @@ describe.skipIf(!IN_NETNS)('createNodePeer (netns)', () => {
       expect(Number(port)).toBeLessThanOrEqual(47110);
     }
     await pc.close();
+  });
+
+  it('announces and accepts the card offer max-message-size: a 200 KiB message arrives', async () => {
+    const [certA, certB] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
+    const a = createNodePeer({ certificate: certA, interfaceAddresses: ['10.77.0.1'] });
+    const b = createNodePeer({ certificate: certB, interfaceAddresses: ['10.77.0.1'] });
+    try {
+      const remote = new Promise<RTCDataChannel>((r) => b.onDataChannel.subscribe(r));
+      const channel = await negotiate(a, b);
+      for (const pc of [a, b]) {
+        expect(pc.localDescription?.sdp).toContain(`a=max-message-size:${DIRECT_MAX_MESSAGE_SIZE}`);
+      }
+      await opened(channel);
+      const rx = await remote;
+      const big = Buffer.alloc(200 * 1024);
+      for (let i = 0; i < big.length; i++) big[i] = i % 251;
+      const got = new Promise<Buffer>((r) => rx.onMessage.once((m) => r(m as Buffer)));
+      // werift refuses to send more than the remote announced (65536 before: "max-message-size exceeded").
+      channel.send(big);
+      expect(Buffer.compare(await got, big)).toBe(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await settle(50);
+    }
   });
 });
