@@ -18,6 +18,7 @@ import {
   nextInput,
   type RejectReason,
 } from './input-gate.js';
+import type { TickLoopStats } from './tick-loop.js';
 
 /** Options of `createGameHost`. */
 export interface GameHostInit {
@@ -28,6 +29,8 @@ export interface GameHostInit {
   readonly seed?: number;
   /** Wall clock for the snapshots' `sentAt`, ms since the epoch (default: `performance`'s, with fractions). */
   readonly now?: () => number;
+  /** The tick loop's counters, for `status` (the caller owns the loop). */
+  readonly loopStats?: () => TickLoopStats | undefined;
 }
 
 /** A player as the host keeps it. */
@@ -66,6 +69,8 @@ export interface GameHostStatus {
   readonly snapshots: { readonly sent: number; readonly bytes: number; readonly jsonBytes: number };
   /** Sends the room refused (a player's buffer full, a message too large). */
   readonly sendErrors: number;
+  /** How well the tick loop held its rate (absent when the caller steps `tick` itself). */
+  readonly loop?: TickLoopStats;
 }
 
 /** The running authority. */
@@ -291,6 +296,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       return true;
     },
     status() {
+      const loop = init.loopStats?.();
       return {
         phase,
         round,
@@ -309,6 +315,7 @@ export function createGameHost(init: GameHostInit): GameHost {
         rejected: { ...rejected },
         snapshots: { ...snapshots },
         sendErrors,
+        ...(loop ? { loop } : {}),
       };
     },
     view: () => ({ snapshot: lastSnapshot, roster: roster(), coins: world.coins }),
