@@ -2,7 +2,7 @@
  * The host's fixed-rate loop: runs `tick` every `tickMs` on a drift-free schedule (tick n is due at
  * start + n·tickMs, whatever the timers did before), and counts honestly how well it kept up — the
  * ticks it ran, the ticks it dropped after a stall, the ticks that ran more than one tick late and
- * the worst lateness — for `status`, the local API and the benchmark.
+ * the longest stall — for `status`, the local API and the benchmark.
  */
 
 /** How well the loop kept its rate. */
@@ -13,7 +13,7 @@ export interface TickLoopStats {
   readonly dropped: number;
   /** Ticks that ran more than one tick after they were due. */
   readonly late: number;
-  /** The largest delay between a tick's due time and when it ran, ms (dropped ticks not counted). */
+  /** The latest the loop ever woke, ms after the oldest tick then due (run or dropped): the longest stall. */
   readonly maxLatenessMs: number;
   /** Time since the loop started, ms (ticks / elapsed is the rate it held). */
   readonly elapsedMs: number;
@@ -60,6 +60,8 @@ export function startTickLoop(init: TickLoopInit): TickLoop {
     if (stopped) return;
     const t = now();
     const due = Math.floor((t - start) / tickMs);
+    // How late the loop woke: the oldest slot not yet run was due then (dropped or not).
+    if (due > done) maxLatenessMs = Math.max(maxLatenessMs, t - (start + (done + 1) * tickMs));
     // After a long stall, drop the ticks beyond the catch-up limit rather than fast-forwarding.
     if (due - done > maxCatchUp) {
       dropped += due - maxCatchUp - done;
@@ -70,7 +72,6 @@ export function startTickLoop(init: TickLoopInit): TickLoop {
         // Lateness at the moment this tick starts: a long tick makes the ones after it later.
         const lateness = now() - (start + (done + 1) * tickMs);
         if (lateness > tickMs) late++;
-        if (lateness > maxLatenessMs) maxLatenessMs = lateness;
         init.tick();
         done++;
         ticks++;
