@@ -330,8 +330,9 @@ for (const r of rows)
     `| ${r.players}${r.failed ? ' (failed, see below)' : ''} | ${r.load} | ${r.ticksPerS.toFixed(2)} | ${r.dropped} / ${r.late} | ${r.failed ? `${f1(r.maxLatenessMs)} (since start)` : r.windowStallMs !== undefined ? f1(r.windowStallMs) : `≤ ${f1(r.maxLatenessMs)}`} | ${f1(r.p50)} / ${f1(r.p99)} / ${f1(r.max)} (${r.samples}) | ${f1(r.hostCpu)} % | ${f0(r.hostWaitMsPerS)} | ${f0(r.machineBusy)} % | ${r.rejoins} | ${f0(r.binPerS)} / ${f0(r.jsonPerS)} (${Number.isFinite(r.binPerS / r.jsonPerS) ? `${(r.binPerS / r.jsonPerS).toFixed(2)}×` : '—'}) |`,
   );
 log();
-for (const r of rows.filter((r) => r.failed)) log(`${r.players} players: ${r.failed}.`);
-log();
+const failures = rows.filter((r) => r.failed);
+for (const r of failures) log(`${r.players} players: ${r.failed}.`);
+if (failures.length > 0) log();
 log(
   `Pages, summed over the players: snapshots the host itself sent late (host gaps) ${rows.map((r) => `${r.players}p ${r.hostGaps}`).join(', ')}; late gaps (network or page) ${rows.map((r) => `${r.players}p ${r.lateGaps}`).join(', ')}; frames with a dry interpolation buffer ${rows.map((r) => `${r.players}p ${(100 * r.starved).toFixed(1)} %`).join(', ')} (page counters since the page joined).`,
 );
