@@ -10,6 +10,7 @@ import type { GameRoom, GameRoomMessage } from '../shared/game-room.js';
 import type { CoinsMessage, HostMessage, Phase, RosterEntry, ScoreMessage } from '../shared/messages.js';
 import { clampStick } from '../shared/sim.js';
 import { createInterpolator, type Interpolator } from './interpolation.js';
+import { createLatencySamples, type LatencySamples } from './latency-samples.js';
 import { createPredictor, type Predictor, SNAP_DISTANCE } from './prediction.js';
 
 /** Options of `createGameClient`. */
@@ -81,6 +82,8 @@ export interface GameClient {
   secondsLeft(): number;
   readonly lastSnapshotTick: number;
   readonly counters: Readonly<GameClientCounters>;
+  /** The recent snapshot latencies (host send → apply, ms), for the benchmark's percentiles. */
+  readonly latencies: Pick<LatencySamples, 'count' | 'recent'>;
   /** The host's goodbye text, once it said goodbye. */
   readonly bye: string | undefined;
   readonly predictor: Predictor;
@@ -119,6 +122,7 @@ export function createGameClient(init: GameClientInit): GameClient {
     lateGaps: 0,
     hostGaps: 0,
   };
+  const latencies = createLatencySamples();
   let previous: { arrival: number; sentAt: number } | undefined;
   const scoreListeners = new Set<(event: ScoreMessage) => void>();
   const changeListeners = new Set<() => void>();
@@ -189,6 +193,7 @@ export function createGameClient(init: GameClientInit): GameClient {
         } else predictor.reset();
         counters.lastLatencyMs = wallClock() - m.sentAt;
         counters.latencySumMs += counters.lastLatencyMs;
+        latencies.add(counters.lastLatencyMs);
         return; // snapshots do not redraw the lobby
       }
     }
@@ -233,6 +238,7 @@ export function createGameClient(init: GameClientInit): GameClient {
       return lastSnapshotTick;
     },
     counters,
+    latencies,
     get bye() {
       return bye;
     },

@@ -103,6 +103,12 @@ export function installTestHooks(page: PageState): void {
       setStick(stick: { dx: number; dy: number } | undefined) {
         page.stickOverride = stick;
       },
+      /** Snapshot latencies (host send → apply, ms) kept by the page: those after the first `since` ever applied. */
+      latencies(since = 0): { count: number; samples: number[] } {
+        const s = page.session;
+        const l = s?.kind === 'playing' ? s.client.latencies : undefined;
+        return { count: l?.count ?? 0, samples: l?.recent(since) ?? [] };
+      },
       /** Press dash once. */
       dash() {
         page.dashOverride = true;

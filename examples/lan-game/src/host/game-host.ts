@@ -19,6 +19,7 @@ import {
   nextInput,
   type RejectReason,
 } from './input-gate.js';
+import type { TickLoopStats } from './tick-loop.js';
 
 /** Options of `createGameHost`. */
 export interface GameHostInit {
@@ -31,6 +32,8 @@ export interface GameHostInit {
   readonly now?: () => number;
   /** Monotonic clock for the input rate limit, ms (default `performance.now`). */
   readonly clock?: () => number;
+  /** The tick loop's counters, for `status` (the caller owns the loop). */
+  readonly loopStats?: () => TickLoopStats | undefined;
 }
 
 /** A player as the host keeps it. */
@@ -71,6 +74,8 @@ export interface GameHostStatus {
   readonly sendErrors: number;
   /** Good inputs dropped unapplied because this host fell too far behind (a starved CPU). */
   readonly overflowedInputs: number;
+  /** How well the tick loop held its rate (absent when the caller steps `tick` itself). */
+  readonly loop?: TickLoopStats;
 }
 
 /** The running authority. */
@@ -304,6 +309,7 @@ export function createGameHost(init: GameHostInit): GameHost {
       return true;
     },
     status() {
+      const loop = init.loopStats?.();
       return {
         phase,
         round,
@@ -323,6 +329,7 @@ export function createGameHost(init: GameHostInit): GameHost {
         snapshots: { ...snapshots },
         sendErrors,
         overflowedInputs: [...players.values()].reduce((n, p) => n + p.inputs.overflowed, 0),
+        ...(loop ? { loop } : {}),
       };
     },
     view: () => ({ snapshot: lastSnapshot, roster: roster(), coins: world.coins }),

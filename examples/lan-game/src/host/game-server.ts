@@ -12,6 +12,7 @@ import { JOIN_PARAM, RELAY_PATH } from '../shared/paths.js';
 import { announceGame } from './announce.js';
 import { createGameHost, type GameHost } from './game-host.js';
 import { type ScreenServer, startScreenServer } from './screen-server.js';
+import { startTickLoop, type TickLoop } from './tick-loop.js';
 import { startWebServer } from './web-server.js';
 
 /** The mDNS device type (DNS-SD subtype `_game._sub._lanrtc._udp`). */
@@ -73,8 +74,16 @@ export async function startGameServer(init: GameServerInit): Promise<GameServer>
     cleanup.push(() => agent.close());
     const room = await hostRoom(agent, { room: init.room, name: init.name, maxMembers: MAX_PLAYERS });
     cleanup.push(() => room.close('host-left'));
-    const game = createGameHost({ room, roundSeconds: init.roundSeconds });
-    cleanup.push(stopTicking(game, problem));
+    // The loop's counters go into the game's status; the loop starts with the game's first tick due.
+    let loop: TickLoop | undefined;
+    const game = createGameHost({ room, roundSeconds: init.roundSeconds, loopStats: () => loop?.stats() });
+    loop = startTickLoop({
+      tick: () => game.tick(),
+      onError: problem,
+      tickMs: TICK_MS,
+      maxCatchUp: MAX_CATCH_UP_TICKS,
+    });
+    cleanup.push(() => loop?.stop());
     const joinUrl = `http://${init.address}:${web.address.port}/#${JOIN_PARAM}=${room.inviteText}`;
     const screen: ScreenServer = await startScreenServer({
       game,
@@ -112,27 +121,4 @@ export async function startGameServer(init: GameServerInit): Promise<GameServer>
     await closeAll();
     throw error;
   }
-}
-
-/** Tick `game` at `TICK_HZ` on a drift-free schedule; returns the stop function. */
-function stopTicking(game: GameHost, problem: (error: Error) => void): () => void {
-  const start = performance.now();
-  let done = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const loop = () => {
-    const due = Math.floor((performance.now() - start) / TICK_MS);
-    // After a long stall, drop the ticks beyond the catch-up limit rather than fast-forwarding.
-    if (due - done > MAX_CATCH_UP_TICKS) done = due - MAX_CATCH_UP_TICKS;
-    try {
-      while (done < due) {
-        game.tick();
-        done++;
-      }
-    } catch (error) {
-      problem(error as Error);
-    }
-    timer = setTimeout(loop, Math.max(1, start + (done + 1) * TICK_MS - performance.now()));
-  };
-  timer = setTimeout(loop, TICK_MS);
-  return () => clearTimeout(timer);
 }

@@ -79,6 +79,11 @@ export function statusLines(status: GameHostStatus): string[] {
     lines.push(
       `snapshots: ${s.sent} sent, ${Math.round(s.bytes / s.sent)} bytes each (JSON would be ${Math.round(s.jsonBytes / s.sent)}: ${(s.bytes / s.jsonBytes).toFixed(2)}×)`,
     );
+  const l = status.loop;
+  if (l && l.elapsedMs > 0)
+    lines.push(
+      `ticks: ${l.ticks} in ${(l.elapsedMs / 1000).toFixed(0)} s (${((1000 * l.ticks) / l.elapsedMs).toFixed(1)}/s), ${l.dropped} dropped, ${l.late} late, worst ${l.maxLatenessMs.toFixed(0)} ms behind`,
+    );
   return lines;
 }
 
