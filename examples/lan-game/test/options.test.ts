@@ -1,4 +1,6 @@
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { checkedBindAddress } from '../src/host/lan-address.js';
 import { parseGameOptions } from '../src/host/options.js';
 
 describe('host options', () => {
@@ -60,5 +62,29 @@ describe('host options', () => {
     expect(() => parseGameOptions(argv)).toThrow(
       expect.objectContaining({ name: 'GameUsageError', message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe('--bind is checked against this machine', () => {
+  it('refuses loopback and addresses the machine does not have, naming the ones it has', () => {
+    expect(() => checkedBindAddress('127.0.0.1')).toThrow(/loopback: no phone could open the join link/);
+    // TEST-NET-1 (RFC 5737): documentation only, never an interface's address.
+    expect(() => checkedBindAddress('192.0.2.77')).toThrow(/not an address of this machine/);
+    const thrown = (() => {
+      try {
+        checkedBindAddress('192.0.2.77');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toMatchObject({ name: 'GameUsageError' });
+  });
+
+  it('takes an address of one of its interfaces', () => {
+    const mine = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .find((a) => a.family === 'IPv4' && !a.internal)?.address;
+    if (mine === undefined) return; // a machine with no LAN interface has nothing to accept
+    expect(checkedBindAddress(mine)).toBe(mine);
   });
 });

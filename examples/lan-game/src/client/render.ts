@@ -83,7 +83,9 @@ export function drawArena(
       ctx.stroke();
     }
     ctx.fillStyle = '#e9eef4';
-    ctx.fillText(d.name, d.x, d.y - PLAYER_R - 8);
+    // Above the disc, or below it against the top wall (above, the name would leave the canvas).
+    const labelY = d.y - PLAYER_R - 8 < 14 ? d.y + PLAYER_R + 18 : d.y - PLAYER_R - 8;
+    ctx.fillText(d.name, d.x, labelY);
   }
 }
 

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GameError, GameUsageError } from './errors.js';
 import { startGameServer } from './game-server.js';
-import { defaultLanAddress } from './lan-address.js';
+import { checkedBindAddress, defaultLanAddress } from './lan-address.js';
 import { parseGameOptions, USAGE } from './options.js';
 import { eventLine, printBanner, runCommands, type TerminalOut } from './terminal.js';
 
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     name: options.name,
     room: options.room,
     roundSeconds: options.roundSeconds,
-    address: options.bind ?? defaultLanAddress(),
+    address: options.bind !== undefined ? checkedBindAddress(options.bind) : defaultLanAddress(),
     port: options.port,
     screenPort: options.screenPort,
     config: options.config,
@@ -79,6 +79,15 @@ main().then(
     if (error instanceof GameUsageError) {
       process.stderr.write(`lan-game: ${error.message}\n\n${USAGE}\n`);
       process.exit(2);
+    }
+    const code = (error as Error & { code?: string; port?: number }).code;
+    if (code === 'EADDRINUSE') {
+      // Another game (or program) has the port: say which option moves this one.
+      const port = (error as Error & { port?: number }).port;
+      process.stderr.write(
+        `lan-game: port ${port} is already in use (another game or program): stop it, or choose another port with --port (page) or --screen-port (host screen)\n`,
+      );
+      process.exit(1);
     }
     process.stderr.write(`lan-game: ${error.name}: ${error.message}\n`);
     if (!(error instanceof GameError) && !error.name.endsWith('Error'))
