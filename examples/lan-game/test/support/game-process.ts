@@ -7,9 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LanHost } from '@lanrtc/lan-harness';
+import { readLines } from '../../../../test/kit/text-lines.js';
 import type { GameHostStatus } from '../../src/host/game-host.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,49 +52,7 @@ export async function startGameIn(host: LanHost, args: readonly string[] = []): 
   const child = host.node(MAIN, ['--config', config, ...(announce ? [] : ['--no-announce']), ...rest], {
     env: { ...process.env, LAN_GAME_QR: '0' },
   });
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  if (!child.stdout) throw new Error('lan-game started without a stdout pipe');
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    for (const w of waiters) w();
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const next = (re: RegExp, opts: { ms?: number; from?: number } = {}) =>
-    new Promise<RegExpExecArray>((resolve, reject) => {
-      let index = opts.from ?? lines.length;
-      const check = () => {
-        for (; index < lines.length; index++) {
-          const m = re.exec(lines[index] ?? '');
-          if (m) {
-            done();
-            return resolve(m);
-          }
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `lan-game: no line matching ${re} in ${opts.ms ?? 15_000} ms; stderr: ${stderr.slice(-800)}`,
-          ),
-        );
-      }, opts.ms ?? 15_000);
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      void exited.then(() => {
-        if (waiters.has(check)) {
-          done();
-          reject(new Error(`lan-game exited; stderr: ${stderr.slice(-800)}`));
-        }
-      });
-      check();
-    });
+  const { lines, next, exited } = readLines(child, 'lan-game');
   const joinUrl = (await next(/^ {2}join: +(\S+)/, { from: 0, ms: 30_000 }))[1] ?? '';
   const screenUrl = (await next(/^ {2}screen: +(\S+)/, { from: 0 }))[1] ?? '';
   await next(/^Enter: start a round/, { from: 0 });
