@@ -1,5 +1,6 @@
 /** The page's text around the canvas: phase and timer, the player list with scores and pings, the scoreboard. */
 import { COLOURS } from '../shared/constants.js';
+import { places } from '../shared/places.js';
 import type { GameClient } from './game-client.js';
 
 const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -46,13 +47,14 @@ export function updateHud(client: GameClient, ownRttMs: number | undefined): voi
   board.hidden = client.phase !== 'ended';
   if (!board.hidden) {
     el('scoreboard-title').textContent = `Round ${client.round} over`;
+    const place = places(rows.map(scoreOf));
     el('scoreboard-list').replaceChildren(
       ...rows.map((p, i) => {
         const li = document.createElement('li');
         const dot = document.createElement('span');
         dot.className = 'dot';
         dot.style.background = COLOURS[p.slot] ?? '#fff';
-        li.append(`${i + 1}. `, dot, ` ${p.name} — ${scoreOf(p)}`);
+        li.append(`${place[i]}. `, dot, ` ${p.name} — ${scoreOf(p)}`);
         return li;
       }),
     );

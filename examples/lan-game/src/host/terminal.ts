@@ -2,6 +2,7 @@
 import type { Interface } from 'node:readline';
 import QRCode from 'qrcode';
 import { COLOUR_NAMES } from '../shared/constants.js';
+import { places } from '../shared/places.js';
 import type { GameHost, GameHostEvent, GameHostStatus } from './game-host.js';
 import type { GameServer } from './game-server.js';
 
@@ -43,8 +44,10 @@ export function eventLine(event: GameHostEvent, status: GameHostStatus): string 
       return `- ${event.player.name} left (score kept: ${event.player.score})`;
     case 'round-start':
       return `round ${event.round}: get ready…`;
-    case 'round-end':
-      return `round ${event.round} over: ${event.ranking.map((p, i) => `${i + 1}. ${p.name} ${p.score}`).join(' · ')}`;
+    case 'round-end': {
+      const place = places(event.ranking.map((p) => p.score));
+      return `round ${event.round} over: ${event.ranking.map((p, i) => `${place[i]}. ${p.name} ${p.score}`).join(' · ')}`;
+    }
     case 'rejected': {
       const n = status.rejected[event.reason];
       return isPowerOfTen(n)
@@ -61,7 +64,7 @@ export function statusLines(status: GameHostStatus): string[] {
   ];
   for (const p of status.players)
     lines.push(
-      `  ${COLOUR_NAMES[p.slot] ?? '?'}  ${p.name.padEnd(16)} score ${String(p.score).padStart(3)}  ${
+      `  ${(COLOUR_NAMES[p.slot] ?? '?').padEnd(6)} ${p.name.padEnd(16)} score ${String(p.score).padStart(3)}  ${
         p.connected ? `ping ${p.rttMs === undefined ? '–' : `${Math.round(p.rttMs)} ms`}` : 'gone'
       }`,
     );
