@@ -1,0 +1,32 @@
+/**
+ * `TransferLane`: what the file-transfer protocol needs from the path its frames travel — a
+ * DataChannel (browsers, and the fallback between Node agents) or a TLS 1.3 stream whose two
+ * certificates are the ones the peers' identities signed (Node to Node). The protocol engines are
+ * written against this interface only; platform packages adapt their channels and sockets to it.
+ */
+import type { Unsubscribe } from '../events.js';
+
+/** Which kind of path a lane is, as a transfer reports it ("sent over tls"). */
+export type TransferLaneKind = 'tls' | 'datachannel';
+
+/** One open, authenticated, reliable and ordered path for whole transfer frames. */
+export interface TransferLane {
+  readonly kind: TransferLaneKind;
+  /**
+   * Largest frame this lane carries in one piece: a DataChannel message (64 KiB, under every
+   * browser's max-message-size), a length-prefixed record on a stream (larger).
+   */
+  readonly maxFrameBytes: number;
+  /**
+   * Queue one frame (at most `maxFrameBytes`); resolves once the lane's send buffer is below its
+   * high-water mark, so awaiting each write is the sender's backpressure. Rejects with
+   * `TransportClosedError` once the lane closed.
+   */
+  write(frame: Uint8Array): Promise<void>;
+  /** Each whole frame the other side wrote, in order. */
+  onFrame(listener: (frame: Uint8Array) => void): Unsubscribe;
+  /** Once, when the lane closed from either side; `error` when it failed rather than closed. */
+  onClose(listener: (error?: Error) => void): Unsubscribe;
+  /** Close the lane (idempotent); queued frames may be lost. */
+  close(): void;
+}

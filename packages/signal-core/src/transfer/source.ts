@@ -1,0 +1,60 @@
+/**
+ * What a transfer reads from and writes to, so the protocol engines stay platform-free: Node reads
+ * and writes files on disk (node-agent), a browser reads `File`s and hands downloads to the user
+ * (browser-client), tests use memory.
+ */
+import type { TransferManifest } from './manifest-types.js';
+
+/** Incremental SHA-256 (FIPS 180-4): Node's native hash, Web Crypto-free pure JS in a browser. */
+export interface Sha256 {
+  update(data: Uint8Array): void;
+  /** The 32-byte digest; the hasher is spent afterwards. */
+  digest(): Uint8Array;
+}
+
+/** Makes a fresh incremental SHA-256. */
+export type Sha256Factory = () => Sha256;
+
+/** The sending side's files: a manifest made up front, then chunks read on demand. */
+export interface FileSource {
+  /** The manifest of every file (hashes computed while it was built). */
+  readonly manifest: TransferManifest;
+  /**
+   * Bytes `[chunkIndex * chunkSize, …)` of file `fileIndex`, at most `chunkSize` long. Throws
+   * `SourceChangedError` when the file no longer matches its manifest entry (size or mtime).
+   */
+  readChunk(fileIndex: number, chunkIndex: number): Promise<Uint8Array>;
+  /** Release open file handles. */
+  close(): Promise<void>;
+}
+
+/** What the receiving side already holds of one offered file. */
+export interface FileHolding {
+  /**
+   * `complete`: the file is there under its final name with this content (nothing to send);
+   * `partial`: a partial file whose `verifiedChunks` matched the manifest's hashes when re-read.
+   */
+  readonly state: 'complete' | 'partial' | 'none';
+  /** Chunk indexes already on disk and verified (empty unless `partial`). */
+  readonly verifiedChunks: ReadonlySet<number>;
+}
+
+/** The receiving side's storage for one accepted transfer. */
+export interface FileSink {
+  /**
+   * Check the offer against this storage before accepting: every path resolves inside the target
+   * (`UnsafePathError` otherwise) and there is room for the bytes still to come
+   * (`InsufficientSpaceError`). Resolves with what is held of each file (resume).
+   */
+  prepare(manifest: TransferManifest): Promise<FileHolding[]>;
+  /** Write a verified chunk of file `fileIndex` at its offset (to the file's temporary name). */
+  writeChunk(fileIndex: number, chunkIndex: number, data: Uint8Array): Promise<void>;
+  /**
+   * Every chunk of `fileIndex` is written and verified: check the whole-file hash, make it durable
+   * and give it its final name (temporary name, fsync, rename; mode and mtime applied).
+   * `FileVerificationError` when the whole file does not match.
+   */
+  finishFile(fileIndex: number): Promise<{ readonly finalPath: string }>;
+  /** Stop: partial files stay under their temporary names for a later resume. */
+  close(): Promise<void>;
+}
