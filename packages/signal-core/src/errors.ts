@@ -249,3 +249,23 @@ export class RoomMemberUnknownError extends LanrtcError {
 export class RoomClosedError extends LanrtcError {
   static override readonly code = 'RoomClosedError';
 }
+
+/** A transfer path that could resolve outside the target directory, or is not a plain relative path. */
+export class UnsafePathError extends LanrtcError {
+  static override readonly code = 'UnsafePathError';
+}
+
+/** The target's file system has fewer free bytes than an offer still needs. */
+export class InsufficientSpaceError extends LanrtcError {
+  static override readonly code = 'InsufficientSpaceError';
+}
+
+/** A received file whose whole-file SHA-256 differs from its manifest entry; it kept no final name. */
+export class FileVerificationError extends LanrtcError {
+  static override readonly code = 'FileVerificationError';
+}
+
+/** A source file whose size or modification time changed since its manifest entry was made. */
+export class SourceChangedError extends LanrtcError {
+  static override readonly code = 'SourceChangedError';
+}
