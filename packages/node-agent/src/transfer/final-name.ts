@@ -4,7 +4,8 @@
  * temporary name a file has until it is complete.
  */
 import { createHash } from 'node:crypto';
-import { MAX_SEGMENT_BYTES, PART_SUFFIX } from './transfer-path.js';
+import { MAX_SEGMENT_BYTES } from '@lanrtc/signal-core/transfer';
+import { PART_SUFFIX } from './transfer-path.js';
 
 /** The n-th alternative of `name` (n = 0 is the name itself); the extension stays last, a dotfile keeps its dot. */
 export function numberedName(name: string, n: number): string {

@@ -9,17 +9,19 @@
 import { constants } from 'node:fs';
 import { type FileHandle, link, open, realpath, rename, statfs, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { InvalidArgumentError } from '@lanrtc/signal-core';
 import {
-  type FileHolding,
-  type FileSink,
   FileVerificationError,
   InsufficientSpaceError,
-  type ManifestFile,
-  type Sha256,
-  type Sha256Factory,
-  type TransferManifest,
+  InvalidArgumentError,
   UnsafePathError,
+} from '@lanrtc/signal-core';
+import type {
+  FileHolding,
+  FileSink,
+  ManifestFile,
+  Sha256,
+  Sha256Factory,
+  TransferManifest,
 } from '@lanrtc/signal-core/transfer';
 import { PathConflictError } from '../errors.js';
 import { numberedName, partName } from './final-name.js';

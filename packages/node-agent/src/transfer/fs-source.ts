@@ -6,23 +6,21 @@
 import { type BigIntStats, constants } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { InvalidArgumentError } from '@lanrtc/signal-core';
+import { InvalidArgumentError, SourceChangedError } from '@lanrtc/signal-core';
 import {
+  checkPathSet,
+  DEFAULT_CHUNK_SIZE,
   type FileSource,
+  MAX_CHUNK_SIZE,
+  MAX_FILES,
   type ManifestFile,
+  MIN_CHUNK_SIZE,
   type Sha256Factory,
-  SourceChangedError,
 } from '@lanrtc/signal-core/transfer';
 import { UnreadableSourceError } from '../errors.js';
 import { nodeSha256 } from './node-sha256.js';
 import { readChunks, readFully } from './read-chunks.js';
 import { transferPathSegments } from './transfer-path.js';
-
-/** Default bytes per chunk: 1 MiB. */
-export const DEFAULT_CHUNK_SIZE = 1 << 20;
-
-/** Most files one transfer offers (the manifest limit). */
-export const MAX_TRANSFER_FILES = 100_000;
 
 /** Options of `createFsSource`. */
 export interface FsSourceInit {
@@ -61,8 +59,8 @@ export async function createFsSource(paths: readonly string[], init: FsSourceIni
   const chunkSize = init.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (
     !Number.isInteger(chunkSize) ||
-    chunkSize < 1 << 16 ||
-    chunkSize > 1 << 24 ||
+    chunkSize < MIN_CHUNK_SIZE ||
+    chunkSize > MAX_CHUNK_SIZE ||
     (chunkSize & (chunkSize - 1)) !== 0
   ) {
     throw new InvalidArgumentError('chunkSize must be a power of two from 64 KiB to 16 MiB');
@@ -70,6 +68,8 @@ export async function createFsSource(paths: readonly string[], init: FsSourceIni
   if (paths.length === 0) throw new InvalidArgumentError('no path to send');
   const sha256 = init.sha256 ?? nodeSha256;
   const found = await walk(paths, init.signal);
+  // A file given by name may clash with a folder given beside it (`a` and `a/b`).
+  checkPathSet(found.map((f) => f.path));
   const files: SourceFile[] = [];
   const manifestFiles: ManifestFile[] = [];
   for (const entry of found) {
@@ -91,8 +91,7 @@ async function walk(
     transferPathSegments(path);
     if (seen.has(path)) throw new InvalidArgumentError(`two files would arrive as ${JSON.stringify(path)}`);
     seen.add(path);
-    if (out.length >= MAX_TRANSFER_FILES)
-      throw new InvalidArgumentError(`more than ${MAX_TRANSFER_FILES} files`);
+    if (out.length >= MAX_FILES) throw new InvalidArgumentError(`more than ${MAX_FILES} files`);
     out.push({ absolute, path });
   };
   for (const given of paths) {

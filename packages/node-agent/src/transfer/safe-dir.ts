@@ -3,10 +3,11 @@
  * target is a real directory (never a symbolic link, which could point anywhere), created one at a
  * time when missing, and the result still resolves inside the target.
  */
+
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UnsafePathError } from '@lanrtc/signal-core/transfer';
+import { UnsafePathError } from '@lanrtc/signal-core';
 import { PathConflictError } from '../errors.js';
 
 /** What is at `absolute` without following a link: `missing`, `dir`, `file`, `link` or `other`. */
