@@ -25,7 +25,7 @@ import type { TransferManifest } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
 import { createFsSink } from '../../src/transfer/fs-sink.js';
 import { createFsSource } from '../../src/transfer/fs-source.js';
-import { bytes, copyChunks, sha, tempDir } from './support.js';
+import { bytes, copyChunks, sha, tempDir } from './fs-support.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;

@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/transfer/fs-source.js';
-import { bytes, sha, tempDir } from './support.js';
+import { bytes, sha, tempDir } from './fs-support.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
