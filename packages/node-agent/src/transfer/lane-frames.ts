@@ -50,7 +50,8 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
               at += length;
               continue;
             }
-            frame = new Uint8Array(length);
+            // Not zeroed: every byte is written before the frame is handed out.
+            frame = Buffer.allocUnsafe(length);
             frameFill = 0;
             continue;
           }
@@ -61,7 +62,7 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
           if (headerFill < FRAME_HEADER_BYTES) break;
           headerFill = 0;
           const length = readLength(header, 0, maxFrameBytes);
-          frame = new Uint8Array(length);
+          frame = Buffer.allocUnsafe(length);
           frameFill = 0;
           continue;
         }

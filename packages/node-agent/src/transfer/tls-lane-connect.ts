@@ -27,7 +27,7 @@ import {
 /** Default deadline of `connectTlsLane`: after it the transfer falls back to the DataChannel. */
 export const TLS_LANE_CONNECT_TIMEOUT_MS = 3_000;
 
-/** Delay between starting attempts at successive endpoints (RFC 8305 §5 "Connection Attempt Delay"). */
+/** Delay before the next endpoint's attempt while earlier ones are pending (RFC 8305 §5 "Connection Attempt Delay"). */
 const ATTEMPT_DELAY_MS = 250;
 
 /** Options of `connectTlsLane`. */
@@ -64,13 +64,14 @@ export function connectTlsLane(init: ConnectTlsLaneInit): Promise<TransferLane> 
   return new Promise<TransferLane>((resolve, reject) => {
     const sockets = new Set<TLSSocket>();
     const failures: LanrtcError[] = [];
-    const timers: NodeJS.Timeout[] = [];
+    let deadline: NodeJS.Timeout | undefined;
     let settled = false;
 
     const settle = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      for (const timer of timers) clearTimeout(timer);
+      clearTimeout(deadline);
+      if (staggerTimer) clearTimeout(staggerTimer);
       init.signal?.removeEventListener('abort', onAbort);
       for (const socket of sockets) socket.destroy();
       sockets.clear();
@@ -82,6 +83,18 @@ export function connectTlsLane(init: ConnectTlsLaneInit): Promise<TransferLane> 
       socket.destroy();
       failures.push(error);
       if (failures.length === init.endpoints.length) settle(() => reject(mostTelling(failures)));
+      // RFC 8305 §5: a failed attempt starts the next one at once rather than after the delay.
+      else startNext();
+    };
+
+    let started = 0;
+    let staggerTimer: NodeJS.Timeout | undefined;
+    const startNext = () => {
+      if (staggerTimer) clearTimeout(staggerTimer);
+      staggerTimer = undefined;
+      if (settled || started >= init.endpoints.length) return;
+      attempt(init.endpoints[started++] as TlsLaneEndpoint);
+      if (started < init.endpoints.length) staggerTimer = setTimeout(startNext, ATTEMPT_DELAY_MS);
     };
 
     const attempt = (endpoint: TlsLaneEndpoint) => {
@@ -158,16 +171,11 @@ export function connectTlsLane(init: ConnectTlsLaneInit): Promise<TransferLane> 
       settle(() => reject(init.signal?.reason));
     }
     init.signal?.addEventListener('abort', onAbort, { once: true });
-    timers.push(
-      setTimeout(
-        () => settle(() => reject(new TlsLaneTimeoutError(`no TLS lane within ${timeoutMs} ms`))),
-        timeoutMs,
-      ),
+    deadline = setTimeout(
+      () => settle(() => reject(new TlsLaneTimeoutError(`no TLS lane within ${timeoutMs} ms`))),
+      timeoutMs,
     );
-    init.endpoints.forEach((endpoint, index) => {
-      if (index === 0) attempt(endpoint);
-      else timers.push(setTimeout(() => attempt(endpoint), index * ATTEMPT_DELAY_MS));
-    });
+    startNext();
   });
 }
 

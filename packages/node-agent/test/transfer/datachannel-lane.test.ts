@@ -104,4 +104,17 @@ describe.skipIf(!IN_NETNS)('weriftDataChannelLane (netns)', () => {
       await Promise.all(peers.map((pc) => pc.close()));
     }
   });
+
+  it('fails with MalformedInputError on a text message', async () => {
+    const { peers, local, remote } = await connectedPair();
+    try {
+      const receiver = weriftDataChannelLane(remote);
+      const atReceiver = collect(receiver);
+      local.send('not a frame');
+      expect(await atReceiver.closed).toMatchObject({ name: 'MalformedInputError' });
+      expect(atReceiver.hashes).toEqual([]);
+    } finally {
+      await Promise.all(peers.map((pc) => pc.close()));
+    }
+  });
 });

@@ -339,6 +339,54 @@ describe('TLS lane', () => {
     ).rejects.toMatchObject({ name: 'InterfaceNotFoundError' });
   });
 
+  it('listens on every address given and connects over the first endpoint that answers', async () => {
+    const listener = await listenTlsLane({
+      certificate: receiverCert,
+      remoteFingerprint: certificateFingerprint(senderCert),
+      addresses: ['127.0.0.1', '127.0.0.2'],
+    });
+    cleanups.push(() => listener.close());
+    expect(listener.endpoints.map((e) => e.address)).toEqual(['127.0.0.1', '127.0.0.2']);
+    const [one, two] = listener.endpoints as [TlsLaneEndpoint, TlsLaneEndpoint];
+    // The first endpoint goes nowhere (the second address's port on the first address).
+    const sender = await connectTlsLane({
+      certificate: senderCert,
+      remoteFingerprint: certificateFingerprint(receiverCert),
+      endpoints: [{ address: '127.0.0.1', port: two.port === one.port ? 1 : two.port }, two],
+      token: listener.token,
+    });
+    cleanups.push(() => sender.close());
+    const receiver = await listener.accepted;
+    cleanups.push(() => receiver.close());
+    const got = collect(receiver);
+    await sender.write(Uint8Array.of(9));
+    await got.frames(1);
+  });
+
+  it("connectTlsLane stops on abort with the signal's reason", async () => {
+    const mute = createTcpServer((socket) => socket.on('error', () => {}));
+    const open = new Set<import('node:net').Socket>();
+    mute.on('connection', (socket) => open.add(socket));
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    cleanups.push(() => {
+      for (const socket of open) socket.destroy();
+      mute.close();
+    });
+    const address = mute.address();
+    if (address === null || typeof address === 'string') throw new Error('no address');
+    const controller = new AbortController();
+    const attempt = connectTlsLane({
+      certificate: senderCert,
+      remoteFingerprint: certificateFingerprint(receiverCert),
+      endpoints: [{ address: '127.0.0.1', port: address.port }],
+      token: new Uint8Array(32),
+      signal: controller.signal,
+    });
+    const reason = new Error('user cancelled');
+    setTimeout(() => controller.abort(reason), 100);
+    await expect(attempt).rejects.toBe(reason);
+  });
+
   it('gives up connecting after timeoutMs when the server never answers the handshake', async () => {
     const mute = createTcpServer((socket) => socket.on('error', () => {}));
     const open = new Set<import('node:net').Socket>();
