@@ -5,7 +5,7 @@
  * connection is dropped and counted; the listener keeps waiting until it accepted one or was closed.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import {
   InvalidArgumentError,
@@ -81,6 +81,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
   const token = new Uint8Array(randomBytes(TLS_LANE_TOKEN_BYTES));
   const refusals = createListeners<LanrtcError>();
   const pending = new Set<TLSSocket>();
+  // Every TCP connection not yet accepted, handshakes under way included, so close() ends them all.
+  const connections = new Set<Socket>();
   const servers: Server[] = [];
   let refused = 0;
   let done = false;
@@ -103,6 +105,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
     for (const server of servers) server.close();
     for (const socket of pending) socket.destroy();
     pending.clear();
+    for (const socket of connections) socket.destroy();
+    connections.clear();
     init.signal?.removeEventListener('abort', onAbort);
   };
 
@@ -146,6 +150,12 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
         return;
       }
       done = true;
+      // The accepted connection's TCP socket stays; a listening port has one connection per remote address and port.
+      for (const raw of connections) {
+        if (raw.remoteAddress === socket.remoteAddress && raw.remotePort === socket.remotePort) {
+          connections.delete(raw);
+        }
+      }
       stop();
       socket.write(Uint8Array.of(TLS_LANE_ACCEPT));
       resolveAccepted(socketLane(socket, received.subarray(TLS_LANE_TOKEN_BYTES), 'tls'));
@@ -170,6 +180,14 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
     for (const address of init.addresses) {
       const server = createServer(options, onSecure);
       servers.push(server);
+      server.on('connection', (raw: Socket) => {
+        if (done) {
+          raw.destroy();
+          return;
+        }
+        connections.add(raw);
+        raw.once('close', () => connections.delete(raw));
+      });
       server.on('tlsClientError', (error, socket) => {
         const timedOut = (error as NodeJS.ErrnoException).code === 'ERR_TLS_HANDSHAKE_TIMEOUT';
         refuse(

@@ -409,6 +409,22 @@ describe('TLS lane', () => {
     ).rejects.toMatchObject({ name: 'TlsLaneTimeoutError' });
   });
 
+  it('close() drops connections still in their handshake', async () => {
+    const listener = await listen();
+    const { address, port } = endpoint(listener);
+    const { connect: connectTcp } = await import('node:net');
+    const stuck = connectTcp({ host: address, port });
+    stuck.on('error', () => {});
+    cleanups.push(() => stuck.destroy());
+    await new Promise((r) => stuck.once('connect', r));
+    await settle(50);
+    const started = Date.now();
+    listener.close();
+    await new Promise((r) => stuck.once('close', r));
+    // Long before the 5 s handshake deadline would have ended it.
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('close() and abort end the wait for a lane', async () => {
     const listener = await listen();
     listener.close();
