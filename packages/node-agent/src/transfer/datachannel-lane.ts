@@ -8,7 +8,7 @@ import type { TransferLane } from '@lanrtc/signal-core/transfer';
 import type { RTCDataChannel } from 'werift';
 import { LaneOverflowError } from '../errors.js';
 
-/** Largest frame on a DataChannel lane: one 64 KiB message (RFC 8831 §6.6 leaves larger ones to the endpoint's limit). */
+/** Largest frame on a DataChannel lane: one 64 KiB message, or less if the remote's max-message-size is lower. */
 export const DATACHANNEL_MAX_FRAME_BYTES = 64 * 1024;
 
 /** `bufferedAmount` above which `write` waits (4 MiB, as bench:werift-throughput keeps it: werift is never idle). */
@@ -120,18 +120,25 @@ export function weriftDataChannelLane(channel: RTCDataChannel): TransferLane {
     finish(new TransportClosedError('the DataChannel was already closed'));
   }
 
+  // RFC 8841 §6: the remote's a=max-message-size (werift: 65536 when absent, 0 for no limit).
+  const maxFrameBytes = () => {
+    const remote = channel.sctp.remoteMaxMessageSize;
+    return remote > 0 ? Math.min(remote, DATACHANNEL_MAX_FRAME_BYTES) : DATACHANNEL_MAX_FRAME_BYTES;
+  };
+
   return {
     kind: 'datachannel',
-    maxFrameBytes: DATACHANNEL_MAX_FRAME_BYTES,
+    get maxFrameBytes() {
+      return maxFrameBytes();
+    },
     write(frame) {
       if (closed) return Promise.reject(closedError());
+      const max = maxFrameBytes();
       // werift sends an empty message as an empty SCTP DATA chunk, which RFC 9260 §3.3.1 forbids
       // (RFC 8831 §6.6 wants the "empty" PPID with one byte instead), so lanes carry no empty frame.
-      if (frame.length === 0 || frame.length > DATACHANNEL_MAX_FRAME_BYTES) {
+      if (frame.length === 0 || frame.length > max) {
         return Promise.reject(
-          new InvalidArgumentError(
-            `a frame must be 1…${DATACHANNEL_MAX_FRAME_BYTES} bytes, not ${frame.length}`,
-          ),
+          new InvalidArgumentError(`a frame must be 1…${max} bytes, not ${frame.length}`),
         );
       }
       if (channel.bufferedAmount + frame.length > DATACHANNEL_HARD_CAP) {
@@ -140,7 +147,12 @@ export function weriftDataChannelLane(channel: RTCDataChannel): TransferLane {
         );
       }
       // werift queues a send made before the channel opens and flushes it on open.
-      channel.send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+      try {
+        channel.send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+      } catch (cause) {
+        // werift throws only for a message over the remote's limit, which the check above rules out.
+        return Promise.reject(new TransportClosedError('werift refused the DataChannel message', { cause }));
+      }
       if (channel.readyState === 'open' && channel.bufferedAmount <= DATACHANNEL_HIGH_WATER) {
         return Promise.resolve();
       }
