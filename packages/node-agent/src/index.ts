@@ -42,16 +42,23 @@ export {
 export {
   AmbiguousRemoteCertificateError,
   AudioOutputUnavailableError,
+  CertificatePinMismatchError,
   FfmpegFailedError,
   FfmpegNotFoundError,
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
   InvalidMediaOptionsError,
+  LaneOverflowError,
   MediaClosedError,
   SnapshotsDisabledError,
   SnapshotTimeoutError,
   StoreLockedError,
+  TlsLaneHandshakeError,
+  TlsLaneRefusedError,
+  TlsLaneTimeoutError,
+  TlsLaneTokenMismatchError,
+  TlsLaneUnreachableError,
   UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
@@ -112,3 +119,22 @@ export {
   type FileTrustStoreInit,
   TRUST_FILE_NAME,
 } from './store/trust-file.js';
+export {
+  DATACHANNEL_HIGH_WATER,
+  DATACHANNEL_LOW_WATER,
+  DATACHANNEL_MAX_FRAME_BYTES,
+  weriftDataChannelLane,
+} from './transfer/datachannel-lane.js';
+export { MAX_STREAM_FRAME_BYTES } from './transfer/lane-frames.js';
+export {
+  type ConnectTlsLaneInit,
+  connectTlsLane,
+  TLS_LANE_CONNECT_TIMEOUT_MS,
+} from './transfer/tls-lane-connect.js';
+export {
+  type ListenTlsLaneInit,
+  listenTlsLane,
+  TLS_LANE_TOKEN_TIMEOUT_MS,
+  type TlsLaneListener,
+} from './transfer/tls-lane-listen.js';
+export type { TlsLaneEndpoint } from './transfer/tls-lane-options.js';
