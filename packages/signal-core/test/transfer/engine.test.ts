@@ -159,7 +159,9 @@ describe('flow control', () => {
     let peak = 0;
     b.onFrame((bytes) => {
       const frame = decodeTransferFrame(bytes);
-      if (frame.type === 'data') peak = Math.max(peak, (inFlight += frame.bytes.length));
+      if (frame.type !== 'data') return;
+      inFlight += frame.bytes.length;
+      peak = Math.max(peak, inFlight);
     });
     a.onFrame((bytes) => {
       if (decodeTransferFrame(bytes).type === 'ack') inFlight -= CHUNK;

@@ -136,7 +136,15 @@ describe('transfer engines against hostile or failing peers', () => {
     const sink = createMemorySink();
     let asked = false;
     const receiving = settle(
-      runReceiver({ lane: b, sink, sha256: nobleSha256, decide: () => (asked = true) }),
+      runReceiver({
+        lane: b,
+        sink,
+        sha256: nobleSha256,
+        decide: () => {
+          asked = true;
+          return true;
+        },
+      }),
     );
     const h = new Uint8Array(32);
     const hostile = new ByteWriter().varuint(CHUNK).varuint(1).string(path).varuint(1).varuint(0).varuint(0);
