@@ -10,6 +10,7 @@ export {
   type TransferFrame,
   TransferFrameType,
 } from '../transfer/frames.js';
+export { type FileTransferContext, startFileTransfer } from '../transfer/handle.js';
 export type { TransferLane, TransferLaneKind } from '../transfer/lane.js';
 export {
   DATA_HEADER_MAX_BYTES,

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../encoding/reader.js';
 import { ByteWriter } from '../encoding/writer.js';
-import { InvalidArgumentError, InvalidManifestError, LanrtcError, MalformedInputError } from '../errors.js';
+import { InvalidArgumentError, InvalidManifestError, LanrtcError } from '../errors.js';
 import {
   HASH_BYTES,
   MAX_CHUNK_SIZE,
@@ -103,9 +103,10 @@ export function decodeManifest(bytes: Uint8Array): TransferManifest {
       totalChunks += count;
       if (totalChunks > MAX_TOTAL_CHUNKS)
         throw new InvalidManifestError(`more than ${MAX_TOTAL_CHUNKS} chunks`);
-      if (count * HASH_BYTES > r.remaining) throw new MalformedInputError('truncated: chunk hashes');
-      const chunkHashes: Uint8Array[] = [];
-      for (let c = 0; c < count; c++) chunkHashes.push(r.raw('chunk hash', HASH_BYTES));
+      // One copy of the whole list, then views into it: a buffer per hash is ~10x slower at 2^21 hashes.
+      const block = r.raw('chunk hashes', count * HASH_BYTES);
+      const chunkHashes: Uint8Array[] = new Array(count);
+      for (let c = 0; c < count; c++) chunkHashes[c] = block.subarray(c * HASH_BYTES, (c + 1) * HASH_BYTES);
       files.push({ path, size, mode, mtimeMs, chunkHashes, fileHash });
     }
     r.end('manifest');

@@ -138,25 +138,38 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
     });
     emit(true);
 
-    for (const [i, file] of manifest.files.entries()) {
-      for (const c of wanted[i] ?? []) {
-        const length = chunkLength(file.size, manifest.chunkSize, c);
-        await session.until(() => inflightBytes + length <= window);
-        const data = await source.readChunk(i, c);
-        if (data.length !== length)
-          throw new SourceChangedError('a source file changed size while it was sent');
-        inflight.set(chunkKey(i, c), length);
-        inflightBytes += length;
-        meter.setState(i, 'moving');
-        for (let offset = 0; offset < length; offset += pieceBytes)
-          await session.send({
-            type: 'data',
-            fileIndex: i,
-            chunkIndex: c,
-            offset,
-            bytes: data.subarray(offset, offset + pieceBytes),
-          });
-      }
+    // Every wanted chunk in order; the next one is read while the current one is sent, so the
+    // source's read latency overlaps the lane (one chunk of sender memory beyond the window).
+    const order: [number, number][] = [];
+    for (const [i, chunks] of wanted.entries()) for (const c of chunks) order.push([i, c]);
+    const read = (k: number): Promise<Uint8Array> | undefined => {
+      const [i, c] = order[k] ?? [];
+      if (i === undefined || c === undefined) return undefined;
+      const reading = source.readChunk(i, c);
+      reading.catch(() => {}); // awaited below; a failure of a read never awaited is not unhandled
+      return reading;
+    };
+    let reading = read(0);
+    for (let k = 0; k < order.length; k++) {
+      const [i, c] = order[k] as [number, number];
+      const file = manifest.files[i] as (typeof manifest.files)[number];
+      const length = chunkLength(file.size, manifest.chunkSize, c);
+      const data = await (reading as Promise<Uint8Array>);
+      if (data.length !== length)
+        throw new SourceChangedError('a source file changed size while it was sent');
+      await session.until(() => inflightBytes + length <= window);
+      reading = read(k + 1);
+      inflight.set(chunkKey(i, c), length);
+      inflightBytes += length;
+      meter.setState(i, 'moving');
+      for (let offset = 0; offset < length; offset += pieceBytes)
+        await session.send({
+          type: 'data',
+          fileIndex: i,
+          chunkIndex: c,
+          offset,
+          bytes: data.subarray(offset, offset + pieceBytes),
+        });
     }
     await session.until(() => complete);
     emit(true);

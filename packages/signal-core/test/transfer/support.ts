@@ -3,6 +3,8 @@ import {
   createMemoryLanePair,
   createMemorySink,
   createMemorySource,
+  decodeTransferFrame,
+  encodeTransferFrame,
   type MemoryFile,
   type MemoryLaneInit,
   type MemorySink,
@@ -13,6 +15,8 @@ import {
   type RunSenderInit,
   runReceiver,
   runSender,
+  type TransferFrame,
+  type TransferLane,
 } from '@lanrtc/signal-core/transfer';
 
 /** `length` bytes from a simple seeded generator (xorshift32), so failures reproduce. */
@@ -50,4 +54,40 @@ export async function transfer(opts: {
   a.close();
   b.close();
   return { source, sink, sent, received, lanes: [a, b] as const };
+}
+
+/** A hand-driven end of a lane, for playing a hostile or stalled peer. */
+export function rawPeer(lane: TransferLane) {
+  const frames: TransferFrame[] = [];
+  lane.onFrame((bytes) => frames.push(decodeTransferFrame(bytes)));
+  return {
+    frames,
+    send: (frame: TransferFrame) => lane.write(encodeTransferFrame(frame)),
+    /** The first frame of `type` (waits for it up to 5 s). */
+    async next<T extends TransferFrame['type']>(type: T): Promise<Extract<TransferFrame, { type: T }>> {
+      for (let waited = 0; waited < 5000; waited += 2) {
+        const frame = frames.find((f) => f.type === type);
+        if (frame) return frame as Extract<TransferFrame, { type: T }>;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      throw new Error(`no ${type} frame`);
+    },
+  };
+}
+
+/** What a promise settled to, for asserting on rejections by name. */
+export async function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  const [result] = await Promise.allSettled([promise]);
+  return result as PromiseSettledResult<T>;
+}
+
+/** The error a settled promise rejected with (fails the test if it resolved). */
+export function rejection(result: PromiseSettledResult<unknown>): Error & { reason?: string } {
+  if (result.status === 'fulfilled') throw new Error('expected a rejection, got a result');
+  return result.reason as Error & { reason?: string };
+}
+
+/** Whether two byte arrays are equal (vitest's deep equality is slow on megabytes). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a !== undefined && b !== undefined && Buffer.compare(a, b) === 0;
 }
