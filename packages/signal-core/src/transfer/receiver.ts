@@ -27,7 +27,10 @@ import type { OfferSummary, TransferProgress, TransferResult } from './types.js'
 
 /** What `runReceiver` needs. */
 export interface RunReceiverInit extends SessionInit {
-  /** The negotiated lane (the engine neither opens nor closes it). */
+  /**
+   * The negotiated lane (the engine neither opens nor closes it). Once this resolves, leave closing
+   * to the sender (it is done at COMPLETE) or wait a moment: a close may drop the queued COMPLETE.
+   */
   readonly lane: TransferLane;
   /** Where the files go (the engine does not close it). */
   readonly sink: FileSink;
