@@ -281,4 +281,35 @@ describe('transfer engines against hostile or failing peers', () => {
     expect(rejection(await receiving).reason).toBe('SourceChangedError');
     a.close();
   });
+
+  it('a frame of another version: UnsupportedVersionError, and the peer is told in version 1', async () => {
+    const [a, b] = createMemoryLanePair();
+    const sender = rawPeer(a);
+    const receiving = settle(
+      runReceiver({ lane: b, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    );
+    await a.write(new Uint8Array([2, 5, 0, 0]));
+    expect(rejection(await receiving).name).toBe('UnsupportedVersionError');
+    expect((await sender.next('abort')).reason).toBe('UnsupportedVersionError');
+    a.close();
+  });
+
+  it('an OFFER announcing more than the payload limit: refused before anything is allocated', async () => {
+    const [a, b] = createMemoryLanePair();
+    const sender = rawPeer(a);
+    const receiving = settle(
+      runReceiver({ lane: b, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    );
+    const huge = new ByteWriter()
+      .u8(1)
+      .u8(5)
+      .varuint(2 ** 40)
+      .varuint(0)
+      .raw(new Uint8Array(8))
+      .finish();
+    await a.write(huge);
+    expect(rejection(await receiving).name).toBe('MalformedInputError');
+    expect((await sender.next('abort')).reason).toBe('MalformedInputError');
+    a.close();
+  });
 });
