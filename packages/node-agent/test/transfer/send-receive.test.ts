@@ -186,6 +186,21 @@ describe.skipIf(!IN_NETNS)('sendFiles / receiveFiles (netns)', () => {
     expect((readdirSync(to) as string[]).sort()).toEqual(['n0.txt', 'n1.txt', 'n2.txt']);
   });
 
+  it('a receiver waiting for an offer ends on cancel, and when the connection ends', {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b] = [await party(), await party()];
+    await pairParties(a, b);
+    const [out, incoming] = await connectPair(a, b);
+    const init = { dir: tempDir(), certificate: b.certificate, decide: () => true };
+    const cancelled = receiveFiles(incoming, init);
+    const waiting = receiveFiles(incoming, init);
+    cancelled.cancel();
+    await expect(cancelled.done).rejects.toMatchObject({ name: 'TransferCancelledError' });
+    await out.close();
+    await expect(waiting.done).rejects.toMatchObject({ name: 'TransportClosedError' });
+  });
+
   it('a declined offer writes nothing and both sides learn why', { timeout: 60_000 }, async () => {
     const [a, b] = [await party(), await party()];
     await pairParties(a, b);
