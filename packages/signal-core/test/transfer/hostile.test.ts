@@ -312,4 +312,30 @@ describe('transfer engines against hostile or failing peers', () => {
     expect((await sender.next('abort')).reason).toBe('MalformedInputError');
     a.close();
   });
+
+  it('a path that stops delivering mid-transfer: the receiver stalls, the sender hears why', async () => {
+    const [a, b] = createMemoryLanePair();
+    const source = createMemorySource([{ path: 'x', data: bytesOf(16 * CHUNK, 15) }], { chunkSize: CHUNK });
+    const sink = createMemorySink({ writeDelayMs: 2 });
+    const sending = settle(runSender({ lane: a, source, windowBytes: 2 * CHUNK, stallTimeoutMs: 5000 }));
+    const receiving = settle(
+      runReceiver({
+        lane: b,
+        sink,
+        sha256: nobleSha256,
+        decide: () => true,
+        stallTimeoutMs: 200,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (p.doneBytes >= 2 * CHUNK) a.pause(); // the sender's frames stop arriving
+        },
+      }),
+    );
+    expect(rejection(await receiving).name).toBe('TransferStalledError');
+    const error = rejection(await sending);
+    expect(error.name).toBe('TransferAbortedError');
+    expect(error.reason).toBe('TransferStalledError');
+    expect(sink.final.size).toBe(0);
+    a.close();
+  });
 });
