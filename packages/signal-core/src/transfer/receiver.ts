@@ -32,7 +32,7 @@ export interface RunReceiverInit extends SessionInit {
    * to the sender (it is done at COMPLETE) or wait a moment: a close may drop the queued COMPLETE.
    */
   readonly lane: TransferLane;
-  /** Where the files go (the engine does not close it). */
+  /** Where the files go (the engine does not close it; it settles only after the sink call in progress ended). */
   readonly sink: FileSink;
   /** SHA-256 for chunk verification (Node's native one, or `nobleSha256`). */
   readonly sha256: Sha256Factory;

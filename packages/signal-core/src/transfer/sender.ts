@@ -24,7 +24,7 @@ import type { TransferProgress, TransferResult } from './types.js';
 export interface RunSenderInit extends SessionInit {
   /** The negotiated lane (the engine neither opens nor closes it). */
   readonly lane: TransferLane;
-  /** The files (the engine does not close it). */
+  /** The files (the engine does not close it; it settles only after the read in progress ended). */
   readonly source: FileSource;
   /** Most unacknowledged chunk bytes in flight (default 16 MiB; the receiver may ask for less; never below one chunk). */
   readonly windowBytes?: number | undefined;
