@@ -140,6 +140,23 @@ describe('TLS lane', () => {
     await expect(receiver.write(new Uint8Array(1))).rejects.toMatchObject({ name: 'TransportClosedError' });
   });
 
+  it('a frame listener that throws closes the lane with its error; a close listener that throws is contained', async () => {
+    const { sender, receiver } = await openPair();
+    const bug = new Error('listener bug');
+    receiver.onClose(() => {
+      throw new Error('close listener bug');
+    });
+    const closed = new Promise<Error | undefined>((r) => receiver.onClose(r));
+    receiver.onFrame(() => {
+      throw bug;
+    });
+    await sender.write(Uint8Array.of(1));
+    expect(await closed).toBe(bug);
+    // The sender sees its lane end (TLS gives it no way to tell why: the protocol's ABORT says that).
+    await new Promise<Error | undefined>((r) => sender.onClose(r));
+    await expect(sender.write(Uint8Array.of(2))).rejects.toMatchObject({ name: 'TransportClosedError' });
+  });
+
   it('refuses an empty frame and one over 4 MiB on write', async () => {
     const { sender } = await openPair();
     for (const size of [0, MAX_STREAM_FRAME_BYTES + 1]) {
