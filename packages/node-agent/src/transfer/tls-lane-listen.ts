@@ -36,6 +36,9 @@ import {
 /** How long a client has from its TCP connection to finish the TLS handshake, and again to send its token. */
 export const TLS_LANE_TOKEN_TIMEOUT_MS = 5_000;
 
+/** TCP connections one listening address holds at once (handshakes, token waits); Node closes any beyond. */
+const MAX_PENDING_CONNECTIONS = 32;
+
 /** Options of `listenTlsLane`. */
 export interface ListenTlsLaneInit {
   /** This agent's DTLS certificate, presented as the TLS server certificate. */
@@ -179,6 +182,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
   try {
     for (const address of init.addresses) {
       const server = createServer(options, onSecure);
+      // One peer needs one connection; this bounds what strangers on the LAN can make it hold at once.
+      server.maxConnections = MAX_PENDING_CONNECTIONS;
       servers.push(server);
       server.on('connection', (raw: Socket) => {
         if (done) {
