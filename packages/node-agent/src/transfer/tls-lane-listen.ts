@@ -153,9 +153,14 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
         return;
       }
       done = true;
-      // The accepted connection's TCP socket stays; a listening port has one connection per remote address and port.
+      // The accepted connection's TCP socket stays (a TCP connection is its two addresses and ports).
       for (const raw of connections) {
-        if (raw.remoteAddress === socket.remoteAddress && raw.remotePort === socket.remotePort) {
+        if (
+          raw.remoteAddress === socket.remoteAddress &&
+          raw.remotePort === socket.remotePort &&
+          raw.localAddress === socket.localAddress &&
+          raw.localPort === socket.localPort
+        ) {
           connections.delete(raw);
         }
       }
@@ -169,6 +174,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Dropped by close() or by another connection's acceptance: not a refusal of this one.
+      if (done) return;
       refuse(undefined, new TlsLaneTokenMismatchError('the TLS lane client closed without sending a token'));
     });
   };

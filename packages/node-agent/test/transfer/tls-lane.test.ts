@@ -249,6 +249,19 @@ describe('TLS lane', () => {
     cleanups.push(() => void listener.accepted.then((lane) => lane.close()));
   });
 
+  it('accepting one connection drops the others still waiting, without counting them as refused', async () => {
+    const listener = await listen();
+    const waiting = await rawTlsClient(senderCert, endpoint(listener));
+    cleanups.push(() => waiting.destroy());
+    await settle(50);
+    await connectTo(listener);
+    const lane = await listener.accepted;
+    cleanups.push(() => lane.close());
+    await socketClosed(waiting);
+    await settle(20);
+    expect(listener.refused).toBe(0);
+  });
+
   it('closes with MalformedInputError when the peer closes in the middle of a frame', async () => {
     const listener = await listen();
     const raw = await rawTlsClient(senderCert, endpoint(listener));
