@@ -50,7 +50,7 @@ export interface ConnectTlsLaneInit {
  * Open the TLS lane; rejects with `CertificatePinMismatchError`, `TlsLaneRefusedError`,
  * `TlsLaneHandshakeError`, `TlsLaneUnreachableError` or `TlsLaneTimeoutError`.
  */
-export function connectTlsLane(init: ConnectTlsLaneInit): Promise<TransferLane> {
+export async function connectTlsLane(init: ConnectTlsLaneInit): Promise<TransferLane> {
   checkFingerprint(init.remoteFingerprint);
   if (!(init.token instanceof Uint8Array) || init.token.length !== TLS_LANE_TOKEN_BYTES) {
     throw new InvalidArgumentError(`the TLS lane token must be ${TLS_LANE_TOKEN_BYTES} bytes`);

@@ -33,8 +33,11 @@ import {
   tlsLaneOptions,
 } from './tls-lane-options.js';
 
-/** How long a client has from its TCP connection to finish the TLS handshake, and again to send its token. */
+/** How long a client has after its TLS handshake to send its token. */
 export const TLS_LANE_TOKEN_TIMEOUT_MS = 5_000;
+
+/** How long a client has from its TCP connection to finish the TLS handshake. */
+const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** TCP connections one listening address holds at once (handshakes, token waits); Node closes any beyond. */
 const MAX_PENDING_CONNECTIONS = 32;
@@ -49,7 +52,7 @@ export interface ListenTlsLaneInit {
   readonly addresses: readonly string[];
   /** Closes the listener; `accepted` then rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
-  /** Deadline for the handshake and again for the token (default `TLS_LANE_TOKEN_TIMEOUT_MS`). */
+  /** Deadline for the token once the handshake is done (default `TLS_LANE_TOKEN_TIMEOUT_MS`). */
   readonly tokenTimeoutMs?: number;
 }
 
@@ -183,7 +186,7 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
   const options = {
     ...tlsLaneOptions(init.certificate),
     requestCert: true,
-    handshakeTimeout: tokenTimeoutMs,
+    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
   };
   const endpoints: TlsLaneEndpoint[] = [];
   try {
