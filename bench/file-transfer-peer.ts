@@ -3,8 +3,8 @@
  * a file from disk or receives one to disk (written, fsync'd, closed) over one of the paths the
  * bench compares. Control is JSON lines: events on stdout, the other side's details on stdin.
  *
- *   tsx file-transfer-peer.ts send <path> <file> <ip>      (reads <file>)
- *   tsx file-transfer-peer.ts recv <path> <file> <ip>      (writes <file>, or into that directory for lanrtc-*)
+ *   tsx file-transfer-peer.ts send <path> <file> <receiver ip> <own ip>   (reads <file>)
+ *   tsx file-transfer-peer.ts recv <path> <file> <receiver ip> <own ip>   (writes <file>, or into that directory for lanrtc-*)
  *
  * Paths: `tcp` (node:net), `tls` (node:tls, TLS 1.3, each side pins the other's certificate),
  * `dc` / `dc-stock` (a plain werift DataChannel, the werift patch's throughput fixes on / off),
@@ -20,10 +20,10 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
 
-const [role, path = '', file = '', ip = ''] = process.argv.slice(2);
+const [role, path = '', file = '', ip = '', ownIp = ''] = process.argv.slice(2);
 const PATHS = ['tcp', 'tls', 'dc', 'dc-stock', 'lanrtc-tls', 'lanrtc-dc'];
-if ((role !== 'send' && role !== 'recv') || !PATHS.includes(path) || !file || !ip) {
-  throw new Error(`usage: file-transfer-peer.ts send|recv ${PATHS.join('|')} <file> <ip>`);
+if ((role !== 'send' && role !== 'recv') || !PATHS.includes(path) || !file || !ip || !ownIp) {
+  throw new Error(`usage: file-transfer-peer.ts send|recv ${PATHS.join('|')} <file> <receiver ip> <own ip>`);
 }
 // Read before any werift object exists (docs/werift-patches.md, the throughput fixes' switch).
 (globalThis as { __lanrtcWeriftSpeedFixes?: boolean }).__lanrtcWeriftSpeedFixes = path !== 'dc-stock';
@@ -273,7 +273,7 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
     identity,
     certificate,
     trust,
-    peer: { interfaceAddresses: [ip] },
+    peer: { interfaceAddresses: [ownIp] },
     pairing: { kind: 'secret', secret: payload.secret },
   });
   transferStarts();

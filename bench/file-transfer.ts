@@ -144,8 +144,8 @@ async function transfer(
   dest: string,
   run: number,
 ): Promise<Result> {
-  const recv = b.node(PEER, ['recv', path, dest, b.ip]);
-  const send = a.node(PEER, ['send', path, src, b.ip]);
+  const recv = b.node(PEER, ['recv', path, dest, b.ip, b.ip]);
+  const send = a.node(PEER, ['send', path, src, b.ip, a.ip]);
   const r = childLines(recv);
   const s = childLines(send);
   const tell = (child: typeof send, o: Record<string, unknown>) =>
@@ -260,13 +260,22 @@ const med = (p: PathName, f: (r: Result) => number | undefined) => {
     .filter((x): x is number => x !== undefined);
   return xs.length ? median(xs) : undefined;
 };
+/** MB per CPU-second of the busier process: the rate with a core to itself (less load-dependent than MB/s). */
+const cpuRate = (r: Result) =>
+  r.sendCpuMs === undefined || r.recvCpuMs === undefined
+    ? undefined
+    : r.bytes / 1e6 / (Math.max(r.sendCpuMs, r.recvCpuMs) / 1000);
 const tls = paths.includes('tls') ? med('tls', (r) => r.mbps) : undefined;
 const rows = paths.map((p) => ({
   path: p,
   mbpsMedian: round(med(p, (r) => r.mbps) as number),
   mbps: of(p).map((r) => round(r.mbps)),
   movingMbpsMedian: round(med(p, (r) => r.movingMbps) as number),
-  xTls: tls ? round((med(p, (r) => r.mbps) as number) / tls, 3) : undefined,
+  xTls: tls ? round((med(p, (r) => r.mbps) as number) / tls, 2) : undefined,
+  cpuMbps: (() => {
+    const x = med(p, cpuRate);
+    return x === undefined ? undefined : round(x);
+  })(),
   sendHwmMib: med(p, (r) => r.sendHwmMib),
   recvHwmMib: med(p, (r) => r.recvHwmMib),
   sendRssStartMib: med(p, (r) => r.sendRssStartMib),
@@ -299,6 +308,6 @@ console.log(
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
-    `| ${row.path} | ${row.mbpsMedian} | ${row.mbps.join(', ')} | ${cell(row.xTls)} | ${row.movingMbpsMedian} | ${cell(row.sendRssStartMib)} → ${cell(row.sendHwmMib)} / ${cell(row.recvRssStartMib)} → ${cell(row.recvHwmMib)} | ${cell(row.sendCpuS)} / ${cell(row.recvCpuS)} |`,
+    `| ${row.path} | ${row.mbpsMedian} | ${row.mbps.join(', ')} | ${cell(row.xTls)} | ${row.movingMbpsMedian} | ${cell(row.sendRssStartMib)} → ${cell(row.sendHwmMib)} / ${cell(row.recvRssStartMib)} → ${cell(row.recvHwmMib)} | ${cell(row.sendCpuS)} / ${cell(row.recvCpuS)} | ${cell(row.cpuMbps)} |`,
   );
 }
