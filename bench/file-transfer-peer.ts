@@ -217,13 +217,9 @@ async function dataChannelCopy(): Promise<void> {
 
 /** lanrtc's `sendFiles` / `receiveFiles` on one lane, over a direct connection paired by QR secret. */
 async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
-  const agentModule = (await import('@lanrtc/node-agent')) as Record<string, unknown> &
-    typeof import('@lanrtc/node-agent');
-  const { createDirectListener, connectDirect, createDtlsCertificate } = agentModule;
+  const { createDirectListener, connectDirect, createDtlsCertificate, receiveFiles, sendFiles } =
+    await import('@lanrtc/node-agent');
   const { createIdentity, createMemoryTrustStore, decodeQrPayload } = await import('@lanrtc/signal-core');
-  const sendFiles = agentModule.sendFiles as LanrtcSend | undefined;
-  const receiveFiles = agentModule.receiveFiles as LanrtcReceive | undefined;
-  if (!sendFiles || !receiveFiles) throw new Error('@lanrtc/node-agent has no sendFiles/receiveFiles yet');
   const identity = createIdentity();
   const certificate = await createDtlsCertificate();
   const trust = createMemoryTrustStore();
@@ -236,8 +232,8 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
       addresses: [ip],
       port: 0,
     });
-    const connection = new Promise<Parameters<LanrtcReceive>[0]>((resolve) =>
-      listener.onConnection((c) => resolve(c)),
+    const connection = new Promise<import('@lanrtc/node-agent').NodeConnection>((resolve) =>
+      listener.onConnection(resolve),
     );
     emit({ event: 'pairing', text: listener.openQrPairing().text });
     const c = await connection;
@@ -254,13 +250,7 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
       if (tFirst === 0 && p.doneBytes > 0) tFirst = now();
     });
     const result = await transfer.done;
-    done({
-      tFirst,
-      tDone: now(),
-      bytes: result.movedBytes,
-      lane: result.lane,
-      durationMs: result.durationMs,
-    });
+    done({ tFirst, tDone: now(), bytes: result.movedBytes, lane: result.lane });
     await nextLine();
     await c.close();
     await listener.close();
@@ -278,30 +268,8 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
   });
   transferStarts();
   const tStart = now();
-  const transfer = sendFiles(c, [file], { certificate, lanes: [lane] });
-  const result = await transfer.done;
+  const result = await sendFiles(c, [file], { certificate, lanes: [lane] }).done;
   done({ tStart, lane: result.lane, bytes: result.movedBytes });
   await nextLine();
   await c.close();
 }
-
-/** The shape of node-agent's `sendFiles` the bench calls (looked up at run time). */
-type LanrtcSend = (
-  connection: unknown,
-  paths: readonly string[],
-  init: { certificate: unknown; lanes?: readonly string[] },
-) => { done: Promise<{ lane: string; movedBytes: number }> };
-/** The shape of node-agent's `receiveFiles` the bench calls (looked up at run time). */
-type LanrtcReceive = (
-  connection: { close(): Promise<void> },
-  init: {
-    dir: string;
-    certificate: unknown;
-    decide: () => boolean;
-    lanes?: readonly string[];
-    tlsAddresses?: readonly string[];
-  },
-) => {
-  onProgress(listener: (p: { doneBytes: number }) => void): () => void;
-  done: Promise<{ lane: string; movedBytes: number; durationMs: number }>;
-};

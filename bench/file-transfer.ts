@@ -64,15 +64,7 @@ for (const p of requested) {
 if (process.env.LANRTC_IN_NETNS !== '1')
   throw new Error('run it with `pnpm bench:file-transfer` (needs root)');
 
-const agent = (await import('@lanrtc/node-agent')) as Record<string, unknown>;
-const haveLanrtc = typeof agent.sendFiles === 'function' && typeof agent.receiveFiles === 'function';
-const paths = requested.filter((p) => {
-  if (p.startsWith('lanrtc-') && !haveLanrtc) {
-    console.log(JSON.stringify({ skipped: p, why: '@lanrtc/node-agent exports no sendFiles/receiveFiles' }));
-    return false;
-  }
-  return true;
-}) as PathName[];
+const paths = requested as PathName[];
 
 const PEER = fileURLToPath(new URL('./file-transfer-peer.ts', import.meta.url));
 type Host = Lan['hosts'][number];
