@@ -11,10 +11,20 @@
  * `lanrtc-tls` / `lanrtc-dc` (node-agent `sendFiles` / `receiveFiles` on one lane only, over a
  * direct connection paired with a one-time QR secret).
  * Every process ends with a `done` line: its times (ms since the epoch, one clock for both
- * processes), CPU time and peak resident set size (VmHWM).
+ * processes), CPU time and peak resident set size (VmHWM). With FILE_BENCH_PROFILE=<dir> each
+ * process writes a CPU profile of its transfer to <dir>/<role>-<path>.cpuprofile.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, fsyncSync, openSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -53,15 +63,26 @@ function statusKib(field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) : Number.NaN;
 }
+const profileDir = process.env.FILE_BENCH_PROFILE;
+const profiler = profileDir ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+}
 let rssStartKib = statusKib('VmRSS');
 let cpu0 = process.cpuUsage();
 /** The transfer starts now: CPU time counts from here, not the module loading and connecting before it. */
 const transferStarts = () => {
   rssStartKib = statusKib('VmRSS');
   cpu0 = process.cpuUsage();
+  void profiler?.post('Profiler.start');
 };
-function done(extra: Record<string, unknown>): void {
+async function done(extra: Record<string, unknown>): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(`${profileDir}/${role}-${path}.cpuprofile`, JSON.stringify(profile));
+  }
   emit({
     event: 'done',
     role,
@@ -86,7 +107,7 @@ async function receiveStream(socket: Socket | TLSSocket): Promise<void> {
   await pipeline(socket, createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 }));
   fsyncSync(fd);
   closeSync(fd);
-  done({ tFirst, tDone: now(), bytes });
+  await done({ tFirst, tDone: now(), bytes });
 }
 
 /** SHA-256 of a DER certificate, hex. */
@@ -152,7 +173,7 @@ async function streamCopy(kind: 'tcp' | 'tls'): Promise<void> {
   const cipher = 'getCipher' in socket ? (socket as TLSSocket).getCipher().standardName : undefined;
   const protocol = 'getProtocol' in socket ? (socket as TLSSocket).getProtocol() : undefined;
   await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), socket);
-  done({ tStart, cipher, protocol });
+  await done({ tStart, cipher, protocol });
   await nextLine(); // the receiver has it all; the bench ends this process
 }
 
@@ -181,7 +202,7 @@ async function dataChannelCopy(): Promise<void> {
         dc.send(chunk.subarray(at, at + MESSAGE));
       }
     }
-    done({ tStart });
+    await done({ tStart });
     await nextLine();
   } else {
     const offer = await nextLine();
@@ -210,7 +231,7 @@ async function dataChannelCopy(): Promise<void> {
     });
     fsyncSync(fd);
     closeSync(fd);
-    done({ tFirst, tDone: now(), bytes });
+    await done({ tFirst, tDone: now(), bytes });
   }
   await pc.close();
 }
@@ -250,7 +271,7 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
       if (tFirst === 0 && p.doneBytes > 0) tFirst = now();
     });
     const result = await transfer.done;
-    done({ tFirst, tDone: now(), bytes: result.movedBytes, lane: result.lane });
+    await done({ tFirst, tDone: now(), bytes: result.movedBytes, lane: result.lane });
     await nextLine();
     await c.close();
     await listener.close();
@@ -269,7 +290,7 @@ async function lanrtcCopy(lane: 'tls' | 'datachannel'): Promise<void> {
   transferStarts();
   const tStart = now();
   const result = await sendFiles(c, [file], { certificate, lanes: [lane] }).done;
-  done({ tStart, lane: result.lane, bytes: result.movedBytes });
+  await done({ tStart, lane: result.lane, bytes: result.movedBytes });
   await nextLine();
   await c.close();
 }

@@ -295,9 +295,9 @@ console.log(
 // The same as a Markdown table for BENCHMARKS.md.
 const cell = (x: unknown) => (x === undefined ? '—' : String(x));
 console.log(
-  '\n| path | MB/s (median) | MB/s per run | × TLS | moving MB/s | RSS at start → peak, send / recv (MiB) | CPU s send / recv |',
+  '\n| path | MB/s (median) | MB/s per run | × TLS | moving MB/s | RSS at start → peak, send / recv (MiB) | CPU s send / recv | MB per CPU-s |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
     `| ${row.path} | ${row.mbpsMedian} | ${row.mbps.join(', ')} | ${cell(row.xTls)} | ${row.movingMbpsMedian} | ${cell(row.sendRssStartMib)} → ${cell(row.sendHwmMib)} / ${cell(row.recvRssStartMib)} → ${cell(row.recvHwmMib)} | ${cell(row.sendCpuS)} / ${cell(row.recvCpuS)} | ${cell(row.cpuMbps)} |`,
