@@ -158,8 +158,31 @@ async function transfer(
     } else {
       tell(send, await r.next((l) => l.event === 'pairing', { what: 'pairing card' }));
     }
-    const got = await r.next((l) => l.event === 'done', { ms: 3_600_000, what: 'receiver done' });
-    const sent = await s.next((l) => l.event === 'done', { ms: 60_000, what: 'sender done' });
+    // A peer that fails ends its process: say so at once rather than after the long wait.
+    const failed = new Promise<never>((_, reject) => {
+      for (const [child, lines, who] of [
+        [send, s, 'sender'],
+        [recv, r, 'receiver'],
+      ] as const) {
+        child.once('close', (code, signal) => {
+          if (lines.lines.some((l) => l.event === 'done')) return;
+          reject(
+            new Error(
+              `${path}: the ${who} exited (${code ?? signal}) before it was done: ${lines.stderr().slice(-2000)}`,
+            ),
+          );
+        });
+      }
+    });
+    failed.catch(() => {}); // raced below; a later exit is not an unhandled rejection
+    const got = await Promise.race([
+      r.next((l) => l.event === 'done', { ms: 3_600_000, what: 'receiver done' }),
+      failed,
+    ]);
+    const sent = await Promise.race([
+      s.next((l) => l.event === 'done', { ms: 60_000, what: 'sender done' }),
+      failed,
+    ]);
     tell(send, {});
     tell(recv, {});
     const tStart = sent.tStart as number;
