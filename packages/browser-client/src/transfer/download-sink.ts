@@ -42,8 +42,8 @@ export interface DownloadSinkInit {
 
 interface Receiving {
   readonly parts: (Blob | undefined)[];
-  /** Whole-file hash over the chunks that came in order; dropped when one comes out of order. */
-  hasher: Sha256 | undefined;
+  /** Whole-file hash over chunks 0…nextInOrder-1, fed as they came in order. */
+  readonly hasher: Sha256;
   nextInOrder: number;
 }
 
@@ -80,10 +80,11 @@ export function createDownloadSink(init: DownloadSinkInit): FileSink {
       }
       // The Blob copies the bytes: the caller may reuse its buffer.
       r.parts[chunkIndex] = new Blob([data as Uint8Array<ArrayBuffer>]);
-      if (r.hasher && chunkIndex === r.nextInOrder) {
+      // Chunks of a fresh transfer come in order: hash as they come, so finishing reads nothing back.
+      if (chunkIndex === r.nextInOrder) {
         r.hasher.update(data);
         r.nextInOrder++;
-      } else r.hasher = undefined;
+      }
     },
     async finishFile(fileIndex) {
       const file = entry(fileIndex);
@@ -92,7 +93,7 @@ export function createDownloadSink(init: DownloadSinkInit): FileSink {
         if (!r.parts[i]) throw new FileVerificationError(`${file.path}: chunk ${i} never arrived`);
       const blob = new Blob(r.parts as Blob[]);
       const digest =
-        r.hasher && r.nextInOrder === file.chunkHashes.length
+        r.nextInOrder === file.chunkHashes.length
           ? r.hasher.digest()
           : await hashBlob(blob, init.sha256(), manifest?.chunkSize ?? 1024 * 1024);
       if (blob.size !== file.size || !equalBytes(digest, file.fileHash))
