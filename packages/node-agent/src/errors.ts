@@ -73,3 +73,13 @@ export class AudioOutputUnavailableError extends LanrtcError {
 export class InvalidMediaOptionsError extends LanrtcError {
   static override readonly code = 'InvalidMediaOptionsError';
 }
+
+/** A path given to send that does not exist, cannot be read, or is neither a regular file nor a directory. */
+export class UnreadableSourceError extends LanrtcError {
+  static override readonly code = 'UnreadableSourceError';
+}
+
+/** An offered path whose parent on this side is an existing file (or other non-directory), so the file has nowhere to go. */
+export class PathConflictError extends LanrtcError {
+  static override readonly code = 'PathConflictError';
+}
