@@ -5,16 +5,15 @@
  * it could find again, so a page holds nothing to resume from: an interrupted transfer starts its
  * unfinished files over (files already delivered were saved by the browser, outside the page's reach).
  */
-import {
-  FileVerificationError,
-  type FileSink,
-  type FileHolding,
-  InsufficientSpaceError,
-  type Sha256,
-  type Sha256Factory,
-  type TransferManifest,
-} from '@lanrtc/signal-core/transfer';
+import { FileVerificationError, InsufficientSpaceError } from '@lanrtc/signal-core';
 import { equalBytes } from '@lanrtc/signal-core/codec';
+import type {
+  FileHolding,
+  FileSink,
+  Sha256,
+  Sha256Factory,
+  TransferManifest,
+} from '@lanrtc/signal-core/transfer';
 import { downloadName } from './transfer-paths.js';
 
 /** Default limit of one transfer into a page: 2 GiB (what it keeps in the blob store until saved). */

@@ -4,13 +4,8 @@
  * file with a pure-JS SHA-256 (a page served over `http://<lan-ip>` has no `crypto.subtle`), so no
  * file is ever held in memory whole; chunks are read again from the `File` when they are sent.
  */
-import {
-  type FileSource,
-  type ManifestFile,
-  type Sha256Factory,
-  SourceChangedError,
-  type TransferManifest,
-} from '@lanrtc/signal-core/transfer';
+import { type AbortSignalLike, SourceChangedError } from '@lanrtc/signal-core';
+import type { FileSource, ManifestFile, Sha256Factory, TransferManifest } from '@lanrtc/signal-core/transfer';
 import { uniqueTransferPaths } from './transfer-paths.js';
 
 /** Default chunk: 1 MiB, the unit of hashing and of resume (the Node API's default too). */
@@ -23,7 +18,7 @@ export interface FileSourceInit {
   /** Bytes per chunk, a power of two from 64 KiB to 16 MiB (default 1 MiB). */
   readonly chunkSize?: number;
   /** Stop hashing: rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
   /** While hashing: bytes hashed so far of the total (hashing a large file takes a while). */
   readonly onHashProgress?: (hashedBytes: number, totalBytes: number) => void;
 }
@@ -42,7 +37,7 @@ export async function createFileSource(files: readonly File[], init: FileSourceI
     const chunkHashes: Uint8Array[] = [];
     const whole = init.sha256();
     for (let offset = 0; offset < file.size; offset += chunkSize) {
-      init.signal?.throwIfAborted();
+      if (init.signal?.aborted) throw init.signal.reason;
       const bytes = await readSlice(file, offset, chunkSize);
       const chunk = init.sha256();
       chunk.update(bytes);

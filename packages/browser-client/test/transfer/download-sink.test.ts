@@ -42,7 +42,9 @@ describe('createDownloadSink', () => {
     }
     expect(await sink.finishFile(0)).toEqual({ finalPath: 'report.pdf' });
     expect(delivered.map((f) => [f.path, f.name])).toEqual([['docs/report.pdf', 'report.pdf']]);
-    expect(hex(sha256Of(new Uint8Array(await (delivered[0] as ReceivedFile).blob.arrayBuffer())))).toBe(hex(sha256Of(bytes)));
+    expect(hex(sha256Of(new Uint8Array(await (delivered[0] as ReceivedFile).blob.arrayBuffer())))).toBe(
+      hex(sha256Of(bytes)),
+    );
   });
 
   it('never delivers a file that differs from its whole-file hash or misses a chunk', async () => {

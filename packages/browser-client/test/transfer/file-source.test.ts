@@ -55,9 +55,21 @@ describe('createFileSource', () => {
   it('offers a folder drop under its relative paths and renames a repeated path', async () => {
     const inFolder = new File(['x'], 'a.txt');
     Object.defineProperty(inFolder, 'webkitRelativePath', { value: 'photos/a.txt' });
-    const files = [new File(['1'], 'a.txt'), new File(['2'], 'a.txt'), inFolder, new File(['3'], '.env'), new File(['4'], '.env')];
+    const files = [
+      new File(['1'], 'a.txt'),
+      new File(['2'], 'a.txt'),
+      inFolder,
+      new File(['3'], '.env'),
+      new File(['4'], '.env'),
+    ];
     const source = await createFileSource(files, { sha256: nodeSha256, chunkSize: KIB64 });
-    expect(source.manifest.files.map((f) => f.path)).toEqual(['a.txt', 'a (1).txt', 'photos/a.txt', '.env', '.env (1)']);
+    expect(source.manifest.files.map((f) => f.path)).toEqual([
+      'a.txt',
+      'a (1).txt',
+      'photos/a.txt',
+      '.env',
+      '.env (1)',
+    ]);
   });
 
   it('stops hashing when aborted', async () => {

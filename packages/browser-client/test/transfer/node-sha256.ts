@@ -12,4 +12,5 @@ export const nodeSha256: Sha256Factory = () => {
 };
 
 /** SHA-256 of `bytes`, for expectations. */
-export const sha256Of = (bytes: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(bytes).digest());
+export const sha256Of = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(bytes).digest());
