@@ -6,11 +6,9 @@
  * errors and nothing is written outside the target or under a final name.
  */
 import {
-  closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   statfsSync,
@@ -18,14 +16,13 @@ import {
   symlinkSync,
   utimesSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { TransferManifest } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
 import { createFsSink } from '../../src/transfer/fs-sink.js';
 import { createFsSource } from '../../src/transfer/fs-source.js';
-import { bytes, copyChunks, sha, tempDir } from './fs-support.js';
+import { bytes, copyChunks, expectSameBytes, flipByte, sha, tempDir } from './fs-support.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
@@ -69,7 +66,7 @@ describe('createFsSink', () => {
       'docs/run.sh',
     ]);
     for (const f of source.manifest.files) {
-      expect(readFileSync(join(to, f.path))).toEqual(readFileSync(join(from, '..', f.path)));
+      expectSameBytes(readFileSync(join(to, f.path)), readFileSync(join(from, '..', f.path)));
     }
     expect(statSync(join(to, 'docs/big.bin')).mode & 0o777).toBe(0o640);
     // Group and others never get write access from the sender's mode.
@@ -97,12 +94,7 @@ describe('createFsSink', () => {
     expect(existsSync(part)).toBe(true);
 
     // A byte of chunk 1 rots on disk before the second attempt.
-    const fd = openSync(part, 'r+');
-    const byte = Buffer.alloc(1);
-    const at = CHUNK + 1000;
-    byte[0] = readFileSync(part)[at] ^ 0x40;
-    writeSync(fd, byte, 0, 1, at);
-    closeSync(fd);
+    flipByte(part, CHUNK + 1000);
 
     const again = createFsSink({ dir: to });
     const holdings = await again.prepare(source.manifest);
@@ -118,7 +110,7 @@ describe('createFsSink', () => {
     await again.close();
     // Chunk 1 (rotted), 3 and the 17-byte chunk 5 move again; 0, 2 and 4 do not.
     expect(rest.written).toBe(2 * CHUNK + 17);
-    expect(readFileSync(join(to, 'docs/big.bin'))).toEqual(Buffer.from(bytes(5 * CHUNK + 17, 11)));
+    expectSameBytes(readFileSync(join(to, 'docs/big.bin')), Buffer.from(bytes(5 * CHUNK + 17, 11)));
     expect(existsSync(part)).toBe(false);
     await source.close();
   });
@@ -269,7 +261,7 @@ describe('createFsSink', () => {
     for (const c of [2, 0, 1]) await sink.writeChunk(0, c, data.subarray(c * CHUNK, (c + 1) * CHUNK));
     expect((await sink.finishFile(0)).finalPath).toBe(join(to, 'shuffled.bin'));
     await sink.close();
-    expect(readFileSync(join(to, 'shuffled.bin'))).toEqual(Buffer.from(data));
+    expectSameBytes(readFileSync(join(to, 'shuffled.bin')), Buffer.from(data));
   });
 
   it('declines an offer larger than the free space', async () => {

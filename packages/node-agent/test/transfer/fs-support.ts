@@ -4,11 +4,11 @@
  * storage is tested on its own.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileHolding, FileSink, FileSource } from '@lanrtc/signal-core/transfer';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 const made: string[] = [];
 afterEach(() => {
@@ -71,4 +71,26 @@ export async function copyChunks(
     finalPaths.push(all ? (await sink.finishFile(f)).finalPath : undefined);
   }
   return { written, finalPaths };
+}
+
+/** Assert two byte strings are equal (vitest's deep equality walks megabytes element by element). */
+export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+  const same = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength).equals(expected);
+  expect(
+    same,
+    `${actual.byteLength} bytes vs ${expected.byteLength} expected, content ${same ? 'equal' : 'differs'}`,
+  ).toBe(true);
+}
+
+/** Flip the low bit of the byte at `at` in the file at `path`, in place (a rotten disk block). */
+export function flipByte(path: string, at: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const one = Buffer.alloc(1);
+    readSync(fd, one, 0, 1, at);
+    one[0] = (one[0] ?? 0) ^ 1;
+    writeSync(fd, one, 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -18,9 +18,9 @@ export interface TransferLane {
    */
   readonly maxFrameBytes: number;
   /**
-   * Queue one frame (at most `maxFrameBytes`); resolves once the lane's send buffer is below its
-   * high-water mark, so awaiting each write is the sender's backpressure. Rejects with
-   * `TransportClosedError` once the lane closed.
+   * Queue one frame (1…`maxFrameBytes` bytes, not modified afterwards: the lane may send it without a
+   * copy); resolves once the lane's send buffer is below its high-water mark, so awaiting each write
+   * is the sender's backpressure. Rejects with `TransportClosedError` once the lane closed.
    */
   write(frame: Uint8Array): Promise<void>;
   /** Each whole frame the other side wrote, in order. */
