@@ -1,0 +1,90 @@
+/**
+ * The file-drop app end to end on a virtual LAN: the host program (`src/host/main.ts`) on host A
+ * serves the built page and receives with the Node API, Chromium on host B opens the page. A file
+ * picked on the page lands in the host's folder byte for byte (Chromium → Node), and a file the host
+ * sends with `send NAME PATH` arrives as Chromium's download with the same SHA-256 (Node → Chromium).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
+import { launchChromium } from '@lanrtc/lan-harness/chromium';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDropPage, pageState, until } from '../support/drop-page.js';
+import { buildPage, type DropProcess, startDropIn } from '../support/drop-process.js';
+
+const IN_NETNS = process.env.LANRTC_IN_NETNS === '1';
+const HOST_NAME = 'desk';
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
+  const undo: (() => unknown)[] = [];
+  let host: DropProcess;
+  let browser: Browser;
+  let files: string;
+
+  beforeAll(async () => {
+    const page = await buildPage();
+    undo.push(() => page.remove());
+    const lan: Lan = await createLan({ hosts: 2 });
+    undo.push(() => lan.close());
+    const [a, b] = lan.hosts as [LanHost, LanHost];
+    host = await startDropIn(a, ['--page-dir', page.dir, '--bind', a.ip, '--name', HOST_NAME, '--yes']);
+    undo.push(() => host.stop());
+    const chromium = await launchChromium(b.name);
+    undo.push(() => chromium.close());
+    browser = chromium.browser;
+    files = mkdtempSync(join(tmpdir(), 'file-drop-files-'));
+    undo.push(() => rmSync(files, { recursive: true, force: true }));
+  }, 120_000);
+
+  afterAll(async () => {
+    if (host) console.log(`file-drop host:\n${host.lines.slice(-30).join('\n')}`);
+    for (const fn of undo.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  }, 30_000);
+
+  it('a file picked on the page lands in the host folder with the same SHA-256', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 12_345);
+    const path = join(files, 'photo.raw');
+    writeFileSync(path, bytes);
+    const page = await openDropPage(browser, host.url, 'Ada', HOST_NAME);
+    await page.setInputFiles('#file-input', path);
+    const from = host.lines.length;
+    await page.click(`li[data-receiver="${HOST_NAME}"] button.send`);
+    const line = await host.next(/^received photo\.raw \(.*\) from Ada → (.+)$/, { from, ms: 60_000 });
+    expect(sha256(readFileSync(line[1] as string))).toBe(sha256(bytes));
+    expect(line[1]).toBe(join(host.dir, 'photo.raw'));
+    const state = await until(
+      () => pageState(page),
+      (s) => s.transfers.some((t) => t.state === 'done' || t.state === 'failed'),
+    );
+    expect(state.transfers.map((t) => [t.direction, t.peer, t.state, t.doneBytes])).toEqual([
+      ['out', HOST_NAME, 'done', bytes.length],
+    ]);
+    await page.context().close();
+  }, 90_000);
+
+  it('a file the host sends arrives as the page download with the same SHA-256', async () => {
+    const bytes = randomBytes(2 * 1024 * 1024 + 777);
+    const path = join(files, 'notes.bin');
+    writeFileSync(path, bytes);
+    const page = await openDropPage(browser, host.url, 'Bea', HOST_NAME);
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    host.type(`send Bea ${path}`);
+    await page.waitForSelector('#offer-dialog[open]', { timeout: 30_000 });
+    expect(await page.textContent('#offer-title')).toBe(`${HOST_NAME} wants to send you 1 file`);
+    await page.click('#offer-accept');
+    const got = await download;
+    expect(got.suggestedFilename()).toBe('notes.bin');
+    expect(sha256(readFileSync(await got.path()))).toBe(sha256(bytes));
+    await host.next(/^sent notes\.bin \(.*\) to Bea$/, { from: 0, ms: 30_000 });
+    const state = await until(
+      () => pageState(page),
+      (s) => s.transfers.some((t) => t.state === 'done' || t.state === 'failed'),
+    );
+    expect(state.transfers.map((t) => [t.direction, t.peer, t.state])).toEqual([['in', HOST_NAME, 'done']]);
+    await page.context().close();
+  }, 90_000);
+});
