@@ -1,8 +1,9 @@
 /**
  * The file-drop app end to end on a virtual LAN: the host program (`src/host/main.ts`) on host A
  * serves the built page and receives with the Node API, Chromium on host B opens the page. A file
- * picked on the page lands in the host's folder byte for byte (Chromium → Node), and a file the host
- * sends with `send NAME PATH` arrives as Chromium's download with the same SHA-256 (Node → Chromium).
+ * picked on the page lands in the host's folder byte for byte (Chromium → Node), a file the host
+ * sends with `send NAME PATH` arrives as Chromium's download with the same SHA-256 (Node → Chromium),
+ * and two pages that never met pair by comparing digits and send each other a file through the relay.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,4 +88,34 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
     expect(state.transfers.map((t) => [t.direction, t.peer, t.state])).toEqual([['in', HOST_NAME, 'done']]);
     await page.context().close();
   }, 90_000);
+
+  it('one page sends to another: first contact pairs by comparing digits, then the download lands', async () => {
+    const bytes = randomBytes(1024 * 1024 + 5);
+    const path = join(files, 'slides.pdf');
+    writeFileSync(path, bytes);
+    const cy = await openDropPage(browser, host.url, 'Cy', HOST_NAME);
+    const di = await openDropPage(browser, host.url, 'Di', 'Cy');
+    await until(() => pageState(cy), (s) => s.receivers.some((r) => r.name === 'Di'));
+    await cy.setInputFiles('#file-input', path);
+    await cy.click('li[data-receiver="Di"] button.send');
+    // Both screens show the same six digits; each user confirms.
+    await Promise.all([cy, di].map((p) => p.waitForSelector('#compare-dialog[open]', { timeout: 30_000 })));
+    const digits = await Promise.all([cy, di].map((p) => p.textContent('#compare-digits')));
+    expect(digits[0]).toMatch(/^\d{3} \d{3}$/);
+    expect(digits[1]).toBe(digits[0]);
+    await Promise.all([cy.click('#compare-yes'), di.click('#compare-yes')]);
+    const download = di.waitForEvent('download', { timeout: 60_000 });
+    await di.waitForSelector('#offer-dialog[open]', { timeout: 30_000 });
+    expect(await di.textContent('#offer-title')).toBe('Cy wants to send you 1 file');
+    await di.click('#offer-accept');
+    const got = await download;
+    expect(got.suggestedFilename()).toBe('slides.pdf');
+    expect(sha256(readFileSync(await got.path()))).toBe(sha256(bytes));
+    const sent = await until(
+      () => pageState(cy),
+      (s) => s.transfers.some((t) => t.state === 'done' || t.state === 'failed'),
+    );
+    expect(sent.transfers.map((t) => [t.direction, t.peer, t.state])).toEqual([['out', 'Di', 'done']]);
+    await Promise.all([cy.context().close(), di.context().close()]);
+  }, 120_000);
 });
