@@ -95,7 +95,10 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
     writeFileSync(path, bytes);
     const cy = await openDropPage(browser, host.url, 'Cy', HOST_NAME);
     const di = await openDropPage(browser, host.url, 'Di', 'Cy');
-    await until(() => pageState(cy), (s) => s.receivers.some((r) => r.name === 'Di'));
+    await until(
+      () => pageState(cy),
+      (s) => s.receivers.some((r) => r.name === 'Di'),
+    );
     await cy.setInputFiles('#file-input', path);
     await cy.click('li[data-receiver="Di"] button.send');
     // Both screens show the same six digits; each user confirms.
