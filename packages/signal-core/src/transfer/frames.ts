@@ -140,13 +140,18 @@ export function encodeTransferFrame(frame: TransferFrame): Uint8Array {
         .u8(DECLINE_REASONS.indexOf(frame.reason) + 1)
         .string(truncateText(frame.text))
         .finish();
-    case 'data':
-      return header(TransferFrameType.data)
+    case 'data': {
+      // The hot path: one allocation and one copy of the bytes (the writer would grow and copy twice).
+      const head = header(TransferFrameType.data)
         .varuint(frame.fileIndex)
         .varuint(frame.chunkIndex)
         .varuint(frame.offset)
-        .raw(frame.bytes)
         .finish();
+      const out = new Uint8Array(head.length + frame.bytes.length);
+      out.set(head);
+      out.set(frame.bytes, head.length);
+      return out;
+    }
     case 'ack':
       return header(TransferFrameType.ack).varuint(frame.fileIndex).varuint(frame.chunkIndex).finish();
     case 'file-done':
@@ -162,7 +167,7 @@ export function encodeTransferFrame(frame: TransferFrame): Uint8Array {
   }
 }
 
-function decodeBody(type: number, r: ByteReader): TransferFrame {
+function decodeBody(type: number, r: ByteReader, frame: Uint8Array): TransferFrame {
   switch (type) {
     case TransferFrameType.hello: {
       const n = r.varuint('lane count', LANE_CODES.length);
@@ -213,7 +218,8 @@ function decodeBody(type: number, r: ByteReader): TransferFrame {
       const fileIndex = r.varuint('file index');
       const chunkIndex = r.varuint('chunk index');
       const offset = r.varuint('chunk offset');
-      const bytes = r.raw('data', r.remaining);
+      // A view, not a copy: a lane hands each frame over for good (`TransferLane.onFrame`).
+      const bytes = frame.subarray(frame.length - r.remaining);
       if (bytes.length === 0) throw new MalformedInputError('empty data frame');
       return { type: 'data', fileIndex, chunkIndex, offset, bytes };
     }
@@ -243,7 +249,7 @@ export function decodeTransferFrame(bytes: Uint8Array): TransferFrame {
     throw new UnsupportedVersionError(
       `transfer wire version ${version} (this build speaks ${TRANSFER_WIRE_VERSION})`,
     );
-  const frame = decodeBody(r.u8('type'), r);
-  r.end('transfer frame');
-  return frame;
+  const decoded = decodeBody(r.u8('type'), r, bytes);
+  if (decoded.type !== 'data') r.end('transfer frame');
+  return decoded;
 }

@@ -23,7 +23,10 @@ export interface TransferLane {
    * is the sender's backpressure. Rejects with `TransportClosedError` once the lane closed.
    */
   write(frame: Uint8Array): Promise<void>;
-  /** Each whole frame the other side wrote, in order. */
+  /**
+   * Each whole frame the other side wrote, in order. The array is handed over: the lane never
+   * reuses its memory (the receiver keeps views into it until the chunk is written).
+   */
   onFrame(listener: (frame: Uint8Array) => void): Unsubscribe;
   /** Once, when the lane closed from either side; `error` when it failed rather than closed. */
   onClose(listener: (error?: Error) => void): Unsubscribe;

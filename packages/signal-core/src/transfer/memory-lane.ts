@@ -31,6 +31,13 @@ export interface MemoryLaneInit {
   readonly highWaterBytes?: number;
 }
 
+/** Run on a later task: `setImmediate` where there is one (Node), else a 0 ms timer (clamped to ~1–4 ms). */
+const later = (run: () => void) => {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (immediate) immediate(run);
+  else timers.setTimeout(run, 0);
+};
+
 interface End {
   readonly lane: MemoryTransferLane;
   deliver(frame: Uint8Array): void;
@@ -68,7 +75,7 @@ export function createMemoryLanePair(init: MemoryLaneInit = {}): [MemoryTransfer
     const schedule = () => {
       if (scheduled || paused) return;
       scheduled = true;
-      timers.setTimeout(flush, 0);
+      later(flush);
     };
     const shut = (error?: Error) => {
       if (closed) return;

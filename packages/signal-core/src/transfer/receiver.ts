@@ -27,7 +27,10 @@ import type { OfferSummary, TransferProgress, TransferResult } from './types.js'
 
 /** What `runReceiver` needs. */
 export interface RunReceiverInit extends SessionInit {
-  /** The negotiated lane (the engine neither opens nor closes it). */
+  /**
+   * The negotiated lane (the engine neither opens nor closes it). Once this resolves, leave closing
+   * to the sender (it is done at COMPLETE) or wait a moment: a close may drop the queued COMPLETE.
+   */
   readonly lane: TransferLane;
   /** Where the files go (the engine does not close it). */
   readonly sink: FileSink;
@@ -61,10 +64,9 @@ const DECLINE_FOR: Record<string, DeclineReason> = {
   InsufficientSpaceError: 'no-space',
 };
 
-function heldChunks(holding: FileHolding, count: number): ReadonlySet<number> {
-  if (holding.state === 'complete') return new Set(Array.from({ length: count }, (_, i) => i));
-  if (holding.state === 'partial') return holding.verifiedChunks;
-  return new Set();
+/** Whether chunk `c` is held: every chunk of a complete file, the verified ones of a partial one. */
+function isHeld(holding: FileHolding, c: number): boolean {
+  return holding.state === 'complete' || (holding.state === 'partial' && holding.verifiedChunks.has(c));
 }
 
 /** Receive one transfer over `lane` into `sink`; resolves when every file is stored, rejects with a typed error. */
@@ -79,8 +81,10 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
   let accepted = false;
   let window = 0;
   let unackedBytes = 0;
-  // Per file: wanted chunks not yet received.
-  let pending: Set<number>[] = [];
+  // The wanted chunks in the order the sender must send them (file order, then chunk order).
+  const wanted: number[][] = [];
+  let nextFile = 0;
+  let nextPos = 0;
   let remaining: number[] = [];
   let current: Assembling | undefined;
   let chain: Promise<void> = Promise.resolve();
@@ -122,8 +126,12 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     const m = manifest as TransferManifest;
     if (!current) {
       const file = m.files[frame.fileIndex];
-      if (!file || !pending[frame.fileIndex]?.has(frame.chunkIndex))
-        throw new TransferProtocolError('DATA for a chunk not asked for');
+      while (nextFile < wanted.length && nextPos >= (wanted[nextFile]?.length ?? 0)) {
+        nextFile += 1;
+        nextPos = 0;
+      }
+      if (!file || frame.fileIndex !== nextFile || wanted[nextFile]?.[nextPos] !== frame.chunkIndex)
+        throw new TransferProtocolError('DATA for a chunk not asked for, or out of order');
       if (frame.offset !== 0) throw new TransferProtocolError('DATA does not start a chunk at offset 0');
       const length = chunkLength(file.size, m.chunkSize, frame.chunkIndex);
       // The sender's window is this side's memory bound: refuse a sender that ignores it.
@@ -153,7 +161,7 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     const { fileIndex: i, chunkIndex: c, length } = chunk;
     if (!equalBytes(chunk.hash.digest(), m.files[i]?.chunkHashes[c] as Uint8Array))
       throw new ChunkVerificationError(`chunk ${c} of file ${i} does not match its SHA-256`);
-    pending[i]?.delete(c);
+    nextPos += 1;
     const data = chunk.buffer as Uint8Array;
     meter?.setState(i, 'moving');
     queue(async () => {
@@ -204,20 +212,18 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     if (holdings.length !== m.files.length)
       throw new InvalidArgumentError('sink.prepare returned a holding per file');
     meter = createProgressMeter(m, lane.kind, now);
-    const wanted: number[][] = [];
     m.files.forEach((file, i) => {
       const count = chunkCount(file.size, m.chunkSize);
-      const held = heldChunks(holdings[i] as FileHolding, count);
+      const holding = holdings[i] as FileHolding;
       const want: number[] = [];
       let heldBytes = 0;
       for (let c = 0; c < count; c++) {
-        if (held.has(c)) heldBytes += chunkLength(file.size, m.chunkSize, c);
+        if (isHeld(holding, c)) heldBytes += chunkLength(file.size, m.chunkSize, c);
         else want.push(c);
       }
       wanted.push(want);
       meter?.held(i, heldBytes);
     });
-    pending = wanted.map((chunks) => new Set(chunks));
     remaining = wanted.map((chunks) => chunks.length);
     const summary: OfferSummary = {
       files: m.files.map((file) => ({ path: file.path, size: file.size })),

@@ -39,6 +39,11 @@ export interface RunSenderInit extends SessionInit {
 /** Key of one chunk in the in-flight map (a file has at most 2^21 chunks). */
 const chunkKey = (fileIndex: number, chunkIndex: number) => fileIndex * 2 ** 22 + chunkIndex;
 
+/** `[fileIndex, chunkIndex]` of every wanted chunk, in order, made as it is consumed (2^21 pairs held at once would cost ~100 MB). */
+function* wantedChunks(wanted: readonly (readonly number[])[]): Generator<[number, number]> {
+  for (const [i, chunks] of wanted.entries()) for (const c of chunks) yield [i, c];
+}
+
 /** Send `source` over `lane`; resolves when the receiver has every file, rejects with a typed error. */
 export async function runSender(init: RunSenderInit): Promise<TransferResult> {
   const { lane, source } = init;
@@ -81,7 +86,14 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
         if (whole) {
           accept = decodeAccept(whole, manifest);
           // Set up here, not after `until` resumes: FILE_DONEs of held files may follow in the same task.
-          for (const [i, chunks] of accept.wanted.entries()) unacked[i] = chunks.length;
+          for (const [i, file] of manifest.files.entries()) {
+            const chunks = accept.wanted[i] ?? [];
+            unacked[i] = chunks.length;
+            let moving = 0;
+            for (const c of chunks) moving += chunkLength(file.size, manifest.chunkSize, c);
+            meter.held(i, file.size - moving);
+            if (chunks.length === 0 && file.size > 0) meter.setState(i, 'held');
+          }
         }
         return;
       }
@@ -129,36 +141,28 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
       manifest.chunkSize,
       Math.min(init.windowBytes ?? DEFAULT_WINDOW_BYTES, windowBytes),
     );
-    manifest.files.forEach((file, i) => {
-      const chunks = wanted[i] ?? [];
-      let moving = 0;
-      for (const c of chunks) moving += chunkLength(file.size, manifest.chunkSize, c);
-      meter.held(i, file.size - moving);
-      if (chunks.length === 0 && file.size > 0) meter.setState(i, 'held');
-    });
     emit(true);
 
     // Every wanted chunk in order; the next one is read while the current one is sent, so the
     // source's read latency overlaps the lane (one chunk of sender memory beyond the window).
-    const order: [number, number][] = [];
-    for (const [i, chunks] of wanted.entries()) for (const c of chunks) order.push([i, c]);
-    const read = (k: number): Promise<Uint8Array> | undefined => {
-      const [i, c] = order[k] ?? [];
-      if (i === undefined || c === undefined) return undefined;
+    const chunks = wantedChunks(wanted);
+    const read = (next: IteratorResult<[number, number]>) => {
+      if (next.done) return undefined;
+      const [i, c] = next.value;
       const reading = source.readChunk(i, c);
       reading.catch(() => {}); // awaited below; a failure of a read never awaited is not unhandled
-      return reading;
+      return { i, c, reading };
     };
-    let reading = read(0);
-    for (let k = 0; k < order.length; k++) {
-      const [i, c] = order[k] as [number, number];
+    let pending = read(chunks.next());
+    while (pending) {
+      const { i, c, reading } = pending;
       const file = manifest.files[i] as (typeof manifest.files)[number];
       const length = chunkLength(file.size, manifest.chunkSize, c);
-      const data = await (reading as Promise<Uint8Array>);
+      const data = await reading;
       if (data.length !== length)
         throw new SourceChangedError('a source file changed size while it was sent');
       await session.until(() => inflightBytes + length <= window);
-      reading = read(k + 1);
+      pending = read(chunks.next());
       inflight.set(chunkKey(i, c), length);
       inflightBytes += length;
       meter.setState(i, 'moving');

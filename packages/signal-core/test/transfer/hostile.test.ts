@@ -281,4 +281,61 @@ describe('transfer engines against hostile or failing peers', () => {
     expect(rejection(await receiving).reason).toBe('SourceChangedError');
     a.close();
   });
+
+  it('a frame of another version: UnsupportedVersionError, and the peer is told in version 1', async () => {
+    const [a, b] = createMemoryLanePair();
+    const sender = rawPeer(a);
+    const receiving = settle(
+      runReceiver({ lane: b, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    );
+    await a.write(new Uint8Array([2, 5, 0, 0]));
+    expect(rejection(await receiving).name).toBe('UnsupportedVersionError');
+    expect((await sender.next('abort')).reason).toBe('UnsupportedVersionError');
+    a.close();
+  });
+
+  it('an OFFER announcing more than the payload limit: refused before anything is allocated', async () => {
+    const [a, b] = createMemoryLanePair();
+    const sender = rawPeer(a);
+    const receiving = settle(
+      runReceiver({ lane: b, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    );
+    const huge = new ByteWriter()
+      .u8(1)
+      .u8(5)
+      .varuint(2 ** 40)
+      .varuint(0)
+      .raw(new Uint8Array(8))
+      .finish();
+    await a.write(huge);
+    expect(rejection(await receiving).name).toBe('MalformedInputError');
+    expect((await sender.next('abort')).reason).toBe('MalformedInputError');
+    a.close();
+  });
+
+  it('a path that stops delivering mid-transfer: the receiver stalls, the sender hears why', async () => {
+    const [a, b] = createMemoryLanePair();
+    const source = createMemorySource([{ path: 'x', data: bytesOf(16 * CHUNK, 15) }], { chunkSize: CHUNK });
+    const sink = createMemorySink({ writeDelayMs: 2 });
+    const sending = settle(runSender({ lane: a, source, windowBytes: 2 * CHUNK, stallTimeoutMs: 5000 }));
+    const receiving = settle(
+      runReceiver({
+        lane: b,
+        sink,
+        sha256: nobleSha256,
+        decide: () => true,
+        stallTimeoutMs: 200,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (p.doneBytes >= 2 * CHUNK) a.pause(); // the sender's frames stop arriving
+        },
+      }),
+    );
+    expect(rejection(await receiving).name).toBe('TransferStalledError');
+    const error = rejection(await sending);
+    expect(error.name).toBe('TransferAbortedError');
+    expect(error.reason).toBe('TransferStalledError');
+    expect(sink.final.size).toBe(0);
+    a.close();
+  });
 });
