@@ -5,7 +5,9 @@
  *
  *   tsx --conditions=source bench/tls-lane-framing.ts [--rounds 3] [--mib 1024]
  *
- * MB/s = bytes / (receiver's last byte − sender's first write).
+ * MB/s = bytes / (receiver's last byte − sender's first write); MB/CPU-s = bytes / this process's CPU
+ * time over the same span (both ends run here, so it is the cost of moving a byte through both, and
+ * less sensitive than MB/s to other load on a shared machine).
  */
 import { once } from 'node:events';
 import { connect, createServer } from 'node:tls';
@@ -94,18 +96,23 @@ async function lane(server: DtlsCertificate, client: DtlsCertificate): Promise<n
 
 const [a, b] = await Promise.all([createDtlsCertificate(), createDtlsCertificate()]);
 const results: Record<string, number[]> = { 'raw node:tls': [], 'TLS lane': [] };
+const perCpu: Record<string, number[]> = { 'raw node:tls': [], 'TLS lane': [] };
 for (let round = 0; round < rounds; round++) {
   const order =
     round % 2 === 0 ? (['raw node:tls', 'TLS lane'] as const) : (['TLS lane', 'raw node:tls'] as const);
   for (const kind of order) {
+    const cpuBefore = process.cpuUsage();
     const mbps = kind === 'raw node:tls' ? await rawTls(a, b) : await lane(a, b);
+    const cpu = process.cpuUsage(cpuBefore);
+    const mbPerCpu = total / 1e6 / ((cpu.user + cpu.system) / 1e6);
     results[kind]?.push(mbps);
-    console.log(`round ${round + 1} ${kind}: ${mbps.toFixed(0)} MB/s`);
+    perCpu[kind]?.push(mbPerCpu);
+    console.log(`round ${round + 1} ${kind}: ${mbps.toFixed(0)} MB/s, ${mbPerCpu.toFixed(0)} MB/CPU-s`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
 for (const [kind, xs] of Object.entries(results)) {
   console.log(
-    `${kind}: median ${median(xs).toFixed(0)} MB/s over ${xs.length} rounds of ${total / 2 ** 20} MiB`,
+    `${kind}: median ${median(xs).toFixed(0)} MB/s, ${median(perCpu[kind] ?? []).toFixed(0)} MB/CPU-s over ${xs.length} rounds of ${total / 2 ** 20} MiB`,
   );
 }
