@@ -7,12 +7,14 @@
  */
 import { FileVerificationError, InsufficientSpaceError } from '@lanrtc/signal-core';
 import { equalBytes } from '@lanrtc/signal-core/codec';
-import type {
-  FileHolding,
-  FileSink,
-  Sha256,
-  Sha256Factory,
-  TransferManifest,
+import {
+  checkPathSet,
+  checkTransferPath,
+  type FileHolding,
+  type FileSink,
+  type Sha256,
+  type Sha256Factory,
+  type TransferManifest,
 } from '@lanrtc/signal-core/transfer';
 import { downloadName } from './transfer-paths.js';
 
@@ -59,6 +61,9 @@ export function createDownloadSink(init: DownloadSinkInit): FileSink {
   };
   return {
     async prepare(offered) {
+      // The decoder checked these already; a sink handed a manifest by other code checks again.
+      for (const f of offered.files) checkTransferPath(f.path);
+      checkPathSet(offered.files.map((f) => f.path));
       const total = offered.files.reduce((sum, f) => sum + f.size, 0);
       if (total > maxBytes)
         throw new InsufficientSpaceError(

@@ -68,4 +68,22 @@ describe('createDownloadSink', () => {
       name: 'InsufficientSpaceError',
     });
   });
+
+  it.each(['../x', '/etc/passwd', 'a/../../b', 'C:/x'])(
+    'refuses the path %s (UnsafePathError), whoever decoded the manifest',
+    async (path) => {
+      const sink = createDownloadSink({ sha256: nodeSha256, deliver: () => undefined });
+      await expect(sink.prepare(manifestOf(path, randomBytes(3)))).rejects.toMatchObject({
+        name: 'UnsafePathError',
+      });
+    },
+  );
+
+  it('refuses two files under one path', async () => {
+    const sink = createDownloadSink({ sha256: nodeSha256, deliver: () => undefined });
+    const one = manifestOf('a', randomBytes(3));
+    await expect(sink.prepare({ ...one, files: [...one.files, ...one.files] })).rejects.toMatchObject({
+      name: 'UnsafePathError',
+    });
+  });
 });
