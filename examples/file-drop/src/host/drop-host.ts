@@ -102,7 +102,9 @@ export async function startDropHost(init: DropHostInit): Promise<DropHost> {
             lanes: ['datachannel'],
             decide: (offer) => init.decide(offer, nameOf(connection.remote.id)),
           });
-          void transfer.done.finally(() => connection.close()).catch(() => undefined);
+          // The sender closes the connection once it has this side's last frame; close it here only
+          // if it does not, so a DECLINE or COMPLETE still queued is not cut off.
+          void transfer.done.catch(() => undefined).then(() => closeWhenIdle(connection));
           started({ direction: 'in', peer: nameOf(connection.remote.id), transfer });
         },
         () => undefined, // not a transfer connection (a room member's), or it closed first
@@ -139,4 +141,17 @@ export async function startDropHost(init: DropHostInit): Promise<DropHost> {
     await closeAll();
     throw error;
   }
+}
+
+/** How long a receiver waits for the sender to close a finished transfer's connection. */
+const SENDER_CLOSES_MS = 5_000;
+
+async function closeWhenIdle(connection: NodeConnection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    connection.ended,
+    new Promise((resolve) => (timer = setTimeout(resolve, SENDER_CLOSES_MS))),
+  ]);
+  clearTimeout(timer);
+  await connection.close();
 }

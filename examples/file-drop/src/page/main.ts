@@ -22,6 +22,8 @@ import { installTestHooks } from './test-hooks.js';
 import { addTransfer, fail, follow, render, transfers } from './transfer-list.js';
 
 const NAME_KEY = 'file-drop-name';
+/** How long a receiving page waits for the sender to close a finished transfer's connection. */
+const SENDER_CLOSES_MS = 5_000;
 let screen = 'message';
 let status = 'starting';
 let room: PlayerRoom | undefined;
@@ -148,7 +150,13 @@ function onIncoming(connection: BrowserConnection): void {
     },
   });
   follow(entry, handle);
-  void handle.done.finally(() => connection.close()).catch(() => undefined);
+  render(entry);
+  // The sender closes the connection once it has this side's last frame (COMPLETE, DECLINE);
+  // closing here at once could cut that frame off, so only if the sender does not.
+  void handle.done
+    .catch(() => undefined)
+    .then(() => Promise.race([connection.ended, new Promise((r) => setTimeout(r, SENDER_CLOSES_MS))]))
+    .then(() => connection.close());
 }
 
 async function join(name: string): Promise<void> {

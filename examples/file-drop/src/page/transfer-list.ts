@@ -82,7 +82,7 @@ export function follow(entry: TransferEntry, handle: FileTransfer): void {
 /** Mark a transfer failed with `error`'s name and message. */
 export function fail(entry: TransferEntry, error: Error): void {
   entry.state = 'failed';
-  entry.error = error.name === 'TransferDeclinedError' ? 'declined' : `${error.name}: ${error.message}`;
+  entry.error = failureText(error);
   render(entry);
 }
 
@@ -132,7 +132,15 @@ export function render(entry: TransferEntry): void {
     );
     files.append(row);
   }
-  card.replaceChildren(head, bar(percent(done, entry.totalBytes)), figures, files);
+  const parts: HTMLElement[] = [head, bar(percent(done, entry.totalBytes)), figures, files];
+  const handle = entry.handle;
+  if (handle && (entry.state === 'waiting' || entry.state === 'moving' || entry.state === 'hashing')) {
+    const cancel = h('button', 'link cancel', 'cancel');
+    cancel.type = 'button';
+    cancel.addEventListener('click', () => handle.cancel());
+    parts.push(cancel);
+  }
+  card.replaceChildren(...parts);
 }
 
 function bar(pct: number): HTMLElement {
@@ -157,5 +165,22 @@ function stateText(entry: TransferEntry): string {
       return entry.direction === 'in' ? 'received ✓' : 'sent ✓';
     case 'failed':
       return entry.error ?? 'failed';
+  }
+}
+
+/** What a failed transfer's card says: the common endings in words, the rest by error name. */
+function failureText(error: Error): string {
+  const reason = (error as Error & { reason?: string }).reason;
+  switch (error.name) {
+    case 'TransferDeclinedError':
+      return reason === 'declined' || reason === undefined ? 'declined' : `declined (${reason})`;
+    case 'TransferCancelledError':
+      return 'cancelled';
+    case 'TransferAbortedError':
+      return reason === 'TransferCancelledError'
+        ? 'cancelled by the other side'
+        : `stopped by the other side (${reason})`;
+    default:
+      return `${error.name}: ${error.message}`;
   }
 }

@@ -25,6 +25,8 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
   let host: DropProcess;
   let browser: Browser;
   let files: string;
+  let hostA: LanHost;
+  let pageDir: string;
 
   beforeAll(async () => {
     const page = await buildPage();
@@ -32,6 +34,8 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
     const lan: Lan = await createLan({ hosts: 2 });
     undo.push(() => lan.close());
     const [a, b] = lan.hosts as [LanHost, LanHost];
+    hostA = a;
+    pageDir = page.dir;
     host = await startDropIn(a, ['--page-dir', page.dir, '--bind', a.ip, '--name', HOST_NAME, '--yes']);
     undo.push(() => host.stop());
     const chromium = await launchChromium(b.name);
@@ -86,6 +90,63 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
       (s) => s.transfers.some((t) => t.state === 'done' || t.state === 'failed'),
     );
     expect(state.transfers.map((t) => [t.direction, t.peer, t.state])).toEqual([['in', HOST_NAME, 'done']]);
+    await page.context().close();
+  }, 90_000);
+
+  it('a page that declines: the host is told, nothing is downloaded', async () => {
+    const path = join(files, 'unwanted.bin');
+    writeFileSync(path, randomBytes(70_000));
+    const page = await openDropPage(browser, host.url, 'Eve', HOST_NAME);
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    const from = host.lines.length;
+    host.type(`send Eve ${path}`);
+    await page.waitForSelector('#offer-dialog[open]', { timeout: 30_000 });
+    await page.click('#offer-decline');
+    await host.next(/^! transfer to Eve failed: TransferDeclinedError/, { from, ms: 30_000 });
+    const state = await until(
+      () => pageState(page),
+      (s) => s.transfers.some((t) => t.state === 'failed'),
+    );
+    expect(state.transfers.map((t) => [t.direction, t.state, t.error])).toEqual([
+      ['in', 'failed', 'declined'],
+    ]);
+    expect(downloads).toBe(0);
+    await page.context().close();
+  }, 90_000);
+
+  it("a host without --yes asks: n declines the page's offer, y takes the next one", async () => {
+    const asking = await startDropIn(hostA, [
+      '--page-dir',
+      pageDir,
+      '--bind',
+      hostA.ip,
+      '--port',
+      '8091',
+      '--name',
+      'asker',
+    ]);
+    undo.push(() => asking.stop());
+    const path = join(files, 'draft.txt');
+    writeFileSync(path, randomBytes(100_000));
+    const page = await openDropPage(browser, asking.url, 'Fay', 'asker');
+    await page.setInputFiles('#file-input', path);
+    for (const answer of ['n', 'y']) {
+      const from = asking.lines.length;
+      await page.click('li[data-receiver="asker"] button.send');
+      await asking.next(/^\? Fay offers 1 file, 100 kB — accept\? \[y\/n\]$/, { from, ms: 30_000 });
+      asking.type(answer);
+    }
+    const state = await until(
+      () => pageState(page),
+      (s) => s.transfers.length === 2 && s.transfers.every((t) => t.state === 'done' || t.state === 'failed'),
+    );
+    expect(state.transfers.map((t) => [t.state, t.error ?? ''])).toEqual([
+      ['failed', 'declined'],
+      ['done', ''],
+    ]);
+    const line = await asking.next(/^received draft\.txt \(.*\) from Fay → (.+)$/, { from: 0 });
+    expect(sha256(readFileSync(line[1] as string))).toBe(sha256(readFileSync(path)));
     await page.context().close();
   }, 90_000);
 

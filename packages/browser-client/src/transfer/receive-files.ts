@@ -23,7 +23,7 @@ import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane } from './datachannel-lane.js';
 import { createDownloadSink, type ReceivedFile } from './download-sink.js';
 
-/** How long a finished receiver leaves the channel for the sender to close (its last frames drain). */
+/** How long a receiver that ended leaves the channel for the sender to close (its last frame drains). */
 const LINGER_MS = 5_000;
 
 /** Options of the page's `receiveFiles`. */
@@ -54,7 +54,6 @@ export function receiveFiles(connection: BrowserConnection, init: BrowserReceive
         ...(init.deliver ? { deliver: init.deliver } : {}),
         ...(init.maxBytes !== undefined ? { maxBytes: init.maxBytes } : {}),
       });
-    let finished = false;
     try {
       const lane = await negotiateReceiverLane({ control, lanes: ['datachannel'], signal });
       const result = await runReceiver({
@@ -65,12 +64,12 @@ export function receiveFiles(connection: BrowserConnection, init: BrowserReceive
         signal,
         onProgress,
       });
-      finished = true;
       return result;
     } finally {
       await sink.close();
-      // Closing at once could cut off COMPLETE, still queued: the sender closes once it has it.
-      if (finished) await closedOrLater(control, LINGER_MS);
+      // Closing at once could cut off this side's last frame (COMPLETE, DECLINE, ABORT) still
+      // queued: the sender closes once it has it. A cancel here closes at once.
+      if (!signal.aborted) await closedOrLater(control, LINGER_MS);
       control.close();
     }
   }, init.signal);
