@@ -86,10 +86,11 @@ describe('transfer engines against hostile or failing peers', () => {
   it('a peer deciding for longer than the stall timeout is kept alive by keepalives, not taken for stalled', async () => {
     const { sent, received, sink } = await transfer({
       files: [{ path: 'x', data: bytesOf(CHUNK + 1, 6) }],
-      sender: { stallTimeoutMs: 150 },
+      sender: { stallTimeoutMs: 400 },
       receiver: {
-        stallTimeoutMs: 150,
-        decide: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 500)),
+        stallTimeoutMs: 400,
+        // Three stall timeouts of deciding: only the keepalives keep the sender waiting.
+        decide: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1200)),
       },
     });
     expect(sent.status).toBe('fulfilled');
