@@ -88,7 +88,12 @@ export {
   type ReceivedFile,
   saveDownload,
 } from './transfer/download-sink.js';
-export { createFileSource, FILE_SOURCE_CHUNK_BYTES, type FileSourceInit } from './transfer/file-source.js';
+export {
+  createFileSource,
+  FILE_SOURCE_CHUNK_BYTES,
+  type FileSourceInit,
+  type PathedFile,
+} from './transfer/file-source.js';
 export { type BrowserReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
 export { type BrowserSendFilesInit, sendFiles } from './transfer/send-files.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

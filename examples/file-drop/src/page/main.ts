@@ -9,6 +9,7 @@ import {
   type BrowserConnection,
   createBrowserAgent,
   joinRoom,
+  type PathedFile,
   type PlayerRoom,
   type RoomMember,
   receiveFiles,
@@ -17,6 +18,7 @@ import {
 import { formatBytes } from '../shared/format.js';
 import { JOIN_PARAM, RELAY_PATH } from '../shared/paths.js';
 import { byId, h, showScreen } from './dom.js';
+import { droppedFiles } from './dropped-files.js';
 import { askCompare, askOffer } from './prompts.js';
 import { installTestHooks } from './test-hooks.js';
 import { addTransfer, fail, follow, render, transfers } from './transfer-list.js';
@@ -28,7 +30,7 @@ let screen = 'message';
 let status = 'starting';
 let room: PlayerRoom | undefined;
 let agent: BrowserAgent | undefined;
-let chosen: File[] = [];
+let chosen: PathedFile[] = [];
 
 function setStatus(text: string, tone: '' | 'ok' | 'bad' = ''): void {
   status = text;
@@ -72,17 +74,18 @@ function renderReceivers(): void {
       li.addEventListener('drop', (e) => {
         e.preventDefault();
         li.classList.remove('over');
-        const files = Array.from(e.dataTransfer?.files ?? []);
-        if (files.length > 0) void sendTo(m, files);
+        void droppedFiles(e.dataTransfer).then((files) => {
+          if (files.length > 0) return sendTo(m, files);
+        });
       });
       return li;
     }),
   );
 }
 
-function choose(files: File[]): void {
+function choose(files: PathedFile[]): void {
   chosen = files;
-  const total = files.reduce((s, f) => s + f.size, 0);
+  const total = files.reduce((s, f) => s + f.file.size, 0);
   byId('chosen').textContent =
     files.length === 0
       ? 'No files chosen.'
@@ -92,9 +95,9 @@ function choose(files: File[]): void {
 }
 
 /** Send `files` to `member`: pair first if it is a page this one never met, then connect and send. */
-async function sendTo(member: RoomMember, files: File[]): Promise<void> {
+async function sendTo(member: RoomMember, files: PathedFile[]): Promise<void> {
   if (!agent || files.length === 0) return;
-  const total = files.reduce((s, f) => s + f.size, 0);
+  const total = files.reduce((s, f) => s + f.file.size, 0);
   const entry = addTransfer('out', member.name, total, 'waiting');
   let connection: BrowserConnection | undefined;
   try {
@@ -197,9 +200,14 @@ function start(): void {
   });
   const zone = byId('drop-zone');
   const input = byId<HTMLInputElement>('file-input');
-  input.addEventListener('change', () => choose(Array.from(input.files ?? [])));
+  const picked = (list: FileList | null) =>
+    Array.from(list ?? []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+  input.addEventListener('change', () => choose(picked(input.files)));
+  const folder = byId<HTMLInputElement>('folder-input');
+  folder.addEventListener('change', () => choose(picked(folder.files)));
   byId('clear-files').addEventListener('click', () => {
     input.value = '';
+    folder.value = '';
     choose([]);
   });
   zone.addEventListener('dragover', (e) => {
@@ -210,7 +218,7 @@ function start(): void {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    choose(Array.from(e.dataTransfer?.files ?? []));
+    void droppedFiles(e.dataTransfer).then(choose);
   });
   // A drop that misses the zones must not make the browser open the file instead of the page.
   window.addEventListener('dragover', (e) => e.preventDefault());

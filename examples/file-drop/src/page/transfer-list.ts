@@ -129,6 +129,7 @@ export function render(entry: TransferEntry): void {
       name,
       bar(percent(entry.state === 'done' ? f.size : fileDone, f.size)),
       h('span', 'muted', formatBytes(f.size)),
+      h('span', 'muted', fileFigures(f, entry)),
     );
     files.append(row);
   }
@@ -141,6 +142,22 @@ export function render(entry: TransferEntry): void {
     parts.push(cancel);
   }
   card.replaceChildren(...parts);
+}
+
+/**
+ * A file's own rate and time left while it moves. Files move one after another, so the moving
+ * file's rate is the transfer's; its time left is what remains of it at that rate.
+ */
+function fileFigures(
+  f: { readonly size: number; readonly doneBytes?: number; readonly state?: string },
+  entry: TransferEntry,
+): string {
+  const p = entry.progress;
+  if (entry.state === 'done' || f.state === 'done') return 'done';
+  if (f.state === 'held') return 'already there';
+  if (f.state !== 'moving' || !p || p.bytesPerSecond <= 0) return f.state === 'waiting' ? 'waiting' : '';
+  const left = ((f.size - (f.doneBytes ?? 0)) / p.bytesPerSecond) * 1000;
+  return `${formatRate(p.bytesPerSecond)} · ${formatEta(left)}`;
 }
 
 function bar(pct: number): HTMLElement {

@@ -6,7 +6,7 @@
  * and two pages that never met pair by comparing digits and send each other a file through the relay.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
@@ -68,6 +68,40 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
     expect(state.transfers.map((t) => [t.direction, t.peer, t.state, t.doneBytes])).toEqual([
       ['out', HOST_NAME, 'done', bytes.length],
     ]);
+    await page.context().close();
+  }, 90_000);
+
+  it('a folder picked on the page lands in the host folder as a tree', async () => {
+    const album = join(files, 'album');
+    mkdirSync(join(album, 'day 2'), { recursive: true });
+    const one = randomBytes(150_000);
+    const two = randomBytes(1_100_000);
+    writeFileSync(join(album, 'a.jpg'), one);
+    writeFileSync(join(album, 'day 2', 'b.jpg'), two);
+    const page = await openDropPage(browser, host.url, 'Gus', HOST_NAME);
+    await page.setInputFiles('#folder-input', album);
+    const from = host.lines.length;
+    await page.click(`li[data-receiver="${HOST_NAME}"] button.send`);
+    await host.next(/^done from Gus: /, { from, ms: 60_000 });
+    expect(sha256(readFileSync(join(host.dir, 'album', 'a.jpg')))).toBe(sha256(one));
+    expect(sha256(readFileSync(join(host.dir, 'album', 'day 2', 'b.jpg')))).toBe(sha256(two));
+    await page.context().close();
+  }, 90_000);
+
+  it('files dropped on a receiver row go straight to it', async () => {
+    const page = await openDropPage(browser, host.url, 'Hal', HOST_NAME);
+    const from = host.lines.length;
+    // A drop as the browser delivers it: a DataTransfer holding a File made in the page.
+    await page.evaluate((name) => {
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped.bin'));
+      const row = document.querySelector(`li[data-receiver="${name}"]`) as HTMLElement;
+      row.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, HOST_NAME);
+    const line = await host.next(/^received dropped\.bin \(.*\) from Hal → (.+)$/, { from, ms: 60_000 });
+    const made = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+    expect(sha256(readFileSync(line[1] as string))).toBe(sha256(made));
     await page.context().close();
   }, 90_000);
 

@@ -11,6 +11,13 @@ import { uniqueTransferPaths } from './transfer-paths.js';
 /** Default chunk: 1 MiB, the unit of hashing and of resume (the Node API's default too). */
 export const FILE_SOURCE_CHUNK_BYTES = 1024 * 1024;
 
+/** A file with the relative path to offer it under (a file found while walking a dropped folder). */
+export interface PathedFile {
+  readonly file: File;
+  /** Relative, `/`-separated (`photos/2026/a.jpg`). */
+  readonly path: string;
+}
+
 /** Options of `createFileSource`. */
 export interface FileSourceInit {
   /** SHA-256 to hash with (signal-core's `nobleSha256` in a page). */
@@ -24,12 +31,18 @@ export interface FileSourceInit {
 }
 
 /**
- * Hash `files` and make the source. A file's path is its `webkitRelativePath` (a directory pick or
- * drop) or its name; two files with one path get `name (1).ext`.
+ * Hash `files` and make the source. A file's path is the one given with it (`PathedFile`), else its
+ * `webkitRelativePath` (a folder pick) or its name; two files with one path get `name (1).ext`.
  */
-export async function createFileSource(files: readonly File[], init: FileSourceInit): Promise<FileSource> {
+export async function createFileSource(
+  given: readonly (File | PathedFile)[],
+  init: FileSourceInit,
+): Promise<FileSource> {
   const chunkSize = init.chunkSize ?? FILE_SOURCE_CHUNK_BYTES;
-  const paths = uniqueTransferPaths(files.map((f) => f.webkitRelativePath || f.name));
+  const files = given.map((g) => ('file' in g ? g.file : g));
+  const paths = uniqueTransferPaths(
+    given.map((g) => ('file' in g ? g.path : g.webkitRelativePath || g.name)),
+  );
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   let hashed = 0;
   const entries: ManifestFile[] = [];

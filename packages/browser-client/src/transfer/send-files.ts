@@ -16,7 +16,7 @@ import {
 } from '@lanrtc/signal-core/transfer';
 import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane } from './datachannel-lane.js';
-import { createFileSource, FILE_SOURCE_CHUNK_BYTES } from './file-source.js';
+import { createFileSource, FILE_SOURCE_CHUNK_BYTES, type PathedFile } from './file-source.js';
 
 /** Options of the page's `sendFiles`. */
 export interface BrowserSendFilesInit {
@@ -30,23 +30,23 @@ export interface BrowserSendFilesInit {
 }
 
 /**
- * Offer `files` (or a ready `FileSource`) to the other side of `connection` and send what it accepts;
+ * Offer `files` (each a `File`, or a `PathedFile` from a dropped folder), or a ready `FileSource`, to the other side of `connection` and send what it accepts;
  * the receiver runs `receiveFiles` (page or Node).
  */
 export function sendFiles(
   connection: BrowserConnection,
-  files: readonly File[] | FileSource,
+  files: readonly (File | PathedFile)[] | FileSource,
   init: BrowserSendFilesInit = {},
 ): FileTransfer {
   return startFileTransfer(async ({ signal, onProgress }) => {
-    const source = Array.isArray(files)
-      ? await createFileSource(files as readonly File[], {
+    const source = !('manifest' in files)
+      ? await createFileSource(files, {
           sha256: init.sha256 ?? nobleSha256,
           chunkSize: init.chunkSize ?? FILE_SOURCE_CHUNK_BYTES,
           signal,
           ...(init.onHashProgress ? { onHashProgress: init.onHashProgress } : {}),
         })
-      : (files as FileSource);
+      : files;
     const control = dataChannelLane(
       connection.peer.createDataChannel(FILES_CHANNEL_LABEL, { ordered: true }),
     );

@@ -72,6 +72,15 @@ describe('createFileSource', () => {
     ]);
   });
 
+  it('offers a file found in a dropped folder under the path given with it', async () => {
+    const source = await createFileSource(
+      [{ file: new File(['x'], 'a.jpg'), path: 'trip/day 1/a.jpg' }, new File(['y'], 'a.jpg')],
+      { sha256: nodeSha256, chunkSize: KIB64 },
+    );
+    expect(source.manifest.files.map((f) => f.path)).toEqual(['trip/day 1/a.jpg', 'a.jpg']);
+    expect(hex(await source.readChunk(0, 0))).toBe(hex(new TextEncoder().encode('x')));
+  });
+
   it('stops hashing when aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('user cancelled'));
