@@ -20,11 +20,20 @@ export interface DataChannelLaneInit {
   readonly highWaterBytes?: number;
   /** Where a waiting write resumes (default `DATACHANNEL_LOW_WATER_BYTES`). */
   readonly lowWaterBytes?: number;
+  /**
+   * The peer's max-message-size (`pc.sctp.maxMessageSize`, RFC 8841 §6): frames stay at or under
+   * it when it is below 64 KiB.
+   */
+  readonly maxMessageSize?: number;
 }
 
 /** Adapt an open (or opening) reliable, ordered DataChannel; closing the lane closes the channel. */
 export function dataChannelLane(channel: RTCDataChannel, init: DataChannelLaneInit = {}): TransferLane {
   const high = init.highWaterBytes ?? DATACHANNEL_HIGH_WATER_BYTES;
+  const maxFrameBytes = Math.min(
+    DATACHANNEL_MAX_FRAME_BYTES,
+    init.maxMessageSize ?? Number.POSITIVE_INFINITY,
+  );
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = init.lowWaterBytes ?? DATACHANNEL_LOW_WATER_BYTES;
   const frameListeners = new Set<(frame: Uint8Array) => void>();
@@ -89,11 +98,11 @@ export function dataChannelLane(channel: RTCDataChannel, init: DataChannelLaneIn
 
   return {
     kind: 'datachannel',
-    maxFrameBytes: DATACHANNEL_MAX_FRAME_BYTES,
+    maxFrameBytes,
     async write(frame) {
       if (closed) throw new TransportClosedError('the transfer channel is closed');
-      if (frame.byteLength > DATACHANNEL_MAX_FRAME_BYTES)
-        throw new RangeError(`a frame of ${frame.byteLength} bytes exceeds the lane's 64 KiB`);
+      if (frame.byteLength > maxFrameBytes)
+        throw new RangeError(`a frame of ${frame.byteLength} bytes exceeds the lane's ${maxFrameBytes}`);
       if (channel.readyState === 'connecting')
         await new Promise<void>((resolve, reject) => {
           const opened = () => {
@@ -143,4 +152,12 @@ export function dataChannelLane(channel: RTCDataChannel, init: DataChannelLaneIn
       finish();
     },
   };
+}
+
+/** The peer's max-message-size on `connection` (Chromium reports 0 / no limit as `Infinity`), as lane options. */
+export function peerLimit(connection: {
+  readonly peer: { readonly pc: RTCPeerConnection };
+}): DataChannelLaneInit {
+  const size = connection.peer.pc.sctp?.maxMessageSize;
+  return size !== undefined && size > 0 ? { maxMessageSize: size } : {};
 }

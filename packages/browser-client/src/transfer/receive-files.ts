@@ -20,7 +20,7 @@ import {
   type TransferOffer,
 } from '@lanrtc/signal-core/transfer';
 import type { BrowserConnection } from '../direct/session.js';
-import { dataChannelLane } from './datachannel-lane.js';
+import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createDownloadSink, type ReceivedFile } from './download-sink.js';
 
 /** How long a receiver that ended leaves the channel for the sender to close (its last frame drains). */
@@ -46,7 +46,7 @@ export function receiveFiles(connection: BrowserConnection, init: BrowserReceive
   const sha256 = init.sha256 ?? nobleSha256;
   return startFileTransfer(async ({ signal, onProgress }) => {
     const channel = await untilAborted(connection.peer.channel(FILES_CHANNEL_LABEL), signal);
-    const control = dataChannelLane(channel);
+    const control = dataChannelLane(channel, peerLimit(connection));
     const sink =
       init.sink ??
       createDownloadSink({

@@ -15,7 +15,7 @@ import {
   startFileTransfer,
 } from '@lanrtc/signal-core/transfer';
 import type { BrowserConnection } from '../direct/session.js';
-import { dataChannelLane } from './datachannel-lane.js';
+import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createFileSource, FILE_SOURCE_CHUNK_BYTES, type PathedFile } from './file-source.js';
 
 /** Options of the page's `sendFiles`. */
@@ -49,6 +49,7 @@ export function sendFiles(
       : files;
     const control = dataChannelLane(
       connection.peer.createDataChannel(FILES_CHANNEL_LABEL, { ordered: true }),
+      peerLimit(connection),
     );
     try {
       const lane = await negotiateSenderLane({ control, lanes: ['datachannel'], signal });
