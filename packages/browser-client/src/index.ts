@@ -74,4 +74,26 @@ export {
 export { browserRoomChannel, browserRoomPlatform } from './room/room-channel.js';
 export { hostRoom, joinRoom } from './room/rooms.js';
 export { type BrowserSessionPeer, browserSessionPeer, remoteFingerprintFromStats } from './session-peer.js';
+export {
+  DATACHANNEL_HIGH_WATER_BYTES,
+  DATACHANNEL_LOW_WATER_BYTES,
+  DATACHANNEL_MAX_FRAME_BYTES,
+  type DataChannelLaneInit,
+  dataChannelLane,
+} from './transfer/datachannel-lane.js';
+export {
+  createDownloadSink,
+  DOWNLOAD_SINK_MAX_BYTES,
+  type DownloadSinkInit,
+  type ReceivedFile,
+  saveDownload,
+} from './transfer/download-sink.js';
+export {
+  createFileSource,
+  FILE_SOURCE_CHUNK_BYTES,
+  type FileSourceInit,
+  type PathedFile,
+} from './transfer/file-source.js';
+export { type BrowserReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
+export { type BrowserSendFilesInit, sendFiles } from './transfer/send-files.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

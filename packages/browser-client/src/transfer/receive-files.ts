@@ -1,0 +1,106 @@
+/**
+ * `receiveFiles` for a page: wait for the sender's `lanrtc-files` DataChannel on an authenticated
+ * connection, answer its lane negotiation with the DataChannel (a page has no TLS lane), ask
+ * `decide`, and hand every verified file to the user as a download (`createDownloadSink`). A page
+ * keeps no partial file between visits, so it resumes nothing: an interrupted transfer sends its
+ * unfinished files again in full.
+ */
+
+import type { AbortSignalLike } from '@lanrtc/signal-core';
+import {
+  FILES_CHANNEL_LABEL,
+  type FileSink,
+  type FileTransfer,
+  negotiateReceiverLane,
+  nobleSha256,
+  runReceiver,
+  type Sha256Factory,
+  startFileTransfer,
+  type TransferLane,
+  type TransferOffer,
+} from '@lanrtc/signal-core/transfer';
+import type { BrowserConnection } from '../direct/session.js';
+import { dataChannelLane, peerLimit } from './datachannel-lane.js';
+import { createDownloadSink, type ReceivedFile } from './download-sink.js';
+
+/** How long a receiver that ended leaves the channel for the sender to close (its last frame drains). */
+const LINGER_MS = 5_000;
+
+/** Options of the page's `receiveFiles`. */
+export interface BrowserReceiveFilesInit {
+  /** Accept (true) or decline (false) the offer: ask the user. */
+  readonly decide: (offer: TransferOffer) => boolean | Promise<boolean>;
+  /** What to do with each verified file (default: the browser's download, `saveDownload`). */
+  readonly deliver?: (file: ReceivedFile) => void;
+  /** Largest transfer accepted (default `DOWNLOAD_SINK_MAX_BYTES`, 2 GiB). */
+  readonly maxBytes?: number;
+  /** Another sink instead of downloads (then `deliver` and `maxBytes` are not used). */
+  readonly sink?: FileSink;
+  /** SHA-256 to verify with (default signal-core's pure-JS `nobleSha256`). */
+  readonly sha256?: Sha256Factory;
+  readonly signal?: AbortSignal;
+}
+
+/** Receive the transfer the other side of `connection` starts with `sendFiles`. */
+export function receiveFiles(connection: BrowserConnection, init: BrowserReceiveFilesInit): FileTransfer {
+  const sha256 = init.sha256 ?? nobleSha256;
+  return startFileTransfer(async ({ signal, onProgress }) => {
+    const channel = await untilAborted(connection.peer.channel(FILES_CHANNEL_LABEL), signal);
+    const control = dataChannelLane(channel, peerLimit(connection));
+    const sink =
+      init.sink ??
+      createDownloadSink({
+        sha256,
+        ...(init.deliver ? { deliver: init.deliver } : {}),
+        ...(init.maxBytes !== undefined ? { maxBytes: init.maxBytes } : {}),
+      });
+    try {
+      const lane = await negotiateReceiverLane({ control, lanes: ['datachannel'], signal });
+      const result = await runReceiver({
+        lane,
+        sink,
+        sha256,
+        decide: (summary) => init.decide({ ...summary, from: connection.remote }),
+        signal,
+        onProgress,
+      });
+      return result;
+    } finally {
+      await sink.close();
+      // Closing at once could cut off this side's last frame (COMPLETE, DECLINE, ABORT) still
+      // queued: the sender closes once it has it. A cancel here closes at once.
+      if (!signal.aborted) await closedOrLater(control, LINGER_MS);
+      control.close();
+    }
+  }, init.signal);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignalLike): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort);
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function closedOrLater(lane: TransferLane, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    const off = lane.onClose(done);
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}

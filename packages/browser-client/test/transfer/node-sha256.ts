@@ -1,0 +1,16 @@
+/** TEST-ONLY: node:crypto's SHA-256 as the transfer's `Sha256Factory` (an independent reference for the tests). */
+import { createHash } from 'node:crypto';
+import type { Sha256Factory } from '@lanrtc/signal-core/transfer';
+
+/** A fresh node:crypto SHA-256 per call. */
+export const nodeSha256: Sha256Factory = () => {
+  const h = createHash('sha256');
+  return {
+    update: (data) => void h.update(data),
+    digest: () => new Uint8Array(h.digest()),
+  };
+};
+
+/** SHA-256 of `bytes`, for expectations. */
+export const sha256Of = (bytes: Uint8Array): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(bytes).digest());
