@@ -7,6 +7,7 @@ import { MAIN, TSX_FLAGS } from '../support.js';
 import type { Host } from './support.js';
 
 /** CSI sequences (ECMA-48 §5.4) and the lone carriage returns a terminal line discipline adds. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing escape sequences is the point.
 const TERMINAL_CONTROL = /\u001b\[[0-9;?]*[ -/]*[@-~]|\r/g;
 
 /** What a terminal session gives the test. */
