@@ -37,7 +37,7 @@ export interface ResultView {
   readonly durationMs: number;
 }
 
-/** Shows one transfer's progress; `stop()` leaves the terminal as it was (cursor, line wrapping). */
+/** Shows one transfer's progress; `stop()` (idempotent) leaves the terminal as it was (cursor, line wrapping). */
 export interface TransferView {
   update(progress: ProgressView): void;
   stop(): void;
@@ -89,10 +89,12 @@ function barView(io: CliIo, moved: string): TransferView {
   let overall: SingleBar | undefined;
   const moving = new Map<number, { bar: SingleBar; since: number; from: number }>();
   const finished = new Set<number>();
+  let stopped = false;
   // Lines logged through the bars scroll above them (cli-progress redraws the bars below).
   const lines = fileLines(moved, (line) => bars.log(`${line}\n`));
   return {
     update(progress) {
+      if (stopped) return;
       lines(progress);
       const done = progress.doneBytes; // held bytes included
       const payload = {
@@ -132,6 +134,9 @@ function barView(io: CliIo, moved: string): TransferView {
       });
     },
     stop() {
+      // A second stop() would draw the bars once more below the first.
+      if (stopped) return;
+      stopped = true;
       bars.stop();
     },
   };

@@ -65,6 +65,10 @@ describe('transfer view', () => {
     expect(drawn).not.toContain('\u001b[2J');
     view.update(snapshot(3_000_000, 'done'));
     view.stop();
+    view.stop(); // twice (the sender stops it on success and again on the way out)
+    expect(m.stdout().match(/ 100% /g)).toHaveLength(1);
+    // the cursor hidden while drawing is shown again
+    expect(m.stdout().lastIndexOf('\u001b[?25h')).toBeGreaterThan(m.stdout().lastIndexOf('\u001b[?25l'));
     expect(m.stdout()).toContain('already there dir/a.bin (2.0 MB)\n');
     expect(m.stdout()).toContain('sent dir/b\\x1b[2J.bin (3.0 MB)\n');
     expect(m.stdout()).toMatch(/total {24}█{24} 100% /);

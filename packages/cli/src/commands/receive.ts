@@ -24,7 +24,7 @@ import { nameFromPeerCard } from '../peer-card.js';
 import { showPins } from '../pin-display.js';
 import { printable } from '../printable.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
-import { createTransferView, summaryLine } from '../transfer-view.js';
+import { createTransferView, summaryLine, type TransferView } from '../transfer-view.js';
 import { cardInitFrom } from './card-options.js';
 
 /** UDP port `lanrtc receive` listens on when none is given (next to `listen`'s, so both can run). */
@@ -153,6 +153,8 @@ interface ReceiverInit {
 function createReceiver(init: ReceiverInit) {
   const { io } = init;
   const connections = new Set<NodeConnection>();
+  // Stopped on the way out too, so Ctrl-C mid-transfer gives the terminal its cursor back.
+  const views = new Set<TransferView>();
   let busy = false;
   return {
     serve(connection: NodeConnection): void {
@@ -217,6 +219,7 @@ function createReceiver(init: ReceiverInit) {
         signal: init.signal,
       });
       const view = createTransferView(io, 'received');
+      views.add(view);
       const off = transfer.onProgress((progress) => {
         if (mine) view.update(progress);
       });
@@ -235,6 +238,7 @@ function createReceiver(init: ReceiverInit) {
       );
       void settled.then(async (received) => {
         off();
+        views.delete(view);
         if (mine) busy = false;
         // The sender closes once it heard COMPLETE (or the decline); one that lingers is closed here.
         let linger: NodeJS.Timeout | undefined;
@@ -252,6 +256,7 @@ function createReceiver(init: ReceiverInit) {
       });
     },
     async close(): Promise<void> {
+      for (const view of views) view.stop();
       await Promise.all([...connections].map((c) => c.close()));
     },
   };
