@@ -218,6 +218,8 @@ function createReceiver(init: ReceiverInit) {
         decide,
         signal: init.signal,
       });
+      // A connection that ends without (or during) a transfer ends its wait for one.
+      void connection.ended.then(() => transfer.cancel());
       const view = createTransferView(io, 'received');
       views.add(view);
       const off = transfer.onProgress((progress) => {
