@@ -73,3 +73,48 @@ export class AudioOutputUnavailableError extends LanrtcError {
 export class InvalidMediaOptionsError extends LanrtcError {
   static override readonly code = 'InvalidMediaOptionsError';
 }
+
+/** A path given to send that does not exist, cannot be read, or is neither a regular file nor a directory. */
+export class UnreadableSourceError extends LanrtcError {
+  static override readonly code = 'UnreadableSourceError';
+}
+
+/** An offered path whose parent on this side is an existing file (or other non-directory), so the file has nowhere to go. */
+export class PathConflictError extends LanrtcError {
+  static override readonly code = 'PathConflictError';
+}
+
+/** A TLS peer whose certificate's SHA-256 is not the fingerprint pinned for it (the one its identity signed for WebRTC). */
+export class CertificatePinMismatchError extends LanrtcError {
+  static override readonly code = 'CertificatePinMismatchError';
+}
+
+/** The TLS 1.3 handshake of a transfer lane failed (no TLS 1.3, no client certificate, a bad signature). */
+export class TlsLaneHandshakeError extends LanrtcError {
+  static override readonly code = 'TlsLaneHandshakeError';
+}
+
+/** No TCP connection to any of the TLS lane's endpoints could be made (refused, unreachable). */
+export class TlsLaneUnreachableError extends LanrtcError {
+  static override readonly code = 'TlsLaneUnreachableError';
+}
+
+/** The listening side closed the TLS lane before accepting it (wrong token, its pin check failed, or it took another lane). */
+export class TlsLaneRefusedError extends LanrtcError {
+  static override readonly code = 'TlsLaneRefusedError';
+}
+
+/** A TLS lane step did not finish in time: connecting, or a client sending its token. */
+export class TlsLaneTimeoutError extends LanrtcError {
+  static override readonly code = 'TlsLaneTimeoutError';
+}
+
+/** A TLS lane client sent a token other than the listener's (the connection is dropped). */
+export class TlsLaneTokenMismatchError extends LanrtcError {
+  static override readonly code = 'TlsLaneTokenMismatchError';
+}
+
+/** More unsent or unread bytes on a transfer lane than its hard cap: a writer that does not await `write`, or a peer that sends before anyone reads. */
+export class LaneOverflowError extends LanrtcError {
+  static override readonly code = 'LaneOverflowError';
+}

@@ -7,10 +7,12 @@ useNativeEd25519();
 /** Re-exported: a damaged store is the same error in every runtime. */
 /** Re-exported: the answering side's default deadline, the same in every runtime. */
 /** Re-exported: the rooms API's types and errors, the same in every runtime. */
+/** Re-exported: a file transfer's handle, offer, progress and result, the same in every runtime. */
 export {
   CorruptStoreError,
   decodeRoomInvite,
   encodeRoomInvite,
+  type FileTransfer,
   type HostRoom,
   type HostRoomInit,
   type JoinRoomInit,
@@ -27,6 +29,10 @@ export {
   RoomMessageTooLargeError,
   RoomRefusedError,
   type RoomRole,
+  type TransferLaneKind,
+  type TransferOffer,
+  type TransferProgress,
+  type TransferResult,
 } from '@lanrtc/signal-core';
 export { NODE_ED25519, useNativeEd25519 } from './crypto/native-ed25519.js';
 export { type ConnectDirectInit, connectDirect } from './direct/connect.js';
@@ -42,16 +48,25 @@ export {
 export {
   AmbiguousRemoteCertificateError,
   AudioOutputUnavailableError,
+  CertificatePinMismatchError,
   FfmpegFailedError,
   FfmpegNotFoundError,
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
   InvalidMediaOptionsError,
+  LaneOverflowError,
   MediaClosedError,
+  PathConflictError,
   SnapshotsDisabledError,
   SnapshotTimeoutError,
   StoreLockedError,
+  TlsLaneHandshakeError,
+  TlsLaneRefusedError,
+  TlsLaneTimeoutError,
+  TlsLaneTokenMismatchError,
+  TlsLaneUnreachableError,
+  UnreadableSourceError,
   UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
@@ -112,3 +127,27 @@ export {
   type FileTrustStoreInit,
   TRUST_FILE_NAME,
 } from './store/trust-file.js';
+export {
+  DATACHANNEL_HIGH_WATER,
+  DATACHANNEL_LOW_WATER,
+  DATACHANNEL_MAX_FRAME_BYTES,
+  weriftDataChannelLane,
+} from './transfer/datachannel-lane.js';
+export { createFsSink, type FsSinkInit } from './transfer/fs-sink.js';
+export { createFsSource, type FsSourceInit } from './transfer/fs-source.js';
+export { MAX_STREAM_FRAME_BYTES } from './transfer/lane-frames.js';
+export { nodeSha256 } from './transfer/node-sha256.js';
+export { type ReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
+export { type SendFilesInit, sendFiles } from './transfer/send-files.js';
+export {
+  type ConnectTlsLaneInit,
+  connectTlsLane,
+  TLS_LANE_CONNECT_TIMEOUT_MS,
+} from './transfer/tls-lane-connect.js';
+export {
+  type ListenTlsLaneInit,
+  listenTlsLane,
+  TLS_LANE_TOKEN_TIMEOUT_MS,
+  type TlsLaneListener,
+} from './transfer/tls-lane-listen.js';
+export type { TlsLaneEndpoint } from './transfer/tls-lane-options.js';

@@ -249,3 +249,73 @@ export class RoomMemberUnknownError extends LanrtcError {
 export class RoomClosedError extends LanrtcError {
   static override readonly code = 'RoomClosedError';
 }
+
+/** A transfer path that could escape or clash in the target directory: absolute, `..`, `\`, NUL or control characters, a drive letter, a duplicate, a file that is also a directory. */
+export class UnsafePathError extends LanrtcError {
+  static override readonly code = 'UnsafePathError';
+}
+
+/** A transfer manifest that breaks a rule other than path safety: bad chunk size, a count or size over its limit, hashes that do not fit the size. */
+export class InvalidManifestError extends LanrtcError {
+  static override readonly code = 'InvalidManifestError';
+}
+
+/** A received chunk whose SHA-256 is not the manifest's: it was not written. */
+export class ChunkVerificationError extends LanrtcError {
+  static override readonly code = 'ChunkVerificationError';
+}
+
+/** A received file whose whole-file SHA-256 is not the manifest's: it did not get its final name. */
+export class FileVerificationError extends LanrtcError {
+  static override readonly code = 'FileVerificationError';
+}
+
+/** The receiving storage has less free space than the bytes still to come. */
+export class InsufficientSpaceError extends LanrtcError {
+  static override readonly code = 'InsufficientSpaceError';
+}
+
+/** The receiver declined the offer; `reason` is `declined`, `no-space`, `unsafe-path`, `invalid-manifest` or `busy`. */
+export class TransferDeclinedError extends LanrtcError {
+  static override readonly code = 'TransferDeclinedError';
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** A source file that no longer matches its manifest entry (size, mtime or content changed since it was hashed). */
+export class SourceChangedError extends LanrtcError {
+  static override readonly code = 'SourceChangedError';
+}
+
+/** The transfer's peer sent no frame (not even a keepalive) within the stall timeout. */
+export class TransferStalledError extends LanrtcError {
+  static override readonly code = 'TransferStalledError';
+}
+
+/** The other side aborted the transfer; `reason` is its stable reason code (the name of its error). */
+export class TransferAbortedError extends LanrtcError {
+  static override readonly code = 'TransferAbortedError';
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
+/** This side cancelled the transfer (its `AbortSignal` fired or `cancel()` was called). */
+export class TransferCancelledError extends LanrtcError {
+  static override readonly code = 'TransferCancelledError';
+}
+
+/** A well-formed transfer frame that breaks the protocol: out of order, for a chunk not asked for, past the flow-control window, or a lane nobody offered. */
+export class TransferProtocolError extends LanrtcError {
+  static override readonly code = 'TransferProtocolError';
+}
+
+/** No transfer lane both sides allow could be opened (e.g. only `tls` allowed and the TLS connection failed). */
+export class TransferLaneError extends LanrtcError {
+  static override readonly code = 'TransferLaneError';
+}

@@ -25,11 +25,15 @@ export type { AbortSignalLike } from './encoding/abort.js';
 export {
   AuthTimeoutError,
   CardExpiredError,
+  ChunkVerificationError,
   CorruptStoreError,
   DescriptionRejectedError,
+  FileVerificationError,
   FingerprintMismatchError,
+  InsufficientSpaceError,
   InvalidArgumentError,
   InvalidKeyError,
+  InvalidManifestError,
   InvalidSignatureError,
   LanrtcError,
   MalformedInputError,
@@ -55,11 +59,19 @@ export {
   RoomRefusedError,
   SessionLimitError,
   SessionTimeoutError,
+  SourceChangedError,
   StaleEnvelopeError,
+  TransferAbortedError,
+  TransferCancelledError,
+  TransferDeclinedError,
+  TransferLaneError,
+  TransferProtocolError,
+  TransferStalledError,
   TransportClosedError,
   UnexpectedEnvelopeTypeError,
   UnexpectedSenderError,
   UnknownPeerError,
+  UnsafePathError,
   UnsupportedSdpError,
   UnsupportedVersionError,
   WeakPinError,
@@ -114,6 +126,14 @@ export type {
 } from './room/types.js';
 export type { CompareHandler, PeerContext } from './session/agent.js';
 export type { SessionPeer } from './session/peer.js';
+export type { TransferLaneKind } from './transfer/lane.js';
+export type {
+  FileTransfer,
+  TransferFileState,
+  TransferOffer,
+  TransferProgress,
+  TransferResult,
+} from './transfer/types.js';
 export type { SignalTransport, TransportFrame } from './transport/transport.js';
 export { createMemoryTrustStore } from './trust/memory.js';
 export { hasGrant, revokeGrant, setGrant } from './trust/peers.js';

@@ -18,12 +18,15 @@ export interface TransferLane {
    */
   readonly maxFrameBytes: number;
   /**
-   * Queue one frame (at most `maxFrameBytes`); resolves once the lane's send buffer is below its
-   * high-water mark, so awaiting each write is the sender's backpressure. Rejects with
-   * `TransportClosedError` once the lane closed.
+   * Queue one frame (1…`maxFrameBytes` bytes, not modified afterwards: the lane may send it without a
+   * copy); resolves once the lane's send buffer is below its high-water mark, so awaiting each write
+   * is the sender's backpressure. Rejects with `TransportClosedError` once the lane closed.
    */
   write(frame: Uint8Array): Promise<void>;
-  /** Each whole frame the other side wrote, in order. */
+  /**
+   * Each whole frame the other side wrote, in order. The array is handed over: the lane never
+   * reuses its memory (the receiver keeps views into it until the chunk is written).
+   */
   onFrame(listener: (frame: Uint8Array) => void): Unsubscribe;
   /** Once, when the lane closed from either side; `error` when it failed rather than closed. */
   onClose(listener: (error?: Error) => void): Unsubscribe;
