@@ -9,8 +9,11 @@ import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 
 /** One line typed after `question`, trimmed. */
-async function askLine(question: string, io: CliIo): Promise<string> {
+export async function askLine(question: string, io: CliIo): Promise<string> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
+  // readline puts a terminal in raw mode, so Ctrl-C arrives as a key, not as SIGINT: pass it on as
+  // the signal, which stops the command (and rejects the question through `io.signal`).
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
     return (await rl.question(question, { signal: io.signal })).trim();
   } finally {

@@ -3,10 +3,10 @@
  * device shows (`--pin`, or typed at a prompt on a terminal) and the name this machine gives itself
  * in the device's trust store (`--name`).
  */
-import { createInterface } from 'node:readline/promises';
 import type { Card } from '@lanrtc/signal-core';
 import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
 import { type ParsedCommand, stringValue } from './args.js';
+import { askLine } from './ask.js';
 import { PinEntryError, UsageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
@@ -32,19 +32,10 @@ export function ownNameFrom(parsed: ParsedCommand, command: string): string | un
 
 /** Ask for the PIN `card`'s device shows on the terminal (`how`: the command that shows it). */
 export async function askPin(card: Card, io: CliIo, how: string, again: string): Promise<string> {
-  const rl = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    const answer = await rl.question(
-      `not paired with "${printable(card.name)}" yet: PIN it shows (\`${how}\`): `,
-      { signal: io.signal },
+  const pin = await askLine(`not paired with "${printable(card.name)}" yet: PIN it shows (\`${how}\`): `, io);
+  if (!PIN_PATTERN.test(pin))
+    throw new PinEntryError(
+      `a PIN is the 4–12 digits the device shows (got "${printable(pin)}"): run ${again} again`,
     );
-    const pin = answer.trim();
-    if (!PIN_PATTERN.test(pin))
-      throw new PinEntryError(
-        `a PIN is the 4–12 digits the device shows (got "${printable(pin)}"): run ${again} again`,
-      );
-    return pin;
-  } finally {
-    rl.close();
-  }
+  return pin;
 }

@@ -234,7 +234,8 @@ function createReceiver(init: ReceiverInit) {
         (error: unknown) => {
           view.stop();
           const text = error instanceof Error ? `${error.name}: ${printable(error.message)}` : String(error);
-          if (mine) writeLine(io.stdout, `transfer from ${who} failed: ${text}`);
+          // Stopping (Ctrl-C, SIGTERM) ends a transfer by this side's choice: `stopping (…)` says so.
+          if (mine && !init.signal.aborted) writeLine(io.stdout, `transfer from ${who} failed: ${text}`);
           return false;
         },
       );

@@ -67,7 +67,8 @@ describeLan('lanrtc send / receive on terminals', () => {
       expect(run.raw()).toContain('\u001b[?25l'); // cursor hidden while drawing…
       expect(run.raw()).toContain('\u001b[?25h'); // …and shown again
     }
-    expect(readFileSync(join(inbox, 'video.bin'))).toEqual(readFileSync(file));
+    // Buffer.equals, not toEqual: vitest compares (and diffs) 24 MB element by element.
+    expect(readFileSync(join(inbox, 'video.bin')).equals(readFileSync(file))).toBe(true);
     receive.kill();
     await receive.exited;
   }, 180_000);
