@@ -40,6 +40,11 @@ export interface ResultView {
 /** Shows one transfer's progress; `stop()` (idempotent) leaves the terminal as it was (cursor, line wrapping). */
 export interface TransferView {
   update(progress: ProgressView): void;
+  /**
+   * Milliseconds since the first update — the engines' first progress is the acceptance, so unlike
+   * `TransferResult.durationMs` this leaves out the person's time to answer; undefined before it.
+   */
+  movingMs(): number | undefined;
   stop(): void;
 }
 
@@ -47,10 +52,40 @@ export interface TransferView {
 const NAME_WIDTH = 28;
 /** Bars redraw at most this often (cli-progress `fps`). */
 const FPS = 8;
+/** The whole transfer's rate is measured over this much of the recent past. */
+const RATE_WINDOW_MS = 5_000;
 
 /** `moved` (sender: "sent", receiver: "received") names what happened to a file that moved. */
 export function createTransferView(io: CliIo, moved: 'sent' | 'received'): TransferView {
-  return io.stdout.isTTY === true ? barView(io, moved) : lineView(io, moved);
+  const view = io.stdout.isTTY === true ? barView(io, moved) : lineView(io, moved);
+  let first: number | undefined;
+  return {
+    update(progress) {
+      first ??= Date.now();
+      view.update(progress);
+    },
+    movingMs: () => (first === undefined ? undefined : Date.now() - first),
+    stop: () => view.stop(),
+  };
+}
+
+/**
+ * The whole transfer's rate over the last `RATE_WINDOW_MS` of updates, and the ETA at that rate. The
+ * engines' own `bytesPerSecond` counts from before the offer was accepted, so a rate shown in the
+ * first seconds would include the time a person took to answer.
+ */
+function rateMeter(): (progress: ProgressView) => { rate: number; etaMs: number | undefined } {
+  const samples: [number, number][] = [];
+  return (progress) => {
+    const now = Date.now();
+    const moved = progress.doneBytes - progress.heldBytes;
+    samples.push([now, moved]);
+    while (samples.length > 2 && (samples[1] as [number, number])[0] <= now - RATE_WINDOW_MS) samples.shift();
+    const [t0, b0] = samples[0] as [number, number];
+    const rate = now > t0 ? ((moved - b0) * 1000) / (now - t0) : 0;
+    const left = progress.totalBytes - progress.doneBytes;
+    return { rate, etaMs: left === 0 ? 0 : rate > 0 ? (left * 1000) / rate : undefined };
+  };
 }
 
 /** Calls `say` once per file with its line, when it is done or found already there. */
@@ -66,13 +101,16 @@ function fileLines(moved: string, say: (line: string) => void): (progress: Progr
   };
 }
 
+/** What the two kinds of view do (the caller adds `movingMs`). */
+type ViewParts = Omit<TransferView, 'movingMs'>;
+
 /** One line per file as it finishes (moved or already there), for logs and pipes. */
-function lineView(io: CliIo, moved: string): TransferView {
+function lineView(io: CliIo, moved: string): ViewParts {
   return { update: fileLines(moved, (line) => writeLine(io.stdout, line)), stop() {} };
 }
 
 /** cli-progress bars: the whole transfer, then each moving file (removed once it is done). */
-function barView(io: CliIo, moved: string): TransferView {
+function barView(io: CliIo, moved: string): ViewParts {
   const bars = new MultiBar({
     stream: io.stdout,
     // `{eta}` is cli-progress's own (from its updates); ours comes from the transfer's rate window.
@@ -90,6 +128,7 @@ function barView(io: CliIo, moved: string): TransferView {
   const moving = new Map<number, { bar: SingleBar; since: number; from: number }>();
   const finished = new Set<number>();
   let stopped = false;
+  const meter = rateMeter();
   // Lines logged through the bars scroll above them (cli-progress redraws the bars below).
   const lines = fileLines(moved, (line) => bars.log(`${line}\n`));
   return {
@@ -97,10 +136,11 @@ function barView(io: CliIo, moved: string): TransferView {
       if (stopped) return;
       lines(progress);
       const done = progress.doneBytes; // held bytes included
+      const { rate, etaMs } = meter(progress);
       const payload = {
         name: 'total'.padEnd(NAME_WIDTH),
-        rate: formatRate(progress.bytesPerSecond),
-        left: formatEta(progress.etaMs),
+        rate: formatRate(rate),
+        left: formatEta(etaMs),
         done: formatBytes(done),
         size: formatBytes(progress.totalBytes),
       };
@@ -155,15 +195,20 @@ function fileFields(file: { path: string; size: number; doneBytes: number }, rat
 
 /**
  * `sent 12 files, 104.9 MB (94.4 MB moved, 10.5 MB already there) over tls in 1.2 s, 78.6 MB/s`:
- * MB/s counts the bytes that moved over the time the transfer took.
+ * MB/s counts the bytes that moved over `durationMs` (default the result's, which includes the
+ * time before the offer was accepted; `TransferView.movingMs` leaves that out).
  */
-export function summaryLine(result: ResultView, moved: 'sent' | 'received'): string {
+export function summaryLine(
+  result: ResultView,
+  moved: 'sent' | 'received',
+  durationMs = result.durationMs,
+): string {
   const total = result.movedBytes + result.heldBytes;
   const held = result.files.filter((f) => f.state === 'held').length;
   return (
     `${moved} ${result.files.length} file${result.files.length === 1 ? '' : 's'}, ${formatBytes(total)} ` +
     `(${formatBytes(result.movedBytes)} moved, ${formatBytes(result.heldBytes)} already there` +
     `${held > 0 ? ` in ${held} file${held === 1 ? '' : 's'}` : ''}) over ${result.lane} in ` +
-    `${(result.durationMs / 1000).toFixed(1)} s, ${megabytesPerSecond(result.movedBytes, result.durationMs)} MB/s`
+    `${(durationMs / 1000).toFixed(1)} s, ${megabytesPerSecond(result.movedBytes, durationMs)} MB/s`
   );
 }

@@ -228,7 +228,8 @@ function createReceiver(init: ReceiverInit) {
       const settled = transfer.done.then(
         (result) => {
           view.stop();
-          writeLine(io.stdout, `${summaryLine(result, 'received')} from ${who} into ${printable(init.dir)}`);
+          const line = summaryLine(result, 'received', view.movingMs());
+          writeLine(io.stdout, `${line} from ${who} into ${printable(init.dir)}`);
           return true;
         },
         (error: unknown) => {

@@ -122,7 +122,7 @@ ${COMMON_USAGE}`,
       transfer.onProgress((progress) => view.update(progress));
       const result = await transfer.done;
       view.stop();
-      writeLine(io.stdout, `${summaryLine(result, 'sent')} to "${printable(card.name)}"`);
+      writeLine(io.stdout, `${summaryLine(result, 'sent', view.movingMs())} to "${printable(card.name)}"`);
     } finally {
       view.stop();
       await connection.close();
