@@ -45,6 +45,8 @@ export interface TransferView {
    * `TransferResult.durationMs` this leaves out the person's time to answer; undefined before it.
    */
   movingMs(): number | undefined;
+  /** Print a line: above the bars while they are drawn (a plain write would be drawn over). */
+  log(line: string): void;
   stop(): void;
 }
 
@@ -65,6 +67,7 @@ export function createTransferView(io: CliIo, moved: 'sent' | 'received'): Trans
       view.update(progress);
     },
     movingMs: () => (first === undefined ? undefined : Date.now() - first),
+    log: (line) => view.log(line),
     stop: () => view.stop(),
   };
 }
@@ -106,7 +109,11 @@ type ViewParts = Omit<TransferView, 'movingMs'>;
 
 /** One line per file as it finishes (moved or already there), for logs and pipes. */
 function lineView(io: CliIo, moved: string): ViewParts {
-  return { update: fileLines(moved, (line) => writeLine(io.stdout, line)), stop() {} };
+  return {
+    update: fileLines(moved, (line) => writeLine(io.stdout, line)),
+    log: (line) => writeLine(io.stdout, line),
+    stop() {},
+  };
 }
 
 /** cli-progress bars: the whole transfer, then each moving file (removed once it is done). */
@@ -172,6 +179,10 @@ function barView(io: CliIo, moved: string): ViewParts {
         moving.delete(i);
         bars.remove(entry.bar);
       });
+    },
+    log(line) {
+      if (overall && !stopped) bars.log(`${line}\n`);
+      else writeLine(io.stdout, line);
     },
     stop() {
       // A second stop() would draw the bars once more below the first.

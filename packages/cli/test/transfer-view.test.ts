@@ -58,8 +58,11 @@ describe('transfer view', () => {
     view.update(snapshot(500_000, 'moving'));
     await new Promise((r) => setTimeout(r, 250));
     view.update(snapshot(1_500_000, 'moving'));
+    view.log('connected someone'); // while the bars are drawn: above them, at the next redraw
     await new Promise((r) => setTimeout(r, 250)); // a redraw (8 per second)
     const drawn = m.stdout();
+    // cli-progress clears the line and writes the logged one where the bars were, then redraws them.
+    expect(drawn).toMatch(/\u001b\[2Kconnected someone\n\u001b\[1Gtotal /);
     // The whole's rate is the view's own (1.5 MB moved in the ~250 ms since the first update: ~6 MB/s,
     // less on a busy machine), not the snapshot's 1.5 MB/s, which the engines count from before the
     // offer was accepted.
@@ -73,6 +76,8 @@ describe('transfer view', () => {
     view.update(snapshot(3_000_000, 'done'));
     view.stop();
     view.stop(); // twice (the sender stops it on success and again on the way out)
+    view.log('stopping (SIGINT)'); // no bars any more: written at once
+    expect(m.stdout().endsWith('stopping (SIGINT)\n')).toBe(true);
     expect(m.stdout().match(/ 100% /g)).toHaveLength(1);
     // the cursor hidden while drawing is shown again
     expect(m.stdout().lastIndexOf('\u001b[?25h')).toBeGreaterThan(m.stdout().lastIndexOf('\u001b[?25l'));

@@ -103,7 +103,7 @@ ${COMMON_USAGE}`,
     listener.onPeerError((error) => {
       // A wrong or locked-out PIN is already said by the attempt lines, once per attempt.
       if (usePin && (error.name === 'PairingFailedError' || error.name === 'PairingLockedError')) return;
-      writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`);
+      receiver.say(`dropped a peer: ${peerErrorText(error, state.dir)}`);
     });
     let ad: { readonly name: string; close(): Promise<void> } | undefined;
     let pins: { close(): void } | undefined;
@@ -115,6 +115,7 @@ ${COMMON_USAGE}`,
       writeLine(io.stdout, `announced "${printable(ad.name)}" over mDNS (type ${FILES_DEVICE_TYPE})`);
       writeLine(io.stdout, `waiting for \`lanrtc send\` (Ctrl-C stops)`);
       const why = await untilAborted(stop.signal);
+      receiver.stopViews(); // the line below would be drawn over by running bars
       if (why !== 'done') writeLine(io.stdout, `stopping (${why})`);
     } finally {
       io.signal.removeEventListener('abort', onAbort);
@@ -155,18 +156,24 @@ function createReceiver(init: ReceiverInit) {
   const connections = new Set<NodeConnection>();
   // Stopped on the way out too, so Ctrl-C mid-transfer gives the terminal its cursor back.
   const views = new Set<TransferView>();
+  // While a transfer's bars are drawn, other lines (another sender, a disconnect) go above them.
+  let active: TransferView | undefined;
+  const say = (line: string) => {
+    if (active) active.log(line);
+    else writeLine(io.stdout, line);
+  };
   let busy = false;
   return {
     serve(connection: NodeConnection): void {
       const id = connection.remote.id;
       connections.add(connection);
       const firstContact = connection.paired;
-      writeLine(io.stdout, `connected ${id}${firstContact ? ' (paired now)' : ''}`);
+      say(`connected ${id}${firstContact ? ' (paired now)' : ''}`);
       // A sender pairing now names itself with its card right after (peer-card.ts).
       const named = firstContact ? nameFromPeerCard(connection, init.trust) : Promise.resolve(undefined);
       void connection.ended.then((reason) => {
         connections.delete(connection);
-        writeLine(io.stdout, `disconnected ${id} (${printable(reason)})`);
+        say(`disconnected ${id} (${printable(reason)})`);
       });
       // mine: this connection's transfer is the one running; decidedHere: its offer was put to the user.
       let mine = false;
@@ -176,19 +183,19 @@ function createReceiver(init: ReceiverInit) {
         const name = (await named) ?? (await init.trust.get(id))?.name;
         who = name ? `"${printable(name)}" (${id})` : id;
         const held = offer.heldBytes > 0 ? `, ${formatBytes(offer.heldBytes)} already here` : '';
-        writeLine(
-          io.stdout,
+        say(
           `${who} offers ${offer.files.length} file${offer.files.length === 1 ? '' : 's'}, ${formatBytes(offer.totalBytes)}${held}`,
         );
         if (busy) {
-          writeLine(io.stdout, `declined ${who}: busy with another transfer`);
+          say(`declined ${who}: busy with another transfer`);
           return false;
         }
         busy = true;
         mine = true;
         decidedHere = true;
         const accepted = await ask(firstContact, who);
-        if (!accepted) {
+        if (accepted) active = view;
+        else {
           busy = false;
           mine = false;
         }
@@ -196,12 +203,11 @@ function createReceiver(init: ReceiverInit) {
       };
       const ask = async (first: boolean, who: string): Promise<boolean> => {
         if (!first && init.yes) {
-          writeLine(io.stdout, `accepted (--yes: ${who} is trusted)`);
+          say(`accepted (--yes: ${who} is trusted)`);
           return true;
         }
         if (io.stdin.isTTY !== true) {
-          writeLine(
-            io.stdout,
+          say(
             first
               ? 'declined: a sender pairing now is always asked, and stdin is not a terminal to ask on'
               : 'declined: stdin is not a terminal to ask on (--yes accepts senders already trusted)',
@@ -209,7 +215,7 @@ function createReceiver(init: ReceiverInit) {
           return false;
         }
         const yes = await askYesNo(`accept into ${printable(init.dir)}?`, io);
-        writeLine(io.stdout, yes ? 'accepted' : 'declined');
+        say(yes ? 'accepted' : 'declined');
         return yes;
       };
       const transfer = receiveFiles(connection, {
@@ -229,20 +235,21 @@ function createReceiver(init: ReceiverInit) {
         (result) => {
           view.stop();
           const line = summaryLine(result, 'received', view.movingMs());
-          writeLine(io.stdout, `${line} from ${who} into ${printable(init.dir)}`);
+          say(`${line} from ${who} into ${printable(init.dir)}`);
           return true;
         },
         (error: unknown) => {
           view.stop();
           const text = error instanceof Error ? `${error.name}: ${printable(error.message)}` : String(error);
           // Stopping (Ctrl-C, SIGTERM) ends a transfer by this side's choice: `stopping (…)` says so.
-          if (mine && !init.signal.aborted) writeLine(io.stdout, `transfer from ${who} failed: ${text}`);
+          if (mine && !init.signal.aborted) say(`transfer from ${who} failed: ${text}`);
           return false;
         },
       );
       void settled.then(async (received) => {
         off();
         views.delete(view);
+        if (active === view) active = undefined;
         if (mine) busy = false;
         // The sender closes once it heard COMPLETE (or the decline); one that lingers is closed here.
         let linger: NodeJS.Timeout | undefined;
@@ -258,6 +265,10 @@ function createReceiver(init: ReceiverInit) {
         // as busy, is not this receiver's outcome.
         if (decidedHere) init.onSettled(received);
       });
+    },
+    say,
+    stopViews(): void {
+      for (const view of views) view.stop();
     },
     async close(): Promise<void> {
       for (const view of views) view.stop();
