@@ -62,6 +62,7 @@ describe('transfer view', () => {
     await new Promise((r) => setTimeout(r, 250)); // a redraw (8 per second)
     const drawn = m.stdout();
     // cli-progress clears the line and writes the logged one where the bars were, then redraws them.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is checked.
     expect(drawn).toMatch(/\u001b\[2Kconnected someone\n\u001b\[1Gtotal /);
     // The whole's rate is the view's own (1.5 MB moved in the ~250 ms since the first update: ~6 MB/s,
     // less on a busy machine), not the snapshot's 1.5 MB/s, which the engines count from before the
