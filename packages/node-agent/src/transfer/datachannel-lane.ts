@@ -170,7 +170,12 @@ export function weriftDataChannelLane(channel: RTCDataChannel): TransferLane {
     onClose(listener) {
       let live = true;
       const entry = (error?: Error) => {
-        if (live) listener(error);
+        if (!live) return;
+        try {
+          listener(error);
+        } catch {
+          // The lane is closed either way; a close listener's failure must not escape into werift or the socket.
+        }
       };
       if (closed) queueMicrotask(() => entry(closeError));
       else closeListeners.add(entry);

@@ -4,7 +4,7 @@
  * connection uses (where the TLS lane listens by default), and a Node `AbortSignal` for the lanes.
  */
 import { isIP } from 'node:net';
-import { type AbortSignalLike, TransferCancelledError } from '@lanrtc/signal-core';
+import { type AbortSignalLike, TransferCancelledError, TransportClosedError } from '@lanrtc/signal-core';
 import { FILES_CHANNEL_LABEL } from '@lanrtc/signal-core/transfer';
 import type { RTCDataChannel, RTCPeerConnection } from 'werift';
 import type { NodeConnection } from '../direct/connection.js';
@@ -39,7 +39,10 @@ function queueOf(connection: NodeConnection): ChannelQueue {
   return q;
 }
 
-/** The next `lanrtc-files` channel the remote opened on `connection` that no transfer took yet. */
+/**
+ * The next `lanrtc-files` channel the remote opened on `connection` that no transfer took yet;
+ * rejects with `TransferCancelledError` on `signal`, `TransportClosedError` once the connection ended.
+ */
 export function nextFilesChannel(
   connection: NodeConnection,
   signal: AbortSignalLike,
@@ -48,15 +51,26 @@ export function nextFilesChannel(
   const ready = queue.unclaimed.shift();
   if (ready) return Promise.resolve(ready);
   return new Promise((resolve, reject) => {
-    const take = (channel: RTCDataChannel) => {
+    let settled = false;
+    const stop = () => {
+      settled = true;
       signal.removeEventListener('abort', onAbort);
+      const at = queue.waiting.indexOf(take);
+      if (at >= 0) queue.waiting.splice(at, 1);
+    };
+    const take = (channel: RTCDataChannel) => {
+      stop();
       resolve(channel);
     };
     const onAbort = () => {
-      const at = queue.waiting.indexOf(take);
-      if (at >= 0) queue.waiting.splice(at, 1);
+      stop();
       reject(new TransferCancelledError('transfer cancelled', { cause: signal.reason }));
     };
+    connection.ended.then((reason) => {
+      if (settled) return;
+      stop();
+      reject(new TransportClosedError(`the connection ended (${reason}) before a transfer was offered`));
+    });
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort);
     queue.waiting.push(take);

@@ -7,7 +7,7 @@
  * because the hold/resume decision, the in-order hashing and the final rename share one state.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, link, open, realpath, rename, statfs, unlink } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, realpath, rename, statfs, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   FileVerificationError,
@@ -71,7 +71,6 @@ export function createFsSink(init: FsSinkInit): FileSink {
 
   const ensureRoot = async (): Promise<string> => {
     if (realRoot === undefined) {
-      const { mkdir } = await import('node:fs/promises');
       await mkdir(root, { recursive: true, mode: 0o755 });
       realRoot = await realpath(root);
     }

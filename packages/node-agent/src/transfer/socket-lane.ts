@@ -165,7 +165,12 @@ export function socketLane(socket: Socket, leftover: Uint8Array, kind: TransferL
     onClose(listener) {
       let live = true;
       const entry = (error?: Error) => {
-        if (live) listener(error);
+        if (!live) return;
+        try {
+          listener(error);
+        } catch {
+          // The lane is closed either way; a close listener's failure must not escape into werift or the socket.
+        }
       };
       if (closed) {
         queueMicrotask(() => entry(closeError));

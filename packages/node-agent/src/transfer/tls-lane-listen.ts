@@ -36,6 +36,9 @@ import {
 /** How long a client has from its TCP connection to finish the TLS handshake, and again to send its token. */
 export const TLS_LANE_TOKEN_TIMEOUT_MS = 5_000;
 
+/** TCP connections one listening address holds at once (handshakes, token waits); Node closes any beyond. */
+const MAX_PENDING_CONNECTIONS = 32;
+
 /** Options of `listenTlsLane`. */
 export interface ListenTlsLaneInit {
   /** This agent's DTLS certificate, presented as the TLS server certificate. */
@@ -150,9 +153,14 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
         return;
       }
       done = true;
-      // The accepted connection's TCP socket stays; a listening port has one connection per remote address and port.
+      // The accepted connection's TCP socket stays (a TCP connection is its two addresses and ports).
       for (const raw of connections) {
-        if (raw.remoteAddress === socket.remoteAddress && raw.remotePort === socket.remotePort) {
+        if (
+          raw.remoteAddress === socket.remoteAddress &&
+          raw.remotePort === socket.remotePort &&
+          raw.localAddress === socket.localAddress &&
+          raw.localPort === socket.localPort
+        ) {
           connections.delete(raw);
         }
       }
@@ -166,6 +174,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Dropped by close() or by another connection's acceptance: not a refusal of this one.
+      if (done) return;
       refuse(undefined, new TlsLaneTokenMismatchError('the TLS lane client closed without sending a token'));
     });
   };
@@ -179,6 +189,8 @@ export async function listenTlsLane(init: ListenTlsLaneInit): Promise<TlsLaneLis
   try {
     for (const address of init.addresses) {
       const server = createServer(options, onSecure);
+      // One peer needs one connection; this bounds what strangers on the LAN can make it hold at once.
+      server.maxConnections = MAX_PENDING_CONNECTIONS;
       servers.push(server);
       server.on('connection', (raw: Socket) => {
         if (done) {

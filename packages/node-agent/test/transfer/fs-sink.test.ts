@@ -264,6 +264,30 @@ describe('createFsSink', () => {
     expectSameBytes(readFileSync(join(to, 'shuffled.bin')), Buffer.from(data));
   });
 
+  it('keeps a file whose mtime the file system cannot store', async () => {
+    const to = tempDir();
+    const data = new TextEncoder().encode('from the far future');
+    const manifest: TransferManifest = {
+      chunkSize: CHUNK,
+      files: [
+        {
+          path: 'future.txt',
+          size: data.length,
+          mode: 0o644,
+          mtimeMs: Number.MAX_SAFE_INTEGER,
+          chunkHashes: [sha(data)],
+          fileHash: sha(data),
+        },
+      ],
+    };
+    const sink = createFsSink({ dir: to });
+    await sink.prepare(manifest);
+    await sink.writeChunk(0, 0, data);
+    expect((await sink.finishFile(0)).finalPath).toBe(join(to, 'future.txt'));
+    await sink.close();
+    expect(readFileSync(join(to, 'future.txt'), 'utf8')).toBe('from the far future');
+  });
+
   it('declines an offer larger than the free space', async () => {
     const to = tempDir();
     const { bavail, bsize } = statfsSync(to);

@@ -164,6 +164,43 @@ describe.skipIf(!IN_NETNS)('sendFiles / receiveFiles (netns)', () => {
     await expectArrived(to, from);
   });
 
+  it('one connection carries several transfers; each receiveFiles takes the next one', {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b] = [await party(), await party()];
+    await pairParties(a, b);
+    const from = tempDir();
+    const to = tempDir();
+    const [out, incoming] = await connectPair(a, b);
+    const lanes = ['tls', 'datachannel', 'tls'] as const;
+    // Every receiver waits before anything is sent: each must take its own transfer's channel.
+    const receiving = lanes.map((lane) =>
+      receiveFiles(incoming, { dir: to, certificate: b.certificate, lanes: [lane], decide: () => true }),
+    );
+    for (const [i, lane] of lanes.entries()) {
+      writeFileSync(join(from, `n${i}.txt`), `transfer ${i}`);
+      const sending = sendFiles(out, [join(from, `n${i}.txt`)], { certificate: a.certificate });
+      const [sent, received] = await Promise.all([sending.done, receiving[i]?.done]);
+      expect([sent.lane, received?.files[0]?.finalPath]).toEqual([lane, join(to, `n${i}.txt`)]);
+    }
+    expect((readdirSync(to) as string[]).sort()).toEqual(['n0.txt', 'n1.txt', 'n2.txt']);
+  });
+
+  it('a receiver waiting for an offer ends on cancel, and when the connection ends', {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b] = [await party(), await party()];
+    await pairParties(a, b);
+    const [out, incoming] = await connectPair(a, b);
+    const init = { dir: tempDir(), certificate: b.certificate, decide: () => true };
+    const cancelled = receiveFiles(incoming, init);
+    const waiting = receiveFiles(incoming, init);
+    cancelled.cancel();
+    await expect(cancelled.done).rejects.toMatchObject({ name: 'TransferCancelledError' });
+    await out.close();
+    await expect(waiting.done).rejects.toMatchObject({ name: 'TransportClosedError' });
+  });
+
   it('a declined offer writes nothing and both sides learn why', { timeout: 60_000 }, async () => {
     const [a, b] = [await party(), await party()];
     await pairParties(a, b);

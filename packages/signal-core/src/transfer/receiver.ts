@@ -32,7 +32,7 @@ export interface RunReceiverInit extends SessionInit {
    * to the sender (it is done at COMPLETE) or wait a moment: a close may drop the queued COMPLETE.
    */
   readonly lane: TransferLane;
-  /** Where the files go (the engine does not close it). */
+  /** Where the files go (the engine does not close it; it settles only after the sink call in progress ended). */
   readonly sink: FileSink;
   /** SHA-256 for chunk verification (Node's native one, or `nobleSha256`). */
   readonly sha256: Sha256Factory;
@@ -118,8 +118,10 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
       session.notify();
     }
   };
+  // Sink calls run one at a time, in order; after a failure the queued ones are skipped, and the
+  // engine settles only once the one running ended, so the caller may close the sink right after.
   const queue = (work: () => Promise<void>) => {
-    chain = chain.then(work).catch((error) => session.fail(error));
+    chain = chain.then(() => (session.failure ? undefined : work())).catch((error) => session.fail(error));
   };
 
   const onData = (frame: { fileIndex: number; chunkIndex: number; offset: number; bytes: Uint8Array }) => {
@@ -138,7 +140,14 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
       if (unackedBytes + length > window)
         throw new TransferProtocolError('DATA past the flow-control window');
       unackedBytes += length;
-      current = { ...frame, length, buffer: undefined, filled: 0, hash: init.sha256() };
+      current = {
+        fileIndex: frame.fileIndex,
+        chunkIndex: frame.chunkIndex,
+        length,
+        buffer: undefined,
+        filled: 0,
+        hash: init.sha256(),
+      };
     } else if (
       frame.fileIndex !== current.fileIndex ||
       frame.chunkIndex !== current.chunkIndex ||
@@ -270,5 +279,6 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     throw session.failure ?? error;
   } finally {
     session.close();
+    await chain;
   }
 }

@@ -24,7 +24,7 @@ import type { TransferProgress, TransferResult } from './types.js';
 export interface RunSenderInit extends SessionInit {
   /** The negotiated lane (the engine neither opens nor closes it). */
   readonly lane: TransferLane;
-  /** The files (the engine does not close it). */
+  /** The files (the engine does not close it; it settles only after the read in progress ended). */
   readonly source: FileSource;
   /** Most unacknowledged chunk bytes in flight (default 16 MiB; the receiver may ask for less; never below one chunk). */
   readonly windowBytes?: number | undefined;
@@ -132,6 +132,8 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
     }
   });
 
+  // The chunk being read ahead, if any: the engine settles only after it, so the caller may close the source.
+  let pending: { i: number; c: number; reading: Promise<Uint8Array> } | undefined;
   try {
     for (const piece of splitPayload(offer, lane.maxFrameBytes))
       await session.send({ type: 'offer', ...piece });
@@ -153,7 +155,7 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
       reading.catch(() => {}); // awaited below; a failure of a read never awaited is not unhandled
       return { i, c, reading };
     };
-    let pending = read(chunks.next());
+    pending = read(chunks.next());
     while (pending) {
       const { i, c, reading } = pending;
       const file = manifest.files[i] as (typeof manifest.files)[number];
@@ -193,5 +195,6 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
     throw session.failure ?? error;
   } finally {
     session.close();
+    await pending?.reading.catch(() => {});
   }
 }

@@ -200,6 +200,34 @@ describe('cancellation', () => {
     expect(sink.final.size).toBe(0);
   });
 
+  it('no sink call happens after the receiver settled (the caller may close the sink at once)', async () => {
+    const controller = new AbortController();
+    const [a, b] = createMemoryLanePair();
+    const source = createMemorySource([{ path: 'f', data: bytesOf(32 * CHUNK, 31) }], { chunkSize: CHUNK });
+    const sink = createMemorySink({ writeDelayMs: 20 });
+    const sending = runSender({ lane: a, source }).catch(() => undefined);
+    const received = await Promise.allSettled([
+      runReceiver({
+        lane: b,
+        sink,
+        sha256: nobleSha256,
+        decide: () => true,
+        signal: controller.signal,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (p.doneBytes >= CHUNK) controller.abort();
+        },
+      }),
+    ]);
+    expect(rejection(received[0] as PromiseSettledResult<unknown>).name).toBe('TransferCancelledError');
+    const writesAtSettle = sink.writes.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sink.writes.length).toBe(writesAtSettle);
+    await sending;
+    a.close();
+    b.close();
+  });
+
   it('a signal aborted before the start fails at once', async () => {
     const { sent } = await transfer({
       files: [{ path: 'f', data: bytesOf(10, 28) }],

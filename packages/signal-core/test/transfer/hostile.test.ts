@@ -86,10 +86,11 @@ describe('transfer engines against hostile or failing peers', () => {
   it('a peer deciding for longer than the stall timeout is kept alive by keepalives, not taken for stalled', async () => {
     const { sent, received, sink } = await transfer({
       files: [{ path: 'x', data: bytesOf(CHUNK + 1, 6) }],
-      sender: { stallTimeoutMs: 150 },
+      sender: { stallTimeoutMs: 400 },
       receiver: {
-        stallTimeoutMs: 150,
-        decide: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 500)),
+        stallTimeoutMs: 400,
+        // Three stall timeouts of deciding: only the keepalives keep the sender waiting.
+        decide: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 1200)),
       },
     });
     expect(sent.status).toBe('fulfilled');
@@ -310,6 +311,32 @@ describe('transfer engines against hostile or failing peers', () => {
     await a.write(huge);
     expect(rejection(await receiving).name).toBe('MalformedInputError');
     expect((await sender.next('abort')).reason).toBe('MalformedInputError');
+    a.close();
+  });
+
+  it('a path that stops delivering mid-transfer: the receiver stalls, the sender hears why', async () => {
+    const [a, b] = createMemoryLanePair();
+    const source = createMemorySource([{ path: 'x', data: bytesOf(16 * CHUNK, 15) }], { chunkSize: CHUNK });
+    const sink = createMemorySink({ writeDelayMs: 2 });
+    const sending = settle(runSender({ lane: a, source, windowBytes: 2 * CHUNK, stallTimeoutMs: 5000 }));
+    const receiving = settle(
+      runReceiver({
+        lane: b,
+        sink,
+        sha256: nobleSha256,
+        decide: () => true,
+        stallTimeoutMs: 200,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (p.doneBytes >= 2 * CHUNK) a.pause(); // the sender's frames stop arriving
+        },
+      }),
+    );
+    expect(rejection(await receiving).name).toBe('TransferStalledError');
+    const error = rejection(await sending);
+    expect(error.name).toBe('TransferAbortedError');
+    expect(error.reason).toBe('TransferStalledError');
+    expect(sink.final.size).toBe(0);
     a.close();
   });
 });
