@@ -4,7 +4,7 @@
  * errors that say what to do (same identity on both ends, a pairing card used twice, not paired yet,
  * a device that does not answer).
  */
-import { createNodeAgent, type WeriftSessionPeer } from '@lanrtc/node-agent';
+import { createNodeAgent, type NodeConnection, type WeriftSessionPeer } from '@lanrtc/node-agent';
 import {
   type Card,
   type PairingMode,
@@ -50,6 +50,8 @@ export interface DeviceConnection {
   readonly via: string;
   /** Whether channel `lanrtc` was opened with the connection (the relay path's agent opens it). */
   readonly echoChannelOpen: boolean;
+  /** The authenticated node-agent connection (direct path only): what `sendFiles` takes. */
+  readonly node?: NodeConnection;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,13 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
       timeoutMs: ms,
       ...(init.signal ? { signal: init.signal } : {}),
     });
-    connection = { ...direct, via: 'direct', echoChannelOpen: false, close: () => agent.close() };
+    connection = {
+      ...direct,
+      via: 'direct',
+      echoChannelOpen: false,
+      node: direct,
+      close: () => agent.close(),
+    };
   } catch (error) {
     await agent.close();
     throw explain(error, card, init, ms);

@@ -64,3 +64,18 @@ export class PeerNotFoundError extends LanrtcError {
 export class PinEntryError extends LanrtcError {
   static override readonly code = 'PinEntryError';
 }
+
+/** What was typed at `lanrtc send`'s receiver prompt is not one of the numbers listed. */
+export class ChoiceEntryError extends LanrtcError {
+  static override readonly code = 'ChoiceEntryError';
+}
+
+/** `lanrtc send` without `--to`: no `files` receiver announced itself within the search time. */
+export class NoReceiverError extends LanrtcError {
+  static override readonly code = 'NoReceiverError';
+}
+
+/** `lanrtc send`: a path given on the command line does not exist or cannot be read. */
+export class SendPathError extends LanrtcError {
+  static override readonly code = 'SendPathError';
+}

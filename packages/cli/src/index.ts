@@ -10,14 +10,17 @@ export {
 export { DEFAULT_DIRECT_PORT, describeCard, relayUrl } from './device-card.js';
 export {
   AmbiguousDeviceError,
+  ChoiceEntryError,
   CorruptCliFileError,
   DeviceNotAnsweringError,
   DeviceNotFoundError,
+  NoReceiverError,
   NotPairedYetError,
   PairingCardUsedError,
   PeerNotFoundError,
   PinEntryError,
   SameIdentityError,
+  SendPathError,
   UnrecognisedPasteError,
   UsageError,
 } from './errors.js';

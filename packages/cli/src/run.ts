@@ -13,7 +13,9 @@ import { idCommand } from './commands/id.js';
 import { listenCommand } from './commands/listen.js';
 import { pasteCommand } from './commands/paste.js';
 import { peersCommand } from './commands/peers.js';
+import { receiveCommand } from './commands/receive.js';
 import { relayCommand } from './commands/relay.js';
+import { sendCommand } from './commands/send.js';
 import { UsageError } from './errors.js';
 import { type CliIo, writeLine } from './io.js';
 import { printable } from './printable.js';
@@ -28,6 +30,8 @@ const commands: Command[] = [
   listenCommand,
   browseCommand,
   connectCommand,
+  receiveCommand,
+  sendCommand,
   pasteCommand,
   peersCommand,
   relayCommand,

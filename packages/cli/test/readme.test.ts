@@ -14,7 +14,18 @@ describe('packages/cli/README.md', () => {
 
   it('documents every subcommand the CLI has', () => {
     const names = [...overview().matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]);
-    expect(names).toEqual(['id', 'card', 'listen', 'browse', 'connect', 'paste', 'peers', 'relay']);
+    expect(names).toEqual([
+      'id',
+      'card',
+      'listen',
+      'browse',
+      'connect',
+      'receive',
+      'send',
+      'paste',
+      'peers',
+      'relay',
+    ]);
     for (const name of names) expect(readme).toContain(`| \`lanrtc ${name}`);
   });
 });

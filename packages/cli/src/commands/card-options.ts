@@ -27,14 +27,14 @@ export const CARD_USAGE = `  --name NAME      card name, ≤ 32 bytes (default: 
   --port PORT      UDP port of the direct-connect listener (default ${DEFAULT_DIRECT_PORT})
   --qr, --no-qr    print a terminal QR code (default: when stdout is a terminal)`;
 
-/** The card fields given by the flags (defaults from this machine). */
-export function cardInitFrom(parsed: ParsedCommand, command: string, allowPortZero = false): DeviceCardInit {
-  const port = parsePort(
-    stringValue(parsed, 'port', String(DEFAULT_DIRECT_PORT)),
-    '--port',
-    command,
-    allowPortZero,
-  );
+/** The card fields given by the flags (defaults from this machine; `defaultPort` when no `--port`). */
+export function cardInitFrom(
+  parsed: ParsedCommand,
+  command: string,
+  allowPortZero = false,
+  defaultPort = DEFAULT_DIRECT_PORT,
+): DeviceCardInit {
+  const port = parsePort(stringValue(parsed, 'port', String(defaultPort)), '--port', command, allowPortZero);
   const addresses = listValue(parsed, 'address');
   const chosen = addresses.length > 0 ? addresses : defaultAddresses();
   if (chosen.length === 0)

@@ -4,32 +4,22 @@
  * and printed as a QR code; with `--pair` also a one-time pairing card. Peers that authenticate
  * in-band get an echo on channel `lanrtc` (a demo). Runs until SIGINT/SIGTERM.
  */
-import { isIPv4 } from 'node:net';
 import { createInterface } from 'node:readline';
-import { type Announcement, announce } from '@lanrtc/mdns-announcer';
-import {
-  createFileTrustStore,
-  createNodeAgent,
-  type DirectListener,
-  type NodeConnection,
-} from '@lanrtc/node-agent';
-import { type AttemptPolicyState, InvalidArgumentError, type TrustStore } from '@lanrtc/signal-core';
-import { equalBytes } from '@lanrtc/signal-core/codec';
+import type { NodeConnection } from '@lanrtc/node-agent';
+import type { TrustStore } from '@lanrtc/signal-core';
 import { booleanValue, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { describeCard } from '../device-card.js';
-import { UsageError } from '../errors.js';
+import { announceDevice, peerErrorText, startDirectDevice } from '../direct-device.js';
 import { ECHO_CHANNEL } from '../exchange.js';
 import { type CliIo, untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
 import { nameFromPeerCard } from '../peer-card.js';
+import { showPins } from '../pin-display.js';
 import { printable } from '../printable.js';
 import { renderTerminalQr } from '../qr.js';
 import { loadDeviceState } from '../state.js';
 import { CARD_OPTIONS, CARD_USAGE, cardInitFrom, wantsQr } from './card-options.js';
-
-/** How often the announced card is compared with the listener's (re-issued before it expires). */
-const CARD_CHECK_MS = 60_000;
 
 /** The `listen` subcommand. */
 export const listenCommand: Command = {
@@ -64,28 +54,8 @@ ${COMMON_USAGE}`,
     const init = cardInitFrom(parsed, 'listen', true);
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
-    const trust = await createFileTrustStore({ dir: state.dir });
     const connections = new Set<NodeConnection>();
-    const agent = await createNodeAgent({
-      identity: state.identity,
-      certificate: state.certificate,
-      trust,
-      logger,
-    });
-    let listener: DirectListener;
-    try {
-      listener = await agent.listenDirect({
-        name: init.name,
-        deviceTypes: init.deviceTypes,
-        addresses: init.addresses,
-        port: init.port,
-        ice: state.ice,
-      });
-    } catch (error) {
-      await agent.close();
-      if (error instanceof InvalidArgumentError) throw new UsageError(error.message, 'listen');
-      throw error;
-    }
+    const { agent, listener, trust } = await startDirectDevice(state, init, logger, 'listen');
     agent.onConnection((connection) => serve(connection, connections, trust, io));
     const usePin = booleanValue(parsed, 'pin', false);
     listener.onPeerError((error) => {
@@ -93,8 +63,7 @@ ${COMMON_USAGE}`,
       if (usePin && (error.name === 'PairingFailedError' || error.name === 'PairingLockedError')) return;
       writeLine(io.stdout, `dropped a peer: ${peerErrorText(error, state.dir)}`);
     });
-    let ad: Announcement | undefined;
-    let check: NodeJS.Timeout | undefined;
+    let ad: { readonly name: string; close(): Promise<void> } | undefined;
     const stopReissue: (() => void)[] = [];
     try {
       const qr = wantsQr(parsed, io);
@@ -117,23 +86,13 @@ ${COMMON_USAGE}`,
         for (const w of withdraw.splice(0)) w();
         card = undefined;
         if (usePin) {
-          // The agent's PIN display: a new PIN after each pairing and when one expires.
-          const display = agent.showPin();
-          display.onChange((pin) => writeLine(io.stdout, `PIN: ${pin}`));
-          let failures = 0;
-          display.onAttempts((state) => {
-            if (state.failures === failures) return; // a pairing, not a failure
-            failures = state.failures;
-            for (const line of attemptLines(state)) writeLine(io.stdout, line);
-            // A guesser locks the PIN, never a pairing card: give the user one.
-            if (state.locked && !card) {
-              card = showCard().catch((error: unknown) => {
-                writeLine(io.stderr, `lanrtc listen: no pairing card: ${String(error)}`);
-              });
-            }
+          // A guesser locks the PIN, never a pairing card: give the user one.
+          const pins = showPins(agent, io, () => {
+            card ??= showCard().catch((error: unknown) => {
+              writeLine(io.stderr, `lanrtc listen: no pairing card: ${String(error)}`);
+            });
           });
-          withdraw.push(() => display.close());
-          writeLine(io.stdout, `PIN: ${display.pin()}`);
+          withdraw.push(() => pins.close());
         }
         if (useCard) {
           card = showCard();
@@ -156,25 +115,7 @@ ${COMMON_USAGE}`,
         stopReissue.push(() => lines.close());
       }
       if (booleanValue(parsed, 'announce', true)) {
-        const v4 = init.addresses.filter((a) => isIPv4(a));
-        let announced = listener.cardBytes();
-        ad = await announce({
-          card: announced,
-          port: listener.port,
-          ...(v4.length > 0 ? { interfaces: v4 } : {}),
-          handleSignals: false,
-          logger,
-        });
-        const current = ad;
-        check = setInterval(() => {
-          const bytes = listener.cardBytes();
-          if (equalBytes(bytes, announced)) return;
-          announced = bytes;
-          current.update(bytes).catch((error: unknown) => {
-            // A failed re-announcement (an interface went away) must not end the listener.
-            writeLine(io.stderr, `lanrtc listen: card update not announced: ${String(error)}`);
-          });
-        }, CARD_CHECK_MS);
+        ad = await announceDevice(listener, init.addresses, logger, io, 'listen');
         writeLine(io.stdout, `announced "${ad.name}" over mDNS`);
       }
       writeLine(
@@ -184,7 +125,6 @@ ${COMMON_USAGE}`,
       writeLine(io.stdout, `stopping (${await untilAborted(io.signal)})`);
     } finally {
       for (const stop of stopReissue.splice(0)) stop();
-      clearInterval(check);
       await ad?.close();
       await Promise.all([...connections].map((c) => c.close()));
       await agent.close(); // and its listener
@@ -192,25 +132,6 @@ ${COMMON_USAGE}`,
     return 0;
   },
 };
-
-/** What the device's user should know about failed PIN attempts: how many, and whether PIN pairing is locked. */
-export function attemptLines(state: AttemptPolicyState, now = Date.now()): string[] {
-  if (state.locked === undefined) return [`failed PIN attempt (${state.failuresToday} in 24 h)`];
-  const seconds = Math.max(1, Math.ceil((state.lockedUntil - now) / 1000));
-  const why =
-    state.locked === 'daily-limit' ? 'the daily limit of wrong PINs is reached' : 'too many wrong PINs';
-  return [
-    `someone may be guessing the PIN: ${why} (${state.failuresToday} in 24 h); PIN pairing locked for ${seconds} s — pair with the pairing card instead`,
-  ];
-}
-
-/** What went wrong with a peer, in words a person can act on where the cause is a common mistake. */
-function peerErrorText(error: Error, dir: string): string {
-  // The auth run refuses a hello carrying our own key (signal-core direct/auth.ts).
-  if (error.name === 'UnexpectedSenderError' && error.message.includes('our own key'))
-    return `SameIdentityError: the peer uses this device's own identity — both sides use the identity in ${dir}: give one of them --config DIR (another directory)`;
-  return `${error.name}: ${printable(error.message)}`;
-}
 
 /** Echo every message of the peer's `lanrtc` channel back to it, and say what happens. */
 function serve(

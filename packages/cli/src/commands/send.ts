@@ -1,0 +1,184 @@
+/**
+ * `lanrtc send PATH... [--to NAME|ID]`: find a `files` receiver over mDNS (`lanrtc receive`) — the one
+ * named by `--to`, else one picked from a list — connect to it directly as `lanrtc connect` does
+ * (pairing by PIN on first contact), offer the files (node-agent `sendFiles`) and show the progress
+ * until the receiver has verified and stored every file.
+ */
+import { access, constants } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { sendFiles } from '@lanrtc/node-agent';
+import type { Card, PairingMode } from '@lanrtc/signal-core';
+import type { TransferLaneKind } from '@lanrtc/signal-core/transfer';
+import { listValue, type ParsedCommand, stringValue } from '../args.js';
+import { askNumber } from '../ask.js';
+import { COMMON_USAGE, type Command } from '../command.js';
+import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
+import { NoReceiverError, SendPathError, UsageError } from '../errors.js';
+import { type FindInit, findCard, listCards, timeoutFrom } from '../find-device.js';
+import { type CliIo, writeLine } from '../io.js';
+import { askPin, ownNameFrom, pinFrom } from '../pin-entry.js';
+import { printable } from '../printable.js';
+import { type DeviceState, loadDeviceState } from '../state.js';
+import { createTransferView, summaryLine } from '../transfer-view.js';
+import { openTrust } from '../trust.js';
+import { FILES_DEVICE_TYPE } from './receive.js';
+
+/** Seconds to look for the receiver named by `--to`. */
+const DEFAULT_FIND_S = 10;
+/** Seconds to collect receivers for the list when no `--to` is given. */
+const DEFAULT_LIST_S = 3;
+/** The lanes `--lane` names. */
+const LANES: readonly TransferLaneKind[] = ['tls', 'datachannel'];
+
+/** The `send` subcommand. */
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send files and directories to a receiver on the LAN (`lanrtc receive`)',
+  usage: `usage: lanrtc send PATH... [options]
+
+Sends the files and directory trees PATH... (each under its own name) to a \`lanrtc receive\` on the
+LAN. --to NAME|ID picks the receiver; without it the receivers found within ${DEFAULT_LIST_S} s are listed and,
+on a terminal, one is picked by its number (without a terminal: give --to). A receiver not paired
+yet needs the PIN \`lanrtc receive --pin\` shows: --pin, or typed at the prompt on a terminal. The
+receiver sees this machine's name, the number of files and their size, and accepts or declines.
+The data goes over TLS 1.3 between the two paired identities' certificates, or over the WebRTC
+DataChannel when TCP cannot connect; the summary says which. Files the receiver holds already are
+not sent again, and sending again after an interruption resumes.
+
+options:
+  --to NAME|ID     the receiver (its card name or identity id)
+  --pin PIN        pair with the PIN the receiver shows (first contact)
+  --name NAME      this machine's name as the receiver stores it when pairing (default: host name)
+  --lane LANE      use only this lane: tls or datachannel (default: tls, else datachannel)
+  --interface IF   browse on this interface name or IPv4 address, repeatable
+  --address ADDR   local IP address for ICE (default: every non-internal IPv4 address)
+  --timeout S      seconds to look for the receiver (default ${DEFAULT_FIND_S} with --to, ${DEFAULT_LIST_S} for the list);
+                   connecting has ${CONNECT_TIMEOUT_MS / 1000} s more
+${COMMON_USAGE}`,
+  options: {
+    to: { type: 'string' },
+    pin: { type: 'string' },
+    name: { type: 'string' },
+    lane: { type: 'string' },
+    interface: { type: 'string', multiple: true },
+    address: { type: 'string' },
+    timeout: { type: 'string' },
+  },
+  maxPositionals: Number.MAX_SAFE_INTEGER,
+  async run(parsed, io) {
+    const paths = [...parsed.positionals];
+    if (paths.length === 0) throw new UsageError('give the files or directories to send', 'send');
+    const to = stringValue(parsed, 'to');
+    if (to === '') throw new UsageError('--to needs the NAME or ID of a receiver', 'send');
+    const pin = pinFrom(parsed, 'send');
+    const address = stringValue(parsed, 'address');
+    if (address !== undefined && isIP(address) === 0)
+      throw new UsageError(`--address must be an IPv4 or IPv6 address (got "${address}")`, 'send');
+    const lanes = lanesFrom(parsed);
+    const findS = timeoutFrom(parsed, 'send', to === undefined ? DEFAULT_LIST_S : DEFAULT_FIND_S);
+    const ownName = ownNameFrom(parsed, 'send');
+    await checkReadable(paths);
+    const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
+    const trust = await openTrust(state.dir);
+    const find: FindInit = {
+      deviceType: FILES_DEVICE_TYPE,
+      interfaces: listValue(parsed, 'interface'),
+      findS,
+      trust,
+    };
+    const card = to !== undefined ? await findCard(to, find, io) : await pickReceiver(find, state, io);
+    let pairing: PairingMode | undefined;
+    if (pin !== undefined) pairing = { kind: 'pin', pin };
+    else if (!(await trust.get(card.id)) && io.stdin.isTTY)
+      pairing = { kind: 'pin', pin: await askPin(card, io, 'lanrtc receive --pin', 'send') };
+    const at = card.candidates.map((c) => `${c.address}:${c.port}`).join(' ') || '-';
+    writeLine(
+      io.stdout,
+      `found "${printable(card.name)}" (${card.id}) at ${at}${pairing ? ', pairing' : ''}`,
+    );
+    const connection = await connectToDevice(card, {
+      state,
+      trust,
+      ...(pairing ? { pairing } : {}),
+      ...(address !== undefined ? { address } : {}),
+      ...(ownName !== undefined ? { ownName } : {}),
+      signal: io.signal,
+    });
+    const view = createTransferView(io, 'sent');
+    try {
+      if (!connection.node)
+        throw new NoReceiverError(
+          `"${printable(card.name)}" is reachable through a relay only: files go direct`,
+        );
+      writeLine(
+        io.stdout,
+        `connected to ${printable(card.name)} (${connection.remote.id})${connection.paired ? ', paired now' : ''}; waiting for it to accept`,
+      );
+      const transfer = sendFiles(connection.node, paths, {
+        certificate: state.certificate,
+        ...(lanes ? { lanes } : {}),
+        signal: io.signal,
+      });
+      transfer.onProgress((progress) => view.update(progress));
+      const result = await transfer.done;
+      view.stop();
+      writeLine(io.stdout, `${summaryLine(result, 'sent', view.movingMs())} to "${printable(card.name)}"`);
+    } finally {
+      view.stop();
+      await connection.close();
+    }
+    return 0;
+  },
+};
+
+/** `--lane`: one lane only, or undefined for the default order. */
+function lanesFrom(parsed: ParsedCommand): readonly TransferLaneKind[] | undefined {
+  const lane = stringValue(parsed, 'lane');
+  if (lane === undefined) return undefined;
+  const kind = LANES.find((l) => l === lane);
+  if (!kind) throw new UsageError(`--lane is tls or datachannel (got "${printable(lane)}")`, 'send');
+  return [kind];
+}
+
+/** Every PATH exists and can be read, before anything is looked for on the LAN. */
+async function checkReadable(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SendPathError(
+        `${printable(path)}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? 'error'})`}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * The receivers announced within `find.findS` seconds, listed on stderr; on a terminal the one whose
+ * number is typed, else a `UsageError` naming them (a script gives `--to`).
+ */
+async function pickReceiver(find: FindInit, state: DeviceState, io: CliIo): Promise<Card> {
+  writeLine(io.stderr, `looking for receivers (\`lanrtc receive\`) for ${find.findS} s…`);
+  const cards = await listCards({ ...find, ownId: state.identity.id }, io);
+  if (cards.length === 0)
+    throw new NoReceiverError(
+      `no receiver (device type ${FILES_DEVICE_TYPE}) announced itself within ${find.findS} s: is \`lanrtc receive\` running on this LAN? (--timeout S looks longer)`,
+    );
+  const rows = await Promise.all(
+    cards.map(async (card, i) => {
+      const paired = (await find.trust.get(card.id)) ? 'paired' : 'not paired';
+      const at = card.candidates.map((c) => `${c.address}:${c.port}`).join(' ') || '-';
+      return `${i + 1}) "${printable(card.name)}"  ${card.id}  ${printable(at)}  ${paired}`;
+    }),
+  );
+  if (io.stdin.isTTY !== true)
+    throw new UsageError(
+      `give --to NAME|ID; receivers found: ${cards.map((c) => `"${printable(c.name)}" (${c.id})`).join(', ')}`,
+      'send',
+    );
+  for (const row of rows) writeLine(io.stderr, `  ${row}`);
+  const n = await askNumber('send to', cards.length, io);
+  return cards[n - 1] as Card;
+}

@@ -1,0 +1,68 @@
+/**
+ * `lanrtc send` and `lanrtc receive` refuse a wrong command line before anything is started (no
+ * identity created, no socket opened): usage errors exit 2 with the message and the usage, a path
+ * that is not there is `SendPathError` (exit 1).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/index.js';
+import { memoryIo, tempConfig } from './support.js';
+
+describe('lanrtc send / receive command lines', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it.each([
+    [['send'], 'give the files or directories to send'],
+    [['send', '.', '--to='], '--to needs the NAME or ID of a receiver'],
+    [
+      ['send', '.', '--to', 'Shed', '--pin', '12ab'],
+      '--pin must be the digits the device shows (got "12ab")',
+    ],
+    [['send', '.', '--lane', 'udp'], '--lane is tls or datachannel (got "udp")'],
+    [['send', '.', '--timeout', '0'], '--timeout must be an integer 1–600 (got "0")'],
+    [['send', '.', '--address', 'nowhere'], '--address must be an IPv4 or IPv6 address (got "nowhere")'],
+    [['send', '.', '--name', 'x'.repeat(40)], '--name must be ≤ 32 bytes, no control characters'],
+    [['send', '.', '--yes'], 'unknown option --yes'],
+    [['receive', '--dir', '/no/such/dir'], '--dir /no/such/dir: no such directory (create it first)'],
+    [['receive', '--port', '70000'], '--port must be an integer 0–65535 (got "70000")'],
+    [
+      ['receive', '--address', '10.0.0.1', '--address', '10.0.0.2'],
+      '--address: at most one IPv4 address (the listener binds one)',
+    ],
+    [['receive', 'extra'], 'unexpected argument "extra"'],
+  ])('%j is a usage error', async (argv, message) => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    const m = memoryIo();
+    expect(await runCli([...argv, '--config', config.dir], m.io)).toBe(2);
+    const [first] = m.stderr().split('\n');
+    expect(first).toBe(`lanrtc ${argv[0]}: ${message}`);
+    expect(m.stderr()).toContain(`usage: lanrtc ${argv[0]}`);
+    expect(m.stdout()).toBe('');
+    expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
+  });
+
+  it('a path that is not there is SendPathError, before the LAN is searched', async () => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    const m = memoryIo();
+    const missing = join(config.dir, 'nope.txt');
+    expect(await runCli(['send', missing, '--to', 'Shed', '--config', config.dir], m.io)).toBe(1);
+    expect(m.stderr()).toBe(`lanrtc send: SendPathError: ${missing}: no such file or directory\n`);
+    expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
+  });
+
+  it('--help shows each command with its options', async () => {
+    for (const [command, option] of [
+      ['send', '--to NAME|ID'],
+      ['receive', '--dir DIR'],
+    ] as const) {
+      const m = memoryIo();
+      expect(await runCli([command, '--help'], m.io)).toBe(0);
+      expect(m.stdout()).toContain(`usage: lanrtc ${command}`);
+      expect(m.stdout()).toContain(option);
+    }
+  });
+});
