@@ -17,6 +17,7 @@ import {
   TransportClosedError,
 } from '../errors.js';
 import type { Unsubscribe } from '../events.js';
+import { declinedByReceiver } from './decline.js';
 import {
   decodeTransferFrame,
   encodeTransferFrame,
@@ -111,8 +112,7 @@ function readControl(lane: TransferLane): ControlReader {
           if (frame.type === 'keepalive') continue;
           if (frame.type === 'abort')
             throw new TransferAbortedError(`the peer aborted the transfer: ${frame.text}`, frame.reason);
-          if (frame.type === 'decline')
-            throw new TransferDeclinedError(`the receiver declined: ${frame.text}`, frame.reason);
+          if (frame.type === 'decline') throw declinedByReceiver(frame.reason, frame.text);
           return frame;
         }
         if (closedWith) throw closedWith;

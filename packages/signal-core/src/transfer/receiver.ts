@@ -200,8 +200,11 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     }
   });
 
+  // A plain "no" goes without text (the sender says "the receiver declined the offer"); a check
+  // that failed sends what failed.
   const decline = async (reason: DeclineReason, error: Error): Promise<never> => {
-    await session.send({ type: 'decline', reason, text: error.message }).catch(() => {});
+    const text = reason === 'declined' ? '' : error.message;
+    await session.send({ type: 'decline', reason, text }).catch(() => {});
     session.fail(error, false);
     throw error;
   };
@@ -241,7 +244,8 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     };
     // The peer may abort, or the lane close, while the application decides.
     const ok = await Promise.race([Promise.resolve(init.decide(summary)), session.until(() => false)]);
-    if (!ok) return await decline('declined', new TransferDeclinedError('declined by this side', 'declined'));
+    if (!ok)
+      return await decline('declined', new TransferDeclinedError('the offer was declined here', 'declined'));
 
     window = Math.max(m.chunkSize, init.windowBytes ?? DEFAULT_WINDOW_BYTES);
     accepted = true;

@@ -7,10 +7,10 @@
 import {
   InvalidArgumentError,
   SourceChangedError,
-  TransferDeclinedError,
   TransferProtocolError,
 } from '../errors.js';
 import { type AcceptPayload, decodeAccept } from './accept.js';
+import { declinedByReceiver } from './decline.js';
 import type { TransferLane } from './lane.js';
 import { DATA_HEADER_MAX_BYTES, DEFAULT_WINDOW_BYTES } from './limits.js';
 import { chunkLength, encodeManifest } from './manifest.js';
@@ -99,7 +99,7 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
       }
       case 'decline':
         if (accept) throw new TransferProtocolError('DECLINE after ACCEPT');
-        session.fail(new TransferDeclinedError(`the receiver declined: ${frame.text}`, frame.reason), false);
+        session.fail(declinedByReceiver(frame.reason, frame.text), false);
         return;
       case 'ack': {
         const key = chunkKey(frame.fileIndex, frame.chunkIndex);

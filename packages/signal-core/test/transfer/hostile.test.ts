@@ -106,6 +106,7 @@ describe('transfer engines against hostile or failing peers', () => {
     const error = rejection(sent);
     expect(error.name).toBe('TransferDeclinedError');
     expect(error.reason).toBe('declined');
+    expect(error.message).toBe('the receiver declined the offer');
     expect(rejection(received).name).toBe('TransferDeclinedError');
     expect(sink.writes).toHaveLength(0);
     expect(sink.final.size).toBe(0);

@@ -210,6 +210,7 @@ describe('lane negotiation', () => {
     const error = rejection(await sending);
     expect(error.name).toBe('TransferDeclinedError');
     expect(error.reason).toBe('busy');
+    expect(error.message).toBe('the receiver declined the offer (busy): another transfer is running');
     s.close();
   });
 });
