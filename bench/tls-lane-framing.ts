@@ -3,7 +3,7 @@
  * `listenTlsLane` against the same bytes over raw `node:tls` sockets with the same TLS 1.3 settings
  * and certificates, both ends in this one process, on loopback, alternating rounds.
  *
- *   tsx --conditions=source bench/tls-lane-framing.ts [--rounds 3] [--mib 1024]
+ *   tsx --conditions=source bench/tls-lane-framing.ts [--rounds 3] [--mib 1024] [--only raw|lane]
  *
  * MB/s = bytes / (receiver's last byte − sender's first write); MB/CPU-s = bytes / this process's CPU
  * time over the same span (both ends run here, so it is the cost of moving a byte through both, and
@@ -25,6 +25,7 @@ const opt = (name: string, fallback: number) =>
 const rounds = opt('--rounds', 3);
 const total = opt('--mib', 1024) * 1024 * 1024;
 const FRAME = 1024 * 1024;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const payload = new Uint8Array(FRAME).fill(0x5a);
 
 const tlsOptions = (c: DtlsCertificate) =>
@@ -101,6 +102,7 @@ for (let round = 0; round < rounds; round++) {
   const order =
     round % 2 === 0 ? (['raw node:tls', 'TLS lane'] as const) : (['TLS lane', 'raw node:tls'] as const);
   for (const kind of order) {
+    if (only && !kind.toLowerCase().includes(only)) continue;
     const cpuBefore = process.cpuUsage();
     const mbps = kind === 'raw node:tls' ? await rawTls(a, b) : await lane(a, b);
     const cpu = process.cpuUsage(cpuBefore);
@@ -112,6 +114,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
 for (const [kind, xs] of Object.entries(results)) {
+  if (xs.length === 0) continue;
   console.log(
     `${kind}: median ${median(xs).toFixed(0)} MB/s, ${median(perCpu[kind] ?? []).toFixed(0)} MB/CPU-s over ${xs.length} rounds of ${total / 2 ** 20} MiB`,
   );

@@ -14,8 +14,15 @@ import {
   MAX_STREAM_FRAME_BYTES,
 } from './lane-frames.js';
 
-/** Bytes written but not yet flushed to the kernel above which `write` waits (4 MiB: four 1 MiB chunks in flight). */
-export const STREAM_LANE_HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Bytes written but not yet flushed to the kernel above which `write` waits: 1 MiB, so a large frame
+ * is the only one in node's queue (the kernel's socket buffer keeps the link busy meanwhile) and is
+ * written on its own rather than gathered into a writev that node:tls would copy.
+ */
+export const STREAM_LANE_HIGH_WATER = 1024 * 1024;
+
+/** Frames up to this size go out in one buffer with their header. */
+const COALESCE_BYTES = 64 * 1024;
 
 /** Unflushed bytes past which `write` refuses outright: only a writer that does not await `write` gets here. */
 export const STREAM_LANE_HARD_CAP = 64 * 1024 * 1024;
@@ -136,14 +143,22 @@ export function socketLane(socket: Socket, leftover: Uint8Array, kind: TransferL
         );
       }
       unflushed += size;
-      // Header and frame leave in one writev, and the frame is not copied.
-      socket.cork();
-      socket.write(frameHeader(frame.length));
-      socket.write(frame, () => {
+      const flushed = () => {
         unflushed -= size;
         release();
-      });
-      socket.uncork();
+      };
+      if (frame.length <= COALESCE_BYTES) {
+        // A small frame and its header in one write: one TLS record, not two.
+        const whole = Buffer.allocUnsafe(size);
+        whole.writeUInt32BE(frame.length, 0);
+        whole.set(frame, FRAME_HEADER_BYTES);
+        socket.write(whole, flushed);
+      } else {
+        // Two writes, not corked: a corked pair becomes one writev, which node:tls copies into one
+        // buffer — a copy of every large frame, measured at a third more CPU per byte than this.
+        socket.write(frameHeader(frame.length));
+        socket.write(frame, flushed);
+      }
       if (unflushed <= STREAM_LANE_HIGH_WATER) return Promise.resolve();
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
     },

@@ -118,4 +118,24 @@ describe.skipIf(!IN_NETNS)('weriftDataChannelLane (netns)', () => {
       await Promise.all(peers.map((pc) => pc.close()));
     }
   });
+
+  it('keeps frames within a remote max-message-size below 64 KiB', async () => {
+    const { peers, local, remote } = await connectedPair();
+    try {
+      // As a peer whose SDP said a=max-message-size:16384 (RFC 8841 §6) would have set it.
+      local.sctp.remoteMaxMessageSize = 16_384;
+      const sender = weriftDataChannelLane(local);
+      const atReceiver = collect(weriftDataChannelLane(remote));
+      expect(sender.maxFrameBytes).toBe(16_384);
+      await expect(sender.write(new Uint8Array(16_385))).rejects.toMatchObject({
+        name: 'InvalidArgumentError',
+      });
+      const [frame] = randomFrames([16_384]);
+      await sender.write(frame as Uint8Array);
+      await atReceiver.frames(1);
+      expect(atReceiver.hashes).toEqual([sha256(frame as Uint8Array)]);
+    } finally {
+      await Promise.all(peers.map((pc) => pc.close()));
+    }
+  });
 });

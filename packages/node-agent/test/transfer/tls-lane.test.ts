@@ -316,7 +316,7 @@ describe('TLS lane', () => {
       before = resolved;
       await settle(300);
     }
-    // Kernel socket buffers on loopback hold a few MiB and the lane's high-water mark 4 MiB: far from 64.
+    // Kernel socket buffers on loopback hold a few MiB and the lane's high-water mark 1 MiB: far from 64.
     expect(resolved).toBeGreaterThan(0);
     expect(resolved).toBeLessThan(24);
     const got = collect(receiver);
