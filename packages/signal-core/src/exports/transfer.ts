@@ -6,6 +6,7 @@ export {
   DECLINE_REASONS,
   type DeclineReason,
   decodeTransferFrame,
+  encodeDataHeader,
   encodeTransferFrame,
   type TransferEndpoint,
   type TransferFrame,
