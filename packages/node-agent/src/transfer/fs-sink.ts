@@ -1,10 +1,11 @@
 /**
  * The receiving side's files on disk. Every write lands in a temporary file `.NAME.lanrtc-part`
  * beside the final name, opened without following links, under directories checked to be real
- * directories inside the target; a file gets its final name only once its whole-file SHA-256
- * matched, its bytes, mode and mtime were fsync'd, and the rename was made durable by an fsync of
- * the directory. What an earlier attempt left is re-hashed chunk by chunk to resume. One file,
- * because the hold/resume decision, the in-order hashing and the final rename share one state.
+ * directories inside the target; a file gets its final name only once every chunk is on disk (each
+ * verified against the manifest's chunk hash, by the engine or by the re-hash of a resumed partial),
+ * the chunk hashes match the file hash, its bytes, mode and mtime were fsync'd, and the rename was
+ * made durable by an fsync of the directory. One file, because the hold/resume decision, the chunk
+ * bookkeeping and the final rename share one state.
  */
 import { constants } from 'node:fs';
 import { type FileHandle, link, mkdir, open, realpath, rename, statfs, unlink } from 'node:fs/promises';
@@ -15,18 +16,18 @@ import {
   InvalidArgumentError,
   UnsafePathError,
 } from '@lanrtc/signal-core';
-import type {
-  FileHolding,
-  FileSink,
-  ManifestFile,
-  Sha256,
-  Sha256Factory,
-  TransferManifest,
+import {
+  type FileHolding,
+  type FileSink,
+  fileHashOf,
+  type ManifestFile,
+  type Sha256Factory,
+  type TransferManifest,
 } from '@lanrtc/signal-core/transfer';
 import { PathConflictError } from '../errors.js';
 import { numberedName, partName } from './final-name.js';
 import { nodeSha256 } from './node-sha256.js';
-import { readChunks, readFully } from './read-chunks.js';
+import { readChunks } from './read-chunks.js';
 import { checkDirs, ensureDirs, kindAt, syncDir } from './safe-dir.js';
 import { transferPathSegments } from './transfer-path.js';
 
@@ -50,10 +51,8 @@ interface Target {
   holding: FileHolding;
   /** Open temporary file, once something is written or finished. */
   handle?: Promise<FileHandle> | undefined;
-  /** Whole-file hash over chunks in order, while they arrive in order. */
-  hasher: Sha256;
-  next: number;
-  broken: boolean;
+  /** Chunks written by this sink (verified by the engine before `writeChunk`). */
+  written: Set<number>;
   finalPath?: string;
   /** Operations on this file run one after the other. */
   queue: Promise<unknown>;
@@ -114,17 +113,6 @@ export function createFsSink(init: FsSinkInit): FileSink {
     });
     return t.handle;
   };
-  // Feed the in-order hash the chunks already on disk, up to `upTo`.
-  const advance = async (t: Target, handle: FileHandle, upTo: number) => {
-    let buffer: Uint8Array | undefined;
-    while (!t.broken && t.next < upTo && t.holding.verifiedChunks.has(t.next)) {
-      buffer ??= new Uint8Array(chunkSize);
-      const length = chunkLength(t, t.next);
-      if ((await readFully(handle, buffer, length, t.next * chunkSize)) !== length) t.broken = true;
-      else t.hasher.update(buffer.subarray(0, length));
-      t.next++;
-    }
-  };
 
   return {
     async prepare(manifest: TransferManifest): Promise<FileHolding[]> {
@@ -150,9 +138,7 @@ export function createFsSink(init: FsSinkInit): FileSink {
           name,
           numbered: 0,
           holding: { state: 'none', verifiedChunks: new Set() },
-          hasher: sha256(),
-          next: 0,
-          broken: false,
+          written: new Set(),
           queue: Promise.resolve(),
         };
         list.push(t);
@@ -207,14 +193,7 @@ export function createFsSink(init: FsSinkInit): FileSink {
           );
           done += bytesWritten;
         }
-        await advance(t, handle, chunkIndex);
-        if (t.next === chunkIndex) {
-          t.hasher.update(data);
-          t.next++;
-        } else {
-          // Out of order or written twice: the finish re-reads the file to hash it.
-          t.broken = true;
-        }
+        t.written.add(chunkIndex);
       });
     },
 
@@ -227,22 +206,17 @@ export function createFsSink(init: FsSinkInit): FileSink {
           t.finalPath = join(rootNow, ...t.dirSegments, numberedName(t.name, t.numbered));
           return { finalPath: t.finalPath };
         }
-        const handle = await openPart(t);
         const { entry } = t;
-        await handle.truncate(entry.size);
-        await advance(t, handle, entry.chunkHashes.length);
-        let digest: Uint8Array;
-        if (!t.broken && t.next === entry.chunkHashes.length) digest = t.hasher.digest();
-        else {
-          const whole = sha256();
-          await readChunks(handle, entry.size, chunkSize, (_i, bytes) => {
-            whole.update(bytes);
-            return undefined;
-          });
-          digest = whole.digest();
+        for (let c = 0; c < entry.chunkHashes.length; c++) {
+          if (!t.written.has(c) && !t.holding.verifiedChunks.has(c)) {
+            throw new FileVerificationError(`${entry.path}: chunk ${c} never arrived`);
+          }
         }
+        const handle = await openPart(t);
+        await handle.truncate(entry.size);
         const part = await partPath(t);
-        if (!equalBytes(digest, entry.fileHash)) {
+        // Every chunk on disk matched its hash in the list; the list must match the file hash.
+        if (!equalBytes(fileHashOf(sha256, entry.size, entry.chunkHashes), entry.fileHash)) {
           t.handle = undefined;
           await handle.close();
           // Its chunks matched but the whole does not: the offer contradicts itself; nothing to resume.
@@ -335,16 +309,15 @@ async function sameContent(at: string, entry: ManifestFile, sha256: Sha256Factor
   const handle = await open(at, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     if ((await handle.stat()).size !== entry.size) return false;
-    const whole = sha256();
-    let same = true;
+    let same = equalBytes(fileHashOf(sha256, entry.size, entry.chunkHashes), entry.fileHash);
+    if (!same) return false;
     const read = await readChunks(handle, entry.size, chunkSize, (index, bytes) => {
       const chunk = sha256();
       chunk.update(bytes);
       same = equalBytes(chunk.digest(), entry.chunkHashes[index]);
-      whole.update(bytes);
       return same ? undefined : false;
     });
-    return same && read === entry.size && equalBytes(whole.digest(), entry.fileHash);
+    return same && read === entry.size;
   } finally {
     await handle.close();
   }

@@ -1,6 +1,7 @@
 /**
  * The sending side's files on disk: files and directory trees walked once, every file hashed in one
- * streaming pass (per-chunk and whole-file SHA-256 together, one chunk buffer), then chunks read on
+ * streaming pass (each byte hashed once, for its chunk; the file hash is the root over the chunk
+ * hashes; one chunk buffer), then chunks read on
  * demand by position. A file that changed since it was hashed is never sent as if it had not.
  */
 import { type BigIntStats, constants } from 'node:fs';
@@ -11,6 +12,7 @@ import {
   checkPathSet,
   DEFAULT_CHUNK_SIZE,
   type FileSource,
+  fileHashOf,
   MAX_CHUNK_SIZE,
   MAX_FILES,
   type ManifestFile,
@@ -179,13 +181,12 @@ async function hashFile(
     const before = await handle.stat({ bigint: true });
     if (!before.isFile()) throw new UnreadableSourceError(`${absolute}: not a regular file`);
     const size = Number(before.size);
-    const whole = sha256();
     const chunkHashes: Uint8Array[] = [];
+    // Each byte is hashed once, for its chunk; the file hash is the root over the chunk hashes.
     const read = await readChunks(handle, size, chunkSize, (_index, bytes) => {
       const chunk = sha256();
       chunk.update(bytes);
       chunkHashes.push(chunk.digest());
-      whole.update(bytes);
       return signal?.aborted ? false : undefined;
     });
     signal?.throwIfAborted();
@@ -201,7 +202,7 @@ async function hashFile(
         mode: Number(before.mode) & 0o777,
         mtimeMs: Number(before.mtimeNs / 1_000_000n),
         chunkHashes,
-        fileHash: whole.digest(),
+        fileHash: fileHashOf(sha256, size, chunkHashes),
       },
     };
   } finally {

@@ -11,9 +11,12 @@ export const MAX_STREAM_FRAME_BYTES = 4 * 1024 * 1024;
 /** Bytes of the length prefix before each frame. */
 export const FRAME_HEADER_BYTES = 4;
 
-/** The 4-byte big-endian length prefix of a frame of `length` bytes. */
-export function frameHeader(length: number): Buffer {
-  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+/**
+ * The 4-byte big-endian length prefix of a frame of `length` bytes, at the start of a buffer of
+ * `bufferBytes` (≥ 4; the rest, uninitialised, for the caller to fill).
+ */
+export function frameHeader(length: number, bufferBytes = FRAME_HEADER_BYTES): Buffer {
+  const header = Buffer.allocUnsafe(bufferBytes);
   header.writeUInt32BE(length, 0);
   return header;
 }

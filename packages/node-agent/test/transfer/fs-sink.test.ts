@@ -22,7 +22,7 @@ import type { TransferManifest } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
 import { createFsSink } from '../../src/transfer/fs-sink.js';
 import { createFsSource } from '../../src/transfer/fs-source.js';
-import { bytes, copyChunks, expectSameBytes, flipByte, sha, tempDir } from './fs-support.js';
+import { bytes, copyChunks, expectSameBytes, fileRootOf, flipByte, sha, tempDir } from './fs-support.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
@@ -170,7 +170,7 @@ describe('createFsSink', () => {
           mode: 0o644,
           mtimeMs: 0,
           chunkHashes: [sha(new Uint8Array(1))],
-          fileHash: sha(new Uint8Array(1)),
+          fileHash: fileRootOf(new Uint8Array(1), CHUNK),
         },
       ],
     });
@@ -211,7 +211,7 @@ describe('createFsSink', () => {
     expect(lstatSync(join(to, 'real', '.x.lanrtc-part')).isSymbolicLink()).toBe(true);
   });
 
-  it('gives no final name to a file whose whole-file hash does not match', async () => {
+  it('gives no final name to a file whose chunk hashes do not match its file hash', async () => {
     const to = tempDir();
     const data = bytes(CHUNK + 5, 4);
     const manifest: TransferManifest = {
@@ -223,13 +223,13 @@ describe('createFsSink', () => {
           mode: 0o644,
           mtimeMs: 0,
           chunkHashes: [sha(data.subarray(0, CHUNK)), sha(data.subarray(CHUNK))],
-          fileHash: sha(data.subarray(1)),
+          // The hash of other chunks: every chunk checks out, the list does not.
+          fileHash: fileRootOf(data.subarray(1), CHUNK),
         },
       ],
     };
     const sink = createFsSink({ dir: to });
     await sink.prepare(manifest);
-    // Out of order, so the finish hashes what is on disk rather than what streamed past.
     await sink.writeChunk(0, 1, data.subarray(CHUNK));
     await sink.writeChunk(0, 0, data.subarray(0, CHUNK));
     await expect(sink.writeChunk(0, 0, data.subarray(0, 10))).rejects.toMatchObject({
@@ -252,7 +252,7 @@ describe('createFsSink', () => {
           mode: 0o600,
           mtimeMs: 1_000,
           chunkHashes: [0, 1, 2].map((i) => sha(data.subarray(i * CHUNK, (i + 1) * CHUNK))),
-          fileHash: sha(data),
+          fileHash: fileRootOf(data, CHUNK),
         },
       ],
     };
@@ -276,7 +276,7 @@ describe('createFsSink', () => {
           mode: 0o644,
           mtimeMs: Number.MAX_SAFE_INTEGER,
           chunkHashes: [sha(data)],
-          fileHash: sha(data),
+          fileHash: fileRootOf(data, CHUNK),
         },
       ],
     };

@@ -17,7 +17,7 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsSource } from '../../src/transfer/fs-source.js';
-import { bytes, sha, tempDir } from './fs-support.js';
+import { bytes, fileRootOf, sha, tempDir } from './fs-support.js';
 
 const KiB = 1024;
 const CHUNK = 64 * KiB;
@@ -55,13 +55,13 @@ describe('createFsSource', () => {
     expect(first?.size).toBe(big.length);
     expect(first?.mode).toBe(0o640);
     expect(first?.mtimeMs).toBe(1_700_000_000_125);
-    expect(first?.fileHash).toEqual(sha(big));
+    expect(first?.fileHash).toEqual(fileRootOf(big, CHUNK));
     expect(first?.chunkHashes).toEqual(
       [0, 1, 2, 3].map((i) => sha(big.subarray(i * CHUNK, (i + 1) * CHUNK))),
     );
     expect(a?.chunkHashes).toEqual([sha(new TextEncoder().encode('a'))]);
     expect(empty).toMatchObject({ size: 0, chunkHashes: [] });
-    expect(empty?.fileHash).toEqual(sha(new Uint8Array()));
+    expect(empty?.fileHash).toEqual(fileRootOf(new Uint8Array(), CHUNK));
 
     expect(await source.readChunk(0, 1)).toEqual(big.subarray(CHUNK, 2 * CHUNK));
     expect(await source.readChunk(0, 3)).toEqual(big.subarray(3 * CHUNK));

@@ -27,6 +27,23 @@ export function sha(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());
 }
 
+/** A manifest file hash, computed here from its definition (docs/PROTOCOL.md, "Manifest"), not by the code under test. */
+export function fileRoot(size: number, chunkHashes: readonly Uint8Array[]): Uint8Array {
+  const hash = createHash('sha256').update('lanrtc/transfer/file/v1');
+  const sizeBytes = Buffer.alloc(8);
+  sizeBytes.writeBigUInt64BE(BigInt(size));
+  hash.update(sizeBytes);
+  for (const chunk of chunkHashes) hash.update(chunk);
+  return new Uint8Array(hash.digest());
+}
+
+/** The manifest file hash of `data` cut into `chunkSize` chunks. */
+export function fileRootOf(data: Uint8Array, chunkSize: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < data.length; at += chunkSize) chunks.push(sha(data.subarray(at, at + chunkSize)));
+  return fileRoot(data.length, chunks);
+}
+
 /** Deterministic pseudo-random bytes (xorshift32), so a failure reproduces. */
 export function bytes(length: number, seed = 1): Uint8Array {
   const out = new Uint8Array(length);

@@ -157,6 +157,33 @@ describe('TLS lane', () => {
     await expect(sender.write(Uint8Array.of(2))).rejects.toMatchObject({ name: 'TransportClosedError' });
   });
 
+  it('writeParts sends the parts as one frame, small and large, in order with plain writes', async () => {
+    const { sender, receiver } = await openPair();
+    const writeParts = sender.writeParts;
+    if (!writeParts) throw new Error('the TLS lane has no writeParts');
+    const lists = [
+      randomFrames([3, 10]),
+      randomFrames([12, MiB]),
+      randomFrames([1, 2, 65_536 - 3]),
+      randomFrames([9, MAX_STREAM_FRAME_BYTES - 9]),
+      randomFrames([65_536, 65_536]),
+    ];
+    const joined = lists.map((parts) => Buffer.concat(parts));
+    const plain = randomFrames([5, 2 * MiB]);
+    const atReceiver = collect(receiver);
+    for (const [n, parts] of lists.entries()) {
+      await writeParts(parts);
+      const frame = plain[n];
+      if (frame) await sender.write(frame);
+    }
+    const expected = [joined[0], plain[0], joined[1], plain[1], ...joined.slice(2)] as Uint8Array[];
+    await atReceiver.frames(expected.length);
+    expect(atReceiver.hashes).toEqual(expected.map(sha256));
+    for (const parts of [[], [new Uint8Array(0)], randomFrames([MAX_STREAM_FRAME_BYTES, 1])]) {
+      await expect(writeParts(parts)).rejects.toMatchObject({ name: 'InvalidArgumentError' });
+    }
+  });
+
   it('refuses an empty frame and one over 4 MiB on write', async () => {
     const { sender } = await openPair();
     for (const size of [0, MAX_STREAM_FRAME_BYTES + 1]) {

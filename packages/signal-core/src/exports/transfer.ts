@@ -1,10 +1,12 @@
 /** @lanrtc/signal-core/transfer — the platform-free file-transfer protocol: manifest and frame codecs, lane negotiation, the sender and receiver engines, the public transfer types, and memory lanes/files for tests. */
 
 export { type AcceptPayload, decodeAccept, encodeAccept } from '../transfer/accept.js';
+export { FILE_HASH_DOMAIN, fileHashOf } from '../transfer/file-hash.js';
 export {
   DECLINE_REASONS,
   type DeclineReason,
   decodeTransferFrame,
+  encodeDataHeader,
   encodeTransferFrame,
   type TransferEndpoint,
   type TransferFrame,

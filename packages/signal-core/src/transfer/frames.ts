@@ -141,12 +141,9 @@ export function encodeTransferFrame(frame: TransferFrame): Uint8Array {
         .string(truncateText(frame.text))
         .finish();
     case 'data': {
-      // The hot path: one allocation and one copy of the bytes (the writer would grow and copy twice).
-      const head = header(TransferFrameType.data)
-        .varuint(frame.fileIndex)
-        .varuint(frame.chunkIndex)
-        .varuint(frame.offset)
-        .finish();
+      // One allocation and one copy of the bytes (the writer would grow and copy twice); a lane with
+      // `writeParts` gets the header and the bytes apart instead, with no copy (session.ts).
+      const head = encodeDataHeader(frame);
       const out = new Uint8Array(head.length + frame.bytes.length);
       out.set(head);
       out.set(frame.bytes, head.length);
@@ -165,6 +162,19 @@ export function encodeTransferFrame(frame: TransferFrame): Uint8Array {
     case 'keepalive':
       return header(TransferFrameType.keepalive).finish();
   }
+}
+
+/** The bytes of a DATA frame before its payload: version, type, file index, chunk index, offset. */
+export function encodeDataHeader(frame: {
+  readonly fileIndex: number;
+  readonly chunkIndex: number;
+  readonly offset: number;
+}): Uint8Array {
+  return header(TransferFrameType.data)
+    .varuint(frame.fileIndex)
+    .varuint(frame.chunkIndex)
+    .varuint(frame.offset)
+    .finish();
 }
 
 function decodeBody(type: number, r: ByteReader, frame: Uint8Array): TransferFrame {

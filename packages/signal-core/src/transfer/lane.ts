@@ -24,6 +24,12 @@ export interface TransferLane {
    */
   write(frame: Uint8Array): Promise<void>;
   /**
+   * Optional: queue one frame given as parts whose concatenation is the frame (a DATA header and its
+   * payload), so a lane that can send them apart (a stream) never joins them into a copy; otherwise
+   * as `write`. Lanes without it get the joined frame through `write`.
+   */
+  writeParts?(parts: readonly Uint8Array[]): Promise<void>;
+  /**
    * Each whole frame the other side wrote, in order. The array is handed over: the lane never
    * reuses its memory (the receiver keeps views into it until the chunk is written).
    */

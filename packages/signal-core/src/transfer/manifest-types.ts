@@ -14,7 +14,10 @@ export interface ManifestFile {
   readonly mtimeMs: number;
   /** SHA-256 of chunk i (`chunkSize` bytes, the last one shorter) for i in 0…ceil(size/chunkSize)-1. */
   readonly chunkHashes: readonly Uint8Array[];
-  /** SHA-256 of the whole file. */
+  /**
+   * The file's hash: SHA-256 over a domain string, the size and `chunkHashes` (`fileHashOf`), so
+   * checking every chunk against `chunkHashes` and this against them checks the whole file.
+   */
   readonly fileHash: Uint8Array;
 }
 

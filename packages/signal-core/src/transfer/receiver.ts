@@ -2,7 +2,7 @@
  * The receiving engine: reassembles and decodes the OFFER (decoding is validating), asks the sink
  * what it holds (resume) and the application whether to accept, then verifies every chunk's SHA-256
  * before the sink writes it, acknowledges it (flow control), and lets the sink finish each file
- * (whole-file hash, fsync, rename) (docs/PROTOCOL.md, "File transfer"). A sender that ignores the
+ * (chunk list against the file hash, fsync, rename) (docs/PROTOCOL.md, "File transfer"). A sender that ignores the
  * window, sends a chunk not asked for or out of order is refused with `TransferProtocolError`.
  */
 import { equalBytes } from '../encoding/bytes.js';

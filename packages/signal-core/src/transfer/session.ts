@@ -14,7 +14,7 @@ import {
   TransferStalledError,
   TransportClosedError,
 } from '../errors.js';
-import { decodeTransferFrame, encodeTransferFrame, type TransferFrame } from './frames.js';
+import { decodeTransferFrame, encodeDataHeader, encodeTransferFrame, type TransferFrame } from './frames.js';
 import type { TransferLane } from './lane.js';
 import { DEFAULT_STALL_TIMEOUT_MS } from './limits.js';
 
@@ -71,6 +71,10 @@ export function createFrameSession(
   };
   const write = (frame: TransferFrame): Promise<void> => {
     lastWrite = Date.now();
+    // A DATA frame's payload is most of the bytes moved: a lane that can send parts gets it uncopied.
+    if (frame.type === 'data' && lane.writeParts) {
+      return lane.writeParts([encodeDataHeader(frame), frame.bytes]);
+    }
     return lane.write(encodeTransferFrame(frame));
   };
   const fail = (error: unknown, tellPeer = true) => {

@@ -50,9 +50,10 @@ export interface FileSink {
   /** Write a verified chunk of file `fileIndex` at its offset (to the file's temporary name). */
   writeChunk(fileIndex: number, chunkIndex: number, data: Uint8Array): Promise<void>;
   /**
-   * Every chunk of `fileIndex` is written and verified: check the whole-file hash, make it durable
-   * and give it its final name (temporary name, fsync, rename; mode and mtime applied).
-   * `FileVerificationError` when the whole file does not match.
+   * Every chunk of `fileIndex` is written and verified: check that every chunk is there and that the
+   * chunk hash list matches the file hash (`fileHashOf`; the written chunks need not be re-hashed), make
+   * it durable and give it its final name (temporary name, fsync, rename; mode and mtime applied).
+   * `FileVerificationError` when a chunk is missing or the list does not match.
    */
   finishFile(fileIndex: number): Promise<{ readonly finalPath: string }>;
   /** Stop: partial files stay under their temporary names for a later resume. */

@@ -2,7 +2,7 @@
  * Conformance suites for `FileSource` and `FileSink` (memory here; node-agent's disk source and
  * sink in their own tests). They pin down what the engines rely on: manifest hashes that match the
  * bytes, exact chunks, a changed source refused, holdings found by re-hashing (resume), positional
- * writes, a final name only for a file whose whole hash matches, and an existing different file
+ * writes, a final name only for a file whose chunk hash list matches its file hash, and an existing different file
  * never overwritten.
  */
 import {
@@ -49,6 +49,18 @@ function sha(data: Uint8Array): Uint8Array {
   return h.digest();
 }
 
+/** A manifest file hash from its definition (docs/PROTOCOL.md, "Manifest"), not from `fileHashOf`. */
+function fileRoot(size: number, chunkHashes: readonly Uint8Array[]): Uint8Array {
+  const domain = new TextEncoder().encode('lanrtc/transfer/file/v1');
+  const sizeBytes = new Uint8Array(8);
+  new DataView(sizeBytes.buffer).setBigUint64(0, BigInt(size));
+  const message = new Uint8Array(domain.length + 8 + 32 * chunkHashes.length);
+  message.set(domain);
+  message.set(sizeBytes, domain.length);
+  for (const [i, chunk] of chunkHashes.entries()) message.set(chunk, domain.length + 8 + 32 * i);
+  return sha(message);
+}
+
 const same = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Buffer.compare(a, b) === 0;
 
 /** The manifest a source would make for `files` (hashed here independently of any source). */
@@ -58,16 +70,19 @@ export function manifestOf(
 ): TransferManifest {
   return {
     chunkSize,
-    files: files.map(({ path, data }) => ({
-      path,
-      size: data.length,
-      mode: 0o644,
-      mtimeMs: 0,
-      fileHash: sha(data),
-      chunkHashes: Array.from({ length: chunkCount(data.length, chunkSize) }, (_, c) =>
+    files: files.map(({ path, data }) => {
+      const chunkHashes = Array.from({ length: chunkCount(data.length, chunkSize) }, (_, c) =>
         sha(data.subarray(c * chunkSize, (c + 1) * chunkSize)),
-      ),
-    })),
+      );
+      return {
+        path,
+        size: data.length,
+        mode: 0o644,
+        mtimeMs: 0,
+        fileHash: fileRoot(data.length, chunkHashes),
+        chunkHashes,
+      };
+    }),
   };
 }
 
@@ -168,11 +183,30 @@ export function runFileSinkConformance(name: string, make: (state: SinkState) =>
       }
     });
 
-    it('refuses a final name to a file whose whole hash does not match (FileVerificationError)', async () => {
+    it('refuses a final name to a file whose chunk hashes do not match its file hash (FileVerificationError)', async () => {
+      const f = await make({});
+      try {
+        const [entry] = manifest.files as [(typeof manifest.files)[number]];
+        // Every chunk matches its listed hash; the file hash is that of a list with chunk 2 changed.
+        const other = entry.chunkHashes.map((h, c) => (c === 2 ? sha(bytes(CHUNK, 9)) : h));
+        const liar = { ...manifest, files: [{ ...entry, fileHash: fileRoot(entry.size, other) }] };
+        await f.sink.prepare(liar);
+        for (let c = 0; c < 5; c++) await f.sink.writeChunk(0, c, chunk(c));
+        const [result] = await Promise.allSettled([f.sink.finishFile(0)]);
+        expect(result?.status).toBe('rejected');
+        if (result?.status === 'rejected')
+          expect((result.reason as Error).name).toBe('FileVerificationError');
+        expect(await f.readFinal('dir/f.bin')).toBeUndefined();
+      } finally {
+        await f.dispose();
+      }
+    });
+
+    it('refuses a final name to a file with a chunk never written (FileVerificationError)', async () => {
       const f = await make({});
       try {
         await f.sink.prepare(manifest);
-        for (let c = 0; c < 5; c++) await f.sink.writeChunk(0, c, c === 2 ? bytes(CHUNK, 9) : chunk(c));
+        for (const c of [0, 1, 3, 4]) await f.sink.writeChunk(0, c, chunk(c));
         const [result] = await Promise.allSettled([f.sink.finishFile(0)]);
         expect(result?.status).toBe('rejected');
         if (result?.status === 'rejected')
