@@ -1,7 +1,8 @@
 /**
  * A page's `FileSink`: verified chunks are kept as `Blob`s (the browser's blob store holds them, and
- * Chromium moves large ones to disk, not the JS heap), and each finished file whose whole-file
- * SHA-256 matches is handed to the user as a download. A page cannot write a partial file anywhere
+ * Chromium moves large ones to disk, not the JS heap), and each finished file — every chunk there
+ * (each checked against its SHA-256 by the engine before it was written), its size right and its
+ * chunk list matching the file hash — is handed to the user as a download. A page cannot write a partial file anywhere
  * it could find again, so a page holds nothing to resume from: an interrupted transfer starts its
  * unfinished files over (files already delivered were saved by the browser, outside the page's reach).
  */
@@ -12,7 +13,7 @@ import {
   checkTransferPath,
   type FileHolding,
   type FileSink,
-  type Sha256,
+  fileHashOf,
   type Sha256Factory,
   type TransferManifest,
 } from '@lanrtc/signal-core/transfer';
@@ -33,7 +34,7 @@ export interface ReceivedFile {
 
 /** Options of `createDownloadSink`. */
 export interface DownloadSinkInit {
-  /** SHA-256 to check whole files with (signal-core's `nobleSha256` in a page). */
+  /** SHA-256 to check each file's chunk list against its file hash (signal-core's `nobleSha256` in a page). */
   readonly sha256: Sha256Factory;
   /** What to do with each finished file (default `saveDownload`: the browser's download). */
   readonly deliver?: (file: ReceivedFile) => void;
@@ -43,9 +44,6 @@ export interface DownloadSinkInit {
 
 interface Receiving {
   readonly parts: (Blob | undefined)[];
-  /** Whole-file hash over chunks 0…nextInOrder-1, fed as they came in order. */
-  readonly hasher: Sha256;
-  nextInOrder: number;
 }
 
 /** A sink that delivers every finished file as a download. */
@@ -79,29 +77,22 @@ export function createDownloadSink(init: DownloadSinkInit): FileSink {
         throw new RangeError(`no chunk ${chunkIndex} in file ${fileIndex}`);
       let r = receiving.get(fileIndex);
       if (!r) {
-        r = { parts: [], hasher: init.sha256(), nextInOrder: 0 };
+        r = { parts: [] };
         receiving.set(fileIndex, r);
       }
       // The Blob copies the bytes: the caller may reuse its buffer.
       r.parts[chunkIndex] = new Blob([data as Uint8Array<ArrayBuffer>]);
-      // Chunks of a fresh transfer come in order: hash as they come, so finishing reads nothing back.
-      if (chunkIndex === r.nextInOrder) {
-        r.hasher.update(data);
-        r.nextInOrder++;
-      }
     },
     async finishFile(fileIndex) {
       const file = entry(fileIndex);
-      const r = receiving.get(fileIndex) ?? { parts: [], hasher: init.sha256(), nextInOrder: 0 };
+      const r = receiving.get(fileIndex) ?? { parts: [] };
       for (let i = 0; i < file.chunkHashes.length; i++)
         if (!r.parts[i]) throw new FileVerificationError(`${file.path}: chunk ${i} never arrived`);
       const blob = new Blob(r.parts as Blob[]);
-      const digest =
-        r.nextInOrder === file.chunkHashes.length
-          ? r.hasher.digest()
-          : await hashBlob(blob, init.sha256(), manifest?.chunkSize ?? 1024 * 1024);
+      // The chunks were checked one by one as they came; the file hash covers the size and the list.
+      const digest = fileHashOf(init.sha256, file.size, file.chunkHashes);
       if (blob.size !== file.size || !equalBytes(digest, file.fileHash))
-        throw new FileVerificationError(`${file.path} does not match its SHA-256 as a whole`);
+        throw new FileVerificationError(`${file.path} does not match its file hash`);
       receiving.delete(fileIndex);
       const name = downloadName(file.path);
       deliver({ path: file.path, name, blob, mtimeMs: file.mtimeMs });
@@ -126,10 +117,4 @@ export function saveDownload(file: ReceivedFile): void {
   a.remove();
   // The download has taken its reference by the time this runs; a minute is generous.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-async function hashBlob(blob: Blob, hasher: Sha256, step: number): Promise<Uint8Array> {
-  for (let offset = 0; offset < blob.size; offset += step)
-    hasher.update(new Uint8Array(await blob.slice(offset, offset + step).arrayBuffer()));
-  return hasher.digest();
 }

@@ -1,11 +1,17 @@
 /**
  * `File` objects (a drop, a file picker, a directory picker) as a transfer's `FileSource`: the
- * manifest is built by reading each file once, chunk by chunk, hashing every chunk and the whole
- * file with a pure-JS SHA-256 (a page served over `http://<lan-ip>` has no `crypto.subtle`), so no
+ * manifest is built by reading each file once, chunk by chunk, hashing every chunk (the file hash
+ * covers the chunk list) with a pure-JS SHA-256 (a page served over `http://<lan-ip>` has no `crypto.subtle`), so no
  * file is ever held in memory whole; chunks are read again from the `File` when they are sent.
  */
 import { type AbortSignalLike, SourceChangedError } from '@lanrtc/signal-core';
-import type { FileSource, ManifestFile, Sha256Factory, TransferManifest } from '@lanrtc/signal-core/transfer';
+import {
+  type FileSource,
+  fileHashOf,
+  type ManifestFile,
+  type Sha256Factory,
+  type TransferManifest,
+} from '@lanrtc/signal-core/transfer';
 import { uniqueTransferPaths } from './transfer-paths.js';
 
 /** Default chunk: 1 MiB, the unit of hashing and of resume (the Node API's default too). */
@@ -48,14 +54,12 @@ export async function createFileSource(
   const entries: ManifestFile[] = [];
   for (const [i, file] of files.entries()) {
     const chunkHashes: Uint8Array[] = [];
-    const whole = init.sha256();
     for (let offset = 0; offset < file.size; offset += chunkSize) {
       if (init.signal?.aborted) throw init.signal.reason;
       const bytes = await readSlice(file, offset, chunkSize);
       const chunk = init.sha256();
       chunk.update(bytes);
       chunkHashes.push(chunk.digest());
-      whole.update(bytes);
       hashed += bytes.byteLength;
       init.onHashProgress?.(hashed, totalBytes);
     }
@@ -66,7 +70,7 @@ export async function createFileSource(
       mode: 0o644,
       mtimeMs: Math.trunc(file.lastModified),
       chunkHashes,
-      fileHash: whole.digest(),
+      fileHash: fileHashOf(init.sha256, file.size, chunkHashes),
     });
   }
   const manifest: TransferManifest = { chunkSize, files: entries };

@@ -1,13 +1,14 @@
 /**
  * `createDownloadSink` in vitest (Node has the web's `Blob`): a file whose chunks arrive in order or
- * not is delivered once, byte for byte, under its last path segment; a file that does not match its
- * whole-file hash or misses a chunk is never delivered; an offer above the limit is refused.
+ * not is delivered once, byte for byte, under its last path segment; a file whose chunk list does not
+ * match its file hash, or that misses a chunk, is never delivered (each chunk's own hash is the
+ * engine's check, before `writeChunk`); an offer above the limit is refused.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { TransferManifest } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
 import { createDownloadSink, type ReceivedFile } from '../../src/transfer/download-sink.js';
-import { nodeSha256, sha256Of } from './node-sha256.js';
+import { fileHashFor, nodeSha256, sha256Of } from './node-sha256.js';
 
 const CHUNK = 64 * 1024;
 /** Random bytes in a plain Uint8Array (a Buffer's `slice` would share memory). */
@@ -20,7 +21,16 @@ function manifestOf(path: string, bytes: Uint8Array): TransferManifest {
   for (let at = 0; at < bytes.length; at += CHUNK) chunkHashes.push(sha256Of(bytes.subarray(at, at + CHUNK)));
   return {
     chunkSize: CHUNK,
-    files: [{ path, size: bytes.length, mode: 0o644, mtimeMs: 1, chunkHashes, fileHash: sha256Of(bytes) }],
+    files: [
+      {
+        path,
+        size: bytes.length,
+        mode: 0o644,
+        mtimeMs: 1,
+        chunkHashes,
+        fileHash: fileHashFor(bytes.length, chunkHashes),
+      },
+    ],
   };
 }
 const chunkOf = (bytes: Uint8Array, i: number) => bytes.slice(i * CHUNK, (i + 1) * CHUNK);
@@ -47,16 +57,22 @@ describe('createDownloadSink', () => {
     );
   });
 
-  it('never delivers a file that differs from its whole-file hash or misses a chunk', async () => {
+  it('never delivers a file that misses a chunk, whose size is wrong, or whose chunk list is not its file hash', async () => {
     const bytes = randomBytes(CHUNK + 5);
     const delivered: ReceivedFile[] = [];
     const sink = createDownloadSink({ sha256: nodeSha256, deliver: (f) => delivered.push(f) });
     await sink.prepare(manifestOf('a.bin', bytes));
     await sink.writeChunk(0, 0, chunkOf(bytes, 0));
     await expect(sink.finishFile(0)).rejects.toMatchObject({ name: 'FileVerificationError' });
-    const wrong = chunkOf(bytes, 1);
-    wrong[0] = (wrong[0] as number) ^ 1;
-    await sink.writeChunk(0, 1, wrong);
+    await sink.writeChunk(0, 1, chunkOf(bytes, 1).subarray(1));
+    await expect(sink.finishFile(0)).rejects.toMatchObject({ name: 'FileVerificationError' });
+    // A manifest whose file hash is not over its own chunk list (a lying or corrupted offer).
+    const lying = manifestOf('b.bin', bytes);
+    const file = lying.files[0] as TransferManifest['files'][number];
+    const forged = { ...lying, files: [{ ...file, fileHash: sha256Of(bytes) }] };
+    await sink.prepare(forged);
+    await sink.writeChunk(0, 0, chunkOf(bytes, 0));
+    await sink.writeChunk(0, 1, chunkOf(bytes, 1));
     await expect(sink.finishFile(0)).rejects.toMatchObject({ name: 'FileVerificationError' });
     expect(delivered).toEqual([]);
     await expect(sink.writeChunk(0, 2, new Uint8Array(1))).rejects.toThrow(RangeError);

@@ -14,3 +14,12 @@ export const nodeSha256: Sha256Factory = () => {
 /** SHA-256 of `bytes`, for expectations. */
 export const sha256Of = (bytes: Uint8Array): Uint8Array =>
   new Uint8Array(createHash('sha256').update(bytes).digest());
+
+/** A manifest file hash computed independently with node:crypto: SHA-256(domain ‖ u64 BE size ‖ chunk hashes). */
+export function fileHashFor(size: number, chunkHashes: readonly Uint8Array[]): Uint8Array {
+  const sizeBytes = Buffer.alloc(8);
+  sizeBytes.writeBigUInt64BE(BigInt(size));
+  const h = createHash('sha256').update('lanrtc/transfer/file/v1').update(sizeBytes);
+  for (const chunk of chunkHashes) h.update(chunk);
+  return new Uint8Array(h.digest());
+}

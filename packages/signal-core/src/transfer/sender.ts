@@ -4,11 +4,7 @@
  * resolves when the receiver reports every file verified and stored (docs/PROTOCOL.md, "File
  * transfer"). Platform-free: it sees a `TransferLane` and a `FileSource` only.
  */
-import {
-  InvalidArgumentError,
-  SourceChangedError,
-  TransferProtocolError,
-} from '../errors.js';
+import { InvalidArgumentError, SourceChangedError, TransferProtocolError } from '../errors.js';
 import { type AcceptPayload, decodeAccept } from './accept.js';
 import { declinedByReceiver } from './decline.js';
 import type { TransferLane } from './lane.js';
