@@ -60,6 +60,7 @@ export type TransferFrame =
       readonly endpoints: readonly TransferEndpoint[];
     }
   | { readonly type: 'use-datachannel' }
+  /** Reserved: no version-1 agent sends it (the TLS lane's preamble carries the token); refused on a lane. */
   | { readonly type: 'token'; readonly token: Uint8Array }
   | {
       readonly type: 'offer' | 'accept';

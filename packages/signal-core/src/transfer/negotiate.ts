@@ -1,7 +1,7 @@
 /**
  * Lane negotiation on the control lane (the `lanrtc-files` DataChannel the sender opened): HELLO
  * (sender's lanes) → LANE (receiver's choice: `datachannel`, or `tls` with endpoints and a one-time
- * token) → the sender connects over TLS, presenting the token as the TLS lane's first frame, or
+ * token) → the sender connects over TLS, presenting the token in the TLS lane's preamble, or
  * says USE_DATACHANNEL. The receiver takes whichever comes first. Opening TLS is the platform's
  * (callbacks); this file only runs the exchange (docs/PROTOCOL.md, "File transfer").
  */
@@ -34,7 +34,7 @@ export const TLS_CONNECT_TIMEOUT_MS = 3_000;
 /** What the receiver's platform returns when it listens for the TLS lane. */
 export interface TlsLaneListener {
   readonly endpoints: readonly TransferEndpoint[];
-  /** 32 random bytes the connecting sender must present as its first frame. */
+  /** 32 random bytes the connecting sender must present in the TLS lane preamble. */
   readonly token: Uint8Array;
   /** The first connection that presented the token (and the pinned certificate). */
   readonly accepted: Promise<TransferLane>;
@@ -48,7 +48,7 @@ export interface SenderLaneInit {
   readonly control: TransferLane;
   /** Lanes this side allows, in preference order (default `['tls', 'datachannel']`). */
   readonly lanes?: readonly TransferLaneKind[];
-  /** Connect to the receiver's TLS lane and present `token` as its first frame (TOKEN); absent: no TLS. */
+  /** Connect to the receiver's TLS lane and present `token` (the platform's lane preamble); absent: no TLS. */
   readonly connectTls?: (offer: {
     readonly endpoints: readonly TransferEndpoint[];
     readonly token: Uint8Array;
