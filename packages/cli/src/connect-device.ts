@@ -7,6 +7,7 @@
 import { createNodeAgent, type NodeConnection, type WeriftSessionPeer } from '@lanrtc/node-agent';
 import {
   type Card,
+  type CompareHandler,
   type PairingMode,
   PeerRejectedError,
   SessionTimeoutError,
@@ -33,6 +34,8 @@ export interface DeviceConnectInit {
   readonly trust: TrustStore;
   /** First contact: the pairing card's secret, or the PIN the device shows. */
   readonly pairing?: PairingMode;
+  /** Comparison pairing (`pairing` `{ kind: 'compare' }`): show the digits, resolve with the user's verdict. */
+  readonly onCompare?: CompareHandler;
   /** Local IP address for ICE (default: every non-internal IPv4 address). */
   readonly address?: string;
   readonly connectTimeoutMs?: number;
@@ -94,6 +97,7 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
   try {
     const direct = await agent.connectDirect(card, {
       ...(init.pairing ? { pairing: init.pairing } : {}),
+      ...(init.onCompare ? { onCompare: init.onCompare } : {}),
       timeoutMs: ms,
       ...(init.signal ? { signal: init.signal } : {}),
     });
@@ -128,6 +132,11 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
       return new PairingCardUsedError(
         `${name} refused this pairing card: it was used already or withdrawn (a pairing card pairs one ` +
           'peer, once) — ask the device for a new one (`lanrtc listen`: press Enter or send SIGUSR1)',
+        { cause: error },
+      );
+    if (error.reason.includes('PairingNotOpenError') && init.pairing?.kind === 'compare')
+      return new NotPairedYetError(
+        `${name} is not accepting a pairing by comparing digits now: run \`lanrtc receive --compare\` there (or pair with the PIN \`lanrtc receive --pin\` shows)`,
         { cause: error },
       );
     if (error.reason.includes('PairingNotOpenError'))
