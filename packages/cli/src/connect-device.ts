@@ -8,6 +8,7 @@ import { createNodeAgent, type NodeConnection, type WeriftSessionPeer } from '@l
 import {
   type Card,
   type CompareHandler,
+  PairingFailedError,
   type PairingMode,
   PeerRejectedError,
   SessionTimeoutError,
@@ -15,6 +16,7 @@ import {
 } from '@lanrtc/signal-core';
 import { defaultDeviceName, relayUrl } from './device-card.js';
 import {
+  ComparisonFailedError,
   DeviceNotAnsweringError,
   NotPairedYetError,
   PairingCardUsedError,
@@ -150,6 +152,13 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
           '`lanrtc connect NAME --pin PIN` with the PIN `lanrtc listen --pin` shows, or paste its pairing card',
         { cause: error },
       );
+  }
+  if (init.pairing?.kind === 'compare' && error instanceof PairingFailedError) {
+    // The initiator stores the peer only after the device's accept, which follows both confirms.
+    const why = error.message.includes('numeric comparison rejected')
+      ? 'the digits were not confirmed here'
+      : `${name} did not confirm the digits (answered no, or did not answer in time)`;
+    return new ComparisonFailedError(`${why}: nothing is stored on either side`, { cause: error });
   }
   if (card.candidates.length === 0 && card.relay && error instanceof SessionTimeoutError)
     return new DeviceNotAnsweringError(

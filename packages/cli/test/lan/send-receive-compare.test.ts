@@ -2,7 +2,7 @@
  * First contact by numeric comparison, on terminals (pseudo-terminals in two namespace hosts):
  * `lanrtc receive --compare` and a `lanrtc send` that answers the pairing prompt with Enter both show
  * the same six digits and ask "same digits on the other screen?". Both "y": each side trusts the
- * other and the file arrives. One "n": the sender fails with a typed error, neither trust store
+ * other and the file arrives. One "n": the sender fails with `ComparisonFailedError`, neither trust store
  * holds the other and nothing is written.
  */
 import { randomBytes } from 'node:crypto';
@@ -86,7 +86,10 @@ describeLan('lanrtc send / receive pairing by comparison', () => {
     receive.type('n\n');
     const failed = await send.next(/lanrtc send: (\w+Error): (.*)\n/, 'failure at the sender');
     expect(await send.exited).toBe(1);
-    expect(failed[1]).toMatch(/^(PairingFailedError|PeerRejectedError)$/);
+    expect(failed[1]).toBe('ComparisonFailedError');
+    expect(failed[2]).toBe(
+      '"Shed" did not confirm the digits (answered no, or did not answer in time): nothing is stored on either side',
+    );
     await receive.next(
       /pairing by comparison failed \(PairingFailedError: [^)]*\); the sender is not trusted\n/,
       'failure line',
