@@ -32,7 +32,10 @@ export function terminalCompare(io: CliIo, say: (line: string) => void): Compare
     if (signal.aborted) onStop();
     try {
       say(`pairing code: ${digits.slice(0, 3)} ${digits.slice(3)}`);
-      return await askYesNo(COMPARE_QUESTION, { ...io, signal: stop.signal });
+      const same = await askYesNo(COMPARE_QUESTION, { ...io, signal: stop.signal });
+      // Nothing else shows until the other person answers: say what is awaited.
+      if (same && !signal.aborted) say('waiting for the other screen to confirm…');
+      return same;
     } catch (error) {
       // Taken down because the pairing ended: its own error says why; the verdict is ignored.
       if (signal.aborted && !io.signal.aborted) return false;

@@ -50,6 +50,8 @@ describeLan('lanrtc send / receive pairing by comparison', () => {
     // Neither side stores anything before both have answered.
     expect(await trusts(configA, phone)).toBe(false);
     send.type('y\n');
+    await send.next(/waiting for the other screen to confirm…\n/, 'waiting line');
+    expect(await trusts(configB, shed)).toBe(false);
     receive.type('y\n');
     await receive.next(new RegExp(`"Phone" \\(${phone}\\) offers 1 file, 300\\.0 kB\\n`), 'offer');
     await receive.next(/accept into \S+\? \[y\/N\] $/, 'accept prompt');
