@@ -35,6 +35,7 @@ describe('terminalCompare', () => {
     expect(t.asked()).toBe('same digits on the other screen? [y/N] ');
     // A second pairing while this one is asked cannot share the keyboard: refused.
     expect(await t.compare('111111', new AbortController().signal)).toBe(false);
+    expect(t.said.at(-1)).toBe('refused a second comparison while one is being asked');
     t.stdin.write('y\n');
     expect(await yes).toBe(true);
     expect(t.said.at(-1)).toBe('waiting for the other screen to confirm…');
