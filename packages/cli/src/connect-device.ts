@@ -143,7 +143,7 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
       );
     if (error.reason.includes('PairingNotOpenError'))
       return new NotPairedYetError(
-        `${name} is not accepting a PIN pairing now: run \`lanrtc listen --pin\` there and give the PIN it shows`,
+        `${name} is not accepting a PIN pairing now: run \`lanrtc listen --pin\` there (\`lanrtc receive --pin\` for files) and give the PIN it shows`,
         { cause: error },
       );
     if (error.reason.includes('NotPairedError'))
