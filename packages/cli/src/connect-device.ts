@@ -7,6 +7,8 @@
 import { createNodeAgent, type NodeConnection, type WeriftSessionPeer } from '@lanrtc/node-agent';
 import {
   type Card,
+  type CompareHandler,
+  PairingFailedError,
   type PairingMode,
   PeerRejectedError,
   SessionTimeoutError,
@@ -14,6 +16,7 @@ import {
 } from '@lanrtc/signal-core';
 import { defaultDeviceName, relayUrl } from './device-card.js';
 import {
+  ComparisonFailedError,
   DeviceNotAnsweringError,
   NotPairedYetError,
   PairingCardUsedError,
@@ -33,6 +36,8 @@ export interface DeviceConnectInit {
   readonly trust: TrustStore;
   /** First contact: the pairing card's secret, or the PIN the device shows. */
   readonly pairing?: PairingMode;
+  /** Comparison pairing (`pairing` `{ kind: 'compare' }`): show the digits, resolve with the user's verdict. */
+  readonly onCompare?: CompareHandler;
   /** Local IP address for ICE (default: every non-internal IPv4 address). */
   readonly address?: string;
   readonly connectTimeoutMs?: number;
@@ -94,6 +99,7 @@ export async function connectToDevice(card: Card, init: DeviceConnectInit): Prom
   try {
     const direct = await agent.connectDirect(card, {
       ...(init.pairing ? { pairing: init.pairing } : {}),
+      ...(init.onCompare ? { onCompare: init.onCompare } : {}),
       timeoutMs: ms,
       ...(init.signal ? { signal: init.signal } : {}),
     });
@@ -130,9 +136,14 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
           'peer, once) — ask the device for a new one (`lanrtc listen`: press Enter or send SIGUSR1)',
         { cause: error },
       );
+    if (error.reason.includes('PairingNotOpenError') && init.pairing?.kind === 'compare')
+      return new NotPairedYetError(
+        `${name} is not accepting a pairing by comparing digits now: run \`lanrtc receive --compare\` there (or pair with the PIN \`lanrtc receive --pin\` shows)`,
+        { cause: error },
+      );
     if (error.reason.includes('PairingNotOpenError'))
       return new NotPairedYetError(
-        `${name} is not accepting a PIN pairing now: run \`lanrtc listen --pin\` there and give the PIN it shows`,
+        `${name} is not accepting a PIN pairing now: run \`lanrtc listen --pin\` there (\`lanrtc receive --pin\` for files) and give the PIN it shows`,
         { cause: error },
       );
     if (error.reason.includes('NotPairedError'))
@@ -141,6 +152,13 @@ function explain(error: unknown, card: Card, init: DeviceConnectInit, ms: number
           '`lanrtc connect NAME --pin PIN` with the PIN `lanrtc listen --pin` shows, or paste its pairing card',
         { cause: error },
       );
+  }
+  if (init.pairing?.kind === 'compare' && error instanceof PairingFailedError) {
+    // The initiator stores the peer only after the device's accept, which follows both confirms.
+    const why = error.message.includes('numeric comparison rejected')
+      ? 'the digits were not confirmed here'
+      : `${name} did not confirm the digits (answered no, or did not answer in time)`;
+    return new ComparisonFailedError(`${why}: nothing is stored on either side`, { cause: error });
   }
   if (card.candidates.length === 0 && card.relay && error instanceof SessionTimeoutError)
     return new DeviceNotAnsweringError(

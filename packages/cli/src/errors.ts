@@ -65,6 +65,11 @@ export class PinEntryError extends LanrtcError {
   static override readonly code = 'PinEntryError';
 }
 
+/** Pairing by comparison did not complete: a person answered no (the digits differed) or it timed out. */
+export class ComparisonFailedError extends LanrtcError {
+  static override readonly code = 'ComparisonFailedError';
+}
+
 /** What was typed at `lanrtc send`'s receiver prompt is not one of the numbers listed. */
 export class ChoiceEntryError extends LanrtcError {
   static override readonly code = 'ChoiceEntryError';

@@ -1,9 +1,9 @@
 /**
- * The connecting side's first-contact flags and prompt (`lanrtc connect`, `lanrtc send`): the PIN the
- * device shows (`--pin`, or typed at a prompt on a terminal) and the name this machine gives itself
+ * The connecting side's first-contact flags and prompts (`lanrtc connect`, `lanrtc send`): the PIN the
+ * device shows (`--pin`, or typed at a prompt on a terminal; `send` takes an empty line as comparison) and the name this machine gives itself
  * in the device's trust store (`--name`).
  */
-import type { Card } from '@lanrtc/signal-core';
+import type { Card, PairingMode } from '@lanrtc/signal-core';
 import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
 import { type ParsedCommand, stringValue } from './args.js';
 import { askLine } from './ask.js';
@@ -38,4 +38,22 @@ export async function askPin(card: Card, io: CliIo, how: string, again: string):
       `a PIN is the 4–12 digits the device shows (got "${printable(pin)}"): run ${again} again`,
     );
   return pin;
+}
+
+/**
+ * First contact on a terminal: the PIN `card`'s device shows (\`lanrtc DEVICE --pin\`), or an empty
+ * line to pair by comparing digits (\`lanrtc DEVICE --compare\`); `device` is the command the other
+ * side runs, `again` this one.
+ */
+export async function askPairing(card: Card, io: CliIo, device: string, again: string): Promise<PairingMode> {
+  const answer = await askLine(
+    `not paired with "${printable(card.name)}" yet: PIN it shows (\`lanrtc ${device} --pin\`), or Enter to compare digits (\`lanrtc ${device} --compare\`): `,
+    io,
+  );
+  if (answer === '') return { kind: 'compare' };
+  if (!PIN_PATTERN.test(answer))
+    throw new PinEntryError(
+      `a PIN is the 4–12 digits the device shows (got "${printable(answer)}"): run ${again} again`,
+    );
+  return { kind: 'pin', pin: answer };
 }

@@ -1,6 +1,7 @@
 /**
  * `lanrtc send` and `lanrtc receive` refuse a wrong command line before anything is started (no
- * identity created, no socket opened): usage errors exit 2 with the message and the usage, a path
+ * identity created, no socket opened) — comparison pairing without a terminal to confirm it on
+ * included: usage errors exit 2 with the message and the usage, a path
  * that is not there is `SendPathError` (exit 1).
  */
 import { existsSync } from 'node:fs';
@@ -25,6 +26,18 @@ describe('lanrtc send / receive command lines', () => {
     [['send', '.', '--address', 'nowhere'], '--address must be an IPv4 or IPv6 address (got "nowhere")'],
     [['send', '.', '--name', 'x'.repeat(40)], '--name must be ≤ 32 bytes, no control characters'],
     [['send', '.', '--yes'], 'unknown option --yes'],
+    [
+      ['send', '.', '--to', 'Shed', '--pin', '480361', '--compare'],
+      '--pin and --compare are two ways to pair: give one',
+    ],
+    [
+      ['send', '.', '--to', 'Shed', '--compare'],
+      '--compare needs a terminal (both people confirm the digits); a script pairs with --pin',
+    ],
+    [
+      ['receive', '--compare'],
+      '--compare needs a terminal (a person confirms the digits); a script pairs senders with --pin',
+    ],
     [['receive', '--dir', '/no/such/dir'], '--dir /no/such/dir: no such directory (create it first)'],
     [['receive', '--port', '70000'], '--port must be an integer 0–65535 (got "70000")'],
     [

@@ -1,7 +1,7 @@
 /**
  * `lanrtc receive`: this machine as a file receiver — a direct-connect listener whose card (device
  * type `files`) is announced over mDNS, like `lanrtc listen`. Each sender that connects (paired
- * already, or pairing now with the PIN `--pin` shows) offers its files; the offer is shown (who, how
+ * already, or pairing now with the PIN `--pin` shows or by comparing digits with `--compare`) offers its files; the offer is shown (who, how
  * many, how big) and accepted or declined, then received into `--dir` (node-agent `receiveFiles`)
  * with progress and a summary. One transfer at a time; runs until Ctrl-C, or with `--once` until
  * the first offer is settled.
@@ -15,6 +15,7 @@ import { booleanValue, stringValue } from '../args.js';
 import { askYesNo } from '../ask.js';
 import { formatBytes } from '../byte-units.js';
 import { COMMON_USAGE, type Command } from '../command.js';
+import { terminalCompare } from '../compare-prompt.js';
 import { DEFAULT_DIRECT_PORT } from '../device-card.js';
 import { announceDevice, peerErrorText, startDirectDevice } from '../direct-device.js';
 import { UsageError } from '../errors.js';
@@ -42,7 +43,9 @@ export const receiveCommand: Command = {
 
 Announces this machine over mDNS as device type "${FILES_DEVICE_TYPE}" (a direct-connect listener, like
 \`lanrtc listen\`) and waits for \`lanrtc send\`. A sender that is not paired yet pairs with the PIN
---pin shows. Each offer is shown — the sender's name (trust store, else its card), the number of
+--pin shows, or with --compare by comparison: both terminals show the same six digits and ask
+"same digits on the other screen? [y/N]"; only when both people answer y is either side stored as
+trusted. Each offer is shown — the sender's name (trust store, else its card), the number of
 files and their size — and, on a terminal, asked: accept? [y/N]. --yes accepts without asking from
 senders this machine already trusts; a sender pairing now (first contact) is always asked, and
 without a terminal to ask on its offer is declined. Accepted files go into --dir with a progress
@@ -55,6 +58,8 @@ options:
   --yes            accept offers from senders already trusted without asking
   --pin            show a PIN: \`lanrtc send PATH --to NAME --pin PIN\` pairs with it (a fresh PIN
                    after each pairing and every 5 min; at most 20 wrong PINs a day)
+  --compare        let a sender not paired yet pair by comparing six digits (needs a terminal;
+                   can be given with --pin: the sender picks)
   --once           exit after the first offer is received, declined or failed (exit 0 only when received)
   --name NAME      card name, ≤ 32 bytes (default: host name)
   --address ADDR   ICE candidate address, an IP address the listener binds (default: the first
@@ -66,6 +71,7 @@ ${COMMON_USAGE}`,
     dir: { type: 'string' },
     yes: { type: 'boolean' },
     pin: { type: 'boolean' },
+    compare: { type: 'boolean' },
     once: { type: 'boolean' },
     name: { type: 'string' },
     address: { type: 'string', multiple: true },
@@ -78,6 +84,12 @@ ${COMMON_USAGE}`,
       deviceTypes: [FILES_DEVICE_TYPE],
     };
     const dir = await targetDir(stringValue(parsed, 'dir', '.'));
+    const useCompare = booleanValue(parsed, 'compare', false);
+    if (useCompare && io.stdin.isTTY !== true)
+      throw new UsageError(
+        '--compare needs a terminal (a person confirms the digits); a script pairs senders with --pin',
+        'receive',
+      );
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const { agent, listener, trust } = await startDirectDevice(state, init, logger, 'receive');
@@ -101,16 +113,29 @@ ${COMMON_USAGE}`,
     });
     agent.onConnection((connection) => receiver.serve(connection));
     listener.onPeerError((error) => {
-      // A wrong or locked-out PIN is already said by the attempt lines, once per attempt.
+      // A wrong or locked-out PIN is already said by the attempt lines, once per attempt; a failed
+      // comparison by the compare window's own line.
       if (usePin && (error.name === 'PairingFailedError' || error.name === 'PairingLockedError')) return;
+      if (useCompare && error.name === 'PairingFailedError') return;
       receiver.say(`dropped a peer: ${peerErrorText(error, state.dir)}`);
     });
     let ad: { readonly name: string; close(): Promise<void> } | undefined;
     let pins: { close(): void } | undefined;
+    let comparing: { close(): void } | undefined;
     try {
       writeLine(io.stdout, `receiving into ${printable(dir)}`);
       writeLine(io.stdout, `listening on udp ${init.addresses.join(', ')} port ${listener.port}`);
       if (usePin) pins = showPins(agent, io, undefined, 'wait for the lock to pass');
+      if (useCompare) {
+        const display = agent.acceptCompare(terminalCompare(io, receiver.say));
+        display.onFailure((error) =>
+          receiver.say(
+            `pairing by comparison failed (${error.name}: ${printable(error.message)}); the sender is not trusted`,
+          ),
+        );
+        comparing = display;
+        writeLine(io.stdout, 'pairing by comparing digits is open to senders not paired yet');
+      }
       ad = await announceDevice(listener, init.addresses, logger, io, 'receive');
       writeLine(io.stdout, `announced "${printable(ad.name)}" over mDNS (type ${FILES_DEVICE_TYPE})`);
       writeLine(io.stdout, `waiting for \`lanrtc send\` (Ctrl-C stops)`);
@@ -120,6 +145,7 @@ ${COMMON_USAGE}`,
     } finally {
       io.signal.removeEventListener('abort', onAbort);
       pins?.close();
+      comparing?.close();
       await ad?.close();
       await receiver.close();
       await agent.close(); // and its listener

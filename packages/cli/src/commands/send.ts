@@ -1,7 +1,7 @@
 /**
  * `lanrtc send PATH... [--to NAME|ID]`: find a `files` receiver over mDNS (`lanrtc receive`) — the one
  * named by `--to`, else one picked from a list — connect to it directly as `lanrtc connect` does
- * (pairing by PIN on first contact), offer the files (node-agent `sendFiles`) and show the progress
+ * (pairing on first contact by PIN, or on a terminal by comparing six digits), offer the files (node-agent `sendFiles`) and show the progress
  * until the receiver has verified and stored every file.
  */
 import { access, constants } from 'node:fs/promises';
@@ -9,14 +9,15 @@ import { isIP } from 'node:net';
 import { sendFiles } from '@lanrtc/node-agent';
 import type { Card, PairingMode } from '@lanrtc/signal-core';
 import type { TransferLaneKind } from '@lanrtc/signal-core/transfer';
-import { listValue, type ParsedCommand, stringValue } from '../args.js';
+import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { askNumber } from '../ask.js';
 import { COMMON_USAGE, type Command } from '../command.js';
+import { terminalCompare } from '../compare-prompt.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
 import { NoReceiverError, SendPathError, UsageError } from '../errors.js';
 import { type FindInit, findCard, listCards, timeoutFrom } from '../find-device.js';
 import { type CliIo, writeLine } from '../io.js';
-import { askPin, ownNameFrom, pinFrom } from '../pin-entry.js';
+import { askPairing, ownNameFrom, pinFrom } from '../pin-entry.js';
 import { printable } from '../printable.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
 import { createTransferView, summaryLine } from '../transfer-view.js';
@@ -39,8 +40,10 @@ export const sendCommand: Command = {
 Sends the files and directory trees PATH... (each under its own name) to a \`lanrtc receive\` on the
 LAN. --to NAME|ID picks the receiver; without it the receivers found within ${DEFAULT_LIST_S} s are listed and,
 on a terminal, one is picked by its number (without a terminal: give --to). A receiver not paired
-yet needs the PIN \`lanrtc receive --pin\` shows: --pin, or typed at the prompt on a terminal. The
-receiver sees this machine's name, the number of files and their size, and accepts or declines.
+yet pairs on first contact: with the PIN \`lanrtc receive --pin\` shows (--pin, or typed at the
+prompt on a terminal), or by comparison with \`lanrtc receive --compare\` (--compare, or Enter at
+the prompt): both terminals show the same six digits and both people answer "y". Comparison needs
+a terminal; scripts use --pin. The receiver sees this machine's name, the number of files and their size, and accepts or declines.
 The data goes over TLS 1.3 between the two paired identities' certificates, or over the WebRTC
 DataChannel when TCP cannot connect; the summary says which. Files the receiver holds already are
 not sent again, and sending again after an interruption resumes.
@@ -48,6 +51,7 @@ not sent again, and sending again after an interruption resumes.
 options:
   --to NAME|ID     the receiver (its card name or identity id)
   --pin PIN        pair with the PIN the receiver shows (first contact)
+  --compare        pair by comparing six digits on both screens (first contact; needs a terminal)
   --name NAME      this machine's name as the receiver stores it when pairing (default: host name)
   --lane LANE      use only this lane: tls or datachannel (default: tls, else datachannel)
   --interface IF   browse on this interface name or IPv4 address, repeatable
@@ -58,6 +62,7 @@ ${COMMON_USAGE}`,
   options: {
     to: { type: 'string' },
     pin: { type: 'string' },
+    compare: { type: 'boolean' },
     name: { type: 'string' },
     lane: { type: 'string' },
     interface: { type: 'string', multiple: true },
@@ -71,6 +76,14 @@ ${COMMON_USAGE}`,
     const to = stringValue(parsed, 'to');
     if (to === '') throw new UsageError('--to needs the NAME or ID of a receiver', 'send');
     const pin = pinFrom(parsed, 'send');
+    const compare = booleanValue(parsed, 'compare', false);
+    if (compare && pin !== undefined)
+      throw new UsageError('--pin and --compare are two ways to pair: give one', 'send');
+    if (compare && io.stdin.isTTY !== true)
+      throw new UsageError(
+        '--compare needs a terminal (both people confirm the digits); a script pairs with --pin',
+        'send',
+      );
     const address = stringValue(parsed, 'address');
     if (address !== undefined && isIP(address) === 0)
       throw new UsageError(`--address must be an IPv4 or IPv6 address (got "${address}")`, 'send');
@@ -88,9 +101,10 @@ ${COMMON_USAGE}`,
     };
     const card = to !== undefined ? await findCard(to, find, io) : await pickReceiver(find, state, io);
     let pairing: PairingMode | undefined;
+    const known = await trust.get(card.id);
     if (pin !== undefined) pairing = { kind: 'pin', pin };
-    else if (!(await trust.get(card.id)) && io.stdin.isTTY)
-      pairing = { kind: 'pin', pin: await askPin(card, io, 'lanrtc receive --pin', 'send') };
+    else if (compare && !known) pairing = { kind: 'compare' };
+    else if (!known && io.stdin.isTTY) pairing = await askPairing(card, io, 'receive', 'send');
     const at = card.candidates.map((c) => `${c.address}:${c.port}`).join(' ') || '-';
     writeLine(
       io.stdout,
@@ -100,6 +114,9 @@ ${COMMON_USAGE}`,
       state,
       trust,
       ...(pairing ? { pairing } : {}),
+      ...(pairing?.kind === 'compare'
+        ? { onCompare: terminalCompare(io, (line) => writeLine(io.stdout, line)) }
+        : {}),
       ...(address !== undefined ? { address } : {}),
       ...(ownName !== undefined ? { ownName } : {}),
       signal: io.signal,

@@ -39,7 +39,10 @@ describeLan('lanrtc send / receive on terminals', () => {
     );
     await first.next(/send to \[1-1\] $/, 'pick prompt');
     first.type('1\n');
-    await first.next(/not paired with "Shed" yet: PIN it shows \(`lanrtc receive --pin`\): $/, 'PIN prompt');
+    await first.next(
+      /not paired with "Shed" yet: PIN it shows \(`lanrtc receive --pin`\), or Enter to compare digits \(`lanrtc receive --compare`\): $/,
+      'PIN prompt',
+    );
     first.type(`${pin}\n`);
     await receive.next(new RegExp(`"Phone" \\(${phone}\\) offers 1 file, 24\\.0 MB\\n`), 'offer');
     await receive.next(/accept into \S+\? \[y\/N\] $/, 'accept prompt');
