@@ -103,7 +103,7 @@ function generate(file: string, bytes: number): string {
 }
 
 /** `raw`: one DataChannel between a page in each browser; `size` bytes as 64 KiB messages. */
-async function rawRun(browserA: Browser, browserB: Browser, origin: string): Promise<number> {
+async function rawRun(browserA: Browser, browserB: Browser): Promise<number> {
   const ctxA = await browserA.newContext();
   const ctxB = await browserB.newContext();
   try {
@@ -202,7 +202,6 @@ try {
   undo.push(() => chromiumA.close());
   const chromiumB = await launchChromium(b.name, CHROMIUM_FLAGS);
   undo.push(() => chromiumB.close());
-  const origin = new URL(host.url).origin;
   const record = (path: PathName, run: number, ms: number) => {
     const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000) };
     results.push(r);
@@ -215,7 +214,7 @@ try {
     for (const path of order) {
       execFileSync('sync');
       if (path === 'raw') {
-        record(path, run, await rawRun(chromiumA.browser, chromiumB.browser, origin));
+        record(path, run, await rawRun(chromiumA.browser, chromiumB.browser));
       } else if (path === 'c2n') {
         const name = `Ada${run}`;
         const p = await openDropPage(chromiumB.browser, host.url, name, HOST_NAME);
