@@ -30,8 +30,8 @@ describe('loadWasmSha256', () => {
     const open = inputs.map(() => factory());
     // Interleaved updates: a shared instance would mix the inputs.
     for (let at = 0; at < 5000; at += 1000)
-      open.forEach((h, i) => h.update(inputs[i]?.subarray(at, at + 1000) ?? new Uint8Array()));
-    open.forEach((h, i) => h.update(inputs[i]?.subarray(5000) ?? new Uint8Array()));
+      for (const [i, h] of open.entries()) h.update(inputs[i]?.subarray(at, at + 1000) ?? new Uint8Array());
+    for (const [i, h] of open.entries()) h.update(inputs[i]?.subarray(5000) ?? new Uint8Array());
     expect(open.map((h) => hex(h.digest()))).toEqual(inputs.map((b) => hex(sha256Of(b))));
     // After the digests the pooled instances serve fresh hashes from their initial state.
     const again = factory();
