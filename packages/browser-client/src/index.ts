@@ -96,4 +96,5 @@ export {
 } from './transfer/file-source.js';
 export { type BrowserReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
 export { type BrowserSendFilesInit, sendFiles } from './transfer/send-files.js';
+export { loadWasmSha256 } from './transfer/wasm-sha256.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

@@ -1,8 +1,9 @@
 /**
  * `File` objects (a drop, a file picker, a directory picker) as a transfer's `FileSource`: the
- * manifest is built by reading each file once, chunk by chunk, hashing every chunk (the file hash
- * covers the chunk list) with a pure-JS SHA-256 (a page served over `http://<lan-ip>` has no `crypto.subtle`), so no
- * file is ever held in memory whole; chunks are read again from the `File` when they are sent.
+ * manifest is built by reading each file once, chunk by chunk, hashing every chunk (Web Crypto in a
+ * secure context, else the given SHA-256: a page served over `http://<lan-ip>` has no
+ * `crypto.subtle`; the file hash covers the chunk list), so no file is ever held in memory whole;
+ * chunks are read again from the `File` when they are sent.
  */
 import { type AbortSignalLike, SourceChangedError } from '@lanrtc/signal-core';
 import {
@@ -51,15 +52,27 @@ export async function createFileSource(
   );
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   let hashed = 0;
+  const subtle = globalThis.crypto?.subtle;
   const entries: ManifestFile[] = [];
   for (const [i, file] of files.entries()) {
     const chunkHashes: Uint8Array[] = [];
-    for (let offset = 0; offset < file.size; offset += chunkSize) {
-      if (init.signal?.aborted) throw init.signal.reason;
-      const bytes = await readSlice(file, offset, chunkSize);
-      const chunk = init.sha256();
-      chunk.update(bytes);
-      chunkHashes.push(chunk.digest());
+    // The next chunk is read while this one is hashed.
+    let next = file.size > 0 ? readSlice(file, 0, chunkSize) : undefined;
+    for (let offset = 0; next; offset += chunkSize) {
+      if (init.signal?.aborted) {
+        next.catch(() => undefined); // a read still under way is not awaited any more
+        throw init.signal.reason;
+      }
+      const bytes = await next;
+      next = offset + chunkSize < file.size ? readSlice(file, offset + chunkSize, chunkSize) : undefined;
+      // Web Crypto (secure contexts only) hashes the chunk natively, off this thread.
+      const native = subtle?.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+      if (native) chunkHashes.push(new Uint8Array(await native));
+      else {
+        const chunk = init.sha256();
+        chunk.update(bytes);
+        chunkHashes.push(chunk.digest());
+      }
       hashed += bytes.byteLength;
       init.onHashProgress?.(hashed, totalBytes);
     }

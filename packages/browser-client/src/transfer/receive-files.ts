@@ -12,7 +12,6 @@ import {
   type FileSink,
   type FileTransfer,
   negotiateReceiverLane,
-  nobleSha256,
   runReceiver,
   type Sha256Factory,
   startFileTransfer,
@@ -22,6 +21,7 @@ import {
 import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createDownloadSink, type ReceivedFile } from './download-sink.js';
+import { loadWasmSha256 } from './wasm-sha256.js';
 
 /** How long a receiver that ended leaves the channel for the sender to close (its last frame drains). */
 const LINGER_MS = 5_000;
@@ -36,15 +36,15 @@ export interface BrowserReceiveFilesInit {
   readonly maxBytes?: number;
   /** Another sink instead of downloads (then `deliver` and `maxBytes` are not used). */
   readonly sink?: FileSink;
-  /** SHA-256 to verify with (default signal-core's pure-JS `nobleSha256`). */
+  /** SHA-256 to verify with (default `loadWasmSha256()`: WebAssembly, else signal-core's pure-JS `nobleSha256`). */
   readonly sha256?: Sha256Factory;
   readonly signal?: AbortSignal;
 }
 
 /** Receive the transfer the other side of `connection` starts with `sendFiles`. */
 export function receiveFiles(connection: BrowserConnection, init: BrowserReceiveFilesInit): FileTransfer {
-  const sha256 = init.sha256 ?? nobleSha256;
   return startFileTransfer(async ({ signal, onProgress }) => {
+    const sha256 = init.sha256 ?? (await loadWasmSha256());
     const channel = await untilAborted(connection.peer.channel(FILES_CHANNEL_LABEL), signal);
     const control = dataChannelLane(channel, peerLimit(connection));
     const sink =

@@ -9,7 +9,6 @@ import {
   type FileSource,
   type FileTransfer,
   negotiateSenderLane,
-  nobleSha256,
   runSender,
   type Sha256Factory,
   startFileTransfer,
@@ -17,12 +16,13 @@ import {
 import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createFileSource, FILE_SOURCE_CHUNK_BYTES, type PathedFile } from './file-source.js';
+import { loadWasmSha256 } from './wasm-sha256.js';
 
 /** Options of the page's `sendFiles`. */
 export interface BrowserSendFilesInit {
   /** Bytes per chunk, a power of two from 64 KiB to 16 MiB (default 1 MiB). */
   readonly chunkSize?: number;
-  /** SHA-256 to hash with (default signal-core's pure-JS `nobleSha256`). */
+  /** SHA-256 to hash with (default `loadWasmSha256()`: WebAssembly, else signal-core's pure-JS `nobleSha256`). */
   readonly sha256?: Sha256Factory;
   /** While hashing, before anything moves: bytes hashed of the total. */
   readonly onHashProgress?: (hashedBytes: number, totalBytes: number) => void;
@@ -41,7 +41,7 @@ export function sendFiles(
   return startFileTransfer(async ({ signal, onProgress }) => {
     const source = !('manifest' in files)
       ? await createFileSource(files, {
-          sha256: init.sha256 ?? nobleSha256,
+          sha256: init.sha256 ?? (await loadWasmSha256()),
           chunkSize: init.chunkSize ?? FILE_SOURCE_CHUNK_BYTES,
           signal,
           ...(init.onHashProgress ? { onHashProgress: init.onHashProgress } : {}),

@@ -1,0 +1,312 @@
+/**
+ * bench:file-transfer-browser — lanrtc's browser file paths against Chromium's own DataChannel, in
+ * ONE run between two LAN hosts (namespaces), each with its own headless Chromium:
+ *
+ *   pnpm bench:file-transfer-browser [--size 100M] [--runs 1] [--paths raw,c2n,n2c,c2c]
+ *
+ * - `raw` (the anchor): a page in Chromium A and a page in Chromium B, one reliable ordered
+ *   RTCDataChannel, the sender writing `size` bytes as 64 KiB messages and keeping `bufferedAmount`
+ *   between 1 and 4 MiB (bufferedamountlow), the receiver counting bytes.
+ * - `c2n`: Chromium → Node, the file-drop app as a user runs it: the host (`examples/file-drop`,
+ *   node-agent `receiveFiles`, `--yes`) on host A, its page in Chromium B; the file is picked in
+ *   the page (browser-client `createFileSource` + `sendFiles`), lands on disk, SHA-256 checked.
+ * - `n2c`: Node → Chromium, the host's `send NAME PATH` (node-agent `sendFiles`, DataChannel lane),
+ *   the page accepts, the download's bytes SHA-256 checked.
+ * - `c2c`: Chromium → Chromium, a page in Chromium A sends to a page in Chromium B (paired once by
+ *   comparing digits with a small file before the clock runs), the download SHA-256 checked.
+ *
+ * The clock for a file path starts at the user's action (the page's send click, the host's `send`
+ * line), so the sender's hashing pass, the connection set-up and the receiver's accept click count,
+ * and stops when the file is there: the host's `received` line, or Chromium's download finished.
+ * MB/s = bytes / that time (MB = 10^6 bytes). Results: BENCHMARKS.md §"File transfer, browser".
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
+import { launchChromium } from '@lanrtc/lan-harness/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { openDropPage, pageState, until } from '../examples/file-drop/test/support/drop-page.js';
+import { buildPage, startDropIn } from '../examples/file-drop/test/support/drop-process.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined =>
+  args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
+
+/** `1G`, `100M`, `512K` or plain bytes; binary multiples. */
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]?)i?B?$/i.exec(text.trim());
+  if (!m) throw new Error(`--size: expected e.g. 100M or a byte count, got "${text}"`);
+  const unit = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[
+    (m[2] as string).toUpperCase() as '' | 'K' | 'M' | 'G'
+  ];
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (!(bytes > 0)) throw new Error('--size must be more than 0 bytes');
+  return bytes;
+}
+
+const size = parseSize(opt('--size') ?? '100M');
+const runs = Number(opt('--runs') ?? 1);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
+const ALL = ['raw', 'c2n', 'n2c', 'c2c'] as const;
+type PathName = (typeof ALL)[number];
+const paths = (opt('--paths') ?? ALL.join(',')).split(',') as PathName[];
+for (const p of paths) {
+  if (!(ALL as readonly string[]).includes(p))
+    throw new Error(`--paths: unknown path "${p}" (${ALL.join(', ')})`);
+}
+if (process.env.LANRTC_IN_NETNS !== '1')
+  throw new Error('run it with `pnpm bench:file-transfer-browser` (needs root)');
+
+const LABEL: Record<PathName, string> = {
+  raw: 'Chromium ↔ Chromium raw DataChannel (anchor)',
+  c2n: 'Chromium → Node (file-drop page → host)',
+  n2c: 'Node → Chromium (host → page download)',
+  c2c: 'Chromium → Chromium (page → page download)',
+};
+const HOST_NAME = 'desk';
+// Plain host candidates in both browsers (docs/PLATFORM.md: otherwise `<uuid>.local`).
+const CHROMIUM_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+
+interface Result {
+  path: PathName;
+  run: number;
+  ms: number;
+  mbps: number;
+}
+
+const round = (x: number, d = 1) => Number(x.toFixed(d));
+const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
+const sha256Hex = async (file: string) => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+};
+
+/** Write `bytes` of random data to `file` and return its SHA-256. */
+function generate(file: string, bytes: number): string {
+  const hash = createHash('sha256');
+  const fd = openSync(file, 'w');
+  const block = Buffer.allocUnsafe(16 * 2 ** 20);
+  for (let at = 0; at < bytes; at += block.length) {
+    const piece = block.subarray(0, Math.min(block.length, bytes - at));
+    randomFillSync(piece);
+    hash.update(piece);
+    writeSync(fd, piece);
+  }
+  fsyncSync(fd);
+  closeSync(fd);
+  return hash.digest('hex');
+}
+
+/** `raw`: one DataChannel between a page in each browser; `size` bytes as 64 KiB messages. */
+async function rawRun(browserA: Browser, browserB: Browser): Promise<number> {
+  const ctxA = await browserA.newContext();
+  const ctxB = await browserB.newContext();
+  try {
+    const [pa, pb] = [await ctxA.newPage(), await ctxB.newPage()];
+    // An empty page: nothing of the app runs beside the channel.
+    await Promise.all([pa.goto('about:blank'), pb.goto('about:blank')]);
+    const offer = await pa.evaluate(async () => {
+      const g = globalThis as unknown as Record<string, unknown>;
+      const pc = new RTCPeerConnection();
+      g.pc = pc;
+      g.dc = pc.createDataChannel('raw', { ordered: true });
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((r) => {
+        if (pc.iceGatheringState === 'complete') r();
+        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+      });
+      return pc.localDescription?.sdp;
+    });
+    const answer = await pb.evaluate(
+      async ({ offer, size }) => {
+        const g = globalThis as unknown as Record<string, unknown>;
+        const pc = new RTCPeerConnection();
+        g.pc = pc;
+        // The receiver counts bytes from the channel's first message and resolves with the epoch time of the last.
+        g.done = new Promise<number>((resolve) =>
+          pc.addEventListener('datachannel', ({ channel }) => {
+            channel.binaryType = 'arraybuffer';
+            let got = 0;
+            channel.onmessage = (e) => {
+              got += (e.data as ArrayBuffer).byteLength;
+              if (got >= size) resolve(performance.timeOrigin + performance.now());
+            };
+          }),
+        );
+        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+        await pc.setLocalDescription(await pc.createAnswer());
+        await new Promise<void>((r) => {
+          if (pc.iceGatheringState === 'complete') r();
+          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+        });
+        return pc.localDescription?.sdp;
+      },
+      { offer: offer as string, size },
+    );
+    await pa.evaluate(async (answer) => {
+      const g = globalThis as unknown as { pc: RTCPeerConnection; dc: RTCDataChannel };
+      await g.pc.setRemoteDescription({ type: 'answer', sdp: answer as string });
+      if (g.dc.readyState !== 'open') await new Promise((r) => g.dc.addEventListener('open', r));
+    }, answer);
+    const received = pb.evaluate(() => (globalThis as unknown as { done: Promise<number> }).done);
+    const t0 = await pa.evaluate(async (size) => {
+      const g = globalThis as unknown as { dc: RTCDataChannel };
+      const dc = g.dc;
+      const message = new Uint8Array(64 * 1024);
+      crypto.getRandomValues(message);
+      dc.bufferedAmountLowThreshold = 1024 * 1024;
+      const t0 = performance.timeOrigin + performance.now();
+      for (let sent = 0; sent < size; ) {
+        const n = Math.min(message.length, size - sent);
+        dc.send(n === message.length ? message : message.subarray(0, n));
+        sent += n;
+        if (dc.bufferedAmount > 4 * 1024 * 1024)
+          await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+      }
+      return t0;
+    }, size);
+    const t1 = await received;
+    return t1 - t0;
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+}
+
+async function clickWhenOpen(page: Page, selector: string, button: string): Promise<void> {
+  await page.waitForSelector(selector, { timeout: 120_000 });
+  await page.click(button);
+}
+
+const uptimeBefore = uptime();
+console.log(JSON.stringify({ size, runs, paths, uptimeBefore }));
+const dir = await mkdtemp(join(tmpdir(), 'lanrtc-bench-file-transfer-browser-'));
+const undo: (() => unknown)[] = [() => rm(dir, { recursive: true, force: true })];
+const results: Result[] = [];
+try {
+  const src = join(dir, 'payload.bin');
+  const want = generate(src, size);
+  const page = await buildPage();
+  undo.push(() => page.remove());
+  const lan: Lan = await createLan({ hosts: 2 });
+  undo.push(() => lan.close());
+  const [a, b] = lan.hosts as [LanHost, LanHost];
+  const host = await startDropIn(a, ['--page-dir', page.dir, '--bind', a.ip, '--name', HOST_NAME, '--yes']);
+  undo.push(() => host.stop());
+  const chromiumA = await launchChromium(a.name, CHROMIUM_FLAGS);
+  undo.push(() => chromiumA.close());
+  const chromiumB = await launchChromium(b.name, CHROMIUM_FLAGS);
+  undo.push(() => chromiumB.close());
+  const record = (path: PathName, run: number, ms: number) => {
+    const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000) };
+    results.push(r);
+    console.log(
+      JSON.stringify({ ...r, ms: Math.round(ms), mbps: round(r.mbps), sha256: path === 'raw' ? '—' : 'ok' }),
+    );
+  };
+  for (let run = 1; run <= runs; run++) {
+    const order = run % 2 === 1 ? paths : [...paths].reverse();
+    for (const path of order) {
+      execFileSync('sync');
+      if (path === 'raw') {
+        record(path, run, await rawRun(chromiumA.browser, chromiumB.browser));
+      } else if (path === 'c2n') {
+        const name = `Ada${run}`;
+        const p = await openDropPage(chromiumB.browser, host.url, name, HOST_NAME);
+        await p.setInputFiles('#file-input', src);
+        const from = host.lines.length;
+        const t0 = Date.now();
+        await p.click(`li[data-receiver="${HOST_NAME}"] button.send`);
+        const line = await host.next(/^received payload\.bin \(.*\) from Ada\d+ → (.+)$/, {
+          from,
+          ms: 3_600_000,
+        });
+        const ms = Date.now() - t0;
+        const landed = line[1] as string;
+        const got = await sha256Hex(landed);
+        if (got !== want) throw new Error(`c2n: the file's SHA-256 ${got} is not the source's ${want}`);
+        await rm(landed, { force: true });
+        record(path, run, ms);
+        await p.context().close();
+      } else if (path === 'n2c') {
+        const name = `Bea${run}`;
+        const p = await openDropPage(chromiumB.browser, host.url, name, HOST_NAME);
+        const download = p.waitForEvent('download', { timeout: 3_600_000 });
+        const t0 = Date.now();
+        host.type(`send ${name} ${src}`);
+        await clickWhenOpen(p, '#offer-dialog[open]', '#offer-accept');
+        const got = await download;
+        const file = await got.path();
+        const ms = Date.now() - t0;
+        const hash = await sha256Hex(file);
+        if (hash !== want) throw new Error(`n2c: the download's SHA-256 ${hash} is not the source's ${want}`);
+        await got.delete();
+        record(path, run, ms);
+        await p.context().close();
+      } else {
+        const cy = await openDropPage(chromiumA.browser, host.url, `Cy${run}`, HOST_NAME);
+        const di = await openDropPage(chromiumB.browser, host.url, `Di${run}`, `Cy${run}`);
+        await until(
+          () => pageState(cy),
+          (s) => s.receivers.some((r) => r.name === `Di${run}`),
+          30_000,
+        );
+        // Pair first with a small file (both confirm the digits), outside the clock.
+        const small = join(dir, 'pair.bin');
+        generate(small, 1000);
+        await cy.setInputFiles('#file-input', small);
+        const first = di.waitForEvent('download', { timeout: 120_000 });
+        await cy.click(`li[data-receiver="Di${run}"] button.send`);
+        await Promise.all(
+          [cy, di].map((p) => p.waitForSelector('#compare-dialog[open]', { timeout: 60_000 })),
+        );
+        await Promise.all([cy.click('#compare-yes'), di.click('#compare-yes')]);
+        await clickWhenOpen(di, '#offer-dialog[open]', '#offer-accept');
+        await (await first).path();
+        await until(
+          () => pageState(cy),
+          (s) => s.transfers.some((t) => t.state === 'done'),
+          60_000,
+        );
+        await cy.setInputFiles('#file-input', src);
+        const download = di.waitForEvent('download', { timeout: 3_600_000 });
+        const t0 = Date.now();
+        await cy.click(`li[data-receiver="Di${run}"] button.send`);
+        await clickWhenOpen(di, '#offer-dialog[open]', '#offer-accept');
+        const got = await download;
+        const file = await got.path();
+        const ms = Date.now() - t0;
+        const hash = await sha256Hex(file);
+        if (hash !== want) throw new Error(`c2c: the download's SHA-256 ${hash} is not the source's ${want}`);
+        await got.delete();
+        record(path, run, ms);
+        await Promise.all([cy.context().close(), di.context().close()]);
+      }
+    }
+  }
+} finally {
+  for (const fn of undo.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+}
+const uptimeAfter = uptime();
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const med = (p: PathName) => median(results.filter((r) => r.path === p).map((r) => r.mbps));
+const anchor = paths.includes('raw') ? med('raw') : undefined;
+console.log(JSON.stringify({ size, runs, uptimeBefore, uptimeAfter }));
+console.log('\n| path | MB/s (median) | MB/s per run | × raw DataChannel |');
+console.log('|---|---|---|---|');
+for (const p of paths) {
+  const per = results.filter((r) => r.path === p).map((r) => round(r.mbps));
+  const x = anchor ? round(med(p) / anchor, 2) : '—';
+  console.log(`| ${LABEL[p]} | ${round(med(p))} | ${per.join(', ')} | ${x} |`);
+}
