@@ -6,36 +6,18 @@
  * bytes, moved vs already there, the lane, MB/s. Paths come from the sender's manifest: on the
  * receiving side they are the peer's text, so they are printed with `printable`.
  */
+
+import type { TransferProgress, TransferResult } from '@lanrtc/signal-core/transfer';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import { formatBytes, formatEta, formatRate, megabytesPerSecond } from './byte-units.js';
 import { type CliIo, writeLine } from './io.js';
 import { printable } from './printable.js';
 
-/** The fields of a transfer's progress the view reads (node-agent's `TransferProgress`). */
-export interface ProgressView {
-  readonly lane: string;
-  readonly totalBytes: number;
-  /** Verified and written at the receiver, held bytes included. */
-  readonly doneBytes: number;
-  readonly heldBytes: number;
-  readonly bytesPerSecond: number;
-  readonly etaMs: number | undefined;
-  readonly files: readonly {
-    readonly path: string;
-    readonly size: number;
-    readonly doneBytes: number;
-    readonly state: 'waiting' | 'moving' | 'done' | 'held';
-  }[];
-}
+/** A transfer's progress as the view reads it (the transfer API's `TransferProgress`). */
+export type ProgressView = TransferProgress;
 
-/** The fields of a finished transfer the summary reads (node-agent's `TransferResult`). */
-export interface ResultView {
-  readonly lane: string;
-  readonly files: readonly { readonly path: string; readonly size: number; readonly state: string }[];
-  readonly movedBytes: number;
-  readonly heldBytes: number;
-  readonly durationMs: number;
-}
+/** A finished transfer as the summary reads it (the transfer API's `TransferResult`). */
+export type ResultView = TransferResult;
 
 /** Shows one transfer's progress; `stop()` (idempotent) leaves the terminal as it was (cursor, line wrapping). */
 export interface TransferView {

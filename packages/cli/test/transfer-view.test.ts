@@ -104,7 +104,13 @@ describe('transfer view', () => {
     expect(line).toBe(
       'received 2 files, 5.0 MB (3.0 MB moved, 2.0 MB already there in 1 file) over datachannel in 1.5 s, 2.0 MB/s',
     );
-    const result = { lane: 'tls', files: [], movedBytes: 3_000_000, heldBytes: 0, durationMs: 9_000 };
+    const result = {
+      lane: 'tls' as const,
+      files: [],
+      movedBytes: 3_000_000,
+      heldBytes: 0,
+      durationMs: 9_000,
+    };
     expect(summaryLine(result, 'sent', 500)).toBe(
       'sent 0 files, 3.0 MB (3.0 MB moved, 0 B already there) over tls in 0.5 s, 6.0 MB/s',
     );
