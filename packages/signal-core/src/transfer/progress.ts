@@ -18,6 +18,8 @@ export interface ProgressMeter {
   moved(fileIndex: number, bytes: number): void;
   /** Set a file's state. */
   setState(fileIndex: number, state: TransferFileState): void;
+  /** The transfer starts moving now (the receiver accepted): the rate leaves out the time before. */
+  restart(): void;
   /** Bytes moved so far. */
   readonly movedBytes: number;
   /** Bytes held before the transfer began. */
@@ -55,6 +57,9 @@ export function createProgressMeter(
     },
     setState(fileIndex, state) {
       states[fileIndex] = state;
+    },
+    restart() {
+      samples.splice(0, samples.length, [now(), movedBytes]);
     },
     get movedBytes() {
       return movedBytes;

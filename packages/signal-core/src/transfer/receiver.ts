@@ -73,7 +73,7 @@ function isHeld(holding: FileHolding, c: number): boolean {
 export async function runReceiver(init: RunReceiverInit): Promise<TransferResult> {
   const { lane, sink } = init;
   const now = init.now ?? Date.now;
-  const started = now();
+  let started = now();
   const assembler = createPayloadAssembler();
   let offerBytes: Uint8Array | undefined;
   let manifest: TransferManifest | undefined;
@@ -251,6 +251,9 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     accepted = true;
     for (const piece of splitPayload(encodeAccept({ windowBytes: window, wanted }), lane.maxFrameBytes))
       await session.send({ type: 'accept', ...piece });
+    // Duration and rate count from the acceptance, not from the time a person took to decide.
+    started = now();
+    meter.restart();
     emit(true);
     // Files with nothing to move: complete ones are held as they are; the rest (every chunk
     // already verified, or empty) still need their final name.

@@ -45,7 +45,7 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
   const { lane, source } = init;
   const { manifest } = source;
   const now = init.now ?? Date.now;
-  const started = now();
+  let started = now();
   const pieceBytes = lane.maxFrameBytes - DATA_HEADER_MAX_BYTES;
   if (pieceBytes < 1) throw new InvalidArgumentError('lane frames too small for data');
   const offer = encodeManifest(manifest);
@@ -139,6 +139,9 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
       manifest.chunkSize,
       Math.min(init.windowBytes ?? DEFAULT_WINDOW_BYTES, windowBytes),
     );
+    // Duration and rate count from the acceptance, not from the time a person took to decide.
+    started = now();
+    meter.restart();
     emit(true);
 
     // Every wanted chunk in order; the next one is read while the current one is sent, so the

@@ -56,6 +56,7 @@ export interface TransferResult {
   }[];
   readonly movedBytes: number;
   readonly heldBytes: number;
+  /** From the receiver's acceptance to the end (the time taken to decide is not in it). */
   readonly durationMs: number;
 }
 

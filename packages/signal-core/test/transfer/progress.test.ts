@@ -6,7 +6,7 @@ import {
   type TransferResult,
 } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
-import { bytesOf, rejection, settle } from './support.js';
+import { bytesOf, rejection, settle, transfer } from './support.js';
 
 const CHUNK = 64 * 1024;
 const manifest = createMemorySource(
@@ -55,6 +55,40 @@ describe('progress meter', () => {
     t += RATE_WINDOW_MS * 2;
     meter.moved(0, 1);
     expect(meter.snapshot().bytesPerSecond).toBeLessThan(fast / 10);
+  });
+});
+
+describe('the time before the receiver accepts', () => {
+  it('restart() leaves it out of the rate', () => {
+    let t = 0;
+    const meter = createProgressMeter(manifest, 'tls', () => t);
+    t = 4_000; // a person deciding
+    meter.restart();
+    t += 1_000;
+    meter.moved(0, CHUNK);
+    expect(meter.snapshot().bytesPerSecond).toBe(CHUNK);
+  });
+
+  it('is not in either side’s durationMs, nor in the first rate they report', async () => {
+    // A clock that only moves when asked to: the decision takes 60 s of it, the transfer none.
+    let t = 0;
+    const now = () => t;
+    const rates: number[] = [];
+    const { sent, received } = await transfer({
+      files: [{ path: 'x', data: bytesOf(4 * CHUNK, 3) }],
+      sender: { now, onProgress: (p) => rates.push(p.bytesPerSecond) },
+      receiver: {
+        now,
+        decide: () => {
+          t += 60_000;
+          return true;
+        },
+      },
+    });
+    expect(sent).toMatchObject({ status: 'fulfilled', value: { durationMs: 0, movedBytes: 4 * CHUNK } });
+    expect(received).toMatchObject({ status: 'fulfilled', value: { durationMs: 0 } });
+    // No time passed after the acceptance: a rate over the decision would be 4 chunks / 60 s.
+    expect(rates.every((r) => r === 0)).toBe(true);
   });
 });
 
