@@ -24,6 +24,14 @@ import { createTransferView, summaryLine } from '../transfer-view.js';
 import { openTrust } from '../trust.js';
 import { FILES_DEVICE_TYPE } from './receive.js';
 
+/** Failures after which a new run resumes (the connection or the other side went away, or Ctrl-C). */
+const RESUMABLE = new Set([
+  'TransferAbortedError',
+  'TransportClosedError',
+  'TransferCancelledError',
+  'TransferStalledError',
+]);
+
 /** Seconds to look for the receiver named by `--to`. */
 const DEFAULT_FIND_S = 10;
 /** Seconds to collect receivers for the list when no `--to` is given. */
@@ -136,8 +144,18 @@ ${COMMON_USAGE}`,
         ...(lanes ? { lanes } : {}),
         signal: io.signal,
       });
-      transfer.onProgress((progress) => view.update(progress));
-      const result = await transfer.done;
+      let moved = false;
+      transfer.onProgress((progress) => {
+        moved ||= progress.doneBytes > progress.heldBytes;
+        view.update(progress);
+      });
+      const result = await transfer.done.catch((error: unknown) => {
+        view.stop();
+        // Verified chunks stay at the receiver: the same command continues where this one stopped.
+        if (moved && RESUMABLE.has((error as Error).name))
+          writeLine(io.stderr, 'what arrived is kept: run the same command again to continue from there');
+        throw error;
+      });
       view.stop();
       writeLine(io.stdout, `${summaryLine(result, 'sent', view.movingMs())} to "${printable(card.name)}"`);
     } finally {
