@@ -88,6 +88,7 @@ export interface LanAgentCore<P extends SessionPeer> extends LanAgent<P> {
 /** Build the agent from a platform's paths. */
 export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform<P>): LanAgentCore<P> {
   const sessionErrors = createListeners<{ error: LanrtcError; remoteId: string | undefined }>();
+  const closing = createListeners<void>();
   // An `onConnection` listener that throws: the connection stays, the error is reported.
   const connections = createHeldListeners<Connection<P>>(
     MAX_UNCLAIMED_CONNECTIONS,
@@ -369,9 +370,12 @@ export function createLanAgent<P extends SessionPeer>(platform: LanAgentPlatform
     },
     onConnection: (listener) => connections.add(listener),
     onSessionError: (listener) => sessionErrors.add(({ error, remoteId }) => listener(error, remoteId)),
+    onClose: (listener) => closing.add(listener),
     async close() {
       if (closed) return;
       closed = true;
+      closing.emit();
+      closing.clear();
       for (const shown of [...displays]) shown.close();
       for (const close of targets.values()) close?.();
       targets.clear();

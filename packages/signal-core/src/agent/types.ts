@@ -148,6 +148,11 @@ export interface LanAgent<P extends SessionPeer> {
   onConnection(listener: (connection: Connection<P>) => void): Unsubscribe;
   /** Every incoming session that failed here (the app may log it); `remoteId` when known. */
   onSessionError(listener: (error: LanrtcError, remoteId: string | undefined) => void): Unsubscribe;
+  /**
+   * Once, when `close()` starts — before its connections close, so what the app built on the agent
+   * (a hosted room) can still say goodbye on them.
+   */
+  onClose(listener: () => void): Unsubscribe;
   /** Close every connection's signalling, the relay and listeners. */
   close(): Promise<void>;
 }

@@ -310,5 +310,8 @@ export async function createHostRoom<P extends SessionPeer>(
       resolveEnded('closed');
     },
   };
+  // The agent closing ends the room here too (members hear `closed` while their connections last).
+  const stopWatchingAgent = agent.onClose(() => void hostRoom.close());
+  void endedPromise.then(stopWatchingAgent);
   return hostRoom;
 }

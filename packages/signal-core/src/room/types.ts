@@ -64,7 +64,7 @@ export interface Room {
   /** Presence frames refused (bad signature, malformed, stale), by error name: what a forger costs. */
   readonly rejected: Readonly<Record<string, number>>;
   /**
-   * Settles with why the room ended here. Host: `closed`. Player: `left` (its own `leave`), `kicked`,
+   * Settles with why the room ended here. Host: `closed` (its `close`, or its agent closed). Player: `left` (its own `leave`), `kicked`,
    * `host-left` (the host closed the room: `endMessage` says why), or the connection was lost —
    * `disconnected` (it closed or failed), `timeout` (the host went silent), `stalled` — after which a
    * player may simply join again.

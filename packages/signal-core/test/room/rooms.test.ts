@@ -103,6 +103,15 @@ describe('presence', () => {
     expect(await room.ended).toBe('closed');
   });
 
+  it("closing the host's agent ends its room: `closed` here, `host-left` for the members", async () => {
+    const { room, agent } = await hostWith();
+    const ann = await join(lan.agent('player'), room.inviteText, { name: 'Ann' });
+    await agent.close();
+    expect(await room.ended).toBe('closed');
+    expect(['host-left', 'disconnected']).toContain(await ann.ended);
+    expect(room.members().map((m) => m.name)).toEqual(['Host']);
+  });
+
   it('a member silent for silenceMs leaves with `timeout`, seen by the others', async () => {
     // Short enough for a unit test, long enough that a busy shared CPU never makes Ann look silent too.
     const timing = { heartbeatMs: 100, silenceMs: 1000 };
