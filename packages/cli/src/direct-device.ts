@@ -31,14 +31,15 @@ export interface DirectDevice {
 }
 
 /**
- * Start the agent and its direct listener for `card`; a card field the listener refuses is a
- * `UsageError` of `command` (nothing is left running).
+ * Start the agent (logged into `relay` too, when given) and its direct listener for `card`; a card
+ * field the listener refuses is a `UsageError` of `command` (nothing is left running).
  */
 export async function startDirectDevice(
   state: DeviceState,
   card: DeviceCardInit,
   logger: Logger,
   command: string,
+  relay?: string,
 ): Promise<DirectDevice> {
   const trust = await createFileTrustStore({ dir: state.dir });
   const agent = await createNodeAgent({
@@ -46,6 +47,7 @@ export async function startDirectDevice(
     certificate: state.certificate,
     trust,
     logger,
+    ...(relay !== undefined ? { relay } : {}),
   });
   try {
     const listener = await agent.listenDirect({
