@@ -5,6 +5,7 @@
  * receiver (`receiveFiles` into `dir` for every member that sends), and the mDNS announcement
  * (device type `files`).
  */
+import { announceListener } from '@lanrtc/mdns-announcer';
 import {
   createNodeAgent,
   type FilesRoom,
@@ -17,7 +18,6 @@ import {
 import type { ListeningRelay } from '@lanrtc/relay';
 import type { FileTransfer, HostRoom, Logger, TransferOffer } from '@lanrtc/signal-core';
 import { FILES_DEVICE_TYPE, FILES_RELAY_PATH, filesPageUrl } from '@lanrtc/signal-core/transfer';
-import { announceHost } from './announce.js';
 import { startWebServer } from './web-server.js';
 
 /** Options of `startDropHost`. */
@@ -103,10 +103,17 @@ export async function startDropHost(init: DropHostInit): Promise<DropHost> {
     cleanup.push(() => files.close('the file-drop host stopped'));
 
     if (init.announce) {
-      const ad = await announceHost(agent, {
+      // The card comes from a direct listener (it is what signs the card's address and certificate);
+      // pages reach the host over its relay.
+      const listener = await agent.listenDirect({
         name: init.name,
-        address: init.address,
-        deviceType: FILES_DEVICE_TYPE,
+        deviceTypes: [FILES_DEVICE_TYPE],
+        addresses: [init.address],
+        port: 0,
+      });
+      cleanup.push(() => listener.close());
+      const ad = await announceListener(listener, {
+        interfaces: [init.address],
         ...(init.logger ? { logger: init.logger } : {}),
       });
       cleanup.push(() => ad.close());
