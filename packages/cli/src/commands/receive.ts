@@ -187,7 +187,7 @@ ${COMMON_USAGE}`,
       }
       ad = await announceDevice(listener, init.addresses, logger, io, 'receive');
       writeLine(io.stdout, `announced "${printable(ad.name)}" over mDNS (type ${FILES_DEVICE_TYPE})`);
-      writeLine(io.stdout, `waiting for \`lanrtc send\` (Ctrl-C stops)`);
+      writeLine(io.stdout, `waiting for \`lanrtc send\`${web ? ' and the pages' : ''} (Ctrl-C stops)`);
       const why = await untilAborted(stop.signal);
       receiver.stopViews(); // the line below would be drawn over by running bars
       if (why !== 'done') writeLine(io.stdout, `stopping (${why})`);
