@@ -173,6 +173,8 @@ ${COMMON_USAGE}`,
           onSender: (connection, from) => receiver.serve(connection, from),
         });
         await printPageLink(io, filesPageUrl(web.origin, files.room.inviteText), wantsQr(parsed, io));
+        files.room.onJoin((m) => receiver.say(`+ page "${printable(m.name)}" (${m.id}) opened the link`));
+        files.room.onLeave((m) => receiver.say(`- page "${printable(m.name)}" (${m.id}) left`));
       }
       if (usePin) pins = showPins(agent, io, undefined, 'wait for the lock to pass');
       if (useCompare) {

@@ -29,25 +29,28 @@ describeLan('lanrtc receive --web: a page sends to the terminal', () => {
     const [config, inbox, pageDir, files] = [env.config(), env.config(), env.config(), env.config()];
     // The page built into a directory of this test's own (a test never shares the example's dist/).
     const { build } = await import('vite');
-    await build({ configFile: VITE_CONFIG, logLevel: 'silent', build: { outDir: pageDir } });
-    const [a, b] = await env.hosts(2);
+    const [, [a, b]] = await Promise.all([
+      build({ configFile: VITE_CONFIG, logLevel: 'silent', build: { outDir: pageDir } }),
+      env.hosts(2),
+    ]);
     const receive = watch(
       a.node(MAIN, [
         ...['receive', '--web', '--web-page', pageDir, '--web-port', '0', '--yes', '--name', 'Desk'],
         ...['--address', a.ip, '--port', '0', '--dir', inbox, '--config', config],
       ]),
     );
-    const url = String((await receive.next(text(/^page: http:\/\//), 'page link')).text).slice(
-      'page: '.length,
-    );
-    expect(url).toMatch(new RegExp(`^http://${a.ip.replaceAll('.', '\\.')}:\\d+/#join=LRR1:`));
-    await receive.next(text(/^waiting for `lanrtc send`/), 'receiver ready');
-
-    const bytes = randomBytes(700_000);
-    const path = join(files, 'report.bin');
-    writeFileSync(path, bytes);
+    // Chromium starts while the receiver does.
     const chromium = await launchChromium(b.name);
     try {
+      const url = String((await receive.next(text(/^page: http:\/\//), 'page link')).text).slice(
+        'page: '.length,
+      );
+      expect(url).toMatch(new RegExp(`^http://${a.ip.replaceAll('.', '\\.')}:\\d+/#join=LRR1:`));
+      await receive.next(text(/^waiting for `lanrtc send`/), 'receiver ready');
+
+      const bytes = randomBytes(700_000);
+      const path = join(files, 'report.bin');
+      writeFileSync(path, bytes);
       const page = await chromium.browser.newPage();
       await page.goto(`${url}&name=Ada`);
       await page.waitForFunction(
@@ -58,6 +61,7 @@ describeLan('lanrtc receive --web: a page sends to the terminal', () => {
         undefined,
         { timeout: 20_000 },
       );
+      await receive.next(text(/^\+ page "Ada" \(\S+\) opened the link$/), 'page joined');
       await page.setInputFiles('#file-input', path);
       await page.click('li[data-receiver="Desk"] button.send');
       await receive.next(text(/^connected \S+ \(page "Ada"\)$/), 'page connected');
