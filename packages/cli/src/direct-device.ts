@@ -4,7 +4,7 @@
  * announced over mDNS (re-announced whenever the listener re-issues it).
  */
 import { isIPv4 } from 'node:net';
-import { type Announcement, announce } from '@lanrtc/mdns-announcer';
+import { announceListener } from '@lanrtc/mdns-announcer';
 import {
   createFileTrustStore,
   createNodeAgent,
@@ -13,15 +13,11 @@ import {
   type NodeAgent,
 } from '@lanrtc/node-agent';
 import { InvalidArgumentError, type Logger } from '@lanrtc/signal-core';
-import { equalBytes } from '@lanrtc/signal-core/codec';
 import type { DeviceCardInit } from './device-card.js';
 import { UsageError } from './errors.js';
 import { type CliIo, writeLine } from './io.js';
 import { printable } from './printable.js';
 import type { DeviceState } from './state.js';
-
-/** How often the announced card is compared with the listener's (re-issued before it expires). */
-const CARD_CHECK_MS = 60_000;
 
 /** A started device: close the agent to close the listener. */
 export interface DirectDevice {
@@ -31,14 +27,15 @@ export interface DirectDevice {
 }
 
 /**
- * Start the agent and its direct listener for `card`; a card field the listener refuses is a
- * `UsageError` of `command` (nothing is left running).
+ * Start the agent (logged into `relay` too, when given) and its direct listener for `card`; a card
+ * field the listener refuses is a `UsageError` of `command` (nothing is left running).
  */
 export async function startDirectDevice(
   state: DeviceState,
   card: DeviceCardInit,
   logger: Logger,
   command: string,
+  relay?: string,
 ): Promise<DirectDevice> {
   const trust = await createFileTrustStore({ dir: state.dir });
   const agent = await createNodeAgent({
@@ -46,6 +43,7 @@ export async function startDirectDevice(
     certificate: state.certificate,
     trust,
     logger,
+    ...(relay !== undefined ? { relay } : {}),
   });
   try {
     const listener = await agent.listenDirect({
@@ -64,8 +62,8 @@ export async function startDirectDevice(
 }
 
 /**
- * Announce the listener's card over mDNS on its IPv4 addresses; a re-issued card is announced
- * within `CARD_CHECK_MS`. `close()` sends the goodbye.
+ * Announce the listener's card over mDNS on its IPv4 addresses (mdns-announcer `announceListener`:
+ * a re-issued card is announced within a minute). `close()` sends the goodbye.
  */
 export async function announceDevice(
   listener: DirectListener,
@@ -74,31 +72,13 @@ export async function announceDevice(
   io: CliIo,
   command: string,
 ): Promise<{ readonly name: string; close(): Promise<void> }> {
-  const v4 = addresses.filter((a) => isIPv4(a));
-  let announced = listener.cardBytes();
-  const ad: Announcement = await announce({
-    card: announced,
-    port: listener.port,
-    ...(v4.length > 0 ? { interfaces: v4 } : {}),
-    handleSignals: false,
+  return announceListener(listener, {
+    interfaces: addresses.filter((a) => isIPv4(a)),
     logger,
+    // A failed re-announcement (an interface went away) must not end the device.
+    onUpdateError: (error) =>
+      writeLine(io.stderr, `lanrtc ${command}: card update not announced: ${String(error)}`),
   });
-  const check = setInterval(() => {
-    const bytes = listener.cardBytes();
-    if (equalBytes(bytes, announced)) return;
-    announced = bytes;
-    ad.update(bytes).catch((error: unknown) => {
-      // A failed re-announcement (an interface went away) must not end the device.
-      writeLine(io.stderr, `lanrtc ${command}: card update not announced: ${String(error)}`);
-    });
-  }, CARD_CHECK_MS);
-  return {
-    name: ad.name,
-    async close() {
-      clearInterval(check);
-      await ad.close();
-    },
-  };
 }
 
 /** What went wrong with a peer, in words a person can act on where the cause is a common mistake. */

@@ -84,3 +84,8 @@ export class NoReceiverError extends LanrtcError {
 export class SendPathError extends LanrtcError {
   static override readonly code = 'SendPathError';
 }
+
+/** `lanrtc receive --web`: the file-drop page it serves was not built (run `pnpm build`). */
+export class WebPageNotBuiltError extends LanrtcError {
+  static override readonly code = 'WebPageNotBuiltError';
+}

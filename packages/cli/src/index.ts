@@ -23,6 +23,7 @@ export {
   SendPathError,
   UnrecognisedPasteError,
   UsageError,
+  WebPageNotBuiltError,
 } from './errors.js';
 export { ICE_FILE_VERSION, loadOrCreateIce, parseIceFile } from './ice-file.js';
 export type { CliIo } from './io.js';
@@ -31,3 +32,4 @@ export { printable } from './printable.js';
 export { QUIET_ZONE_MODULES, renderTerminalQr, TERMINAL_QR_ERROR_CORRECTION } from './qr.js';
 export { overview, runCli, USAGE_EXIT_CODE } from './run.js';
 export { type DeviceState, loadDeviceState } from './state.js';
+export { filesPageDir } from './web-page.js';

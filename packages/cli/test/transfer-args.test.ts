@@ -45,6 +45,8 @@ describe('lanrtc send / receive command lines', () => {
       '--address: at most one IPv4 address (the listener binds one)',
     ],
     [['receive', 'extra'], 'unexpected argument "extra"'],
+    [['receive', '--web-port', '8091'], '--web-port and --web-page go with --web'],
+    [['receive', '--web', '--web-port', 'x'], '--web-port must be an integer 0–65535 (got "x")'],
   ])('%j is a usage error', async (argv, message) => {
     const config = tempConfig();
     cleanup = config.cleanup;
@@ -64,6 +66,27 @@ describe('lanrtc send / receive command lines', () => {
     const missing = join(config.dir, 'nope.txt');
     expect(await runCli(['send', missing, '--to', 'Shed', '--config', config.dir], m.io)).toBe(1);
     expect(m.stderr()).toBe(`lanrtc send: SendPathError: ${missing}: no such file or directory\n`);
+    expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
+  });
+
+  it('--web with a directory that holds no built page is WebPageNotBuiltError, before anything starts', async () => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    const m = memoryIo();
+    const argv = [
+      'receive',
+      '--web',
+      '--web-page',
+      config.dir,
+      '--address',
+      '10.0.0.1',
+      '--config',
+      config.dir,
+    ];
+    expect(await runCli(argv, m.io)).toBe(1);
+    expect(m.stderr()).toBe(
+      `lanrtc receive: WebPageNotBuiltError: no index.html in --web-page ${config.dir}: give the directory a Vite build wrote\n`,
+    );
     expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
   });
 

@@ -2,6 +2,7 @@
 
 export type { Logger } from '@lanrtc/signal-core';
 export { type AnnounceInit, type Announcement, announce } from './announce.js';
+export { type AnnounceListenerInit, announceListener, type CardSource } from './announce-listener.js';
 export {
   type BrowseEvent,
   type BrowseInit,

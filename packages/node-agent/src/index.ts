@@ -133,6 +133,12 @@ export {
   DATACHANNEL_MAX_FRAME_BYTES,
   weriftDataChannelLane,
 } from './transfer/datachannel-lane.js';
+export {
+  type FilesRoom,
+  type FilesRoomInit,
+  type FilesRoomSend,
+  hostFilesRoom,
+} from './transfer/files-room.js';
 export { createFsSink, type FsSinkInit } from './transfer/fs-sink.js';
 export { createFsSource, type FsSourceInit } from './transfer/fs-source.js';
 export { MAX_STREAM_FRAME_BYTES } from './transfer/lane-frames.js';

@@ -1,26 +1,23 @@
 /**
  * Everything `pnpm --filter file-drop start` runs, wired together: the page and relay on the LAN
- * address, a Node agent logged into that relay hosting the room `files` (its member list is every
- * page's list of receivers, and joining it with the link's secret pairs a page with this host), the
- * Node receiver (`receiveFiles` into `dir` for every connection that opens the transfer channel),
- * `sendTo` for the terminal's `send`, and the mDNS announcement (device type `files`).
+ * address, a Node agent logged into that relay hosting the files room (node-agent `hostFilesRoom`:
+ * its member list is every page's list of receivers, `sendTo` for the terminal's `send`), the Node
+ * receiver (`receiveFiles` into `dir` for every member that sends), and the mDNS announcement
+ * (device type `files`).
  */
+import { announceListener } from '@lanrtc/mdns-announcer';
 import {
   createNodeAgent,
-  type HostRoom,
-  hostRoom,
+  type FilesRoom,
+  hostFilesRoom,
   loadOrCreateNodeIdentity,
   type NodeAgent,
   type NodeConnection,
   receiveFiles,
-  sendFiles,
 } from '@lanrtc/node-agent';
 import type { ListeningRelay } from '@lanrtc/relay';
-import type { FileTransfer, Logger, TransferOffer } from '@lanrtc/signal-core';
-import { FILES_CHANNEL_LABEL } from '@lanrtc/signal-core/transfer';
-import { FILES_DEVICE_TYPE, JOIN_PARAM, RELAY_PATH, ROOM_NAME } from '../shared/paths.js';
-import { announceHost } from './announce.js';
-import { FileDropUsageError } from './errors.js';
+import type { FileTransfer, HostRoom, Logger, TransferOffer } from '@lanrtc/signal-core';
+import { FILES_DEVICE_TYPE, FILES_RELAY_PATH, filesPageUrl } from '@lanrtc/signal-core/transfer';
 import { startWebServer } from './web-server.js';
 
 /** Options of `startDropHost`. */
@@ -53,7 +50,7 @@ export interface DropHost {
   readonly room: HostRoom;
   /** Every transfer as it starts. */
   onTransfer(listener: (t: HostTransfer) => void): void;
-  /** Send `paths` to the member called `name` (`FileDropUsageError` when no member has that name). */
+  /** Send `paths` to the member called `name` (`RoomMemberUnknownError` when no member has that name). */
   sendTo(name: string, paths: readonly string[]): Promise<HostTransfer>;
   /** Close everything. */
   stop(): Promise<void>;
@@ -83,57 +80,52 @@ export async function startDropHost(init: DropHostInit): Promise<DropHost> {
       config: init.config,
       identity,
       certificate,
-      relay: `ws://${init.address}:${web.address.port}${RELAY_PATH}`,
+      relay: `ws://${init.address}:${web.address.port}${FILES_RELAY_PATH}`,
       ...(init.logger ? { logger: init.logger } : {}),
     });
     cleanup.push(() => agent.close());
-    const room = await hostRoom(agent, { room: ROOM_NAME, name: init.name, maxMembers: 32 });
-    cleanup.push(() => room.close('the file-drop host stopped'));
-    const nameOf = (id: string) => room.members().find((m) => m.id === id)?.name ?? id.slice(0, 12);
-
-    // A page that sends opens the transfer channel on a connection of its own; the room's
-    // connections never do, so waiting for the channel tells the two apart.
-    const stopListening = agent.onConnection((connection: NodeConnection) => {
-      connection.peer.channel(FILES_CHANNEL_LABEL).then(
-        () => {
-          const transfer = receiveFiles(connection, {
-            dir: init.dir,
-            certificate,
-            lanes: ['datachannel'],
-            decide: (offer) => init.decide(offer, nameOf(connection.remote.id)),
-          });
-          // The sender closes the connection once it has this side's last frame; close it here only
-          // if it does not, so a DECLINE or COMPLETE still queued is not cut off.
-          void transfer.done.catch(() => undefined).then(() => closeWhenIdle(connection));
-          started({ direction: 'in', peer: nameOf(connection.remote.id), transfer });
-        },
-        () => undefined, // not a transfer connection (a room member's), or it closed first
-      );
+    const files: FilesRoom = await hostFilesRoom(agent, {
+      name: init.name,
+      certificate,
+      onSender(connection, from) {
+        const transfer = receiveFiles(connection, {
+          dir: init.dir,
+          certificate,
+          lanes: ['datachannel'],
+          decide: (offer) => init.decide(offer, from),
+        });
+        // The sender closes the connection once it has this side's last frame; close it here only
+        // if it does not, so a DECLINE or COMPLETE still queued is not cut off.
+        void transfer.done.catch(() => undefined).then(() => closeWhenIdle(connection));
+        started({ direction: 'in', peer: from, transfer });
+      },
     });
-    cleanup.push(stopListening);
+    cleanup.push(() => files.close('the file-drop host stopped'));
 
     if (init.announce) {
-      const ad = await announceHost(agent, {
+      // The card comes from a direct listener (it is what signs the card's address and certificate);
+      // pages reach the host over its relay.
+      const listener = await agent.listenDirect({
         name: init.name,
-        address: init.address,
-        deviceType: FILES_DEVICE_TYPE,
+        deviceTypes: [FILES_DEVICE_TYPE],
+        addresses: [init.address],
+        port: 0,
+      });
+      cleanup.push(() => listener.close());
+      const ad = await announceListener(listener, {
+        interfaces: [init.address],
         ...(init.logger ? { logger: init.logger } : {}),
       });
       cleanup.push(() => ad.close());
     }
     return {
-      url: `http://${init.address}:${web.address.port}/#${JOIN_PARAM}=${room.inviteText}`,
+      url: filesPageUrl(`http://${init.address}:${web.address.port}`, files.room.inviteText),
       agent,
-      room,
+      room: files.room,
       onTransfer: (l) => transferListeners.add(l),
       async sendTo(name, paths) {
-        const member = room.members().find((m) => m.name === name && m.id !== agent.id);
-        if (!member)
-          throw new FileDropUsageError(`no page called ${JSON.stringify(name)} is here (type "list")`);
-        const connection = await agent.connect(member.id);
-        const transfer = sendFiles(connection, paths, { certificate, lanes: ['datachannel'] });
-        void transfer.done.finally(() => connection.close()).catch(() => undefined);
-        return started({ direction: 'out', peer: member.name, transfer });
+        const { peer, transfer } = await files.sendTo(name, paths);
+        return started({ direction: 'out', peer, transfer });
       },
       stop: closeAll,
     };

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRelay, type ListeningRelay } from '@lanrtc/relay';
 import type { Logger } from '@lanrtc/signal-core';
-import { RELAY_PATH } from '../shared/paths.js';
+import { FILES_RELAY_PATH } from '@lanrtc/signal-core/transfer';
 import { PageNotBuiltError } from './errors.js';
 
 /** Serve `pageDir` and the relay on `address:port`. */
@@ -22,7 +22,7 @@ export async function startWebServer(init: {
   return createRelay({
     host: init.address,
     port: init.port,
-    path: RELAY_PATH,
+    path: FILES_RELAY_PATH,
     staticDir: init.pageDir,
     ...(init.logger ? { logger: init.logger } : {}),
   });

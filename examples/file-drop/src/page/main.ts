@@ -15,8 +15,8 @@ import {
   receiveFiles,
   sendFiles,
 } from '@lanrtc/browser-client';
+import { FILES_JOIN_PARAM, FILES_RELAY_PATH } from '@lanrtc/signal-core/transfer';
 import { formatBytes } from '../shared/format.js';
-import { JOIN_PARAM, RELAY_PATH } from '../shared/paths.js';
 import { byId, h, showScreen } from './dom.js';
 import { droppedFiles } from './dropped-files.js';
 import { askCompare, askOffer } from './prompts.js';
@@ -163,14 +163,14 @@ function onIncoming(connection: BrowserConnection): void {
 }
 
 async function join(name: string): Promise<void> {
-  const invite = new URLSearchParams(location.hash.slice(1)).get(JOIN_PARAM);
+  const invite = new URLSearchParams(location.hash.slice(1)).get(FILES_JOIN_PARAM);
   if (!invite) {
     message('This page needs the link the file-drop host prints (it carries the invite after #join=).');
     return;
   }
   message('Connecting…');
   setStatus('connecting');
-  agent = await createBrowserAgent({ relay: { url: `ws://${location.host}${RELAY_PATH}` } });
+  agent = await createBrowserAgent({ relay: { url: `ws://${location.host}${FILES_RELAY_PATH}` } });
   // Pages that meet for the first time pair by comparing digits; the user confirms each one.
   agent.acceptCompare((digits, signal) => askCompare(digits, 'a page that wants to send you files', signal));
   agent.onConnection(onIncoming);

@@ -4,12 +4,12 @@
  * host screen on 127.0.0.1 and the mDNS announcement (device type `game`). `stop` ends the room for
  * every player with a message, then closes each part in reverse order.
  */
+import { announceListener } from '@lanrtc/mdns-announcer';
 import { createNodeAgent, type HostRoom, hostRoom, type NodeAgent } from '@lanrtc/node-agent';
 import type { ListeningRelay } from '@lanrtc/relay';
 import type { Logger } from '@lanrtc/signal-core';
 import { MAX_PLAYERS, TICK_MS } from '../shared/constants.js';
 import { JOIN_PARAM, RELAY_PATH } from '../shared/paths.js';
-import { announceGame } from './announce.js';
 import { createGameHost, type GameHost } from './game-host.js';
 import { type ScreenServer, startScreenServer } from './screen-server.js';
 import { startTickLoop, type TickLoop } from './tick-loop.js';
@@ -94,10 +94,17 @@ export async function startGameServer(init: GameServerInit): Promise<GameServer>
     });
     cleanup.push(() => screen.close());
     if (init.announce) {
-      const ad = await announceGame(agent, {
+      // The card comes from a direct listener (it is what signs the card's address and certificate);
+      // the game itself runs over the relay.
+      const listener = await agent.listenDirect({
         name: init.name,
-        address: init.address,
-        deviceType: GAME_DEVICE_TYPE,
+        deviceTypes: [GAME_DEVICE_TYPE],
+        addresses: [init.address],
+        port: 0,
+      });
+      cleanup.push(() => listener.close());
+      const ad = await announceListener(listener, {
+        interfaces: [init.address],
         ...(init.logger ? { logger: init.logger } : {}),
       });
       cleanup.push(() => ad.close());

@@ -4,14 +4,16 @@
  * already, or pairing now with the PIN `--pin` shows or by comparing digits with `--compare`) offers its files; the offer is shown (who, how
  * many, how big) and accepted or declined, then received into `--dir` (node-agent `receiveFiles`)
  * with progress and a summary. One transfer at a time; runs until Ctrl-C, or with `--once` until
- * the first offer is settled.
+ * the first offer is settled. With `--web` it also serves the file-drop page and a relay on one
+ * origin and hosts the files room (node-agent `hostFilesRoom`): pages that open the link send here,
+ * asked like any other sender, and to each other.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type NodeConnection, receiveFiles } from '@lanrtc/node-agent';
+import { type FilesRoom, hostFilesRoom, type NodeConnection, receiveFiles } from '@lanrtc/node-agent';
 import type { TrustStore } from '@lanrtc/signal-core';
-import type { TransferOffer } from '@lanrtc/signal-core/transfer';
-import { booleanValue, stringValue } from '../args.js';
+import { FILES_DEVICE_TYPE, filesPageUrl, type TransferOffer } from '@lanrtc/signal-core/transfer';
+import { booleanValue, parsePort, stringValue } from '../args.js';
 import { askYesNo } from '../ask.js';
 import { formatBytes } from '../byte-units.js';
 import { COMMON_USAGE, type Command } from '../command.js';
@@ -26,12 +28,12 @@ import { showPins } from '../pin-display.js';
 import { printable } from '../printable.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
 import { createTransferView, summaryLine, type TransferView } from '../transfer-view.js';
-import { cardInitFrom } from './card-options.js';
+import { filesPageDir } from '../web-page.js';
+import { cardInitFrom, wantsQr } from './card-options.js';
+import { DEFAULT_RECEIVE_WEB_PORT, type FilesWeb, printPageLink, startFilesWeb } from './receive-web.js';
 
 /** UDP port `lanrtc receive` listens on when none is given (next to `listen`'s, so both can run). */
 export const DEFAULT_RECEIVE_PORT = DEFAULT_DIRECT_PORT + 1;
-/** The device type a receiver's card carries; `lanrtc send` looks for it. */
-export const FILES_DEVICE_TYPE = 'files';
 /** After a transfer, how long the sender has to close the connection before this side does. */
 const LINGER_MS = 10_000;
 
@@ -53,6 +55,12 @@ bar per file and for the whole (a line per file when stdout is not a terminal), 
 Files already there are not sent again; an interrupted transfer resumes when sent again. One
 transfer at a time (a second sender meanwhile is declined as busy). Ctrl-C stops.
 
+With --web it also serves the file-drop page and a relay on http://<address>:${DEFAULT_RECEIVE_WEB_PORT}/ and
+prints the page's link (with a QR code on a terminal): browsers that open it on this LAN are paired
+with this machine by the link, see it and each other as receivers, and send here (asked like any
+sender; --yes accepts them) or to each other. The page is the file-drop example's Vite build, which
+\`pnpm build\` makes (WebPageNotBuiltError says so when it is missing).
+
 options:
   --dir DIR        where received files go (default: the current directory; must exist)
   --yes            accept offers from senders already trusted without asking
@@ -65,6 +73,10 @@ options:
   --address ADDR   ICE candidate address, an IP address the listener binds (default: the first
                    non-internal IPv4 address)
   --port PORT      UDP port of the listener (default ${DEFAULT_RECEIVE_PORT}; 0: any free port)
+  --web            also serve the file-drop page and a relay, and print its link
+  --web-port PORT  TCP port of the page and relay (default ${DEFAULT_RECEIVE_WEB_PORT}; 0: any free port)
+  --web-page DIR   serve this built page instead of the file-drop example's dist/page
+  --qr, --no-qr    print the page link as a QR code too (default: when stdout is a terminal)
   --verbose        debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
   options: {
@@ -76,6 +88,10 @@ ${COMMON_USAGE}`,
     name: { type: 'string' },
     address: { type: 'string', multiple: true },
     port: { type: 'string' },
+    web: { type: 'boolean' },
+    'web-port': { type: 'string' },
+    'web-page': { type: 'string' },
+    qr: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
   async run(parsed, io) {
@@ -90,9 +106,30 @@ ${COMMON_USAGE}`,
         '--compare needs a terminal (a person confirms the digits); a script pairs senders with --pin',
         'receive',
       );
+    const useWeb = booleanValue(parsed, 'web', false);
+    const webPortText = stringValue(parsed, 'web-port');
+    const webPage = stringValue(parsed, 'web-page');
+    if (!useWeb && (webPortText !== undefined || webPage !== undefined))
+      throw new UsageError('--web-port and --web-page go with --web', 'receive');
+    const webPort = parsePort(webPortText ?? String(DEFAULT_RECEIVE_WEB_PORT), '--web-port', 'receive', true);
+    // Checked before anything starts: a missing page is the user's to fix, not a half-started receiver.
+    const pageDir = useWeb ? filesPageDir(webPage) : undefined;
     const logger = createStderrLogger(io, booleanValue(parsed, 'verbose', false));
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
-    const { agent, listener, trust } = await startDirectDevice(state, init, logger, 'receive');
+    const web: FilesWeb | undefined =
+      pageDir !== undefined
+        ? await startFilesWeb({ addresses: init.addresses, port: webPort, pageDir, logger })
+        : undefined;
+    const { agent, listener, trust } = await startDirectDevice(
+      state,
+      init,
+      logger,
+      'receive',
+      web?.relayUrl,
+    ).catch(async (error: unknown) => {
+      await web?.relay.close();
+      throw error;
+    });
     const usePin = booleanValue(parsed, 'pin', false);
     const once = booleanValue(parsed, 'once', false);
     const stop = new AbortController();
@@ -111,7 +148,10 @@ ${COMMON_USAGE}`,
         if (once) stop.abort('done');
       },
     });
-    agent.onConnection((connection) => receiver.serve(connection));
+    // Relay connections are the files room's (pages): it hands over the ones that send.
+    agent.onConnection((connection) => {
+      if (connection.path !== 'relay') receiver.serve(connection);
+    });
     listener.onPeerError((error) => {
       // A wrong or locked-out PIN is already said by the attempt lines, once per attempt; a failed
       // comparison by the compare window's own line.
@@ -122,9 +162,20 @@ ${COMMON_USAGE}`,
     let ad: { readonly name: string; close(): Promise<void> } | undefined;
     let pins: { close(): void } | undefined;
     let comparing: { close(): void } | undefined;
+    let files: FilesRoom | undefined;
     try {
       writeLine(io.stdout, `receiving into ${printable(dir)}`);
       writeLine(io.stdout, `listening on udp ${init.addresses.join(', ')} port ${listener.port}`);
+      if (web) {
+        files = await hostFilesRoom(agent, {
+          name: init.name,
+          certificate: state.certificate,
+          onSender: (connection, from) => receiver.serve(connection, from),
+        });
+        await printPageLink(io, filesPageUrl(web.origin, files.room.inviteText), wantsQr(parsed, io));
+        files.room.onJoin((m) => receiver.say(`+ page "${printable(m.name)}" (${m.id}) opened the link`));
+        files.room.onLeave((m) => receiver.say(`- page "${printable(m.name)}" (${m.id}) left`));
+      }
       if (usePin) pins = showPins(agent, io, undefined, 'wait for the lock to pass');
       if (useCompare) {
         const display = agent.acceptCompare(terminalCompare(io, receiver.say));
@@ -138,7 +189,7 @@ ${COMMON_USAGE}`,
       }
       ad = await announceDevice(listener, init.addresses, logger, io, 'receive');
       writeLine(io.stdout, `announced "${printable(ad.name)}" over mDNS (type ${FILES_DEVICE_TYPE})`);
-      writeLine(io.stdout, `waiting for \`lanrtc send\` (Ctrl-C stops)`);
+      writeLine(io.stdout, `waiting for \`lanrtc send\`${web ? ' and the pages' : ''} (Ctrl-C stops)`);
       const why = await untilAborted(stop.signal);
       receiver.stopViews(); // the line below would be drawn over by running bars
       if (why !== 'done') writeLine(io.stdout, `stopping (${why})`);
@@ -147,8 +198,10 @@ ${COMMON_USAGE}`,
       pins?.close();
       comparing?.close();
       await ad?.close();
+      await files?.close('the receiver stopped');
       await receiver.close();
       await agent.close(); // and its listener
+      await web?.relay.close({ reason: 'the receiver stopped' });
     }
     return once && outcome !== true ? 1 : 0;
   },
@@ -190,11 +243,13 @@ function createReceiver(init: ReceiverInit) {
   };
   let busy = false;
   return {
-    serve(connection: NodeConnection): void {
+    /** Receive on `connection`; `roomName` is a page's name in the files room. */
+    serve(connection: NodeConnection, roomName?: string): void {
       const id = connection.remote.id;
       connections.add(connection);
       const firstContact = connection.paired;
-      say(`connected ${id}${firstContact ? ' (paired now)' : ''}`);
+      const page = roomName !== undefined ? ` (page "${printable(roomName)}")` : '';
+      say(`connected ${id}${page}${firstContact ? ' (paired now)' : ''}`);
       // A sender pairing now names itself with its card right after (peer-card.ts).
       const named = firstContact ? nameFromPeerCard(connection, init.trust) : Promise.resolve(undefined);
       void connection.ended.then((reason) => {
@@ -206,7 +261,7 @@ function createReceiver(init: ReceiverInit) {
       let decidedHere = false;
       let who = id;
       const decide = async (offer: TransferOffer): Promise<boolean> => {
-        const name = (await named) ?? (await init.trust.get(id))?.name;
+        const name = roomName ?? (await named) ?? (await init.trust.get(id))?.name;
         who = name ? `"${printable(name)}" (${id})` : id;
         const held = offer.heldBytes > 0 ? `, ${formatBytes(offer.heldBytes)} already here` : '';
         say(

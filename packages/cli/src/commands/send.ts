@@ -8,7 +8,7 @@ import { access, constants } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { sendFiles } from '@lanrtc/node-agent';
 import type { Card, PairingMode } from '@lanrtc/signal-core';
-import type { TransferLaneKind } from '@lanrtc/signal-core/transfer';
+import { FILES_DEVICE_TYPE, type TransferLaneKind } from '@lanrtc/signal-core/transfer';
 import { booleanValue, listValue, type ParsedCommand, stringValue } from '../args.js';
 import { askNumber } from '../ask.js';
 import { COMMON_USAGE, type Command } from '../command.js';
@@ -22,7 +22,6 @@ import { printable } from '../printable.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
 import { createTransferView, summaryLine } from '../transfer-view.js';
 import { openTrust } from '../trust.js';
-import { FILES_DEVICE_TYPE } from './receive.js';
 
 /** Failures after which a new run resumes (the connection or the other side went away, or Ctrl-C). */
 const RESUMABLE = new Set([

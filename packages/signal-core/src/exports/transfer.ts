@@ -3,6 +3,13 @@
 export { type AcceptPayload, decodeAccept, encodeAccept } from '../transfer/accept.js';
 export { FILE_HASH_DOMAIN, fileHashOf } from '../transfer/file-hash.js';
 export {
+  FILES_DEVICE_TYPE,
+  FILES_JOIN_PARAM,
+  FILES_RELAY_PATH,
+  FILES_ROOM_NAME,
+  filesPageUrl,
+} from '../transfer/files-room.js';
+export {
   DECLINE_REASONS,
   type DeclineReason,
   decodeTransferFrame,
