@@ -1,4 +1,14 @@
-import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { testGroups } from './scripts/test-groups.mjs';
+
+const include = ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'];
+// Test files that touch no socket, child process, browser, LAN or werift (scripts/test-groups.mjs) run
+// two at a time first; the rest — real ICE/DTLS/SCTP, mDNS, Chromium, deadlines measured in wall time —
+// then run one at a time, as before, so they never compete with each other for the CPU or the runner's
+// network namespace. Without this split vitest's default on a 2-core machine is one worker for all.
+const { parallel } = testGroups(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources (the `source` export condition), never to a
@@ -6,7 +16,6 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
@@ -15,5 +24,21 @@ export default defineConfig({
     // a test that passes only on the retry is listed by name as flaky (scripts/flaky-reporter.mjs) above
     // the totals line. Locally (`pnpm test` without CI=true) nothing is retried, so a flake shows.
     retry: process.env.CI === 'true' ? 1 : 0,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'parallel', include: parallel, maxWorkers: Math.max(2, availableParallelism()) },
+      },
+      {
+        // Whatever the classifier did not list as parallel, new files included, runs here.
+        extends: true,
+        test: {
+          name: 'isolated',
+          include,
+          exclude: [...configDefaults.exclude, ...parallel],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

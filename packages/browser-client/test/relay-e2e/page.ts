@@ -41,7 +41,7 @@ export interface RelayE2e {
    * Log into the relay and start the agent (identity etc. from IndexedDB). `reconnect`: the agent
    * logs into the relay itself (`relay` option, reconnect on by default); states kept for `relayStates`.
    */
-  /** `timeoutMs`: the agent's step deadline (default 6 s: the tamper tests wait it out). */
+  /** `timeoutMs`: the agent's step deadline (default 6 s; the tamper tests, which wait it out, pass less). */
   start(reconnect?: boolean, timeoutMs?: number): Promise<Outcome<{ id: string; fingerprint: string }>>;
   /** The relay connection's state changes so far (with `start(true)`). */
   relayStates(): string[];

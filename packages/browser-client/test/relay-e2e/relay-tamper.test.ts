@@ -9,6 +9,8 @@ import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterEach, expect, it } from 'vitest';
 import { call, received, type Setup, setup } from './harness.js';
 
+const STEP_DEADLINE_MS = 3_000;
+
 describeLan('browser-client over a malicious relay', () => {
   let env: Setup | undefined;
   afterEach(async () => {
@@ -29,7 +31,9 @@ describeLan('browser-client over a malicious relay', () => {
       env = await setup();
       const { device, ready } = env;
       const page = await env.openPage();
-      const started = await call(page, 'start');
+      // A 3 s step deadline (the page's default is 6 s): the tampered connect waits it out, while an
+      // honest relay step on the LAN takes well under a second.
+      const started = await call(page, 'start', false, STEP_DEADLINE_MS);
       if (!started.ok) throw new Error(`start failed: ${started.error}`);
       expect(await call(page, 'enterPin', ready.id, ready.pin)).toEqual({ ok: true, value: null });
       // The device stores the page just after its last pairing message; an offer before that is refused.
