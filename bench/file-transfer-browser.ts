@@ -24,22 +24,32 @@
  * MB/s = bytes / that time (MB = 10^6 bytes). While the clock runs, the CPU time of every Chromium
  * and Node process in the two namespaces is counted from /proc (bench/netns-cpu.ts): on a shared
  * machine the rate follows the CPU a path needs per MB. `--profile DIR` also records a CDP CPU
- * profile of each page (bench/page-profile.ts; it slows the pages, so not for timing).
+ * profile of each page (bench/page-profile.ts) and of the host program (bench/host-profile-hook.cjs);
+ * profiling slows them, so those runs are not for timing.
  * Results: BENCHMARKS.md §"File transfer, browser".
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
 import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { openDropPage, pageState, until } from '../examples/file-drop/test/support/drop-page.js';
 import { buildPage, startDropIn } from '../examples/file-drop/test/support/drop-process.js';
 import { cpuSnapshot, cpuSpent } from './netns-cpu.js';
-import { profilePage } from './page-profile.js';
+import { profilePage, summarize } from './page-profile.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -260,7 +270,17 @@ try {
   undo.push(() => lan.close());
   const [a, b] = lan.hosts as [LanHost, LanHost];
   netns = { A: a.name, B: b.name };
+  if (profileDir) {
+    // The host program's own CPU profile, written when it exits (bench/host-profile-hook.cjs).
+    const hook = fileURLToPath(new URL('./host-profile-hook.cjs', import.meta.url));
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${hook}`.trim();
+    process.env.LANRTC_HOST_PROFILE_DIR = profileDir;
+  }
   const host = await startDropIn(a, ['--page-dir', page.dir, '--bind', a.ip, '--name', HOST_NAME, '--yes']);
+  if (profileDir) {
+    delete process.env.NODE_OPTIONS;
+    delete process.env.LANRTC_HOST_PROFILE_DIR;
+  }
   undo.push(() => host.stop());
   const chromiumA = await launchChromium(a.name, CHROMIUM_FLAGS);
   undo.push(() => chromiumA.close());
@@ -370,6 +390,12 @@ try {
   for (const fn of undo.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
 }
 const uptimeAfter = uptime();
+if (profileDir) {
+  for (const name of readdirSync(profileDir).filter((n) => /^host-\d+\.cpuprofile$/.test(n))) {
+    const { totalMs, top } = summarize(JSON.parse(readFileSync(join(profileDir, name), 'utf8')));
+    console.log(JSON.stringify({ profile: `host program ${name}`, busyMs: totalMs, top }));
+  }
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
