@@ -3,10 +3,13 @@
  * ONE run between two LAN hosts (namespaces), each with its own headless Chromium:
  *
  *   pnpm bench:file-transfer-browser [--size 100M] [--runs 1] [--paths raw,c2n,n2c,c2c]
+ *     [--raw-message 256K] [--raw-high 4M] [--raw-low 1M] [--profile DIR]
  *
  * - `raw` (the anchor): a page in Chromium A and a page in Chromium B, one reliable ordered
- *   RTCDataChannel, the sender writing `size` bytes as 64 KiB messages and keeping `bufferedAmount`
- *   between 1 and 4 MiB (bufferedamountlow), the receiver counting bytes.
+ *   RTCDataChannel, the sender writing `size` bytes as 256 KiB messages (the largest Chromium
+ *   sends, and the lanes' frame size between Chromium and lanrtc peers) and keeping
+ *   `bufferedAmount` between 1 and 4 MiB (bufferedamountlow, the lanes' marks too), the receiver
+ *   counting bytes.
  * - `c2n`: Chromium → Node, the file-drop app as a user runs it: the host (`examples/file-drop`,
  *   node-agent `receiveFiles`, `--yes`) on host A, its page in Chromium B; the file is picked in
  *   the page (browser-client `createFileSource` + `sendFiles`), lands on disk, SHA-256 checked.
@@ -18,19 +21,35 @@
  * The clock for a file path starts at the user's action (the page's send click, the host's `send`
  * line), so the sender's hashing pass, the connection set-up and the receiver's accept click count,
  * and stops when the file is there: the host's `received` line, or Chromium's download finished.
- * MB/s = bytes / that time (MB = 10^6 bytes). Results: BENCHMARKS.md §"File transfer, browser".
+ * MB/s = bytes / that time (MB = 10^6 bytes). While the clock runs, the CPU time of every Chromium
+ * and Node process in the two namespaces is counted from /proc (bench/netns-cpu.ts): on a shared
+ * machine the rate follows the CPU a path needs per MB. `--profile DIR` also records a CDP CPU
+ * profile of each page (bench/page-profile.ts) and of the host program (bench/host-profile-hook.cjs);
+ * profiling slows them, so those runs are not for timing.
+ * Results: BENCHMARKS.md §"File transfer, browser".
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLan, type Lan, type LanHost } from '@lanrtc/lan-harness';
 import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { openDropPage, pageState, until } from '../examples/file-drop/test/support/drop-page.js';
 import { buildPage, startDropIn } from '../examples/file-drop/test/support/drop-process.js';
+import { cpuSnapshot, cpuSpent } from './netns-cpu.js';
+import { profilePage, summarize } from './page-profile.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined =>
@@ -50,6 +69,10 @@ function parseSize(text: string): number {
 
 const size = parseSize(opt('--size') ?? '100M');
 const runs = Number(opt('--runs') ?? 1);
+/** `raw`'s message size and its `bufferedAmount` high / low marks. */
+const rawMessage = parseSize(opt('--raw-message') ?? '256K');
+const rawHigh = parseSize(opt('--raw-high') ?? '4M');
+const rawLow = parseSize(opt('--raw-low') ?? '1M');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
 const ALL = ['raw', 'c2n', 'n2c', 'c2c'] as const;
 type PathName = (typeof ALL)[number];
@@ -58,6 +81,8 @@ for (const p of paths) {
   if (!(ALL as readonly string[]).includes(p))
     throw new Error(`--paths: unknown path "${p}" (${ALL.join(', ')})`);
 }
+// `--profile DIR`: a CDP CPU profile of each page of each path (slows the pages: not for timing).
+const profileDir = opt('--profile');
 if (process.env.LANRTC_IN_NETNS !== '1')
   throw new Error('run it with `pnpm bench:file-transfer-browser` (needs root)');
 
@@ -76,6 +101,42 @@ interface Result {
   run: number;
   ms: number;
   mbps: number;
+  /** CPU-seconds by `"A|B/<process kind>"` while the clock ran. */
+  cpu: Record<string, number>;
+}
+
+/** Profile `pages` (named) when `--profile` is given; the returned function stops and prints the top of each. */
+async function profiling(
+  path: string,
+  run: number,
+  pages: Record<string, Page>,
+): Promise<() => Promise<void>> {
+  if (!profileDir) return async () => undefined;
+  const stops = await Promise.all(
+    Object.entries(pages).map(async ([name, page]) => ({
+      name,
+      stop: await profilePage(page, join(profileDir, `${path}-${run}-${name}.cpuprofile`)),
+    })),
+  );
+  return async () => {
+    for (const { name, stop } of stops) {
+      const { totalMs, top } = await stop();
+      console.log(JSON.stringify({ profile: `${path} ${name}`, busyMs: totalMs, top }));
+    }
+  };
+}
+
+/** Host names of the two LAN hosts, for the CPU snapshots (set once the LAN exists). */
+let netns: { A: string; B: string } | undefined;
+const snap = () => (netns ? cpuSnapshot([netns.A, netns.B]) : new Map());
+/** CPU-seconds since `before`, keyed by host letter and process kind. */
+function cpuSince(before: ReturnType<typeof snap>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, seconds] of cpuSpent(before, snap())) {
+    const [ns, kind] = key.split('/') as [string, string];
+    out[`${ns === netns?.A ? 'A' : 'B'}/${kind.replace('chromium-', 'c-')}`] = round(seconds, 2);
+  }
+  return out;
 }
 
 const round = (x: number, d = 1) => Number(x.toFixed(d));
@@ -103,7 +164,11 @@ function generate(file: string, bytes: number): string {
 }
 
 /** `raw`: one DataChannel between a page in each browser; `size` bytes as 64 KiB messages. */
-async function rawRun(browserA: Browser, browserB: Browser): Promise<number> {
+async function rawRun(
+  browserA: Browser,
+  browserB: Browser,
+  run: number,
+): Promise<{ ms: number; cpu: Record<string, number> }> {
   const ctxA = await browserA.newContext();
   const ctxB = await browserB.newContext();
   try {
@@ -154,24 +219,32 @@ async function rawRun(browserA: Browser, browserB: Browser): Promise<number> {
       if (g.dc.readyState !== 'open') await new Promise((r) => g.dc.addEventListener('open', r));
     }, answer);
     const received = pb.evaluate(() => (globalThis as unknown as { done: Promise<number> }).done);
-    const t0 = await pa.evaluate(async (size) => {
-      const g = globalThis as unknown as { dc: RTCDataChannel };
-      const dc = g.dc;
-      const message = new Uint8Array(64 * 1024);
-      crypto.getRandomValues(message);
-      dc.bufferedAmountLowThreshold = 1024 * 1024;
-      const t0 = performance.timeOrigin + performance.now();
-      for (let sent = 0; sent < size; ) {
-        const n = Math.min(message.length, size - sent);
-        dc.send(n === message.length ? message : message.subarray(0, n));
-        sent += n;
-        if (dc.bufferedAmount > 4 * 1024 * 1024)
-          await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
-      }
-      return t0;
-    }, size);
+    const stopProfile = await profiling('raw', run, { sender: pa, receiver: pb });
+    const cpu0 = snap();
+    const t0 = await pa.evaluate(
+      async ({ size, messageBytes, high, low }) => {
+        const g = globalThis as unknown as { dc: RTCDataChannel };
+        const dc = g.dc;
+        const message = new Uint8Array(messageBytes);
+        for (let at = 0; at < message.length; at += 65536)
+          crypto.getRandomValues(message.subarray(at, at + 65536));
+        dc.bufferedAmountLowThreshold = low;
+        const t0 = performance.timeOrigin + performance.now();
+        for (let sent = 0; sent < size; ) {
+          const n = Math.min(message.length, size - sent);
+          dc.send(n === message.length ? message : message.subarray(0, n));
+          sent += n;
+          if (dc.bufferedAmount > high)
+            await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+        }
+        return t0;
+      },
+      { size, messageBytes: rawMessage, high: rawHigh, low: rawLow },
+    );
     const t1 = await received;
-    return t1 - t0;
+    const cpu = cpuSince(cpu0);
+    await stopProfile();
+    return { ms: t1 - t0, cpu };
   } finally {
     await ctxA.close();
     await ctxB.close();
@@ -184,7 +257,7 @@ async function clickWhenOpen(page: Page, selector: string, button: string): Prom
 }
 
 const uptimeBefore = uptime();
-console.log(JSON.stringify({ size, runs, paths, uptimeBefore }));
+console.log(JSON.stringify({ size, runs, paths, rawMessage, rawHigh, rawLow, uptimeBefore }));
 const dir = await mkdtemp(join(tmpdir(), 'lanrtc-bench-file-transfer-browser-'));
 const undo: (() => unknown)[] = [() => rm(dir, { recursive: true, force: true })];
 const results: Result[] = [];
@@ -196,14 +269,25 @@ try {
   const lan: Lan = await createLan({ hosts: 2 });
   undo.push(() => lan.close());
   const [a, b] = lan.hosts as [LanHost, LanHost];
+  netns = { A: a.name, B: b.name };
+  if (profileDir) {
+    // The host program's own CPU profile, written when it exits (bench/host-profile-hook.cjs).
+    const hook = fileURLToPath(new URL('./host-profile-hook.cjs', import.meta.url));
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${hook}`.trim();
+    process.env.LANRTC_HOST_PROFILE_DIR = profileDir;
+  }
   const host = await startDropIn(a, ['--page-dir', page.dir, '--bind', a.ip, '--name', HOST_NAME, '--yes']);
+  if (profileDir) {
+    delete process.env.NODE_OPTIONS;
+    delete process.env.LANRTC_HOST_PROFILE_DIR;
+  }
   undo.push(() => host.stop());
   const chromiumA = await launchChromium(a.name, CHROMIUM_FLAGS);
   undo.push(() => chromiumA.close());
   const chromiumB = await launchChromium(b.name, CHROMIUM_FLAGS);
   undo.push(() => chromiumB.close());
-  const record = (path: PathName, run: number, ms: number) => {
-    const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000) };
+  const record = (path: PathName, run: number, ms: number, cpu: Record<string, number>) => {
+    const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000), cpu };
     results.push(r);
     console.log(
       JSON.stringify({ ...r, ms: Math.round(ms), mbps: round(r.mbps), sha256: path === 'raw' ? '—' : 'ok' }),
@@ -214,12 +298,15 @@ try {
     for (const path of order) {
       execFileSync('sync');
       if (path === 'raw') {
-        record(path, run, await rawRun(chromiumA.browser, chromiumB.browser));
+        const { ms, cpu } = await rawRun(chromiumA.browser, chromiumB.browser, run);
+        record(path, run, ms, cpu);
       } else if (path === 'c2n') {
         const name = `Ada${run}`;
         const p = await openDropPage(chromiumB.browser, host.url, name, HOST_NAME);
         await p.setInputFiles('#file-input', src);
         const from = host.lines.length;
+        const stopProfile = await profiling(path, run, { sender: p });
+        const cpu0 = snap();
         const t0 = Date.now();
         await p.click(`li[data-receiver="${HOST_NAME}"] button.send`);
         const line = await host.next(/^received payload\.bin \(.*\) from Ada\d+ → (.+)$/, {
@@ -227,26 +314,32 @@ try {
           ms: 3_600_000,
         });
         const ms = Date.now() - t0;
+        const cpu = cpuSince(cpu0);
+        await stopProfile();
         const landed = line[1] as string;
         const got = await sha256Hex(landed);
         if (got !== want) throw new Error(`c2n: the file's SHA-256 ${got} is not the source's ${want}`);
         await rm(landed, { force: true });
-        record(path, run, ms);
+        record(path, run, ms, cpu);
         await p.context().close();
       } else if (path === 'n2c') {
         const name = `Bea${run}`;
         const p = await openDropPage(chromiumB.browser, host.url, name, HOST_NAME);
         const download = p.waitForEvent('download', { timeout: 3_600_000 });
+        const stopProfile = await profiling(path, run, { receiver: p });
+        const cpu0 = snap();
         const t0 = Date.now();
         host.type(`send ${name} ${src}`);
         await clickWhenOpen(p, '#offer-dialog[open]', '#offer-accept');
         const got = await download;
         const file = await got.path();
         const ms = Date.now() - t0;
+        const cpu = cpuSince(cpu0);
+        await stopProfile();
         const hash = await sha256Hex(file);
         if (hash !== want) throw new Error(`n2c: the download's SHA-256 ${hash} is not the source's ${want}`);
         await got.delete();
-        record(path, run, ms);
+        record(path, run, ms, cpu);
         await p.context().close();
       } else {
         const cy = await openDropPage(chromiumA.browser, host.url, `Cy${run}`, HOST_NAME);
@@ -275,16 +368,20 @@ try {
         );
         await cy.setInputFiles('#file-input', src);
         const download = di.waitForEvent('download', { timeout: 3_600_000 });
+        const stopProfile = await profiling(path, run, { sender: cy, receiver: di });
+        const cpu0 = snap();
         const t0 = Date.now();
         await cy.click(`li[data-receiver="Di${run}"] button.send`);
         await clickWhenOpen(di, '#offer-dialog[open]', '#offer-accept');
         const got = await download;
         const file = await got.path();
         const ms = Date.now() - t0;
+        const cpu = cpuSince(cpu0);
+        await stopProfile();
         const hash = await sha256Hex(file);
         if (hash !== want) throw new Error(`c2c: the download's SHA-256 ${hash} is not the source's ${want}`);
         await got.delete();
-        record(path, run, ms);
+        record(path, run, ms, cpu);
         await Promise.all([cy.context().close(), di.context().close()]);
       }
     }
@@ -293,6 +390,12 @@ try {
   for (const fn of undo.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
 }
 const uptimeAfter = uptime();
+if (profileDir) {
+  for (const name of readdirSync(profileDir).filter((n) => /^host-\d+\.cpuprofile$/.test(n))) {
+    const { totalMs, top } = summarize(JSON.parse(readFileSync(join(profileDir, name), 'utf8')));
+    console.log(JSON.stringify({ profile: `host program ${name}`, busyMs: totalMs, top }));
+  }
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y);
@@ -303,10 +406,26 @@ const median = (xs: number[]) => {
 const med = (p: PathName) => median(results.filter((r) => r.path === p).map((r) => r.mbps));
 const anchor = paths.includes('raw') ? med('raw') : undefined;
 console.log(JSON.stringify({ size, runs, uptimeBefore, uptimeAfter }));
-console.log('\n| path | MB/s (median) | MB/s per run | × raw DataChannel |');
-console.log('|---|---|---|---|');
+console.log(
+  '\n| path | MB/s (median) | MB/s per run | × raw DataChannel | CPU-s, all processes (median) | MB per CPU-s |',
+);
+console.log('|---|---|---|---|---|---|');
+const cpuTotal = (r: Result) => Object.values(r.cpu).reduce((a, b) => a + b, 0);
 for (const p of paths) {
-  const per = results.filter((r) => r.path === p).map((r) => round(r.mbps));
+  const mine = results.filter((r) => r.path === p);
+  const per = mine.map((r) => round(r.mbps));
   const x = anchor ? round(med(p) / anchor, 2) : '—';
-  console.log(`| ${LABEL[p]} | ${round(med(p))} | ${per.join(', ')} | ${x} |`);
+  const cpu = median(mine.map(cpuTotal));
+  console.log(
+    `| ${LABEL[p]} | ${round(med(p))} | ${per.join(', ')} | ${x} | ${round(cpu)} | ${round(size / 1e6 / cpu)} |`,
+  );
+}
+console.log(
+  '\nCPU-seconds by LAN host (A: the host program and Chromium A; B: Chromium B) and process, median:',
+);
+for (const p of paths) {
+  const mine = results.filter((r) => r.path === p);
+  const keys = [...new Set(mine.flatMap((r) => Object.keys(r.cpu)))].sort();
+  const parts = keys.map((k) => `${k} ${round(median(mine.map((r) => r.cpu[k] ?? 0)), 2)}`);
+  console.log(`- ${p}: ${parts.join(', ')}`);
 }

@@ -1,14 +1,19 @@
 /**
  * The native `RTCDataChannel` as a file-transfer `TransferLane`: one frame per binary message, at
- * most 64 KiB (under every browser's and werift's max-message-size, RFC 8841 §6), and backpressure
+ * most 256 KiB and never more than the peer's max-message-size (RFC 8841 §6), and backpressure
  * from `bufferedAmount` (webrtc-pc §6.2): a write resolves at once while the channel's send buffer is
  * under its high-water mark, else when `bufferedamountlow` says it drained to the low-water mark.
  */
 import { TransportClosedError } from '@lanrtc/signal-core';
 import type { TransferLane } from '@lanrtc/signal-core/transfer';
 
-/** Largest frame a DataChannel lane carries: 64 KiB, werift's max-message-size (65536). */
-export const DATACHANNEL_MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Largest frame a DataChannel lane carries: 256 KiB, what Chromium and lanrtc's Node peers announce
+ * (`a=max-message-size:262144`); a peer that announces less (werift's default 65536) gets frames
+ * of its size. Fewer, larger messages cost less per byte on both sides (events, promises, hashing
+ * calls, and werift's per-message work).
+ */
+export const DATACHANNEL_MAX_FRAME_BYTES = 256 * 1024;
 /** Above this many buffered bytes a write waits (Chromium refuses `send` past 16 MiB queued). */
 export const DATACHANNEL_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 /** A waiting write resumes once the buffer drained to this. */
@@ -22,7 +27,7 @@ export interface DataChannelLaneInit {
   readonly lowWaterBytes?: number;
   /**
    * The peer's max-message-size (`pc.sctp.maxMessageSize`, RFC 8841 §6): frames stay at or under
-   * it when it is below 64 KiB.
+   * it when it is below `DATACHANNEL_MAX_FRAME_BYTES`.
    */
   readonly maxMessageSize?: number;
 }
