@@ -46,6 +46,13 @@ export {
   StorageUnavailableError,
 } from './errors.js';
 export {
+  type LanRouteFetchInit,
+  type LanRoutesServer,
+  type LanRouteTarget,
+  type ServeLanRoutesInit,
+  serveLanRoutes,
+} from './http/serve-lan-routes.js';
+export {
   CERTIFICATE_LIFETIME_MS,
   CERTIFICATE_RENEW_BEFORE_MS,
   loadOrCreateCertificate,

@@ -1,0 +1,109 @@
+/**
+ * The test app's page: registers the service worker and (unless `?serve=0`) answers its `/lan/`
+ * requests with a stand-in device per name: `legacy` fetches `/upstream<path>` from the page's own
+ * origin (the test server) and counts the body bytes the page has read from it; `down` fetches a
+ * port where nothing listens. Steps for the test sit on `globalThis.lanRoutes`.
+ */
+import { type LanRouteFetchInit, type LanRouteTarget, serveLanRoutes } from '@lanrtc/browser-client';
+
+const upstreamRead = { bytes: 0 };
+
+/** The page's own fetch, with the request body made a Blob (a streaming upload needs HTTP/2). */
+async function pageFetch(url: string, init: LanRouteFetchInit): Promise<Response> {
+  const body = init.body === null ? null : await new Response(init.body as unknown as BodyInit).blob();
+  return fetch(url, { method: init.method, headers: init.headers, body, signal: init.signal });
+}
+
+const legacy: LanRouteTarget = {
+  async fetch(path, init) {
+    const response = await pageFetch(`/upstream${path}`, init);
+    if (!response.body) return response;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          upstreamRead.bytes += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      }),
+      // No buffer of its own: the count is what the bridge pulled.
+    );
+    return new Response(counted, response);
+  },
+};
+const down: LanRouteTarget = { fetch: (path, init) => pageFetch(`http://127.0.0.1:9${path}`, init) };
+
+async function start(): Promise<void> {
+  await navigator.serviceWorker.register('/sw.js', { type: 'module' });
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller)
+    await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  if (new URLSearchParams(location.search).get('serve') !== '0')
+    serveLanRoutes(navigator.serviceWorker, { resolve: (d) => ({ legacy, down })[d] });
+}
+
+let pending: ReadableStreamDefaultReader<Uint8Array> | undefined;
+const api = {
+  upstreamRead: () => upstreamRead.bytes,
+  /** A fetch through the bridge, whole: status, headers and body text. */
+  async get(url: string, init?: RequestInit) {
+    const r = await fetch(url, init);
+    return {
+      status: r.status,
+      type: r.headers.get('content-type'),
+      text: await r.text(),
+      range: r.headers.get('content-range'),
+    };
+  },
+  /** Start a fetch and read one chunk, then stop reading (a slow consumer). */
+  async readOne(url: string) {
+    upstreamRead.bytes = 0;
+    const r = await fetch(url);
+    pending = r.body?.getReader();
+    const first = await pending?.read();
+    return first?.value?.byteLength ?? 0;
+  },
+  async cancelPending() {
+    await pending?.cancel();
+  },
+  async image(src: string) {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    return img.naturalWidth;
+  },
+  /** Play the video, then seek to `to`: where it stands after each step, and the first frame after the seek. */
+  async video(src: string, to: number) {
+    const v = document.createElement('video');
+    v.muted = true;
+    v.src = src;
+    document.body.append(v);
+    await v.play();
+    await new Promise((r) => v.requestVideoFrameCallback(r));
+    const before = v.currentTime;
+    const seeked = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    v.currentTime = to;
+    await seeked;
+    const frame = await new Promise<number>((r) => v.requestVideoFrameCallback((_, m) => r(m.mediaTime)));
+    const result = {
+      before,
+      after: v.currentTime,
+      frameMediaTime: frame,
+      readyState: v.readyState,
+      width: v.videoWidth,
+    };
+    v.remove();
+    return result;
+  },
+  /** Click a plain link (Chromium never passes an `<a download>` request to a service worker). */
+  download(href: string) {
+    const a = document.createElement('a');
+    a.href = href;
+    document.body.append(a);
+    a.click();
+    a.remove();
+  },
+};
+(globalThis as unknown as { lanRoutes: typeof api }).lanRoutes = api;
+export type LanRoutesPage = typeof api;
+await start();
+(globalThis as unknown as { lanRoutesReady: boolean }).lanRoutesReady = true;
