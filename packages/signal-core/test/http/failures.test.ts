@@ -237,14 +237,20 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     await client.closed;
   });
 
-  it('unsafe paths and forbidden methods are refused before anything is sent', async () => {
-    const { client } = await connected(never);
+  it('unsafe paths, forbidden methods and oversized heads are refused before anything is sent', async () => {
+    const { client, lanes } = await connected(never);
+    let sent = 0;
+    lanes[1].onFrame(() => sent++);
     for (const path of ['http://evil.example/', '//evil.example/', '/a/%2e%2e/b', '/a\r\nHost: x'])
       expect(rejection(await settle(client.fetch(path))).name).toBe('UnsafeRequestPathError');
     expect(rejection(await settle(client.fetch('/', { method: 'CONNECT' }))).name).toBe(
       'InvalidArgumentError',
     );
     expect(rejection(await settle(client.fetch('/', { body: 'x' }))).name).toBe('InvalidArgumentError');
+    const huge = { 'x-big': 'v'.repeat(40_000), 'x-big2': 'v'.repeat(40_000) };
+    expect(rejection(await settle(client.fetch('/', { headers: huge }))).name).toBe('InvalidArgumentError');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toBe(0);
     client.close();
   });
 });
