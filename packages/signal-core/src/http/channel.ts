@@ -69,7 +69,10 @@ export function createHttpChannel(lane: TransferLane, handlers: ChannelHandlers)
     ),
   );
   const channel: HttpChannel = {
-    maxPayload: lane.maxFrameBytes - HTTP_FRAME_HEADER_BYTES,
+    // Read each time: a DataChannel lane's limit follows the remote's max-message-size (RFC 8841 §6).
+    get maxPayload() {
+      return lane.maxFrameBytes - HTTP_FRAME_HEADER_BYTES;
+    },
     get isClosed() {
       return isClosed;
     },

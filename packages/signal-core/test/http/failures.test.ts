@@ -90,13 +90,39 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     client.close();
   });
 
-  it('a handler answering a status a Response cannot carry (101, 199) or a bad header gives a 500', async () => {
-    const { client } = await connected(async (req) => ({
-      status: req.path === '/a' ? 101 : req.path === '/b' ? 199 : 200,
-      headers: req.path === '/c' ? [['x-bad', 'a\nb']] : [],
-      body: null,
-    }));
-    for (const path of ['/a', '/b', '/c']) expect((await client.fetch(path)).status).toBe(500);
+  it('a handler answering a status a Response cannot carry, a bad or huge header, or a locked body gives a 500', async () => {
+    const sources: { pulled: number; cancelled: boolean }[] = [];
+    const { client } = await connected(async (req) => {
+      const state = { pulled: 0, cancelled: false };
+      sources.push(state);
+      const body = new ReadableStream<Uint8Array>({
+        pull: (c) => {
+          state.pulled++;
+          c.enqueue(new Uint8Array(10));
+        },
+        cancel: () => {
+          state.cancelled = true;
+        },
+      });
+      if (req.path === '/locked') body.getReader();
+      return {
+        status: req.path === '/a' ? 101 : req.path === '/b' ? 199 : 200,
+        headers:
+          req.path === '/c'
+            ? [['x-bad', 'a\nb']]
+            : req.path === '/huge'
+              ? [
+                  ['x-1', 'v'.repeat(40_000)],
+                  ['x-2', 'v'.repeat(40_000)],
+                ]
+              : [],
+        body: req.path === '/a' || req.path === '/b' || req.path === '/c' ? null : body,
+      };
+    });
+    for (const path of ['/a', '/b', '/c', '/locked', '/huge'])
+      expect((await client.fetch(path)).status).toBe(500);
+    // The refused head's body was cancelled, not left being read.
+    expect(sources[4]?.cancelled).toBe(true);
     client.close();
   });
 
