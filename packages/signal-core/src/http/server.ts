@@ -288,10 +288,10 @@ export function serveHttp(lane: TransferLane, init: HttpServerInit): HttpServer 
 
   return {
     closed: channel.closed,
-    close() {
+    close(code = 'closing', detail = code === 'closing' ? 'the device stopped serving' : 'refused') {
       if (channel.isClosed) return;
-      goaway('closing', 'the device stopped serving');
-      failAll(new HttpServiceRefusedError('the HTTP server closed', 'closing'));
+      goaway(code, detail);
+      failAll(new HttpServiceRefusedError(`the HTTP server closed: ${code}`, code));
     },
   };
 }

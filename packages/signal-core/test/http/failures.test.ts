@@ -182,6 +182,17 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     await server.closed;
   });
 
+  it('server close(not-allowed) (a revoked peer): the client gets HttpServiceRefusedError not-allowed', async () => {
+    const { client, server } = await connected(never);
+    const answer = settle(client.fetch('/x'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    server.close('not-allowed', 'pairing revoked');
+    const error = rejection(await answer);
+    expect(error.name).toBe('HttpServiceRefusedError');
+    expect(error.code).toBe('not-allowed');
+    await client.closed;
+  });
+
   it('a HELLO of another version gets GOAWAY unsupported-version; the client surfaces UnsupportedVersionError', async () => {
     const [a, b] = createMemoryLanePair();
     serveHttp(b, { service: 'web', handler: never });
