@@ -133,3 +133,8 @@ export class HttpUpstreamFailedError extends LanrtcError {
 export class HttpUpstreamTimeoutError extends LanrtcError {
   static override readonly code = 'HttpUpstreamTimeoutError';
 }
+
+/** A request on an HTTP exposure from a peer no longer in the trust store: it got GOAWAY not-allowed and its connection was closed. */
+export class HttpAccessRevokedError extends LanrtcError {
+  static override readonly code = 'HttpAccessRevokedError';
+}
