@@ -11,9 +11,8 @@ import {
   type HttpRequestRecord,
   type NodeConnection,
 } from '@lanrtc/node-agent';
-import { LanrtcError } from '@lanrtc/signal-core';
+import { LanrtcError, setGrant } from '@lanrtc/signal-core';
 import { DEFAULT_HTTP_SERVICE, httpGrantScope } from '@lanrtc/signal-core/http';
-import { setGrant } from '@lanrtc/signal-core/trust';
 import { booleanValue, listValue, stringValue } from '../args.js';
 import { formatBytes } from '../byte-units.js';
 import { COMMON_USAGE, type Command } from '../command.js';

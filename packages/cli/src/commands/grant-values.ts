@@ -7,7 +7,10 @@ import { printable } from '../printable.js';
 /** `name` if it is a service name the HTTP protocol carries, else a `UsageError` of `command`. */
 export function checkServiceName(name: string, command: string): string {
   if (!isServiceName(name))
-    throw new UsageError(`"${printable(name)}" is not a service name (lowercase letters, digits, - _ ., at most 63)`, command);
+    throw new UsageError(
+      `"${printable(name)}" is not a service name (lowercase letters, digits, - _ ., at most 63)`,
+      command,
+    );
   return name;
 }
 
@@ -21,7 +24,8 @@ export function checkGrantPaths(paths: readonly string[], command: string): stri
       if (!(error instanceof LanrtcError)) throw error;
       throw new UsageError(`path "${printable(path)}" must start with / and have no .., // or %2f`, command);
     }
-    if (normal.includes('?')) throw new UsageError(`path "${printable(path)}" must not have a query`, command);
+    if (normal.includes('?'))
+      throw new UsageError(`path "${printable(path)}" must not have a query`, command);
     return normal;
   });
 }

@@ -6,9 +6,9 @@
  * comparison — each a user's act on this device).
  */
 import type { KnownPeer } from '@lanrtc/signal-core';
+import { revokeGrant, setGrant } from '@lanrtc/signal-core';
 import { formatSdpFingerprint } from '@lanrtc/signal-core/codec';
 import { MAX_CARD_NAME_BYTES } from '@lanrtc/signal-core/protocol';
-import { revokeGrant, setGrant } from '@lanrtc/signal-core/trust';
 import { booleanValue, type ParsedCommand, stringValue } from '../args.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { PeerNotFoundError, UsageError } from '../errors.js';
@@ -63,7 +63,8 @@ ${COMMON_USAGE}`,
       return 0;
     }
     if (action === 'rename') {
-      if (id === undefined || name === undefined || parsed.positionals.length > 3) throw new UsageError('rename needs ID and NAME', 'peers');
+      if (id === undefined || name === undefined || parsed.positionals.length > 3)
+        throw new UsageError('rename needs ID and NAME', 'peers');
       if (Buffer.byteLength(name) > MAX_CARD_NAME_BYTES || /[\p{Cc}\p{Cf}]/u.test(name) || name.trim() === '')
         throw new UsageError(
           `NAME must be 1–${MAX_CARD_NAME_BYTES} bytes without control characters (got "${printable(name)}")`,

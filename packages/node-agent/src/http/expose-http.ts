@@ -23,8 +23,8 @@ import type { RTCDataChannel } from 'werift';
 import type { NodeConnection } from '../direct/connection.js';
 import { HttpAccessRevokedError } from '../errors.js';
 import { weriftDataChannelLane } from '../transfer/datachannel-lane.js';
-import { isLocalHttpChannel } from './open-http-client.js';
 import { createHttpForwarder, type HttpForwarder } from './forwarder.js';
+import { isLocalHttpChannel } from './open-http-client.js';
 import { onRemoteChannels } from './remote-channels.js';
 
 /** One request as `exposeHttp` reports it once its response body ended (or failed, or was cancelled). */
@@ -96,7 +96,12 @@ export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): Ht
   const refuse = async (lane: TransferLane, channel: RTCDataChannel) => {
     try {
       await lane.write(
-        encodeHttpFrame({ type: 'goaway', stream: 0, code: 'not-allowed', detail: 'this peer is not trusted' }),
+        encodeHttpFrame({
+          type: 'goaway',
+          stream: 0,
+          code: 'not-allowed',
+          detail: 'this peer is not trusted',
+        }),
       );
       // The GOAWAY is queued in SCTP; closing the connection at once could drop it.
       const until = Date.now() + GOAWAY_FLUSH_MS;
@@ -126,7 +131,9 @@ export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): Ht
           peer: { id: peerId, name: peer?.name ?? '' },
         });
       if (!peer) {
-        const error = new HttpAccessRevokedError('the peer is no longer in the trust store; connection closed');
+        const error = new HttpAccessRevokedError(
+          'the peer is no longer in the trust store; connection closed',
+        );
         init.logger?.warn('http: request from a revoked peer', { error, peer: peerId });
         report(0, 0, 'failed');
         void refuse(lane, channel);

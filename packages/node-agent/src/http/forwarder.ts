@@ -5,16 +5,15 @@
  * backpressure (one chunk pulled at a time), so a slow reader slows the upstream read.
  */
 import { Agent, type ClientRequest, type IncomingMessage, request } from 'node:http';
-import type { Logger } from '@lanrtc/signal-core';
-import { HttpUpstreamFailedError, HttpUpstreamTimeoutError, InvalidHttpTargetError } from '../errors.js';
+import { type Logger, UnsafeRequestPathError } from '@lanrtc/signal-core';
 import {
   checkRequestPath,
   type HttpHandler,
   type HttpServerRequest,
   type HttpServerResponse,
-  UnsafeRequestPathError,
-} from './core-stand-in.js';
-import { endToEndHeaders } from './hop-by-hop.js';
+  stripHopByHop,
+} from '@lanrtc/signal-core/http';
+import { HttpUpstreamFailedError, HttpUpstreamTimeoutError, InvalidHttpTargetError } from '../errors.js';
 
 /** How long the forwarder waits for its target to accept the connection, then for the response head (ms). */
 export const HTTP_UPSTREAM_TIMEOUT_MS = 30_000;
@@ -70,7 +69,7 @@ export function createHttpForwarder(init: HttpForwarderInit): HttpForwarder {
       if (error instanceof UnsafeRequestPathError) return textResponse(400, 'unsafe request path');
       throw error;
     }
-    const headers = endToEndHeaders(req.headers);
+    const headers = stripHopByHop(req.headers);
     const lengths = new Set(headers.filter(([name]) => name === 'content-length').map(([, v]) => v.trim()));
     // RFC 9112 §6.3: differing or non-numeric lengths are a framing error, never passed on.
     if (lengths.size > 1 || [...lengths].some((v) => !/^\d{1,15}$/.test(v))) {
@@ -81,7 +80,7 @@ export function createHttpForwarder(init: HttpForwarderInit): HttpForwarder {
       if (name === 'content-length' && !req.body) continue;
       raw.push(name, value);
     }
-    return forward(req, `${base}${encodeNonAscii(path)}`, raw);
+    return forward(req, `${base}${path}`, raw);
   };
 
   const forward = (req: HttpServerRequest, path: string, headers: string[]) =>
@@ -166,7 +165,7 @@ export function createHttpForwarder(init: HttpForwarderInit): HttpForwarder {
         if (bodyless) res.resume();
         resolve({
           status,
-          headers: endToEndHeaders(pairs),
+          headers: stripHopByHop(pairs),
           body: bodyless ? null : responseBody(res, upstream, logger, target.origin),
         });
       });
@@ -290,11 +289,6 @@ function parseBasePath(basePath: string | undefined): string {
   }
   if (checked.includes('?')) throw new InvalidHttpTargetError('basePath must not have a query');
   return checked.replace(/\/+$/, '');
-}
-
-/** Percent-encode what is not printable ASCII (UTF-8), which node:http would otherwise send as Latin-1. */
-function encodeNonAscii(path: string): string {
-  return path.replace(/[^\x21-\x7e]+/g, (s) => encodeURIComponent(s));
 }
 
 function describe(error: unknown): string {

@@ -21,7 +21,10 @@ export function isLocalHttpChannel(channel: RTCDataChannel): boolean {
 }
 
 /** Open an HTTP client to the device at the other end of `connection`; resolves after its HELLO. */
-export async function openHttpClient(connection: NodeConnection, init: HttpClientInit = {}): Promise<HttpClient> {
+export async function openHttpClient(
+  connection: NodeConnection,
+  init: HttpClientInit = {},
+): Promise<HttpClient> {
   const channel = connection.peer.createDataChannel(HTTP_CHANNEL_LABEL);
   local.add(channel);
   const lane = weriftDataChannelLane(channel);

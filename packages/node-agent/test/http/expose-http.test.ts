@@ -5,7 +5,7 @@
  * frames that never reach a second server, and a peer revoked mid-connection (GOAWAY not-allowed,
  * connection closed).
  */
-import { setGrant } from '@lanrtc/signal-core/trust';
+import { setGrant } from '@lanrtc/signal-core';
 import {
   decodeHttpFrame,
   encodeHttpFrame,
@@ -48,7 +48,9 @@ describe.skipIf(!IN_NETNS)('exposeHttp / openHttpClient (netns)', () => {
     [page, device] = [await party(), await party()];
     await pairParties(page, device);
     await setGrant(device.trust, page.identity.id, { scope: 'http:web', actions: ['/api', '/file', '/big'] });
-    const listener = own(await createDirectListener({ ...device, name: 'device', addresses: [HOST], port: 0 }));
+    const listener = own(
+      await createDirectListener({ ...device, name: 'device', addresses: [HOST], port: 0 }),
+    );
     const incoming = new Promise<NodeConnection>((resolve) => listener.onConnection(resolve));
     client = own(await connectDirect(listener.card(), { ...page, peer: { interfaceAddresses: [HOST] } }));
     served = own(await incoming);

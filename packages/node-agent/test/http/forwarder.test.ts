@@ -4,9 +4,10 @@
  * back), abort reaching the upstream, 502/504 with typed logs, and a hostile table that must never
  * reach a second server nor leave `basePath`.
  */
+
+import type { HttpServerRequest, HttpServerResponse } from '@lanrtc/signal-core/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidHttpTargetError } from '../../src/errors.js';
-import type { HttpServerRequest, HttpServerResponse } from '../../src/http/core-stand-in.js';
 import { createHttpForwarder, type HttpForwarder } from '../../src/http/forwarder.js';
 import { startUpstream, type Upstream } from './upstream.js';
 
