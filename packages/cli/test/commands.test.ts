@@ -43,7 +43,7 @@ describe('lanrtc --version, --json, peers', () => {
     expect(card.stdout()).not.toContain('\x1b'); // no QR code in JSON, even on a terminal
   });
 
-  it('peers lists, renames and revokes; unknown ids and actions are errors', async () => {
+  it('peers lists, renames, grants, withdraws grants and revokes; unknown ids and actions are errors', async () => {
     const config = tempConfig();
     cleanup = config.cleanup;
     await loadOrCreateNodeIdentity({ dir: config.dir });
@@ -77,6 +77,35 @@ describe('lanrtc --version, --json, peers', () => {
         pairedAt: '2023-11-14T22:13:20Z',
       }),
     ]);
+
+    expect(await run('grant', peer.id, 'http:web', '/api', '/media/')).toMatchObject({
+      code: 0,
+      out: `granted ${peer.id} http:web /api /media/\n`,
+    });
+    expect((await trust.get(peer.id))?.grants).toEqual([{ scope: 'http:web', actions: ['/api', '/media/'] }]);
+    expect((await run()).out).toContain('grants: http:web /api,/media/');
+    expect(JSON.parse((await run('--json')).out)[0].grants).toEqual([
+      { scope: 'http:web', actions: ['/api', '/media/'] },
+    ]);
+    for (const bad of [
+      ['grant', peer.id, 'http:web'],
+      ['grant', peer.id, 'files', '/x'],
+      ['grant', peer.id, 'http:Web!', '/x'],
+      ['grant', peer.id, 'http:web', '/a/../b'],
+      ['grant', peer.id, 'http:web', 'api'],
+      ['grant', peer.id, 'http:web', '/a?x=1'],
+      ['revoke-grant', peer.id],
+    ]) {
+      expect((await run(...bad)).code, bad.join(' ')).toBe(2);
+    }
+    expect((await run('grant', 'aaaaaaaaaaaaaaaaaaaaaaaaaa', 'http:web', '/')).code).toBe(1);
+    expect((await trust.get(peer.id))?.grants).toEqual([{ scope: 'http:web', actions: ['/api', '/media/'] }]);
+    expect(await run('revoke-grant', peer.id, 'http:web')).toMatchObject({
+      code: 0,
+      out: `withdrew http:web from ${peer.id}\n`,
+    });
+    expect((await trust.get(peer.id))?.grants).toEqual([]);
+    expect((await run('revoke-grant', peer.id, 'http:web')).out).toContain('nothing changed');
 
     const missing = await run('revoke', 'aaaaaaaaaaaaaaaaaaaaaaaaaa');
     expect(missing.code).toBe(1);
