@@ -45,6 +45,7 @@ export {
   StorageFailedError,
   StorageUnavailableError,
 } from './errors.js';
+export { openHttpClient } from './http/open-http-client.js';
 export {
   type LanRouteFetchInit,
   type LanRoutesServer,

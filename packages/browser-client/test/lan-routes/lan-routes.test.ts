@@ -8,16 +8,16 @@
  * 404 / 502 / 503 answers. The pull-based flow itself is tested in Node (`pull.test.ts`): Chromium
  * 156 reads a service worker's stream response to its end whatever the page reads.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, IN_NETNS, launchChromium, pageCaller } from '../helpers/chromium.js';
+import { makeMedia, sendRanged } from './media.js';
 import type { LanRoutesPage } from './page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,27 +72,6 @@ async function big(url: URL, res: ServerResponse): Promise<void> {
   }
 }
 
-/** A file answered with single-range support (RFC 9110 §14.2), as a media server does. */
-function ranged(file: string, type: string, req: IncomingMessage, res: ServerResponse): void {
-  const size = statSync(file).size;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (!m) {
-    res.writeHead(200, { 'content-type': type, 'content-length': String(size), 'accept-ranges': 'bytes' });
-    createReadStream(file).pipe(res);
-    return;
-  }
-  seen.ranges.push(req.headers.range ?? '');
-  const start = m[1] ? Number(m[1]) : size - Number(m[2]);
-  const end = m[1] && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-  res.writeHead(206, {
-    'content-type': type,
-    'content-length': String(end - start + 1),
-    'content-range': `bytes ${start}-${end}/${size}`,
-    'accept-ranges': 'bytes',
-  });
-  createReadStream(file, { start, end }).pipe(res);
-}
-
 describe.skipIf(!IN_NETNS)('/lan/ service-worker bridge (Chromium, secure origin)', () => {
   let dir: string;
   let server: Server;
@@ -102,29 +81,7 @@ describe.skipIf(!IN_NETNS)('/lan/ service-worker bridge (Chromium, secure origin
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lanrtc-lan-routes-'));
-    const ff = (args: string[]) => {
-      const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', ...args]);
-      if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr}`);
-    };
-    ff(['-i', 'testsrc=size=64x48', '-frames:v', '1', join(dir, 'img.png')]);
-    // 8 s of 160×120 VP8, a keyframe every second; ffmpeg writes the cues a seek needs.
-    ff([
-      '-i',
-      'testsrc=size=160x120:rate=15',
-      '-t',
-      '8',
-      '-c:v',
-      'libvpx',
-      '-g',
-      '15',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-b:v',
-      '200k',
-      join(dir, 'video.webm'),
-    ]);
+    makeMedia(dir);
     const [app, sw] = await Promise.all([
       bundleForBrowser(join(here, 'page.ts')),
       bundleForBrowser(join(here, 'sw.ts')),
@@ -150,7 +107,8 @@ describe.skipIf(!IN_NETNS)('/lan/ service-worker bridge (Chromium, secure origin
         case '/upstream/img.png':
           return send('image/png', readFileSync(join(dir, 'img.png')));
         case '/upstream/video.webm':
-          return ranged(join(dir, 'video.webm'), 'video/webm', req, res);
+          if (req.headers.range) seen.ranges.push(req.headers.range);
+          return sendRanged(join(dir, 'video.webm'), 'video/webm', req, res);
         case '/upstream/big':
           return void big(url, res);
         case '/upstream/echo': {

@@ -5,6 +5,7 @@
  * port where nothing listens. Steps for the test sit on `globalThis.lanRoutes`.
  */
 import { type LanRouteFetchInit, type LanRouteTarget, serveLanRoutes } from '@lanrtc/browser-client';
+import { mediaSteps, registerWorker } from './steps.js';
 
 const upstreamRead = { bytes: 0 };
 
@@ -33,10 +34,7 @@ const legacy: LanRouteTarget = {
 const down: LanRouteTarget = { fetch: (path, init) => pageFetch(`http://127.0.0.1:9${path}`, init) };
 
 async function start(): Promise<void> {
-  await navigator.serviceWorker.register('/sw.js', { type: 'module' });
-  await navigator.serviceWorker.ready;
-  if (!navigator.serviceWorker.controller)
-    await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  await registerWorker();
   if (new URLSearchParams(location.search).get('serve') !== '0')
     serveLanRoutes(navigator.serviceWorker, { resolve: (d) => ({ legacy, down })[d] });
 }
@@ -44,16 +42,7 @@ async function start(): Promise<void> {
 let pending: ReadableStreamDefaultReader<Uint8Array> | undefined;
 const api = {
   upstreamRead: () => upstreamRead.bytes,
-  /** A fetch through the bridge, whole: status, headers and body text. */
-  async get(url: string, init?: RequestInit) {
-    const r = await fetch(url, init);
-    return {
-      status: r.status,
-      type: r.headers.get('content-type'),
-      text: await r.text(),
-      range: r.headers.get('content-range'),
-    };
-  },
+  ...mediaSteps,
   /** Start a fetch and read one chunk, then stop reading (a slow consumer). */
   async readOne(url: string) {
     upstreamRead.bytes = 0;
@@ -64,35 +53,6 @@ const api = {
   },
   async cancelPending() {
     await pending?.cancel();
-  },
-  async image(src: string) {
-    const img = new Image();
-    img.src = src;
-    await img.decode();
-    return img.naturalWidth;
-  },
-  /** Play the video, then seek to `to`: where it stands after each step, and the first frame after the seek. */
-  async video(src: string, to: number) {
-    const v = document.createElement('video');
-    v.muted = true;
-    v.src = src;
-    document.body.append(v);
-    await v.play();
-    await new Promise((r) => v.requestVideoFrameCallback(r));
-    const before = v.currentTime;
-    const seeked = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-    v.currentTime = to;
-    await seeked;
-    const frame = await new Promise<number>((r) => v.requestVideoFrameCallback((_, m) => r(m.mediaTime)));
-    const result = {
-      before,
-      after: v.currentTime,
-      frameMediaTime: frame,
-      readyState: v.readyState,
-      width: v.videoWidth,
-    };
-    v.remove();
-    return result;
   },
   /** Click a plain link (Chromium never passes an `<a download>` request to a service worker). */
   download(href: string) {
