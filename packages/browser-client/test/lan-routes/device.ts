@@ -1,10 +1,12 @@
 /**
  * TEST-ONLY "legacy device" for the `/lan/` end-to-end test, run by lan-harness inside LAN host A:
  *   device.ts <ip> <media dir>
- * A plain node:http server on this host's loopback (JSON, a PNG, a WebM answered by range) that knows
+ * A plain node:http server on this host's loopback (JSON, a PNG, a WebM answered by range, an endless
+ * body) that knows
  * nothing of lanrtc, and in front of it node-agent's direct-connect listener with a one-time QR
  * pairing open: every authenticated peer is granted `http:web /` and served by `exposeHttp`.
- * JSON lines on stdout: ready (pairing card text), connection, request (one per HTTP request).
+ * JSON lines on stdout: ready (pairing card text), connection, request (one per HTTP request, when it
+ * is over), upstreamClosed (the endless body's request went away).
  */
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -23,11 +25,23 @@ const legacy = createServer((req, res) => {
     res.end(JSON.stringify({ device: 'legacy camera', recording: true }));
   } else if (path === '/img.png') sendRanged(join(dir, 'img.png'), 'image/png', req, res);
   else if (path === '/video.webm') sendRanged(join(dir, 'video.webm'), 'video/webm', req, res);
+  else if (path === '/endless') endless(res);
   else {
     res.writeHead(404);
     res.end();
   }
 });
+/** A body that never ends, written as fast as the reader takes it; says so when its reader goes away. */
+function endless(res: import('node:http').ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  const block = Buffer.alloc(64 * 1024, 7);
+  const write = () => {
+    while (!res.destroyed && res.write(block));
+  };
+  res.on('drain', write);
+  res.on('close', () => emit({ upstreamClosed: '/endless' }));
+  write();
+}
 await new Promise<void>((resolve) => legacy.listen(0, '127.0.0.1', resolve));
 const address = legacy.address();
 const target = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -3,7 +3,8 @@
  * LAN host, not the device) pairs with a Node device from its pairing card by direct connect, opens
  * an HTTP client on that connection, and through its service worker's `/lan/cam/…` shows what the
  * device's plain node:http server ("legacy", it knows nothing of lanrtc) serves behind
- * `exposeHttp`: JSON, an `<img>`, and a `<video>` that plays and seeks by Range (206).
+ * `exposeHttp`: JSON, an `<img>`, and a `<video>` that plays and seeks by Range (206); a body the
+ * page drops stops the device's upstream request.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ describeLan('/lan/ routes end to end: secure-origin page → paired Node device 
     for (const c of cleanup.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
   });
 
-  it('shows the device’s JSON, image and a seekable video through /lan/cam/', async () => {
+  it('shows the device’s JSON, image and a seekable video through /lan/cam/; a dropped body stops the upstream request', async () => {
     const t0 = performance.now();
     const dir = mkdtempSync(join(tmpdir(), 'lanrtc-lan-e2e-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,6 +71,11 @@ describeLan('/lan/ routes end to end: secure-origin page → paired Node device 
     const requests = device.lines.filter((l) => 'request' in l);
     expect(requests.some((l) => l.request === '/video.webm' && l.status === 206)).toBe(true);
     expect(await call(page, 'get', '/lan/other/api/status')).toMatchObject({ status: 404 });
+    // Dropping a body in the page stops the device's upstream request.
+    expect(await call(page, 'readOne', '/lan/cam/endless')).toBeGreaterThan(0);
+    await call(page, 'cancelPending');
+    await device.next((l) => l.upstreamClosed === '/endless');
+    await device.next((l) => l.request === '/endless' && l.outcome === 'cancelled');
     console.log(
       JSON.stringify({
         test: 'lan routes e2e',

@@ -39,20 +39,13 @@ async function start(): Promise<void> {
     serveLanRoutes(navigator.serviceWorker, { resolve: (d) => ({ legacy, down })[d] });
 }
 
-let pending: ReadableStreamDefaultReader<Uint8Array> | undefined;
 const api = {
   upstreamRead: () => upstreamRead.bytes,
   ...mediaSteps,
   /** Start a fetch and read one chunk, then stop reading (a slow consumer). */
-  async readOne(url: string) {
+  readOne(url: string) {
     upstreamRead.bytes = 0;
-    const r = await fetch(url);
-    pending = r.body?.getReader();
-    const first = await pending?.read();
-    return first?.value?.byteLength ?? 0;
-  },
-  async cancelPending() {
-    await pending?.cancel();
+    return mediaSteps.readOne(url);
   },
   /** Click a plain link (Chromium never passes an `<a download>` request to a service worker). */
   download(href: string) {

@@ -1,8 +1,22 @@
 /**
- * Page steps shared by the `/lan/` bridge tests: fetch a URL whole, load an `<img>`, play and seek a
- * `<video>` — each through whatever the page's service worker does with the URL.
+ * Page steps shared by the `/lan/` bridge tests: fetch a URL whole or one chunk of it (then cancel),
+ * load an `<img>`, play and seek a `<video>` — each through whatever the page's service worker does
+ * with the URL.
  */
+let pending: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
 export const mediaSteps = {
+  /** Start a fetch and read one chunk, then stop reading (a slow consumer). */
+  async readOne(url: string) {
+    const r = await fetch(url);
+    pending = r.body?.getReader();
+    const first = await pending?.read();
+    return first?.value?.byteLength ?? 0;
+  },
+  /** Cancel the body `readOne` started. */
+  async cancelPending() {
+    await pending?.cancel();
+  },
   /** A fetch through the bridge, whole: status, headers and body text. */
   async get(url: string, init?: RequestInit) {
     const r = await fetch(url, init);
