@@ -1,7 +1,7 @@
 /**
  * exposeHttp / openHttpClient between two Node agents on a real direct connection (werift ICE, DTLS,
  * SCTP) in the private network namespace, in front of a plain node:http server: JSON, a ranged
- * request, an ungranted path (403), abort reaching the upstream, smuggling attempts sent as raw
+ * request, a dozen 1 MiB bodies at once, an ungranted path (403), abort reaching the upstream, smuggling attempts sent as raw
  * frames that never reach a second server, and a peer revoked mid-connection (GOAWAY not-allowed,
  * connection closed).
  */
@@ -79,6 +79,15 @@ describe.skipIf(!IN_NETNS)('exposeHttp / openHttpClient (netns)', () => {
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe(`bytes 100-299/${target.file.length}`);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(target.file.subarray(100, 300));
+  });
+
+  it('carries many requests at once, each body intact', { timeout: 60_000 }, async () => {
+    const responses = await Promise.all(Array.from({ length: 12 }, () => http.fetch('/file')));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      // Buffer.equals: vitest's toEqual walks a 1 MiB array element by element (seconds each).
+      expect(Buffer.from(await response.arrayBuffer()).equals(target.file)).toBe(true);
+    }
   });
 
   it('answers 403 for a path outside the grant, and the target sees nothing', async () => {
