@@ -27,6 +27,8 @@ export interface HttpChannel {
   readonly closed: Promise<void>;
   /** Queue a control frame; a failed write closes the channel. */
   send(frame: HttpFrame): void;
+  /** Queue an already encoded control frame, as `send`. */
+  sendEncoded(bytes: Uint8Array): void;
   /** Write one DATA frame; resolves when the lane can take more. */
   writeData(stream: number, bytes: Uint8Array): Promise<void>;
   /** Close the lane; `onClosed(error)` runs once. */
@@ -67,14 +69,20 @@ export function createHttpChannel(lane: TransferLane, handlers: ChannelHandlers)
     ),
   );
   const channel: HttpChannel = {
-    maxPayload: lane.maxFrameBytes - HTTP_FRAME_HEADER_BYTES,
+    // Read each time: a DataChannel lane's limit follows the remote's max-message-size (RFC 8841 §6).
+    get maxPayload() {
+      return lane.maxFrameBytes - HTTP_FRAME_HEADER_BYTES;
+    },
     get isClosed() {
       return isClosed;
     },
     closed,
     send(frame) {
+      channel.sendEncoded(encodeHttpFrame(frame));
+    },
+    sendEncoded(bytes) {
       if (isClosed) return;
-      lane.write(encodeHttpFrame(frame)).catch((error: unknown) => {
+      lane.write(bytes).catch((error: unknown) => {
         channel.close(new TransportClosedError('HTTP channel write failed', { cause: error }));
       });
     },

@@ -17,7 +17,7 @@ import {
 import type { TransferLane } from '../transfer/lane.js';
 import { createHttpChannel } from './channel.js';
 import { DEFAULT_HTTP_SERVICE, HTTP_MAX_CONCURRENT_STREAMS, HTTP_PROTOCOL_VERSION } from './constants.js';
-import type { HttpFrame, HttpResetCode } from './frames.js';
+import { encodeHttpFrame, type HttpFrame, type HttpResetCode } from './frames.js';
 import { isMethod, isServiceName, stripHopByHop } from './headers.js';
 import { createInboundBody, type InboundBody } from './inbound-body.js';
 import { type BodyPump, type BodySource, isBodySource, pumpBody } from './outbound-body.js';
@@ -220,8 +220,11 @@ export async function openHttpClientOnLane(
           source = (async function* () {
             yield bytes;
           })();
-      } else if (isBodySource(given)) source = given as BodySource;
-      else throw new InvalidArgumentError('body must be bytes, text or a stream');
+      } else if (isBodySource(given)) {
+        if ((given as { locked?: boolean }).locked === true)
+          throw new InvalidArgumentError('the body stream is locked (already being read)');
+        source = given as BodySource;
+      } else throw new InvalidArgumentError('body must be bytes, text or a stream');
     }
     const signal = options.signal as AbortSignalLike | undefined;
     if (signal?.aborted) throw signal.reason;
@@ -231,6 +234,15 @@ export async function openHttpClientOnLane(
     if (signal?.aborted) throw signal.reason;
     if (nextId > MAX_STREAM_ID) throw new TransportClosedError('HTTP channel ran out of stream ids');
     const id = nextId++;
+    // Encoded before the stream exists, so a head the codec refuses (over 64 KiB) leaves nothing behind.
+    const request = encodeHttpFrame({
+      type: 'request',
+      stream: id,
+      end: source === undefined,
+      method,
+      path: target,
+      headers: stripHopByHop(headers),
+    });
     let resolveHead: (response: ResponseLike) => void = () => {};
     let rejectHead: (error: unknown) => void = () => {};
     const headPromise = new Promise<ResponseLike>((resolve, reject) => {
@@ -258,16 +270,16 @@ export async function openHttpClientOnLane(
     };
     streams.set(id, s);
     signal?.addEventListener('abort', onAbort);
-    channel.send({
-      type: 'request',
-      stream: id,
-      end: source === undefined,
-      method,
-      path: target,
-      headers: stripHopByHop(headers),
-    });
+    channel.sendEncoded(request);
     if (source) {
-      const pump = pumpBody(source, s.credit, channel.maxPayload, (bytes) => channel.writeData(id, bytes));
+      let pump: BodyPump;
+      try {
+        pump = pumpBody(source, s.credit, channel.maxPayload, (bytes) => channel.writeData(id, bytes));
+      } catch (error) {
+        // A body that cannot be read (a locked stream): the request stops here, as fetch's TypeError.
+        reset(s, 'cancel', error);
+        return (await headPromise) as unknown as HttpResponse;
+      }
       s.pump = pump;
       pump.done.then(
         () => {

@@ -233,14 +233,27 @@ export function serveHttp(lane: TransferLane, init: HttpServerInit): HttpServer 
       throw new InvalidArgumentError('handler body is not a stream');
     const bodyless = source === null || NO_BODY.has(status) || method === 'HEAD';
     if (bodyless) cancelSource(source);
-    channel.send({ type: 'response', stream: s.id, end: bodyless, status, headers });
+    // The body's reader is taken before the head goes out, so a body that cannot be read (a locked
+    // stream) is still a 500 rather than a RESET after a 200.
+    const pump = bodyless
+      ? undefined
+      : pumpBody(source as BodySource, s.credit, channel.maxPayload, (bytes) =>
+          channel.writeData(s.id, bytes),
+        );
+    try {
+      channel.send({ type: 'response', stream: s.id, end: bodyless, status, headers });
+    } catch (error) {
+      // A head the codec refuses (over 64 KiB): nothing was sent, so the handler's failure is a 500.
+      pump?.done.catch(() => {});
+      pump?.stop(error instanceof Error ? error : new InvalidArgumentError('response head refused'));
+      throw error;
+    }
     s.headSent = true;
-    if (bodyless || !source) {
+    if (!pump) {
       s.sentEnd = true;
       settle(s);
       return;
     }
-    const pump = pumpBody(source, s.credit, channel.maxPayload, (bytes) => channel.writeData(s.id, bytes));
     s.pump = pump;
     pump.done.then(
       () => {
@@ -275,10 +288,10 @@ export function serveHttp(lane: TransferLane, init: HttpServerInit): HttpServer 
 
   return {
     closed: channel.closed,
-    close() {
+    close(code = 'closing', detail = code === 'closing' ? 'the device stopped serving' : 'refused') {
       if (channel.isClosed) return;
-      goaway('closing', 'the device stopped serving');
-      failAll(new HttpServiceRefusedError('the HTTP server closed', 'closing'));
+      goaway(code, detail);
+      failAll(new HttpServiceRefusedError(`the HTTP server closed: ${code}`, code));
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The public shapes of HTTP over the connection: what a server's handler gets and returns, and the client. */
 import type { AbortSignalLike } from '../encoding/abort.js';
 import type { Logger } from '../logger.js';
+import type { HttpGoawayCode } from './frames.js';
 import type { HttpHeaderList } from './headers.js';
 import type { HttpAbortSignal, HttpBodyStream, HttpHeadersInit, HttpResponse } from './web-types.js';
 
@@ -41,8 +42,11 @@ export interface HttpServerInit {
 export interface HttpServer {
   /** Resolves when the channel closed (never rejects). */
   readonly closed: Promise<void>;
-  /** Send GOAWAY closing, abort every open request, and close the channel. */
-  close(): void;
+  /**
+   * Send GOAWAY (`closing` unless told, e.g. `not-allowed` for a peer whose pairing was revoked),
+   * abort every open request, and close the channel.
+   */
+  close(code?: HttpGoawayCode, detail?: string): void;
 }
 
 /** Options of `openHttpClientOnLane`. */

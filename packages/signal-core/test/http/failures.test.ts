@@ -90,13 +90,39 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     client.close();
   });
 
-  it('a handler answering a status a Response cannot carry (101, 199) or a bad header gives a 500', async () => {
-    const { client } = await connected(async (req) => ({
-      status: req.path === '/a' ? 101 : req.path === '/b' ? 199 : 200,
-      headers: req.path === '/c' ? [['x-bad', 'a\nb']] : [],
-      body: null,
-    }));
-    for (const path of ['/a', '/b', '/c']) expect((await client.fetch(path)).status).toBe(500);
+  it('a handler answering a status a Response cannot carry, a bad or huge header, or a locked body gives a 500', async () => {
+    const sources: { pulled: number; cancelled: boolean }[] = [];
+    const { client } = await connected(async (req) => {
+      const state = { pulled: 0, cancelled: false };
+      sources.push(state);
+      const body = new ReadableStream<Uint8Array>({
+        pull: (c) => {
+          state.pulled++;
+          c.enqueue(new Uint8Array(10));
+        },
+        cancel: () => {
+          state.cancelled = true;
+        },
+      });
+      if (req.path === '/locked') body.getReader();
+      return {
+        status: req.path === '/a' ? 101 : req.path === '/b' ? 199 : 200,
+        headers:
+          req.path === '/c'
+            ? [['x-bad', 'a\nb']]
+            : req.path === '/huge'
+              ? [
+                  ['x-1', 'v'.repeat(40_000)],
+                  ['x-2', 'v'.repeat(40_000)],
+                ]
+              : [],
+        body: req.path === '/a' || req.path === '/b' || req.path === '/c' ? null : body,
+      };
+    });
+    for (const path of ['/a', '/b', '/c', '/locked', '/huge'])
+      expect((await client.fetch(path)).status).toBe(500);
+    // The refused head's body was cancelled, not left being read.
+    expect(sources[4]?.cancelled).toBe(true);
     client.close();
   });
 
@@ -154,6 +180,17 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     expect(error.code).toBe('closing');
     await client.closed;
     await server.closed;
+  });
+
+  it('server close(not-allowed) (a revoked peer): the client gets HttpServiceRefusedError not-allowed', async () => {
+    const { client, server } = await connected(never);
+    const answer = settle(client.fetch('/x'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    server.close('not-allowed', 'pairing revoked');
+    const error = rejection(await answer);
+    expect(error.name).toBe('HttpServiceRefusedError');
+    expect(error.code).toBe('not-allowed');
+    await client.closed;
   });
 
   it('a HELLO of another version gets GOAWAY unsupported-version; the client surfaces UnsupportedVersionError', async () => {
@@ -237,14 +274,25 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     await client.closed;
   });
 
-  it('unsafe paths and forbidden methods are refused before anything is sent', async () => {
-    const { client } = await connected(never);
+  it('unsafe paths, forbidden methods and oversized heads are refused before anything is sent', async () => {
+    const { client, lanes } = await connected(never);
+    let sent = 0;
+    lanes[1].onFrame(() => sent++);
     for (const path of ['http://evil.example/', '//evil.example/', '/a/%2e%2e/b', '/a\r\nHost: x'])
       expect(rejection(await settle(client.fetch(path))).name).toBe('UnsafeRequestPathError');
     expect(rejection(await settle(client.fetch('/', { method: 'CONNECT' }))).name).toBe(
       'InvalidArgumentError',
     );
     expect(rejection(await settle(client.fetch('/', { body: 'x' }))).name).toBe('InvalidArgumentError');
+    const huge = { 'x-big': 'v'.repeat(40_000), 'x-big2': 'v'.repeat(40_000) };
+    expect(rejection(await settle(client.fetch('/', { headers: huge }))).name).toBe('InvalidArgumentError');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toBe(0);
+    const locked = new ReadableStream<Uint8Array>();
+    locked.getReader();
+    expect(rejection(await settle(client.fetch('/', { method: 'POST', body: locked }))).name).toBe(
+      'InvalidArgumentError',
+    );
     client.close();
   });
 });
