@@ -121,6 +121,25 @@ describe('lanrtc --version, --json, peers', () => {
     expect((await run('revoke', peer.id)).code).toBe(1);
   });
 
+  it('expose refuses a URL, path or service it cannot serve before starting anything', async () => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    for (const [args, message] of [
+      [[], /give the URL/],
+      [['https://127.0.0.1:8443'], /http: origin, not https:/],
+      [['http://127.0.0.1:8080/admin'], /origin only/],
+      [['http://user:pw@127.0.0.1:8080'], /credentials/],
+      [['http://127.0.0.1:8080', '--path', '/a/../b'], /path "\/a\/\.\.\/b" must start with \//],
+      [['http://127.0.0.1:8080', '--path', 'api'], /must start with \//],
+      [['http://127.0.0.1:8080', '--service', 'Web!'], /not a service name/],
+    ] as const) {
+      const m = memoryIo();
+      expect(await runCli(['expose', ...args, '--config', config.dir], m.io), args.join(' ')).toBe(2);
+      expect(m.stderr()).toMatch(message);
+      expect(m.stdout()).toBe('');
+    }
+  });
+
   it('paste on a terminal says it is reading stdin (on stderr)', async () => {
     const m = memoryIo();
     const io = { ...m.io, stdin: Object.assign(m.io.stdin, { isTTY: true }) };

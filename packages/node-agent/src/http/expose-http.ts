@@ -8,7 +8,6 @@
 import { InvalidArgumentError, type Logger, type TrustStore } from '@lanrtc/signal-core';
 import {
   DEFAULT_HTTP_SERVICE,
-  encodeHttpFrame,
   HTTP_CHANNEL_LABEL,
   type HttpHandler,
   type HttpServer,
@@ -18,7 +17,6 @@ import {
   httpGrantScope,
   serveHttp,
 } from '@lanrtc/signal-core/http';
-import type { TransferLane } from '@lanrtc/signal-core/transfer';
 import type { RTCDataChannel } from 'werift';
 import type { NodeConnection } from '../direct/connection.js';
 import { HttpAccessRevokedError } from '../errors.js';
@@ -66,10 +64,10 @@ export interface HttpExposure {
   close(): void;
 }
 
-/** How long a refusal waits for its GOAWAY to leave before the connection is closed (ms). */
+/** How long a refusal waits for the client to close the channel after its GOAWAY before the connection is closed (ms). */
 const GOAWAY_FLUSH_MS = 500;
 
-/** Serve HTTP to the peer of `connection` on every `lanrtc-http` channel it opens. */
+/** Serve HTTP to the peer of `connection` on every `lanrtc-http` channel it opens (one exposure per connection). */
 export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): HttpExposure {
   if ((init.target === undefined) === (init.handler === undefined)) {
     throw new InvalidArgumentError('exposeHttp needs exactly one of target or handler');
@@ -93,30 +91,25 @@ export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): Ht
     resolveClosed = resolve;
   });
 
-  const refuse = async (lane: TransferLane, channel: RTCDataChannel) => {
-    try {
-      await lane.write(
-        encodeHttpFrame({
-          type: 'goaway',
-          stream: 0,
-          code: 'not-allowed',
-          detail: 'this peer is not trusted',
-        }),
-      );
-      // The GOAWAY is queued in SCTP; closing the connection at once could drop it.
-      const until = Date.now() + GOAWAY_FLUSH_MS;
-      while (channel.bufferedAmount > 0 && channel.readyState === 'open' && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    } catch {
-      // The lane is already closed: the connection closing below is the refusal.
-    }
+  // GOAWAY not-allowed, a moment for the client to read it and close the channel, then the connection.
+  const refuse = async (server: HttpServer) => {
+    server.close('not-allowed', 'this peer is not trusted');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      server.closed,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, GOAWAY_FLUSH_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     await connection.close();
   };
 
   const serveChannel = (channel: RTCDataChannel) => {
     if (closed || isLocalHttpChannel(channel)) return;
     const lane = weriftDataChannelLane(channel);
+    // Assigned before any request can arrive (requests follow the HELLO that serveHttp answers).
+    let server: HttpServer | undefined;
     const handler = async (req: HttpServerRequest): Promise<HttpServerResponse> => {
       const started = performance.now();
       const peer = await init.trust.get(peerId);
@@ -136,7 +129,7 @@ export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): Ht
         );
         init.logger?.warn('http: request from a revoked peer', { error, peer: peerId });
         report(0, 0, 'failed');
-        void refuse(lane, channel);
+        if (server) void refuse(server);
         throw error;
       }
       if (!httpGrantAllows(peer, service, req.path)) {
@@ -160,9 +153,10 @@ export function exposeHttp(connection: NodeConnection, init: ExposeHttpInit): Ht
         body: counted(response.body, (bytes, outcome) => report(response.status, bytes, outcome)),
       };
     };
-    const server = serveHttp(lane, { service, handler, ...(init.logger ? { logger: init.logger } : {}) });
-    servers.add(server);
-    void server.closed.then(() => servers.delete(server));
+    const served = serveHttp(lane, { service, handler, ...(init.logger ? { logger: init.logger } : {}) });
+    server = served;
+    servers.add(served);
+    void served.closed.then(() => servers.delete(served));
   };
 
   const unsubscribe = onRemoteChannels(connection, HTTP_CHANNEL_LABEL, serveChannel);

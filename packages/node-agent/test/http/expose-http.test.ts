@@ -1,7 +1,7 @@
 /**
  * exposeHttp / openHttpClient between two Node agents on a real direct connection (werift ICE, DTLS,
  * SCTP) in the private network namespace, in front of a plain node:http server: JSON, a ranged
- * request, an ungranted path (403), abort reaching the upstream, smuggling attempts sent as raw
+ * request, eight ranged requests at once, a 600 kB upload echoed, an ungranted path (403), abort reaching the upstream, smuggling attempts sent as raw
  * frames that never reach a second server, and a peer revoked mid-connection (GOAWAY not-allowed,
  * connection closed).
  */
@@ -47,7 +47,10 @@ describe.skipIf(!IN_NETNS)('exposeHttp / openHttpClient (netns)', () => {
     defer(() => other.close());
     [page, device] = [await party(), await party()];
     await pairParties(page, device);
-    await setGrant(device.trust, page.identity.id, { scope: 'http:web', actions: ['/api', '/file', '/big'] });
+    await setGrant(device.trust, page.identity.id, {
+      scope: 'http:web',
+      actions: ['/api', '/file', '/big', '/echo'],
+    });
     const listener = own(
       await createDirectListener({ ...device, name: 'device', addresses: [HOST], port: 0 }),
     );
@@ -79,6 +82,29 @@ describe.skipIf(!IN_NETNS)('exposeHttp / openHttpClient (netns)', () => {
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe(`bytes 100-299/${target.file.length}`);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(target.file.subarray(100, 300));
+  });
+
+  it('carries many requests at once, each body intact', async () => {
+    const slice = 128 * 1024;
+    const ranges = Array.from({ length: 8 }, (_, i) => [i * slice, (i + 1) * slice - 1] as const);
+    const responses = await Promise.all(
+      ranges.map(([from, to]) => http.fetch('/file', { headers: { range: `bytes=${from}-${to}` } })),
+    );
+    for (const [i, response] of responses.entries()) {
+      const [from, to] = ranges[i] as readonly [number, number];
+      expect(response.status).toBe(206);
+      // Buffer.equals: vitest's toEqual walks a large array element by element (seconds per MiB).
+      const got = Buffer.from(await response.arrayBuffer());
+      expect(got.equals(target.file.subarray(from, to + 1))).toBe(true);
+    }
+  });
+
+  it('streams a request body to the target and its echo back', async () => {
+    // Past the 256 KiB initial credit, so the upload needs WINDOW frames from the device.
+    const body = new Uint8Array(600_000).map((_, i) => i % 251);
+    const response = await http.fetch('/echo', { method: 'POST', body });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);
   });
 
   it('answers 403 for a path outside the grant, and the target sees nothing', async () => {

@@ -192,21 +192,31 @@ describe('createHttpForwarder', () => {
     expect(target.seen[before]?.aborted).toBe(true);
   });
 
-  it('streams a 100 MB response with flat memory', { timeout: 60_000 }, async () => {
-    const response = await call(forwarder(), { path: `/big?size=${100 * MB}` });
-    expect(response.status).toBe(200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    let total = 0;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total % (4 * MB) < value.length) peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    expect(total).toBe(100 * MB);
-    expect(peak - baseline).toBeLessThan(40 * MB);
+  it('streams a 100 MB response without holding it (RSS grows far less than 100 MB)', {
+    timeout: 60_000,
+  }, async () => {
+    const f = forwarder();
+    /** Read a `/big` response of `size` bytes; the peak RSS growth over the RSS before the request. */
+    const read = async (size: number) => {
+      const baseline = process.memoryUsage().rss;
+      const response = await call(f, { path: `/big?size=${size}` });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      let peak = baseline;
+      let total = 0;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        total += value.length;
+        if (total % (4 * MB) < value.length) peak = Math.max(peak, process.memoryUsage().rss);
+      }
+      expect(total).toBe(size);
+      return peak - baseline;
+    };
+    // The first large read grows V8's and the allocator's pools (18–44 MB measured): warm them first.
+    await read(20 * MB);
+    // A forwarder that held the body would grow by the body's 100 MB at least.
+    expect(await read(100 * MB)).toBeLessThan(60 * MB);
   });
 
   it('reads no faster upstream than the consumer reads, and cancelling closes the upstream', async () => {

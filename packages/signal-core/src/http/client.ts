@@ -220,8 +220,11 @@ export async function openHttpClientOnLane(
           source = (async function* () {
             yield bytes;
           })();
-      } else if (isBodySource(given)) source = given as BodySource;
-      else throw new InvalidArgumentError('body must be bytes, text or a stream');
+      } else if (isBodySource(given)) {
+        if ((given as { locked?: boolean }).locked === true)
+          throw new InvalidArgumentError('the body stream is locked (already being read)');
+        source = given as BodySource;
+      } else throw new InvalidArgumentError('body must be bytes, text or a stream');
     }
     const signal = options.signal as AbortSignalLike | undefined;
     if (signal?.aborted) throw signal.reason;
@@ -269,7 +272,14 @@ export async function openHttpClientOnLane(
     signal?.addEventListener('abort', onAbort);
     channel.sendEncoded(request);
     if (source) {
-      const pump = pumpBody(source, s.credit, channel.maxPayload, (bytes) => channel.writeData(id, bytes));
+      let pump: BodyPump;
+      try {
+        pump = pumpBody(source, s.credit, channel.maxPayload, (bytes) => channel.writeData(id, bytes));
+      } catch (error) {
+        // A body that cannot be read (a locked stream): the request stops here, as fetch's TypeError.
+        reset(s, 'cancel', error);
+        return (await headPromise) as unknown as HttpResponse;
+      }
       s.pump = pump;
       pump.done.then(
         () => {

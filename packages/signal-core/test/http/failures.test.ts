@@ -288,6 +288,11 @@ describe('HTTP engines: aborts, failures and refusals', () => {
     expect(rejection(await settle(client.fetch('/', { headers: huge }))).name).toBe('InvalidArgumentError');
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent).toBe(0);
+    const locked = new ReadableStream<Uint8Array>();
+    locked.getReader();
+    expect(rejection(await settle(client.fetch('/', { method: 'POST', body: locked }))).name).toBe(
+      'InvalidArgumentError',
+    );
     client.close();
   });
 });
