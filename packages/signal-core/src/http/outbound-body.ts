@@ -71,13 +71,6 @@ async function readyNow<T>(promise: Promise<T>): Promise<T | typeof NOT_READY> {
   }
 }
 
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** A running body pump; `stop` cancels the source and makes `done` settle. */
 export interface BodyPump {
   /** Resolves when every byte was written (the caller then sends END); rejects on a source error or `stop`. */
