@@ -31,7 +31,7 @@ if (process.env.LANRTC_IN_NETNS !== '1') throw new Error('run it with `pnpm benc
 
 const CHUNK = 64 * 1024;
 const block = new Uint8Array(CHUNK).fill(0x5a);
-const small = JSON.stringify({ ok: true, items: [1, 2, 3], name: 'lanrtc' });
+const smallBytes = new TextEncoder().encode(JSON.stringify({ ok: true, items: [1, 2, 3], name: 'lanrtc' }));
 
 function waitOpen(channel: RTCDataChannel): Promise<void> {
   if (channel.readyState === 'open') return Promise.resolve();
@@ -83,7 +83,11 @@ async function connect() {
         ? (outgoing[labels.indexOf(label)] as RTCDataChannel)
         : (incoming.get(label) as RTCDataChannel),
     );
-  return { page, device, lane };
+  const channel = (label: string, side: 'page' | 'device'): RTCDataChannel =>
+    side === 'page'
+      ? (outgoing[labels.indexOf(label)] as RTCDataChannel)
+      : (incoming.get(label) as RTCDataChannel);
+  return { page, device, lane, channel };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -93,17 +97,20 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 
-const { page, device, lane } = await connect();
+const { page, device, lane, channel } = await connect();
 
 // The device: one handler, a download and a small JSON answer.
 serveHttp(lane(HTTP_CHANNEL_LABEL, 'device'), {
   service: 'web',
   handler: async (req) => {
+    // An async iterable, as a forwarder hands on a Node response (Node's Blob.stream() alone adds ms).
     if (req.path === '/small.json')
       return {
         status: 200,
         headers: [['content-type', 'application/json']],
-        body: new Blob([small]).stream(),
+        body: (async function* () {
+          yield smallBytes;
+        })(),
       };
     const bytes = Number(new URLSearchParams(req.path.split('?')[1]).get('bytes'));
     return {
@@ -140,7 +147,10 @@ rawDevice.onFrame(() => {
 const progress = { path: '', bytes: 0, at: 0 };
 const watchdog = setInterval(() => {
   if (progress.path && performance.now() - progress.at > 15_000)
-    throw new Error(`${progress.path} download stalled at ${progress.bytes} of ${total} bytes`);
+    throw new Error(
+      `${progress.path} download stalled at ${progress.bytes} of ${total} bytes ` +
+        `(device bufferedAmount: raw ${channel('raw', 'device').bufferedAmount}, http ${channel(HTTP_CHANNEL_LABEL, 'device').bufferedAmount})`,
+    );
 }, 1000);
 const advance = (path: string, bytes: number) => {
   progress.path = path;
@@ -192,9 +202,12 @@ async function echoOnce(): Promise<number> {
   return performance.now() - t0;
 }
 
+const heads: number[] = [];
 async function httpOnce(): Promise<number> {
   const t0 = performance.now();
   const response = await client.fetch('/small.json');
+  heads.push(performance.now() - t0);
+  if (response.status !== 200) throw new Error(`small.json answered ${response.status}`);
   await response.json();
   return performance.now() - t0;
 }
@@ -240,7 +253,7 @@ const e = median(echo);
 const h = median(http);
 console.log(
   `ttfb: echo median ${e.toFixed(2)} ms (p90 ${p90(echo).toFixed(2)})  http median ${h.toFixed(2)} ms (p90 ${p90(http).toFixed(2)})` +
-    `  goal http ≤ 2×echo + 2 ms = ${(2 * e + 2).toFixed(2)} ms: ${h <= 2 * e + 2 ? 'met' : 'NOT met'}`,
+    `  (response head ${median(heads.slice(20)).toFixed(2)} ms)  goal http ≤ 2×echo + 2 ms = ${(2 * e + 2).toFixed(2)} ms: ${h <= 2 * e + 2 ? 'met' : 'NOT met'}`,
 );
 console.log(`load ${load0.toFixed(2)} → ${(loadavg()[0] as number).toFixed(2)}`);
 clearInterval(watchdog);

@@ -34,7 +34,12 @@ export function createSendCredit(initial = HTTP_INITIAL_WINDOW_BYTES): SendCredi
       wake?.();
     },
     async take(want) {
-      while (credit === 0 && !failed) await new Promise<void>((resolve) => (wake = resolve));
+      // Wait for enough credit for a useful frame rather than sending a sliver of what is left (a
+      // 20-byte DATA frame costs a message like a 64 KiB one). Never more than half the initial
+      // window: the receiver returns credit in quarter-window steps, so once it has read everything
+      // at least three quarters are back, and the wait always ends.
+      const enough = Math.max(1, Math.min(want, Math.floor(initial / 2)));
+      while (credit < enough && !failed) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
       if (failed) throw failed;
       const n = Math.min(credit, want);

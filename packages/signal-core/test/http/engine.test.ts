@@ -86,6 +86,26 @@ describe('HTTP engines over a memory lane', () => {
     client.close();
   });
 
+  it('64 KiB source chunks fill whole DATA frames (not one full and one 5-byte frame per chunk)', async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => pattern(64 * KiB, i));
+    const { client, lanes } = await connected(async () => ({
+      status: 200,
+      headers: [],
+      body: (async function* () {
+        yield* chunks;
+      })(),
+    }));
+    let dataFrames = 0;
+    lanes[0].onFrame((frame) => {
+      if (frame[0] === 3) dataFrames++;
+    });
+    const body = await readAll((await client.fetch('/file')).body);
+    expect(sameBytes(body, Buffer.concat(chunks))).toBe(true);
+    // 640 KiB in payloads of 64 KiB − 5 bytes.
+    expect(dataFrames).toBe(Math.ceil((640 * KiB) / (64 * KiB - 5)));
+    client.close();
+  });
+
   it('204, 304 and HEAD answers have a null body', async () => {
     const { client } = await connected(async (req) => ({
       status: req.path === '/n' ? 204 : req.path === '/m' ? 304 : 200,
