@@ -45,6 +45,14 @@ export {
   StorageFailedError,
   StorageUnavailableError,
 } from './errors.js';
+export { openHttpClient } from './http/open-http-client.js';
+export {
+  type LanRouteFetchInit,
+  type LanRoutesServer,
+  type LanRouteTarget,
+  type ServeLanRoutesInit,
+  serveLanRoutes,
+} from './http/serve-lan-routes.js';
 export {
   CERTIFICATE_LIFETIME_MS,
   CERTIFICATE_RENEW_BEFORE_MS,

@@ -9,6 +9,7 @@ import type { Command } from './command.js';
 import { browseCommand } from './commands/browse.js';
 import { cardCommand } from './commands/card.js';
 import { connectCommand } from './commands/connect.js';
+import { exposeCommand } from './commands/expose.js';
 import { idCommand } from './commands/id.js';
 import { listenCommand } from './commands/listen.js';
 import { pasteCommand } from './commands/paste.js';
@@ -32,6 +33,7 @@ const commands: Command[] = [
   connectCommand,
   receiveCommand,
   sendCommand,
+  exposeCommand,
   pasteCommand,
   peersCommand,
   relayCommand,

@@ -43,7 +43,7 @@ describe('lanrtc --version, --json, peers', () => {
     expect(card.stdout()).not.toContain('\x1b'); // no QR code in JSON, even on a terminal
   });
 
-  it('peers lists, renames and revokes; unknown ids and actions are errors', async () => {
+  it('peers lists, renames, grants, withdraws grants and revokes; unknown ids and actions are errors', async () => {
     const config = tempConfig();
     cleanup = config.cleanup;
     await loadOrCreateNodeIdentity({ dir: config.dir });
@@ -78,6 +78,35 @@ describe('lanrtc --version, --json, peers', () => {
       }),
     ]);
 
+    expect(await run('grant', peer.id, 'http:web', '/api', '/media/')).toMatchObject({
+      code: 0,
+      out: `granted ${peer.id} http:web /api /media/\n`,
+    });
+    expect((await trust.get(peer.id))?.grants).toEqual([{ scope: 'http:web', actions: ['/api', '/media/'] }]);
+    expect((await run()).out).toContain('grants: http:web /api,/media/');
+    expect(JSON.parse((await run('--json')).out)[0].grants).toEqual([
+      { scope: 'http:web', actions: ['/api', '/media/'] },
+    ]);
+    for (const bad of [
+      ['grant', peer.id, 'http:web'],
+      ['grant', peer.id, 'files', '/x'],
+      ['grant', peer.id, 'http:Web!', '/x'],
+      ['grant', peer.id, 'http:web', '/a/../b'],
+      ['grant', peer.id, 'http:web', 'api'],
+      ['grant', peer.id, 'http:web', '/a?x=1'],
+      ['revoke-grant', peer.id],
+    ]) {
+      expect((await run(...bad)).code, bad.join(' ')).toBe(2);
+    }
+    expect((await run('grant', 'aaaaaaaaaaaaaaaaaaaaaaaaaa', 'http:web', '/')).code).toBe(1);
+    expect((await trust.get(peer.id))?.grants).toEqual([{ scope: 'http:web', actions: ['/api', '/media/'] }]);
+    expect(await run('revoke-grant', peer.id, 'http:web')).toMatchObject({
+      code: 0,
+      out: `withdrew http:web from ${peer.id}\n`,
+    });
+    expect((await trust.get(peer.id))?.grants).toEqual([]);
+    expect((await run('revoke-grant', peer.id, 'http:web')).out).toContain('nothing changed');
+
     const missing = await run('revoke', 'aaaaaaaaaaaaaaaaaaaaaaaaaa');
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^lanrtc peers: PeerNotFoundError: no peer aaaa/);
@@ -90,6 +119,25 @@ describe('lanrtc --version, --json, peers', () => {
     expect(revoked.out).toContain(`revoked ${peer.id} ("Kitchen")`);
     expect(await trust.get(peer.id)).toBeUndefined();
     expect((await run('revoke', peer.id)).code).toBe(1);
+  });
+
+  it('expose refuses a URL, path or service it cannot serve before starting anything', async () => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    for (const [args, message] of [
+      [[], /give the URL/],
+      [['https://127.0.0.1:8443'], /http: origin, not https:/],
+      [['http://127.0.0.1:8080/admin'], /origin only/],
+      [['http://user:pw@127.0.0.1:8080'], /credentials/],
+      [['http://127.0.0.1:8080', '--path', '/a/../b'], /path "\/a\/\.\.\/b" must start with \//],
+      [['http://127.0.0.1:8080', '--path', 'api'], /must start with \//],
+      [['http://127.0.0.1:8080', '--service', 'Web!'], /not a service name/],
+    ] as const) {
+      const m = memoryIo();
+      expect(await runCli(['expose', ...args, '--config', config.dir], m.io), args.join(' ')).toBe(2);
+      expect(m.stderr()).toMatch(message);
+      expect(m.stdout()).toBe('');
+    }
   });
 
   it('paste on a terminal says it is reading stdin (on stderr)', async () => {

@@ -22,6 +22,7 @@ describe('packages/cli/README.md', () => {
       'connect',
       'receive',
       'send',
+      'expose',
       'paste',
       'peers',
       'relay',

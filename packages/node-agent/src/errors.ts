@@ -118,3 +118,23 @@ export class TlsLaneTokenMismatchError extends LanrtcError {
 export class LaneOverflowError extends LanrtcError {
   static override readonly code = 'LaneOverflowError';
 }
+
+/** An HTTP forwarder target that is not a plain `http:` origin (https:, another scheme, credentials, a path, query or fragment). */
+export class InvalidHttpTargetError extends LanrtcError {
+  static override readonly code = 'InvalidHttpTargetError';
+}
+
+/** The forwarder's target refused or dropped the connection, or failed mid-response (logged; the peer gets 502 or a reset stream). */
+export class HttpUpstreamFailedError extends LanrtcError {
+  static override readonly code = 'HttpUpstreamFailedError';
+}
+
+/** The forwarder's target did not connect or answer in time (logged; the peer gets 504). */
+export class HttpUpstreamTimeoutError extends LanrtcError {
+  static override readonly code = 'HttpUpstreamTimeoutError';
+}
+
+/** A request on an HTTP exposure from a peer no longer in the trust store: it got GOAWAY not-allowed and its connection was closed. */
+export class HttpAccessRevokedError extends LanrtcError {
+  static override readonly code = 'HttpAccessRevokedError';
+}

@@ -51,9 +51,13 @@ export {
   CertificatePinMismatchError,
   FfmpegFailedError,
   FfmpegNotFoundError,
+  HttpAccessRevokedError,
+  HttpUpstreamFailedError,
+  HttpUpstreamTimeoutError,
   InsecureFileModeError,
   InterfaceNotFoundError,
   InvalidCertificateError,
+  InvalidHttpTargetError,
   InvalidMediaOptionsError,
   LaneOverflowError,
   MediaClosedError,
@@ -70,6 +74,19 @@ export {
   UnsupportedMediaError,
   WeriftInternalsError,
 } from './errors.js';
+export {
+  type ExposeHttpInit,
+  exposeHttp,
+  type HttpExposure,
+  type HttpRequestRecord,
+} from './http/expose-http.js';
+export {
+  createHttpForwarder,
+  HTTP_UPSTREAM_TIMEOUT_MS,
+  type HttpForwarder,
+  type HttpForwarderInit,
+} from './http/forwarder.js';
+export { openHttpClient } from './http/open-http-client.js';
 export { type AudioOutput, DEFAULT_AUDIO_OUTPUTS } from './media/audio-output.js';
 export { h264NalUnitTypes, isH264KeyframeStart } from './media/h264-keyframe.js';
 export { defaultMediaInput, type MediaInput } from './media/media-input.js';

@@ -319,3 +319,33 @@ export class TransferProtocolError extends LanrtcError {
 export class TransferLaneError extends LanrtcError {
   static override readonly code = 'TransferLaneError';
 }
+
+/** A frame on the HTTP channel that breaks the protocol: malformed, out of order, past its stream's flow-control credit, or a status a WHATWG `Response` cannot carry. */
+export class HttpProtocolError extends LanrtcError {
+  static override readonly code = 'HttpProtocolError';
+}
+
+/** The other side reset one HTTP stream; `code` is the RESET code name (`cancel`, `refused`, `internal`, `protocol`, `too-large`, `upstream-failed`). */
+export class HttpStreamResetError extends LanrtcError {
+  static override readonly code = 'HttpStreamResetError';
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A request path that could reach outside the exposed service: `..` or `.` segments, `//`, absolute-form, encoded `/`, `\` or NUL, a backslash or a control character. */
+export class UnsafeRequestPathError extends LanrtcError {
+  static override readonly code = 'UnsafeRequestPathError';
+}
+
+/** The HTTP server refused or ended the channel (GOAWAY); `code` is the GOAWAY code name (`closing`, `unknown-service`, `not-allowed`, `protocol`). */
+export class HttpServiceRefusedError extends LanrtcError {
+  static override readonly code = 'HttpServiceRefusedError';
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
