@@ -29,6 +29,7 @@ export {
   RoomMessageTooLargeError,
   RoomRefusedError,
   type RoomRole,
+  type TransferDecision,
   type TransferLaneKind,
   type TransferOffer,
   type TransferProgress,

@@ -133,6 +133,7 @@ export type { SessionPeer } from './session/peer.js';
 export type { TransferLaneKind } from './transfer/lane.js';
 export type {
   FileTransfer,
+  TransferDecision,
   TransferFileState,
   TransferOffer,
   TransferProgress,

@@ -15,6 +15,7 @@ import {
   runReceiver,
   type Sha256Factory,
   startFileTransfer,
+  type TransferDecision,
   type TransferLane,
   type TransferOffer,
 } from '@lanrtc/signal-core/transfer';
@@ -29,7 +30,7 @@ const LINGER_MS = 5_000;
 /** Options of the page's `receiveFiles`. */
 export interface BrowserReceiveFilesInit {
   /** Accept (true) or decline (false) the offer: ask the user. */
-  readonly decide: (offer: TransferOffer) => boolean | Promise<boolean>;
+  readonly decide: (offer: TransferOffer) => TransferDecision | Promise<TransferDecision>;
   /** What to do with each verified file (default: the browser's download, `saveDownload`). */
   readonly deliver?: (file: ReceivedFile) => void;
   /** Largest transfer accepted (default `DOWNLOAD_SINK_MAX_BYTES`, 2 GiB). */

@@ -12,7 +12,12 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type FilesRoom, hostFilesRoom, type NodeConnection, receiveFiles } from '@lanrtc/node-agent';
 import type { TrustStore } from '@lanrtc/signal-core';
-import { FILES_DEVICE_TYPE, filesPageUrl, type TransferOffer } from '@lanrtc/signal-core/transfer';
+import {
+  FILES_DEVICE_TYPE,
+  filesPageUrl,
+  type TransferDecision,
+  type TransferOffer,
+} from '@lanrtc/signal-core/transfer';
 import { booleanValue, parsePort, stringValue } from '../args.js';
 import { askYesNo } from '../ask.js';
 import { formatBytes } from '../byte-units.js';
@@ -260,7 +265,7 @@ function createReceiver(init: ReceiverInit) {
       let mine = false;
       let decidedHere = false;
       let who = id;
-      const decide = async (offer: TransferOffer): Promise<boolean> => {
+      const decide = async (offer: TransferOffer): Promise<TransferDecision> => {
         const name = roomName ?? (await named) ?? (await init.trust.get(id))?.name;
         who = name ? `"${printable(name)}" (${id})` : id;
         const held = offer.heldBytes > 0 ? `, ${formatBytes(offer.heldBytes)} already here` : '';
@@ -269,7 +274,7 @@ function createReceiver(init: ReceiverInit) {
         );
         if (busy) {
           say(`declined ${who}: busy with another transfer`);
-          return false;
+          return 'busy';
         }
         busy = true;
         mine = true;

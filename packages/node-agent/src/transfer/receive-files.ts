@@ -11,6 +11,7 @@ import {
   negotiateReceiverLane,
   runReceiver,
   startFileTransfer,
+  type TransferDecision,
   type TransferLane,
   type TransferLaneKind,
   type TransferOffer,
@@ -32,8 +33,8 @@ export interface ReceiveFilesInit {
   readonly dir: string;
   /** This agent's DTLS certificate (the one `connection` authenticated), presented on the TLS lane. */
   readonly certificate: DtlsCertificate;
-  /** Accept (`true`) or decline the offer; it shows what is already here (`heldBytes`: resume, identical files). */
-  readonly decide: (offer: TransferOffer) => boolean | Promise<boolean>;
+  /** Accept (`true`), decline (`false`) or decline as `'busy'`; the offer shows what is already here (`heldBytes`: resume, identical files). */
+  readonly decide: (offer: TransferOffer) => TransferDecision | Promise<TransferDecision>;
   /** Lanes this side allows (default `['tls', 'datachannel']`). */
   readonly lanes?: readonly TransferLaneKind[];
   /** Addresses of this machine to listen on for the TLS lane (default: the address this connection uses). */

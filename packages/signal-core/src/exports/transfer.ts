@@ -87,6 +87,7 @@ export type {
 export type {
   FileTransfer,
   OfferSummary,
+  TransferDecision,
   TransferFileState,
   TransferOffer,
   TransferProgress,

@@ -23,7 +23,7 @@ import { createPayloadAssembler, splitPayload } from './payload.js';
 import { createProgressMeter, type ProgressMeter } from './progress.js';
 import { createFrameSession, type SessionInit } from './session.js';
 import type { FileHolding, FileSink, Sha256, Sha256Factory } from './source.js';
-import type { OfferSummary, TransferProgress, TransferResult } from './types.js';
+import type { OfferSummary, TransferDecision, TransferProgress, TransferResult } from './types.js';
 
 /** What `runReceiver` needs. */
 export interface RunReceiverInit extends SessionInit {
@@ -36,8 +36,11 @@ export interface RunReceiverInit extends SessionInit {
   readonly sink: FileSink;
   /** SHA-256 for chunk verification (Node's native one, or `nobleSha256`). */
   readonly sha256: Sha256Factory;
-  /** Accept (`true`) or decline the offer; the sender waits (kept alive) while this runs. */
-  readonly decide: (offer: OfferSummary) => boolean | Promise<boolean>;
+  /**
+   * Accept (`true`) or decline (`false`) the offer, or `'busy'`: declined because this side is taken by
+   * another transfer, which the sender hears as reason `busy`. The sender waits (kept alive) meanwhile.
+   */
+  readonly decide: (offer: OfferSummary) => TransferDecision | Promise<TransferDecision>;
   /** Most chunk bytes this side holds unacknowledged (default 16 MiB, never below one chunk). */
   readonly windowBytes?: number | undefined;
   /** Progress snapshots, at most every `progressIntervalMs` and on every file state change. */
@@ -243,8 +246,10 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
       heldBytes: meter.heldBytes,
     };
     // The peer may abort, or the lane close, while the application decides.
-    const ok = await Promise.race([Promise.resolve(init.decide(summary)), session.until(() => false)]);
-    if (!ok)
+    const verdict = await Promise.race([Promise.resolve(init.decide(summary)), session.until(() => false)]);
+    if (verdict === 'busy')
+      return await decline('busy', new TransferDeclinedError('another transfer is in progress here', 'busy'));
+    if (verdict !== true)
       return await decline('declined', new TransferDeclinedError('the offer was declined here', 'declined'));
 
     window = Math.max(m.chunkSize, init.windowBytes ?? DEFAULT_WINDOW_BYTES);

@@ -7,6 +7,9 @@ import type { Unsubscribe } from '../events.js';
 import type { PublicIdentity } from '../identity/identity.js';
 import type { TransferLaneKind } from './lane.js';
 
+/** A receiver's answer to an offer: accept (`true`), decline (`false`), or decline as busy with another transfer. */
+export type TransferDecision = boolean | 'busy';
+
 /** What a receiver is offered, without who offers it (the engine's view; `TransferOffer` adds the sender). */
 export interface OfferSummary {
   readonly files: readonly { readonly path: string; readonly size: number }[];

@@ -112,6 +112,21 @@ describe('transfer engines against hostile or failing peers', () => {
     expect(sink.final.size).toBe(0);
   });
 
+  it('a receiver busy with another transfer: declined as busy, said so at the sender', async () => {
+    const { sink, sent, received } = await transfer({
+      files: [{ path: 'x', data: bytesOf(100, 7) }],
+      receiver: { decide: () => 'busy' },
+    });
+    const error = rejection(sent);
+    expect(error.name).toBe('TransferDeclinedError');
+    expect(error.reason).toBe('busy');
+    expect(error.message).toBe(
+      'the receiver declined the offer (busy): another transfer is in progress here',
+    );
+    expect(rejection(received).reason).toBe('busy');
+    expect(sink.final.size).toBe(0);
+  });
+
   it('an offer larger than the free space: declined as no-space, InsufficientSpaceError at the receiver', async () => {
     let asked = false;
     const { sent, received } = await transfer({
