@@ -1,8 +1,9 @@
 /**
  * The sending side's files on disk: files and directory trees walked once, every file hashed in one
- * streaming pass (each byte hashed once, for its chunk; the file hash is the root over the chunk
- * hashes; one chunk buffer), then chunks read on
- * demand by position. A file that changed since it was hashed is never sent as if it had not.
+ * streaming pass (each byte hashed once, for its chunk, on a worker thread while the next chunk is
+ * read; the file hash is the root over the chunk hashes) unless this process hashed the same file
+ * version before (hash-cache.ts), then chunks read on demand by position. A file that changed since
+ * it was hashed is never sent as if it had not.
  */
 import { type BigIntStats, constants } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import {
 } from '@lanrtc/signal-core/transfer';
 import { UnreadableSourceError } from '../errors.js';
 import { cachedChunkHashes, rememberChunkHashes } from './hash-cache.js';
-import { nodeChunkDigest } from './node-chunk-digest.js';
+import { nodeChunkDigest, sharedBuffer } from './node-chunk-digest.js';
 import { nodeSha256 } from './node-sha256.js';
 import { readChunks, readFully } from './read-chunks.js';
 import { transferPathSegments } from './transfer-path.js';
@@ -34,7 +35,7 @@ export interface FsSourceInit {
   /** Hash to use (default `nodeSha256`). */
   readonly sha256?: Sha256Factory;
   /**
-   * One-shot chunk hash for the manifest pass (default `nodeChunkDigest`, on the thread pool, when
+   * One-shot chunk hash for the manifest pass (default `nodeChunkDigest`, on a worker thread, when
    * `sha256` is not given; with a `sha256` and no `chunkDigest`, that hash on this thread).
    */
   readonly chunkDigest?: ChunkDigest;
@@ -59,8 +60,8 @@ interface Stamp {
 // Handles kept open between reads; more are opened as needed and the idle ones closed.
 const MAX_OPEN = 8;
 
-// Chunk digests of the manifest pass in flight at once (libuv's pool has 4 threads by default).
-const HASHING_AHEAD = 4;
+// Chunks of the manifest pass read ahead while earlier ones are hashed (each one chunk of memory).
+const HASHING_AHEAD = 3;
 
 /**
  * Walk `paths` (files, and directories recursively; each named from its own basename, `/`-separated
@@ -199,27 +200,14 @@ async function hashFile(
     if (cached) return hashed(absolute, path, before, [...cached], sha256);
     const chunkHashes: Uint8Array[] = [];
     // Each byte is hashed once, for its chunk; the file hash is the root over the chunk hashes.
-    // Off-thread digests copy their input when called, so the read buffer is free again at once;
-    // up to HASHING_AHEAD run on the thread pool while the next chunks are read.
-    const hashing: Promise<void>[] = [];
-    const read = await readChunks(handle, size, chunkSize, (index, bytes) => {
-      if (signal?.aborted) return false;
-      if (!digest) {
-        const chunk = sha256();
-        chunk.update(bytes);
-        chunkHashes[index] = chunk.digest();
-        return undefined;
-      }
-      hashing.push(
-        digest(bytes).then((hash) => {
-          chunkHashes[index] = hash;
-        }),
-      );
-      // Bounded: at most HASHING_AHEAD chunk copies wait for a hashing thread.
-      const oldest = hashing.length > HASHING_AHEAD ? hashing[hashing.length - 1 - HASHING_AHEAD] : undefined;
-      return oldest?.then(() => undefined);
-    }).finally(() => Promise.allSettled(hashing));
-    await Promise.all(hashing);
+    const read = digest
+      ? await hashAhead(handle, size, chunkSize, digest, chunkHashes, signal)
+      : await readChunks(handle, size, chunkSize, (index, bytes) => {
+          const chunk = sha256();
+          chunk.update(bytes);
+          chunkHashes[index] = chunk.digest();
+          return signal?.aborted ? false : undefined;
+        });
     signal?.throwIfAborted();
     const after = await handle.stat({ bigint: true });
     if (read !== size || !sameStamp(stampOf(before), stampOf(after))) {
@@ -229,6 +217,44 @@ async function hashFile(
     return hashed(absolute, path, before, chunkHashes, sha256);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Read the chunks of `handle` in order into a ring of shared buffers and hash each with `digest`
+ * while the next ones are read: a buffer is read into again only once its last chunk is hashed, so a
+ * digest may read it in place (on a worker, with no copy). Resolves with the bytes read.
+ */
+async function hashAhead(
+  handle: FileHandle,
+  size: number,
+  chunkSize: number,
+  digest: ChunkDigest,
+  chunkHashes: Uint8Array[],
+  signal?: AbortSignal,
+): Promise<number> {
+  const bufferBytes = Math.max(1, Math.min(chunkSize, size));
+  const slots: { buffer: Buffer; hashing: Promise<void> }[] = [];
+  for (let k = 0; k <= HASHING_AHEAD && k * chunkSize < size; k++)
+    slots.push({ buffer: sharedBuffer(bufferBytes), hashing: Promise.resolve() });
+  let read = 0;
+  try {
+    for (let index = 0; read < size && !signal?.aborted; index++) {
+      const slot = slots[index % slots.length] as (typeof slots)[number];
+      await slot.hashing;
+      const want = Math.min(chunkSize, size - read);
+      const got = await readFully(handle, slot.buffer, want, read);
+      read += got;
+      if (got < want) break;
+      slot.hashing = digest(slot.buffer.subarray(0, got)).then((hash) => {
+        chunkHashes[index] = hash;
+      });
+    }
+    await Promise.all(slots.map((slot) => slot.hashing));
+    return read;
+  } finally {
+    // A digest still reading a buffer is never left running after the caller moved on.
+    await Promise.allSettled(slots.map((slot) => slot.hashing));
   }
 }
 

@@ -6,8 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 
 /**
  * Visit the chunks of the first `size` bytes of `handle` in order (the last one shorter); `visit`
- * may return `false` (or a promise of it) to stop; a promise is awaited before the next visit. The
- * bytes passed to `visit` are only valid during the synchronous part of the call.
+ * may return `false` to stop. The bytes passed to `visit` are only valid during the call.
  * Resolves with the number of bytes read, less than `size` when the file is shorter. The next chunk
  * is read while `visit` hashes the current one (two buffers), so the pass costs about the larger of
  * the reading and the hashing, not their sum.
@@ -16,7 +15,7 @@ export async function readChunks(
   handle: FileHandle,
   size: number,
   chunkSize: number,
-  visit: (index: number, bytes: Uint8Array) => boolean | undefined | Promise<boolean | undefined>,
+  visit: (index: number, bytes: Uint8Array) => boolean | undefined,
   firstChunk = 0,
 ): Promise<number> {
   const bufferBytes = Math.max(1, Math.min(chunkSize, size));
@@ -37,9 +36,7 @@ export async function readChunks(
       done = current.at + got;
       // Started before the visit: it fills the other buffer while this one is hashed.
       if (done < size) next = readAt(index + 1);
-      let goOn = visit(index, (buffers[index % 2] as Buffer).subarray(0, got));
-      if (goOn instanceof Promise) goOn = await goOn;
-      if (goOn === false) break;
+      if (visit(index, (buffers[index % 2] as Buffer).subarray(0, got)) === false) break;
     }
     return done;
   } finally {

@@ -16,8 +16,9 @@ export interface Sha256 {
 export type Sha256Factory = () => Sha256;
 
 /**
- * One-shot SHA-256 of a whole chunk that may run off the calling thread (Node's thread pool, Web
- * Crypto), so a receiver can verify one chunk while it decrypts and reads the next.
+ * One-shot SHA-256 of a whole chunk that may run off the calling thread (a worker, Web Crypto), so a
+ * receiver can verify one chunk while it decrypts and reads the next. The caller leaves the bytes
+ * unchanged until the promise settles (an implementation may read them in place).
  */
 export type ChunkDigest = (bytes: Uint8Array) => Promise<Uint8Array>;
 
