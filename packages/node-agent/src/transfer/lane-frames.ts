@@ -4,7 +4,6 @@
  * bounded by `MAX_STREAM_FRAME_BYTES` whatever it sends.
  */
 import { MalformedInputError } from '@lanrtc/signal-core';
-import { sharedBuffer } from './node-chunk-digest.js';
 
 /** Largest frame a stream lane carries: 4 MiB (a 1 MiB chunk fits in one frame, with room to spare). */
 export const MAX_STREAM_FRAME_BYTES = 4 * 1024 * 1024;
@@ -54,7 +53,8 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
               at += length;
               continue;
             }
-            frame = frameBuffer(length);
+            // Not zeroed: every byte is written before the frame is handed out.
+            frame = Buffer.allocUnsafe(length);
             frameFill = 0;
             continue;
           }
@@ -65,7 +65,7 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
           if (headerFill < FRAME_HEADER_BYTES) break;
           headerFill = 0;
           const length = readLength(header, 0, maxFrameBytes);
-          frame = frameBuffer(length);
+          frame = Buffer.allocUnsafe(length);
           frameFill = 0;
           continue;
         }
@@ -84,14 +84,6 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
       return frame !== undefined || headerFill > 0;
     },
   };
-}
-
-/**
- * A frame assembled from several reads goes in a `SharedArrayBuffer`, so its chunk can be hashed on a
- * worker thread in place (`nodeChunkDigest`), without a copy.
- */
-function frameBuffer(length: number): Buffer {
-  return sharedBuffer(length);
 }
 
 function readLength(bytes: Uint8Array, at: number, maxFrameBytes: number): number {
