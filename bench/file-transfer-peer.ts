@@ -26,6 +26,7 @@ import {
 } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createServer as createTlsServer, type TLSSocket, connect as tlsConnect } from 'node:tls';
@@ -58,6 +59,13 @@ const nextLine = () =>
 /** Wall clock in ms since the epoch at sub-ms resolution; both processes read the same clock. */
 const now = () => performance.timeOrigin + performance.now();
 
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'markCompact',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakCallbacks',
+};
+
 /** A /proc/self/status field in KiB (VmHWM: peak resident set size; VmRSS: now). */
 function statusKib(field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
@@ -71,10 +79,21 @@ if (profiler) {
 }
 let rssStartKib = statusKib('VmRSS');
 let cpu0 = process.cpuUsage();
+// Garbage collection during the transfer: pauses per kind (scavenge, mark-compact, …), in ms.
+let gcCounting = false;
+const gcMs: Record<string, number> = {};
+new PerformanceObserver((list) => {
+  if (!gcCounting) return;
+  for (const entry of list.getEntries()) {
+    const kind = GC_KINDS[(entry as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    gcMs[kind] = (gcMs[kind] ?? 0) + entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 /** The transfer starts now: CPU time counts from here, not the module loading and connecting before it. */
 const transferStarts = () => {
   rssStartKib = statusKib('VmRSS');
   cpu0 = process.cpuUsage();
+  gcCounting = true;
   void profiler?.post('Profiler.start');
 };
 async function done(extra: Record<string, unknown>): Promise<void> {
@@ -90,6 +109,7 @@ async function done(extra: Record<string, unknown>): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     hwmKib: statusKib('VmHWM'),
     rssStartKib,
+    gcMs: Object.fromEntries(Object.entries(gcMs).map(([k, v]) => [k, Math.round(v)])),
     ...extra,
   });
 }

@@ -79,6 +79,9 @@ interface Result {
   movingMbps: number;
   ms: number;
   sendCpuMs?: number;
+  /** Garbage-collection pauses per kind during the transfer (ms), per process. */
+  sendGcMs?: Record<string, number> | undefined;
+  recvGcMs?: Record<string, number> | undefined;
   recvCpuMs?: number;
   sendHwmMib?: number;
   recvHwmMib?: number;
@@ -202,6 +205,8 @@ async function transfer(
       recvHwmMib: mib(got.hwmKib),
       sendRssStartMib: mib(sent.rssStartKib),
       recvRssStartMib: mib(got.rssStartKib),
+      sendGcMs: sent.gcMs as Record<string, number> | undefined,
+      recvGcMs: got.gcMs as Record<string, number> | undefined,
       // What the transfer says about itself: the TLS version and cipher, the lane lanrtc used.
       extra: Object.fromEntries(
         Object.entries({ protocol: sent.protocol, cipher: sent.cipher, lane: got.lane }).filter(

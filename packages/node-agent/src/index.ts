@@ -160,6 +160,7 @@ export {
 export { createFsSink, type FsSinkInit } from './transfer/fs-sink.js';
 export { createFsSource, type FsSourceInit } from './transfer/fs-source.js';
 export { MAX_STREAM_FRAME_BYTES } from './transfer/lane-frames.js';
+export { nodeChunkDigest } from './transfer/node-chunk-digest.js';
 export { nodeSha256 } from './transfer/node-sha256.js';
 export { type ReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
 export { type SendFilesInit, sendFiles } from './transfer/send-files.js';

@@ -1,14 +1,16 @@
 /**
  * The sending side's files on disk: files and directory trees walked once, every file hashed in one
- * streaming pass (each byte hashed once, for its chunk; the file hash is the root over the chunk
- * hashes; one chunk buffer), then chunks read on
- * demand by position. A file that changed since it was hashed is never sent as if it had not.
+ * streaming pass (each byte hashed once, for its chunk, on a worker thread while the next chunk is
+ * read; the file hash is the root over the chunk hashes) unless this process hashed the same file
+ * version before (hash-cache.ts), then chunks read on demand by position. A file that changed since
+ * it was hashed is never sent as if it had not.
  */
 import { type BigIntStats, constants } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, SourceChangedError } from '@lanrtc/signal-core';
 import {
+  type ChunkDigest,
   checkPathSet,
   DEFAULT_CHUNK_SIZE,
   type FileSource,
@@ -20,6 +22,8 @@ import {
   type Sha256Factory,
 } from '@lanrtc/signal-core/transfer';
 import { UnreadableSourceError } from '../errors.js';
+import { cachedChunkHashes, rememberChunkHashes } from './hash-cache.js';
+import { nodeChunkDigest, sharedBuffer } from './node-chunk-digest.js';
 import { nodeSha256 } from './node-sha256.js';
 import { readChunks, readFully } from './read-chunks.js';
 import { transferPathSegments } from './transfer-path.js';
@@ -30,6 +34,11 @@ export interface FsSourceInit {
   readonly chunkSize?: number;
   /** Hash to use (default `nodeSha256`). */
   readonly sha256?: Sha256Factory;
+  /**
+   * One-shot chunk hash for the manifest pass (default `nodeChunkDigest`, on a worker thread, when
+   * `sha256` is not given; with a `sha256` and no `chunkDigest`, that hash on this thread).
+   */
+  readonly chunkDigest?: ChunkDigest;
   /** Stops the walk and the hashing with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -51,6 +60,9 @@ interface Stamp {
 // Handles kept open between reads; more are opened as needed and the idle ones closed.
 const MAX_OPEN = 8;
 
+// Chunks of the manifest pass read ahead while earlier ones are hashed (each one chunk of memory).
+const HASHING_AHEAD = 3;
+
 /**
  * Walk `paths` (files, and directories recursively; each named from its own basename, `/`-separated
  * below it), hash every regular file and return a `FileSource`. Symbolic links and special files
@@ -69,6 +81,7 @@ export async function createFsSource(paths: readonly string[], init: FsSourceIni
   }
   if (paths.length === 0) throw new InvalidArgumentError('no path to send');
   const sha256 = init.sha256 ?? nodeSha256;
+  const digest: ChunkDigest | undefined = init.chunkDigest ?? (init.sha256 ? undefined : nodeChunkDigest);
   const found = await walk(paths, init.signal);
   // A file given by name may clash with a folder given beside it (`a` and `a/b`).
   checkPathSet(found.map((f) => f.path));
@@ -76,9 +89,9 @@ export async function createFsSource(paths: readonly string[], init: FsSourceIni
   const manifestFiles: ManifestFile[] = [];
   for (const entry of found) {
     init.signal?.throwIfAborted();
-    const { file, manifest } = await hashFile(entry.absolute, entry.path, chunkSize, sha256, init.signal);
-    files.push(file);
-    manifestFiles.push(manifest);
+    const hashed = await hashFile(entry.absolute, entry.path, chunkSize, sha256, digest, init.signal);
+    files.push(hashed.file);
+    manifestFiles.push(hashed.manifest);
   }
   return sourceOf(files, { chunkSize, files: manifestFiles });
 }
@@ -174,6 +187,7 @@ async function hashFile(
   path: string,
   chunkSize: number,
   sha256: Sha256Factory,
+  digest: ChunkDigest | undefined,
   signal?: AbortSignal,
 ): Promise<{ file: SourceFile; manifest: ManifestFile }> {
   const handle = await openNoFollow(absolute);
@@ -181,33 +195,88 @@ async function hashFile(
     const before = await handle.stat({ bigint: true });
     if (!before.isFile()) throw new UnreadableSourceError(`${absolute}: not a regular file`);
     const size = Number(before.size);
+    const cacheStamp = { ...stampOf(before), ctimeNs: before.ctimeNs };
+    const cached = cachedChunkHashes(cacheStamp, chunkSize);
+    if (cached) return hashed(absolute, path, before, [...cached], sha256);
     const chunkHashes: Uint8Array[] = [];
     // Each byte is hashed once, for its chunk; the file hash is the root over the chunk hashes.
-    const read = await readChunks(handle, size, chunkSize, (_index, bytes) => {
-      const chunk = sha256();
-      chunk.update(bytes);
-      chunkHashes.push(chunk.digest());
-      return signal?.aborted ? false : undefined;
-    });
+    const read = digest
+      ? await hashAhead(handle, size, chunkSize, digest, chunkHashes, signal)
+      : await readChunks(handle, size, chunkSize, (index, bytes) => {
+          const chunk = sha256();
+          chunk.update(bytes);
+          chunkHashes[index] = chunk.digest();
+          return signal?.aborted ? false : undefined;
+        });
     signal?.throwIfAborted();
     const after = await handle.stat({ bigint: true });
     if (read !== size || !sameStamp(stampOf(before), stampOf(after))) {
       throw new SourceChangedError(`${path} changed while it was being hashed`);
     }
-    return {
-      file: { absolute, path, stamp: stampOf(before) },
-      manifest: {
-        path,
-        size,
-        mode: Number(before.mode) & 0o777,
-        mtimeMs: Number(before.mtimeNs / 1_000_000n),
-        chunkHashes,
-        fileHash: fileHashOf(sha256, size, chunkHashes),
-      },
-    };
+    if (after.ctimeNs === before.ctimeNs) rememberChunkHashes(cacheStamp, chunkSize, chunkHashes);
+    return hashed(absolute, path, before, chunkHashes, sha256);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Read the chunks of `handle` in order into a ring of shared buffers and hash each with `digest`
+ * while the next ones are read: a buffer is read into again only once its last chunk is hashed, so a
+ * digest may read it in place (on a worker, with no copy). Resolves with the bytes read.
+ */
+async function hashAhead(
+  handle: FileHandle,
+  size: number,
+  chunkSize: number,
+  digest: ChunkDigest,
+  chunkHashes: Uint8Array[],
+  signal?: AbortSignal,
+): Promise<number> {
+  const bufferBytes = Math.max(1, Math.min(chunkSize, size));
+  const slots: { buffer: Buffer; hashing: Promise<void> }[] = [];
+  for (let k = 0; k <= HASHING_AHEAD && k * chunkSize < size; k++)
+    slots.push({ buffer: sharedBuffer(bufferBytes), hashing: Promise.resolve() });
+  let read = 0;
+  try {
+    for (let index = 0; read < size && !signal?.aborted; index++) {
+      const slot = slots[index % slots.length] as (typeof slots)[number];
+      await slot.hashing;
+      const want = Math.min(chunkSize, size - read);
+      const got = await readFully(handle, slot.buffer, want, read);
+      read += got;
+      if (got < want) break;
+      slot.hashing = digest(slot.buffer.subarray(0, got)).then((hash) => {
+        chunkHashes[index] = hash;
+      });
+    }
+    await Promise.all(slots.map((slot) => slot.hashing));
+    return read;
+  } finally {
+    // A digest still reading a buffer is never left running after the caller moved on.
+    await Promise.allSettled(slots.map((slot) => slot.hashing));
+  }
+}
+
+function hashed(
+  absolute: string,
+  path: string,
+  st: BigIntStats,
+  chunkHashes: Uint8Array[],
+  sha256: Sha256Factory,
+): { file: SourceFile; manifest: ManifestFile } {
+  const size = Number(st.size);
+  return {
+    file: { absolute, path, stamp: stampOf(st) },
+    manifest: {
+      path,
+      size,
+      mode: Number(st.mode) & 0o777,
+      mtimeMs: Number(st.mtimeNs / 1_000_000n),
+      chunkHashes,
+      fileHash: fileHashOf(sha256, size, chunkHashes),
+    },
+  };
 }
 
 function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']): FileSource {
@@ -258,7 +327,8 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
       const use = acquire(fileIndex, file);
       try {
         const handle = await use.handle;
-        const bytes = new Uint8Array(length);
+        // Not zeroed (every byte is read into it or the read is refused), and not from the shared pool.
+        const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
         const got = await readFully(handle, bytes, length, offset);
         // Checked after the read: bytes read while the file changed are never handed out.
         const now = stampOf(await handle.stat({ bigint: true }));

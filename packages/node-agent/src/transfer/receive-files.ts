@@ -21,6 +21,7 @@ import type { DtlsCertificate } from '../peer/certificate.js';
 import { weriftDataChannelLane } from './datachannel-lane.js';
 import { localAddresses, nextFilesChannel, nodeSignal } from './files-channel.js';
 import { createFsSink } from './fs-sink.js';
+import { nodeChunkDigest } from './node-chunk-digest.js';
 import { nodeSha256 } from './node-sha256.js';
 import { listenTlsLane } from './tls-lane-listen.js';
 
@@ -88,6 +89,7 @@ export function receiveFiles(connection: NodeConnection, init: ReceiveFilesInit)
         lane,
         sink,
         sha256: nodeSha256,
+        chunkDigest: nodeChunkDigest,
         decide: (summary) => init.decide({ ...summary, from }),
         signal,
         onProgress,

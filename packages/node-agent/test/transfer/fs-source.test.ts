@@ -114,6 +114,36 @@ describe('createFsSource', () => {
     await source.close();
   });
 
+  it('offers an unchanged file again from its cached chunk hashes; a rewritten one is hashed again', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'again.bin');
+    const data = bytes(3 * CHUNK, 11);
+    writeFileSync(file, data);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    let digests = 0;
+    const chunkDigest = async (chunk: Uint8Array) => {
+      digests += 1;
+      return sha(chunk);
+    };
+    const first = await createFsSource([file], { chunkSize: CHUNK, chunkDigest });
+    expect(digests).toBe(3);
+    const second = await createFsSource([file], { chunkSize: CHUNK, chunkDigest });
+    expect(digests).toBe(3);
+    expect(second.manifest.files[0]?.fileHash).toEqual(fileRootOf(data, CHUNK));
+    expect(await second.readChunk(0, 2)).toEqual(data.subarray(2 * CHUNK));
+    // Same inode and size, mtime set back to what it was: the write still moved ctime, so it is hashed again.
+    const changed = bytes(3 * CHUNK, 12);
+    writeFileSync(file, changed);
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const third = await createFsSource([file], { chunkSize: CHUNK, chunkDigest });
+    expect(digests).toBe(6);
+    expect(third.manifest.files[0]?.fileHash).toEqual(fileRootOf(changed, CHUNK));
+    // Another chunk size is another manifest: hashed, not taken from the cache.
+    await createFsSource([file], { chunkSize: 2 * CHUNK, chunkDigest });
+    expect(digests).toBe(8);
+    await Promise.all([first.close(), second.close(), third.close()]);
+  });
+
   it('hashes and reads a 2 GiB file with flat memory', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const path = join(dir, 'huge.img');

@@ -78,6 +78,7 @@ export { type RunReceiverInit, runReceiver } from '../transfer/receiver.js';
 export { type RunSenderInit, runSender } from '../transfer/sender.js';
 export type { SessionInit } from '../transfer/session.js';
 export type {
+  ChunkDigest,
   FileHolding,
   FileSink,
   FileSource,

@@ -22,7 +22,7 @@ import type { TransferManifest } from './manifest-types.js';
 import { createPayloadAssembler, splitPayload } from './payload.js';
 import { createProgressMeter, type ProgressMeter } from './progress.js';
 import { createFrameSession, type SessionInit } from './session.js';
-import type { FileHolding, FileSink, Sha256, Sha256Factory } from './source.js';
+import type { ChunkDigest, FileHolding, FileSink, Sha256, Sha256Factory } from './source.js';
 import type { OfferSummary, TransferDecision, TransferProgress, TransferResult } from './types.js';
 
 /** What `runReceiver` needs. */
@@ -36,6 +36,12 @@ export interface RunReceiverInit extends SessionInit {
   readonly sink: FileSink;
   /** SHA-256 for chunk verification (Node's native one, or `nobleSha256`). */
   readonly sha256: Sha256Factory;
+  /**
+   * Optional one-shot chunk hash that runs off this thread: each whole chunk is then hashed there,
+   * started as soon as the chunk is in, and checked before the sink writes it, so verifying one
+   * chunk overlaps receiving the next. Without it every chunk is hashed here, as its frames arrive.
+   */
+  readonly chunkDigest?: ChunkDigest | undefined;
   /**
    * Accept (`true`) or decline (`false`) the offer, or `'busy'`: declined because this side is taken by
    * another transfer, which the sender hears as reason `busy`. The sender waits (kept alive) meanwhile.
@@ -58,7 +64,8 @@ interface Assembling {
   readonly length: number;
   buffer: Uint8Array | undefined;
   filled: number;
-  readonly hash: Sha256;
+  /** Incremental hash as frames arrive; `undefined` when the whole chunk goes to `chunkDigest`. */
+  readonly hash: Sha256 | undefined;
 }
 
 const DECLINE_FOR: Record<string, DeclineReason> = {
@@ -149,7 +156,7 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
         length,
         buffer: undefined,
         filled: 0,
-        hash: init.sha256(),
+        hash: init.chunkDigest ? undefined : init.sha256(),
       };
     } else if (
       frame.fileIndex !== current.fileIndex ||
@@ -166,17 +173,23 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
       chunk.buffer ??= new Uint8Array(chunk.length);
       chunk.buffer.set(frame.bytes, chunk.filled);
     }
-    chunk.hash.update(frame.bytes);
+    chunk.hash?.update(frame.bytes);
     chunk.filled += frame.bytes.length;
     if (chunk.filled < chunk.length) return;
     current = undefined;
     const { fileIndex: i, chunkIndex: c, length } = chunk;
-    if (!equalBytes(chunk.hash.digest(), m.files[i]?.chunkHashes[c] as Uint8Array))
-      throw new ChunkVerificationError(`chunk ${c} of file ${i} does not match its SHA-256`);
+    const expected = m.files[i]?.chunkHashes[c] as Uint8Array;
+    const mismatch = () => new ChunkVerificationError(`chunk ${c} of file ${i} does not match its SHA-256`);
+    if (chunk.hash && !equalBytes(chunk.hash.digest(), expected)) throw mismatch();
     nextPos += 1;
     const data = chunk.buffer as Uint8Array;
+    // Started now, awaited in order below: chunks are hashed while later ones arrive.
+    const digest = init.chunkDigest?.(data);
+    digest?.catch(() => {}); // awaited in the queue; one skipped after a failure is not unhandled
     meter?.setState(i, 'moving');
     queue(async () => {
+      // Never written unverified: the partial file holds verified chunks only (resume trusts it).
+      if (digest && !equalBytes(await digest, expected)) throw mismatch();
       await sink.writeChunk(i, c, data);
       unackedBytes -= length;
       meter?.moved(i, length);

@@ -15,6 +15,13 @@ export interface Sha256 {
 /** Makes a fresh incremental SHA-256. */
 export type Sha256Factory = () => Sha256;
 
+/**
+ * One-shot SHA-256 of a whole chunk that may run off the calling thread (a worker, Web Crypto), so a
+ * receiver can verify one chunk while it decrypts and reads the next. The caller leaves the bytes
+ * unchanged until the promise settles (an implementation may read them in place).
+ */
+export type ChunkDigest = (bytes: Uint8Array) => Promise<Uint8Array>;
+
 /** The sending side's files: a manifest made up front, then chunks read on demand. */
 export interface FileSource {
   /** The manifest of every file (hashes computed while it was built). */

@@ -1,5 +1,6 @@
 import { ByteWriter } from '@lanrtc/signal-core/codec';
 import {
+  type ChunkDigest,
   createMemoryLanePair,
   createMemorySink,
   createMemorySource,
@@ -16,25 +17,46 @@ import { bytesOf, KiB, rawPeer, rejection, sameBytes, settle, transfer } from '.
 const CHUNK = 64 * KiB;
 
 describe('transfer engines against hostile or failing peers', () => {
-  it('a chunk with a wrong hash: the receiver aborts with ChunkVerificationError and never writes it', async () => {
-    const honest = createMemorySource([{ path: 'x.bin', data: bytesOf(4 * CHUNK, 3) }], { chunkSize: CHUNK });
-    const lying: FileSource = {
-      manifest: honest.manifest,
-      async readChunk(f, c) {
-        const data = await honest.readChunk(f, c);
-        if (c === 2) data[100] = (data[100] as number) ^ 1;
-        return data;
-      },
-      close: () => honest.close(),
-    };
-    const { sink, sent, received } = await transfer({ files: [], source: lying as never });
-    expect(rejection(received).name).toBe('ChunkVerificationError');
-    const senderError = rejection(sent);
-    expect(senderError.name).toBe('TransferAbortedError');
-    expect(senderError.reason).toBe('ChunkVerificationError');
-    expect(sink.writes.some(([, c]) => c === 2)).toBe(false);
-    expect(sink.final.has('x.bin')).toBe(false);
-  });
+  // A one-shot digest that answers on a later task, as one on another thread does.
+  const laterDigest: ChunkDigest = (bytes) =>
+    new Promise((resolve) => {
+      const hash = nobleSha256();
+      hash.update(bytes);
+      const digest = hash.digest();
+      setTimeout(() => resolve(digest), 1);
+    });
+
+  it.each([
+    ['hashed as it arrives', undefined],
+    ['hashed off the thread (chunkDigest)', laterDigest],
+  ])(
+    'a chunk with a wrong hash (%s): ChunkVerificationError, it and later chunks never written',
+    async (_, chunkDigest) => {
+      const honest = createMemorySource([{ path: 'x.bin', data: bytesOf(4 * CHUNK, 3) }], {
+        chunkSize: CHUNK,
+      });
+      const lying: FileSource = {
+        manifest: honest.manifest,
+        async readChunk(f, c) {
+          const data = await honest.readChunk(f, c);
+          if (c === 2) data[100] = (data[100] as number) ^ 1;
+          return data;
+        },
+        close: () => honest.close(),
+      };
+      const { sink, sent, received } = await transfer({
+        files: [],
+        source: lying as never,
+        receiver: { chunkDigest },
+      });
+      expect(rejection(received).name).toBe('ChunkVerificationError');
+      const senderError = rejection(sent);
+      expect(senderError.name).toBe('TransferAbortedError');
+      expect(senderError.reason).toBe('ChunkVerificationError');
+      expect(sink.writes.filter(([, c]) => c >= 2)).toEqual([]);
+      expect(sink.final.has('x.bin')).toBe(false);
+    },
+  );
 
   it('a file whose chunks match but whole-file hash does not: FileVerificationError, no final name', async () => {
     const honest = createMemorySource([{ path: 'x.bin', data: bytesOf(2 * CHUNK, 4) }], { chunkSize: CHUNK });
