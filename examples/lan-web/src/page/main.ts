@@ -82,7 +82,7 @@ function renderDevices(): void {
 const preview: PreviewEvents = {
   forbidden(path, text) {
     showProblem(
-      `Not granted: ${text || `this browser may not open ${path}`}. On the device, grant it (list the paths it has already with \`lanrtc peers\`, the grant replaces them):`,
+      `Not granted (403) for ${path}: ${text || 'this browser may not open it'}. On the device, grant it (list the paths it has already with \`lanrtc peers\`, the grant replaces them):`,
       `lanrtc peers grant ${agent.id} ${SCOPE} ${path.split('?')[0]}`,
     );
   },
