@@ -2,7 +2,7 @@
  * The page's own web server: the built page (dist/) on `http://localhost:PORT/`, bound to 127.0.0.1.
  * `localhost` is a secure context, so the page gets its service worker (the /lan/ bridge); the same
  * files on `http://<lan-ip>` would get none. Options: `--port N` (default 5180; 0 any free port),
- * `--dir DIR` (default dist/). Prints the URL, then `{"port":N}` when stdout is not a terminal.
+ * `--dir DIR` (default dist/). Prints the URL to open.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,8 +25,7 @@ server.on('error', (error) => {
 });
 server.listen(port, '127.0.0.1', () => {
   const bound = (server.address() as AddressInfo).port;
-  if (process.stdout.isTTY) process.stdout.write(`lan-web: open http://localhost:${bound}/ (Ctrl-C stops)\n`);
-  else process.stdout.write(`${JSON.stringify({ port: bound })}\n`);
+  process.stdout.write(`lan-web: open http://localhost:${bound}/ on this computer (Ctrl-C stops)\n`);
 });
 const stop = () => {
   server.closeAllConnections();

@@ -87,6 +87,10 @@ const preview: PreviewEvents = {
     );
   },
   bridgeFailed(text) {
+    if (text.includes('HttpServiceRefusedError')) {
+      showProblem('The device refuses this browser (revoked?).', undefined, () => void reconnect());
+      return;
+    }
     showProblem(`The request did not reach the device: ${text}`, undefined, () => void reconnect());
   },
   opened: () => clearProblem(),
@@ -142,7 +146,13 @@ async function connect(device: RememberedDevice, pin?: string): Promise<void> {
     byId('device-state').textContent = 'disconnected';
     showProblem(`The connection to ${device.name} closed: ${why}.`, undefined, () => void connect(device));
   };
-  void connection.ended.then((reason) => ended(reason === 'closed' ? 'closed here' : reason));
+  void connection.ended.then((reason) =>
+    ended(
+      reason === 'closed'
+        ? 'closed here'
+        : `${reason} (the device stopped, or revoked this browser: then Connect again asks for a PIN)`,
+    ),
+  );
   client.closed.then(
     () => undefined,
     (error: { name?: string; code?: string }) =>

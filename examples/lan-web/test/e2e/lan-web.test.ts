@@ -62,9 +62,10 @@ describeLan('lan-web: a paired page shows an unmodified web server behind lanrtc
     const card = after(await expose.next(textLine(/^card: LR1:/), { what: 'card' }), 'card: ');
     const pin = after(await expose.next(textLine(/^PIN: \d{6}$/), { what: 'PIN' }), 'PIN: ');
     const served = childLines(b.node(SERVE, ['--port', '0', '--dir', page]));
-    const pagePort = Number(
-      (await served.next((l) => typeof l.port === 'number', { what: 'page port' })).port,
-    );
+    const opened = await served.next(textLine(/^lan-web: open http:\/\/localhost:\d+\//), {
+      what: 'page URL',
+    });
+    const pagePort = Number(/localhost:(\d+)/.exec(String(opened.text))?.[1]);
 
     const chromium = await launchChromium(b.name, ['--autoplay-policy=no-user-gesture-required']);
     cleanup.push(() => chromium.close());
