@@ -42,6 +42,8 @@ export interface LanRouteFetchEvent {
 export interface LanRouteClient {
   readonly id: string;
   readonly type: string;
+  /** The client's document URL (`WindowClient.url`). */
+  readonly url?: string;
   postMessage(message: unknown, transfer: Transferable[]): void;
 }
 
@@ -108,9 +110,22 @@ export function installLanRoutes(scope: LanRoutesScope, init: LanRoutesInit = {}
 
   /** The window clients to ask, the requesting one first (a navigation or download has none). */
   async function candidates(clientId: string): Promise<LanRouteClient[]> {
-    const windows = [...(await scope.clients.matchAll({ type: 'window' }))];
+    // A document the bridge itself served (a device's page in an iframe) never holds a connection:
+    // asking it would only cost an acknowledgement timeout per request it makes.
+    const windows = (await scope.clients.matchAll({ type: 'window' })).filter(
+      (c) => c.url === undefined || !servedByBridge(c.url),
+    );
     const own = clientId ? windows.find((c) => c.id === clientId) : undefined;
     return own ? [own, ...windows.filter((c) => c !== own)] : windows;
+  }
+
+  function servedByBridge(clientUrl: string): boolean {
+    try {
+      const u = new URL(clientUrl);
+      return u.origin === scope.location.origin && u.pathname.startsWith(prefix);
+    } catch {
+      return false;
+    }
   }
 
   async function answer(event: LanRouteFetchEvent, url: URL): Promise<Response> {

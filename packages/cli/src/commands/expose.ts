@@ -24,8 +24,9 @@ import { createStderrLogger } from '../log.js';
 import { nameFromPeerCard } from '../peer-card.js';
 import { showPins } from '../pin-display.js';
 import { printable } from '../printable.js';
+import { renderTerminalQr } from '../qr.js';
 import { loadDeviceState } from '../state.js';
-import { cardInitFrom } from './card-options.js';
+import { cardInitFrom, wantsQr } from './card-options.js';
 import { checkGrantPaths, checkServiceName } from './grant-values.js';
 
 /** UDP port `lanrtc expose` listens on when none is given (beside `listen`'s and `receive`'s). */
@@ -40,7 +41,8 @@ export const exposeCommand: Command = {
   usage: `usage: lanrtc expose URL [options]
 
 Offers the web service at URL (an http:// origin, e.g. http://127.0.0.1:8080) to paired peers over
-their lanrtc connection, and forwards to nowhere else. Announces this machine over mDNS as device
+their lanrtc connection, and forwards to nowhere else. Prints "card: <QR text>" (and its QR code): a
+page reaches this device from it. Announces this machine over mDNS as device
 type "${HTTP_DEVICE_TYPE}" (a direct-connect listener, like \`lanrtc listen\`). A peer pairing now with
 the PIN --pin shows is granted the --path prefixes of service --service; a peer paired before reaches
 nothing until \`lanrtc peers grant ID http:SERVICE PATH...\`. A path outside a peer's grant gets 403,
@@ -56,6 +58,7 @@ options:
   --address ADDR   ICE candidate address, an IP address the listener binds (default: the first
                    non-internal IPv4 address)
   --port PORT      UDP port of the listener (default ${DEFAULT_EXPOSE_PORT}; 0: any free port)
+  --qr, --no-qr    print the card as a terminal QR code too (default: when stdout is a terminal)
   --verbose        debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
   options: {
@@ -65,6 +68,7 @@ ${COMMON_USAGE}`,
     name: { type: 'string' },
     address: { type: 'string', multiple: true },
     port: { type: 'string' },
+    qr: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
   maxPositionals: 1,
@@ -134,6 +138,11 @@ ${COMMON_USAGE}`,
     try {
       writeLine(io.stdout, `exposing ${printable(url)} as service "${service}"`);
       writeLine(io.stdout, `listening on udp ${init.addresses.join(', ')} port ${listener.port}`);
+      // A browser cannot browse mDNS: a page reaches this device from its card, pasted or scanned.
+      const cardText = listener.cardText();
+      writeLine(io.stdout, `card: ${cardText}`);
+      if (wantsQr(parsed, io))
+        writeLine(io.stdout, await renderTerminalQr(cardText, io.stdout.isTTY === true));
       if (usePin) pins = showPins(agent, io, undefined, 'wait for the lock to pass');
       ad = await announceDevice(listener, init.addresses, logger, io, 'expose');
       writeLine(io.stdout, `announced "${printable(ad.name)}" over mDNS (type ${HTTP_DEVICE_TYPE})`);
