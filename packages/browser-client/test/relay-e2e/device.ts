@@ -1,6 +1,6 @@
 /**
  * TEST-ONLY device for the relay e2e, run by lan-harness inside LAN host A:
- *   device.ts <ip> <static-dir> <lockout|default|bench> [relay-url] [--setup-video]
+ *   device.ts <ip> <static-dir> <lockout|default|bench> [relay-url] [--setup-video] [--http]
  * With [relay-url] it logs into that (external, restartable) relay with `reconnect` on and reports
  * `relayState` lines, instead of starting its own.
  * Starts the real relay (createRelay) on <ip>, serving <static-dir> over plain http on the same
@@ -14,6 +14,8 @@
  * With `--setup-video` the agent's `setup` hook adds such a track to every peer connection it
  * answers, before the page's offer is applied (the answer cannot carry it, so the device offers it
  * right after its hand-over); the camera stops when that connection ends.
+ * With `--http` every connection is served HTTP (`exposeHttp`, service `web`) by a small handler
+ * (`HTTP_FILES`, with single `Range` requests answered 206), the peer granted only `/api` and `/img`.
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,14 +26,17 @@ import {
   createDtlsCertificate,
   createNodeAgent,
   createNodePeer,
+  exposeHttp,
 } from '@lanrtc/node-agent';
 import { connectRelay, createRelay, type InterceptedFrame } from '@lanrtc/relay';
 import type { Connection, PeerContext } from '@lanrtc/signal-core';
-import { createIdentity, createMemoryTrustStore, DEFAULT_CHANNEL_LABEL } from '@lanrtc/signal-core';
+import { createIdentity, createMemoryTrustStore, DEFAULT_CHANNEL_LABEL, setGrant } from '@lanrtc/signal-core';
 import { toHex } from '@lanrtc/signal-core/codec';
+import { type HttpHandler, httpGrantScope } from '@lanrtc/signal-core/http';
 
 const args = process.argv.slice(2);
 const setupVideo = args.includes('--setup-video');
+const serveHttp = args.includes('--http');
 const [ip, staticDir, policyKind, externalRelay] = args.filter((a) => !a.startsWith('--'));
 if (!ip || !staticDir) throw new Error('usage: device.ts <ip> <static-dir> <lockout|default|bench>');
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -144,6 +149,45 @@ async function addVideo(peerId: string): Promise<void> {
   emit({ video: 'added', peerId, session: c.session });
 }
 
+/** What `--http` serves: a JSON document, a 1×1 PNG, and an ungranted path. */
+const HTTP_FILES: Record<string, { type: string; bytes: Uint8Array }> = {
+  '/api/x.json': {
+    type: 'application/json',
+    bytes: new TextEncoder().encode('{"device":"relay-e2e","n":42}'),
+  },
+  '/img/dot.png': {
+    type: 'image/png',
+    bytes: Uint8Array.from(
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    ),
+  },
+  '/private/secret.txt': { type: 'text/plain', bytes: new TextEncoder().encode('not for the page') },
+};
+const httpHandler: HttpHandler = async (req) => {
+  const file = HTTP_FILES[req.path];
+  if (!file) return { status: 404, headers: [], body: null };
+  const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.find(([name]) => name === 'range')?.[1] ?? '');
+  if (range) {
+    // A single closed byte range (RFC 9110 §14.1.2), the only form the test sends.
+    const [from, to] = [Number(range[1]), Math.min(Number(range[2]), file.bytes.length - 1)];
+    return {
+      status: 206,
+      headers: [
+        ['content-type', file.type],
+        ['content-range', `bytes ${from}-${to}/${file.bytes.length}`],
+      ],
+      body: once(file.bytes.slice(from, to + 1)),
+    };
+  }
+  return { status: 200, headers: [['content-type', file.type]], body: once(file.bytes) };
+};
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
 const relay = externalRelay ? undefined : await createRelay({ host: ip, port: 0, staticDir, intercept });
 const relayUrl = externalRelay ?? relay?.address.url ?? '';
 const transport = await connectRelay({
@@ -157,6 +201,7 @@ if (externalRelay) {
   transport.onStateChange((s) => emit({ relayState: s }));
   transport.onError((e) => emit({ relayError: e.reason }));
 }
+const trust = createMemoryTrustStore();
 /** Cameras added by `setup`, by peer connection, stopped when its connection ends. */
 const setupCameras = new WeakMap<object, () => void>();
 const agent = await createNodeAgent({
@@ -174,13 +219,19 @@ const agent = await createNodeAgent({
   identity,
   certificate,
   transport,
-  trust: createMemoryTrustStore(),
+  trust,
   peer: { interfaceAddresses: [ip] },
   timeoutMs: 8_000,
 });
 agent.onSessionError((e, remoteId) => emit({ sessionError: e.name, remoteId }));
 agent.onConnection((c) => {
   connections.set(c.remote.id, c);
+  if (serveHttp) {
+    // exposeHttp at once, so no channel the page opens is missed; it reads the grant per request,
+    // and the memory store has it long before a request crosses the LAN.
+    void setGrant(trust, c.remote.id, { scope: httpGrantScope('web'), actions: ['/api', '/img'] });
+    exposeHttp(c, { handler: httpHandler, trust });
+  }
   const stopCamera = setupCameras.get(c.peer);
   if (stopCamera) void c.ended.then(stopCamera);
   emit({ connection: c.remote.id, remoteFingerprint: toHex(c.remoteFingerprint), session: c.session });

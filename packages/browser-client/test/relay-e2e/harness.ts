@@ -82,12 +82,13 @@ export interface Setup {
 
 /**
  * Start the LAN, the device fixture (`policy`: its attempt policy) serving `page` (default: this
- * folder's), and Chromium. `setupVideo`: the device adds a video track in its agent's `setup` hook.
+ * folder's), and Chromium. `setupVideo`: the device adds a video track in its agent's `setup` hook;
+ * `http`: it serves HTTP on every connection (device.ts `--http`).
  */
 export async function setup(
   policy: 'default' | 'lockout' | 'bench' = 'default',
   page: PageSpec = RELAY_PAGE,
-  options: { setupVideo?: boolean } = {},
+  options: { setupVideo?: boolean; http?: boolean } = {},
 ): Promise<Setup> {
   const cleanup: (() => unknown)[] = [];
   const teardown = async () => {
@@ -103,7 +104,13 @@ export async function setup(
     const [a, b] = lan.hosts;
     if (!a || !b) throw new Error('LAN has fewer than 2 hosts');
     const device = deviceLines(
-      a.node(join(here, 'device.ts'), [a.ip, dir, policy, ...(options.setupVideo ? ['--setup-video'] : [])]),
+      a.node(join(here, 'device.ts'), [
+        a.ip,
+        dir,
+        policy,
+        ...(options.setupVideo ? ['--setup-video'] : []),
+        ...(options.http ? ['--http'] : []),
+      ]),
     );
     const ready = (await device.next((l) => l.ready === true)) as Setup['ready'];
     const origin = ready.url.replace(/^ws:/, 'http:').replace(/\/$/, '');

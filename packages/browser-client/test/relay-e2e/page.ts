@@ -19,6 +19,7 @@ import {
   type BrowserSessionPeer,
   createBrowserAgent,
   loadOrCreateIdentity,
+  openHttpClient,
   openLanrtcDb,
 } from '../../src/index.js';
 
@@ -75,6 +76,19 @@ export interface RelayE2e {
    */
   video(): Promise<
     Outcome<{ framesDecoded: number; width: number; height: number; session: string | undefined; ms: number }>
+  >;
+  /**
+   * HTTP to the device over the last connection `connectEcho` opened (`openHttpClient`'s `fetch`,
+   * no service worker): its JSON, its PNG shown through a blob: URL, an ungranted path, a range.
+   */
+  http(): Promise<
+    Outcome<{
+      json: unknown;
+      image: { status: number; type: string | null; bytes: number; naturalWidth: number };
+      forbidden: number;
+      range: { status: number; contentRange: string | null; bytes: number[] };
+      ms: number;
+    }>
   >;
   /** Frames the agent rejected, by error name (signal-core's `agent.rejected`). */
   rejected(): Record<string, number>;
@@ -327,6 +341,43 @@ const api: RelayE2e = {
         width: element.videoWidth,
         height: element.videoHeight,
         session: c.session,
+        ms: Math.round(performance.now() - t),
+      };
+    }),
+  http: () =>
+    outcome(async () => {
+      const c = lastConnection;
+      if (!c) throw new Error('connectEcho first');
+      const t = performance.now();
+      const client = await within(openHttpClient(c), 'HttpHelloTimeout');
+      const json = await (await client.fetch('/api/x.json')).json();
+      const png = await client.fetch('/img/dot.png');
+      const blob = await png.blob();
+      const img = document.createElement('img');
+      const url = URL.createObjectURL(blob);
+      try {
+        img.src = url;
+        await img.decode();
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      const forbidden = await client.fetch('/private/secret.txt');
+      await forbidden.arrayBuffer();
+      const ranged = await client.fetch('/img/dot.png', { headers: { range: 'bytes=1-3' } });
+      return {
+        json,
+        image: {
+          status: png.status,
+          type: png.headers.get('content-type'),
+          bytes: blob.size,
+          naturalWidth: img.naturalWidth,
+        },
+        forbidden: forbidden.status,
+        range: {
+          status: ranged.status,
+          contentRange: ranged.headers.get('content-range'),
+          bytes: [...new Uint8Array(await ranged.arrayBuffer())],
+        },
         ms: Math.round(performance.now() - t),
       };
     }),

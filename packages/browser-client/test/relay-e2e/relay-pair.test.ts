@@ -73,6 +73,41 @@ describeLan('browser-client over the real relay: Chromium (insecure page) ↔ No
     );
   }, 40_000);
 
+  it('a device-served (insecure) page fetches HTTP from the device with openHttpClient: JSON, an image, 403, a range', async () => {
+    const t0 = performance.now();
+    env = await setup('default', undefined, { http: true });
+    const { device, ready } = env;
+    const page = await env.openPage();
+    expect(await call(page, 'context')).toMatchObject({ secure: false, subtle: 'undefined' });
+    const started = await call(page, 'start');
+    if (!started.ok) throw new Error(`start failed: ${started.error}`);
+    expect(await call(page, 'enterPin', ready.id, ready.pin)).toEqual({ ok: true, value: null });
+    expect(await call(page, 'connectEcho', ready.id, 'hi')).toMatchObject({ ok: true });
+    await device.next((l) => l.connection === started.value.id);
+
+    const http = await call(page, 'http');
+    if (!http.ok) throw new Error(`http failed: ${http.error} ${http.message ?? ''}`);
+    expect(http.value.json).toEqual({ device: 'relay-e2e', n: 42 });
+    // 1×1 PNG (70 bytes), decoded from a blob: URL.
+    expect(http.value.image).toEqual({ status: 200, type: 'image/png', bytes: 70, naturalWidth: 1 });
+    expect(http.value.forbidden).toBe(403);
+    // The PNG signature's bytes 1–3 are "PNG".
+    expect(http.value.range).toEqual({
+      status: 206,
+      contentRange: 'bytes 1-3/70',
+      bytes: [0x50, 0x4e, 0x47],
+    });
+    expect(device.lines.filter((l) => 'sessionError' in l)).toEqual([]);
+
+    console.log(
+      JSON.stringify({
+        test: 'relay http (insecure page)',
+        httpMs: http.value.ms,
+        totalMs: Math.round(performance.now() - t0),
+      }),
+    );
+  }, 40_000);
+
   it('two Chromium pages (separate browser contexts) pair through the relay and exchange messages both ways', async () => {
     const t0 = performance.now();
     env = await setup();
