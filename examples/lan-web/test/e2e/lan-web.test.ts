@@ -16,8 +16,8 @@ import { createLan } from '@lanrtc/lan-harness';
 import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import { describeLan } from '@lanrtc/lan-harness/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { makeMedia } from '../../../../packages/browser-client/test/lan-routes/media.js';
 import { type ChildLine, childLines } from '../../../../test/kit/child-lines.js';
+import { makeMedia } from '../../../../test/kit/media.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = fileURLToPath(new URL('../../../../packages/cli/src/main.ts', import.meta.url));

@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { sendRanged } from '../../../../packages/browser-client/test/lan-routes/media.js';
+import { sendRanged } from '../../../../test/kit/media.js';
 
 const [dir] = process.argv.slice(2);
 if (!dir) throw new Error('usage: origin.ts <dir>');

@@ -16,8 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeMedia, sendRanged } from '../../../../test/kit/media.js';
 import { bundleForBrowser, IN_NETNS, launchChromium, pageCaller } from '../helpers/chromium.js';
-import { makeMedia, sendRanged } from './media.js';
 import type { LanRoutesPage } from './page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
