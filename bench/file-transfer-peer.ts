@@ -21,6 +21,7 @@ import {
   createWriteStream,
   fsyncSync,
   openSync,
+  readdirSync,
   readFileSync,
   writeFileSync,
 } from 'node:fs';
@@ -77,6 +78,27 @@ if (profiler) {
   profiler.connect();
   await profiler.post('Profiler.enable');
 }
+/** CPU ms per thread kind (main, libuv pool, V8 helpers, …) from /proc: user and system, 10 ms ticks. */
+function threadCpuMs(): Map<string, { user: number; sys: number }> {
+  const out = new Map<string, { user: number; sys: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const close = stat.lastIndexOf(')');
+    const name = tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    const entry = out.get(name) ?? { user: 0, sys: 0 };
+    entry.user += Number(fields[11]) * 10;
+    entry.sys += Number(fields[12]) * 10;
+    out.set(name, entry);
+  }
+  return out;
+}
+let threads0 = threadCpuMs();
 let rssStartKib = statusKib('VmRSS');
 let cpu0 = process.cpuUsage();
 // Garbage collection during the transfer: pauses per kind (scavenge, mark-compact, …), in ms.
@@ -92,12 +114,20 @@ new PerformanceObserver((list) => {
 /** The transfer starts now: CPU time counts from here, not the module loading and connecting before it. */
 const transferStarts = () => {
   rssStartKib = statusKib('VmRSS');
+  threads0 = threadCpuMs();
   cpu0 = process.cpuUsage();
   gcCounting = true;
   void profiler?.post('Profiler.start');
 };
 async function done(extra: Record<string, unknown>): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
+  const threads: Record<string, string> = {};
+  for (const [name, t] of threadCpuMs()) {
+    const before = threads0.get(name) ?? { user: 0, sys: 0 };
+    const user = t.user - before.user;
+    const sys = t.sys - before.sys;
+    if (user + sys > 0) threads[name] = `${user}u+${sys}s`;
+  }
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(`${profileDir}/${role}-${path}.cpuprofile`, JSON.stringify(profile));
@@ -107,6 +137,7 @@ async function done(extra: Record<string, unknown>): Promise<void> {
     role,
     path,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    threads,
     hwmKib: statusKib('VmHWM'),
     rssStartKib,
     gcMs: Object.fromEntries(Object.entries(gcMs).map(([k, v]) => [k, Math.round(v)])),

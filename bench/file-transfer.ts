@@ -83,6 +83,9 @@ interface Result {
   sendGcMs?: Record<string, number> | undefined;
   recvGcMs?: Record<string, number> | undefined;
   recvCpuMs?: number;
+  /** CPU per thread kind (`main`, `libuv-worker`, V8's helpers…) as `<user ms>u+<system ms>s`, per process. */
+  sendThreads?: unknown;
+  recvThreads?: unknown;
   sendHwmMib?: number;
   recvHwmMib?: number;
   sendRssStartMib?: number;
@@ -201,6 +204,8 @@ async function transfer(
       ms,
       sendCpuMs: sent.cpuMs as number,
       recvCpuMs: got.cpuMs as number,
+      sendThreads: sent.threads,
+      recvThreads: got.threads,
       sendHwmMib: mib(sent.hwmKib),
       recvHwmMib: mib(got.hwmKib),
       sendRssStartMib: mib(sent.rssStartKib),
