@@ -36,3 +36,8 @@ export class CameraUnavailableError extends LanrtcError {
 export class QrNotFoundError extends LanrtcError {
   static override readonly code = 'QrNotFoundError';
 }
+
+/** The page's SHA-256 worker (`startSha256Worker`) failed or was closed while a transfer used it. */
+export class HashWorkerError extends LanrtcError {
+  static override readonly code = 'HashWorkerError';
+}

@@ -40,6 +40,7 @@ export {
 export {
   CameraUnavailableError,
   CertificateUnavailableError,
+  HashWorkerError,
   QrNotFoundError,
   RemoteCertificateUnavailableError,
   StorageFailedError,
@@ -104,5 +105,10 @@ export {
 } from './transfer/file-source.js';
 export { type BrowserReceiveFilesInit, receiveFiles } from './transfer/receive-files.js';
 export { type BrowserSendFilesInit, sendFiles } from './transfer/send-files.js';
+export {
+  SHA256_WORKER_START_MS,
+  type Sha256Worker,
+  startSha256Worker,
+} from './transfer/sha256-worker-client.js';
 export { loadWasmSha256 } from './transfer/wasm-sha256.js';
 export { createIndexedDbTrustStore } from './trust-store.js';

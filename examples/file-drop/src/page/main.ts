@@ -13,7 +13,9 @@ import {
   type PlayerRoom,
   type RoomMember,
   receiveFiles,
+  type Sha256Worker,
   sendFiles,
+  startSha256Worker,
 } from '@lanrtc/browser-client';
 import { FILES_JOIN_PARAM, FILES_RELAY_PATH } from '@lanrtc/signal-core/transfer';
 import { formatBytes } from '../shared/format.js';
@@ -31,6 +33,21 @@ let status = 'starting';
 let room: PlayerRoom | undefined;
 let agent: BrowserAgent | undefined;
 let chosen: PathedFile[] = [];
+/**
+ * SHA-256 runs in a worker, so the page's thread is free for the DataChannel and the list while a
+ * file is hashed; without Workers (or if the worker fails to start) the page hashes on its own thread.
+ */
+const hashWorker: Promise<Sha256Worker | undefined> = (() => {
+  try {
+    return startSha256Worker(new Worker(new URL('./sha256-worker.ts', import.meta.url), { type: 'module' }));
+  } catch {
+    return Promise.resolve(undefined);
+  }
+})();
+let hashingIn: 'worker' | 'page' | undefined;
+void hashWorker.then((w) => {
+  hashingIn = w ? 'worker' : 'page';
+});
 
 function setStatus(text: string, tone: '' | 'ok' | 'bad' = ''): void {
   status = text;
@@ -114,6 +131,7 @@ async function sendTo(member: RoomMember, files: PathedFile[]): Promise<void> {
     render(entry);
     connection = await agent.connect(member.id);
     const handle = sendFiles(connection, files, {
+      hashWorker: await hashWorker,
       onHashProgress(hashed) {
         entry.hashedBytes = hashed;
         // Hashed: now the receiver is asked.
@@ -132,9 +150,14 @@ async function sendTo(member: RoomMember, files: PathedFile[]): Promise<void> {
 
 /** A connection another member opened to this page: it carries a transfer to receive. */
 function onIncoming(connection: BrowserConnection): void {
+  void hashWorker.then((worker) => receiveWith(connection, worker));
+}
+
+function receiveWith(connection: BrowserConnection, worker: Sha256Worker | undefined): void {
   const from = nameOf(connection.remote.id);
   const entry = addTransfer('in', from, 0, 'waiting');
   const handle = receiveFiles(connection, {
+    hashWorker: worker,
     decide: (offer) => {
       entry.totalBytes = offer.totalBytes;
       render(entry);
@@ -197,6 +220,7 @@ function start(): void {
     self: () => room?.self,
     receivers,
     transfers,
+    hashing: () => hashingIn,
   });
   const zone = byId('drop-zone');
   const input = byId<HTMLInputElement>('file-input');

@@ -10,6 +10,8 @@ export interface FileDropState {
   readonly screen: string;
   readonly status: string;
   readonly self: string | undefined;
+  /** Where SHA-256 runs: the page's worker, or its own thread (no worker); `undefined` until known. */
+  readonly hashing: 'worker' | 'page' | undefined;
   readonly receivers: readonly { id: string; name: string; role: string }[];
   readonly transfers: readonly {
     id: number;
@@ -30,11 +32,13 @@ export function installTestHooks(read: {
   self(): RoomMember | undefined;
   receivers(): readonly RoomMember[];
   transfers(): readonly TransferEntry[];
+  hashing(): 'worker' | 'page' | undefined;
 }): void {
   const state = (): FileDropState => ({
     screen: read.screen(),
     status: read.status(),
     self: read.self()?.name,
+    hashing: read.hashing(),
     receivers: read.receivers().map((m) => ({ id: m.id, name: m.name, role: m.role })),
     transfers: read.transfers().map((t) => ({
       id: t.id,

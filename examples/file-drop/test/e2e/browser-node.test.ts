@@ -68,6 +68,8 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
     expect(state.transfers.map((t) => [t.direction, t.peer, t.state, t.doneBytes])).toEqual([
       ['out', HOST_NAME, 'done', bytes.length],
     ]);
+    // The hashing pass ran in the page's SHA-256 worker (its chunk hashes are what the host verified).
+    expect(state.hashing).toBe('worker');
     await page.context().close();
   }, 90_000);
 
@@ -124,6 +126,8 @@ describe.skipIf(!IN_NETNS)('file-drop: Chromium ↔ Node on a LAN', () => {
       (s) => s.transfers.some((t) => t.state === 'done' || t.state === 'failed'),
     );
     expect(state.transfers.map((t) => [t.direction, t.peer, t.state])).toEqual([['in', HOST_NAME, 'done']]);
+    // Each chunk was verified in the page's SHA-256 worker.
+    expect(state.hashing).toBe('worker');
     await page.context().close();
   }, 90_000);
 

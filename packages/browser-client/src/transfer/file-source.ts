@@ -1,9 +1,10 @@
 /**
  * `File` objects (a drop, a file picker, a directory picker) as a transfer's `FileSource`: the
- * manifest is built by reading each file once, chunk by chunk, hashing every chunk (Web Crypto in a
- * secure context, else the given SHA-256: a page served over `http://<lan-ip>` has no
- * `crypto.subtle`; the file hash covers the chunk list), so no file is ever held in memory whole;
- * chunks are read again from the `File` when they are sent.
+ * manifest is built by reading each file once, chunk by chunk, hashing every chunk (in the page's
+ * SHA-256 worker when it has one, which reads the file itself; else Web Crypto in a secure context,
+ * else the given SHA-256: a page served over `http://<lan-ip>` has no `crypto.subtle`; the file hash
+ * covers the chunk list), so no file is ever held in memory whole; chunks are read again from the
+ * `File` when they are sent.
  */
 import { type AbortSignalLike, SourceChangedError } from '@lanrtc/signal-core';
 import {
@@ -13,6 +14,7 @@ import {
   type Sha256Factory,
   type TransferManifest,
 } from '@lanrtc/signal-core/transfer';
+import type { Sha256Worker } from './sha256-worker-client.js';
 import { uniqueTransferPaths } from './transfer-paths.js';
 
 /** Default chunk: 1 MiB, the unit of hashing and of resume (the Node API's default too). */
@@ -29,6 +31,8 @@ export interface PathedFile {
 export interface FileSourceInit {
   /** SHA-256 to hash with (signal-core's `nobleSha256` in a page). */
   readonly sha256: Sha256Factory;
+  /** The page's SHA-256 worker (`startSha256Worker`): it reads and hashes the files off the page's thread. */
+  readonly worker?: Sha256Worker | undefined;
   /** Bytes per chunk, a power of two from 64 KiB to 16 MiB (default 1 MiB). */
   readonly chunkSize?: number;
   /** Stop hashing: rejects with `signal.reason`. */
@@ -55,9 +59,16 @@ export async function createFileSource(
   const subtle = globalThis.crypto?.subtle;
   const entries: ManifestFile[] = [];
   for (const [i, file] of files.entries()) {
-    const chunkHashes: Uint8Array[] = [];
+    const done = hashed;
+    const chunkHashes: Uint8Array[] = init.worker
+      ? await init.worker.hashChunks(file, chunkSize, {
+          ...(init.signal ? { signal: init.signal } : {}),
+          onProgress: (n) => init.onHashProgress?.(done + n, totalBytes),
+        })
+      : [];
+    if (init.worker) hashed += file.size;
     // The next chunk is read while this one is hashed.
-    let next = file.size > 0 ? readSlice(file, 0, chunkSize) : undefined;
+    let next = !init.worker && file.size > 0 ? readSlice(file, 0, chunkSize) : undefined;
     for (let offset = 0; next; offset += chunkSize) {
       if (init.signal?.aborted) {
         next.catch(() => undefined); // a read still under way is not awaited any more

@@ -22,6 +22,7 @@ import {
 import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createDownloadSink, type ReceivedFile } from './download-sink.js';
+import type { Sha256Worker } from './sha256-worker-client.js';
 import { loadWasmSha256 } from './wasm-sha256.js';
 
 /** How long a receiver that ended leaves the channel for the sender to close (its last frame drains). */
@@ -39,6 +40,11 @@ export interface BrowserReceiveFilesInit {
   readonly sink?: FileSink;
   /** SHA-256 to verify with (default `loadWasmSha256()`: WebAssembly, else signal-core's pure-JS `nobleSha256`). */
   readonly sha256?: Sha256Factory;
+  /**
+   * The page's SHA-256 worker (`startSha256Worker`): each chunk is verified there (its buffer
+   * transferred, not copied) while the next one arrives, instead of on the page's thread.
+   */
+  readonly hashWorker?: Sha256Worker | undefined;
   readonly signal?: AbortSignal;
 }
 
@@ -61,6 +67,9 @@ export function receiveFiles(connection: BrowserConnection, init: BrowserReceive
         lane,
         sink,
         sha256,
+        chunkDigest: init.hashWorker
+          ? (bytes) => (init.hashWorker as Sha256Worker).digestChunk(bytes)
+          : undefined,
         decide: (summary) => init.decide({ ...summary, from: connection.remote }),
         signal,
         onProgress,

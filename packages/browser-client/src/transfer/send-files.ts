@@ -16,6 +16,7 @@ import {
 import type { BrowserConnection } from '../direct/session.js';
 import { dataChannelLane, peerLimit } from './datachannel-lane.js';
 import { createFileSource, FILE_SOURCE_CHUNK_BYTES, type PathedFile } from './file-source.js';
+import type { Sha256Worker } from './sha256-worker-client.js';
 import { loadWasmSha256 } from './wasm-sha256.js';
 
 /** Options of the page's `sendFiles`. */
@@ -24,6 +25,8 @@ export interface BrowserSendFilesInit {
   readonly chunkSize?: number;
   /** SHA-256 to hash with (default `loadWasmSha256()`: WebAssembly, else signal-core's pure-JS `nobleSha256`). */
   readonly sha256?: Sha256Factory;
+  /** The page's SHA-256 worker (`startSha256Worker`): the hashing pass runs there, off the page's thread. */
+  readonly hashWorker?: Sha256Worker | undefined;
   /** While hashing, before anything moves: bytes hashed of the total. */
   readonly onHashProgress?: (hashedBytes: number, totalBytes: number) => void;
   readonly signal?: AbortSignal;
@@ -43,6 +46,7 @@ export function sendFiles(
       ? await createFileSource(files, {
           sha256: init.sha256 ?? (await loadWasmSha256()),
           chunkSize: init.chunkSize ?? FILE_SOURCE_CHUNK_BYTES,
+          worker: init.hashWorker,
           signal,
           ...(init.onHashProgress ? { onHashProgress: init.onHashProgress } : {}),
         })

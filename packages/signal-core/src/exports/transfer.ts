@@ -79,9 +79,11 @@ export { type RunSenderInit, runSender } from '../transfer/sender.js';
 export type { SessionInit } from '../transfer/session.js';
 export type {
   ChunkDigest,
+  DigestedChunk,
   FileHolding,
   FileSink,
   FileSource,
+  MovingChunkDigest,
   Sha256,
   Sha256Factory,
 } from '../transfer/source.js';

@@ -22,7 +22,14 @@ import type { TransferManifest } from './manifest-types.js';
 import { createPayloadAssembler, splitPayload } from './payload.js';
 import { createProgressMeter, type ProgressMeter } from './progress.js';
 import { createFrameSession, type SessionInit } from './session.js';
-import type { ChunkDigest, FileHolding, FileSink, Sha256, Sha256Factory } from './source.js';
+import type {
+  ChunkDigest,
+  FileHolding,
+  FileSink,
+  MovingChunkDigest,
+  Sha256,
+  Sha256Factory,
+} from './source.js';
 import type { OfferSummary, TransferDecision, TransferProgress, TransferResult } from './types.js';
 
 /** What `runReceiver` needs. */
@@ -40,8 +47,9 @@ export interface RunReceiverInit extends SessionInit {
    * Optional one-shot chunk hash that runs off this thread: each whole chunk is then hashed there,
    * started as soon as the chunk is in, and checked before the sink writes it, so verifying one
    * chunk overlaps receiving the next. Without it every chunk is hashed here, as its frames arrive.
+   * A `MovingChunkDigest` (a Web Worker) gets the chunk's own buffer and hands it back.
    */
-  readonly chunkDigest?: ChunkDigest | undefined;
+  readonly chunkDigest?: ChunkDigest | MovingChunkDigest | undefined;
   /**
    * Accept (`true`) or decline (`false`) the offer, or `'busy'`: declined because this side is taken by
    * another transfer, which the sender hears as reason `busy`. The sender waits (kept alive) meanwhile.
@@ -182,14 +190,19 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     const mismatch = () => new ChunkVerificationError(`chunk ${c} of file ${i} does not match its SHA-256`);
     if (chunk.hash && !equalBytes(chunk.hash.digest(), expected)) throw mismatch();
     nextPos += 1;
-    const data = chunk.buffer as Uint8Array;
+    let data = chunk.buffer as Uint8Array;
     // Started now, awaited in order below: chunks are hashed while later ones arrive.
     const digest = init.chunkDigest?.(data);
     digest?.catch(() => {}); // awaited in the queue; one skipped after a failure is not unhandled
     meter?.setState(i, 'moving');
     queue(async () => {
       // Never written unverified: the partial file holds verified chunks only (resume trusts it).
-      if (digest && !equalBytes(await digest, expected)) throw mismatch();
+      if (digest) {
+        const result = await digest;
+        // A digest that moved the bytes (a Web Worker's transfer) hands them back.
+        if (!(result instanceof Uint8Array)) data = result.bytes;
+        if (!equalBytes(result instanceof Uint8Array ? result : result.digest, expected)) throw mismatch();
+      }
       await sink.writeChunk(i, c, data);
       unackedBytes -= length;
       meter?.moved(i, length);

@@ -22,6 +22,20 @@ export type Sha256Factory = () => Sha256;
  */
 export type ChunkDigest = (bytes: Uint8Array) => Promise<Uint8Array>;
 
+/**
+ * A `ChunkDigest` that moves the bytes to where it hashes them (transfers their buffer to a Web
+ * Worker, which detaches the caller's view) and hands them back with the digest: the caller gives
+ * bytes whose buffer nothing else uses and goes on with the returned `bytes`.
+ */
+export type MovingChunkDigest = (bytes: Uint8Array) => Promise<DigestedChunk>;
+
+/** A chunk handed back by a `MovingChunkDigest`, with its SHA-256. */
+export interface DigestedChunk {
+  readonly digest: Uint8Array;
+  /** The same bytes as given, in the buffer that came back. */
+  readonly bytes: Uint8Array;
+}
+
 /** The sending side's files: a manifest made up front, then chunks read on demand. */
 export interface FileSource {
   /** The manifest of every file (hashes computed while it was built). */

@@ -54,6 +54,31 @@ describe('runSender / runReceiver over a memory lane', () => {
     // Every chunk went through it: 5 of a.bin, 1 of b.bin.
     expect(digests).toBe(6);
   });
+
+  it('with a MovingChunkDigest that takes the buffer (as a Web Worker transfer does), files arrive byte-identical', async () => {
+    const files = [
+      { path: 'a.bin', data: bytesOf(300 * KiB + 5, 7) },
+      { path: 'b.bin', data: bytesOf(64 * KiB, 8) },
+    ];
+    let detached = 0;
+    const chunkDigest = (bytes: Uint8Array) =>
+      new Promise<{ digest: Uint8Array; bytes: Uint8Array }>((resolve) => {
+        const { buffer, byteOffset, byteLength } = bytes;
+        // Moving the buffer detaches the caller's view, as postMessage with a transfer list does.
+        const moved = structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+        if (bytes.byteLength === 0) detached += 1;
+        const back = new Uint8Array(moved, byteOffset, byteLength);
+        const hash = nobleSha256();
+        hash.update(back);
+        const digest = hash.digest();
+        setTimeout(() => resolve({ digest, bytes: back }), 1);
+      });
+    const { sink, sent, received } = await transfer({ files, receiver: { chunkDigest } });
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    expect(detached).toBe(6);
+    for (const file of files) expect(sameBytes(sink.final.get(file.path), file.data)).toBe(true);
+  });
 });
 
 const CHUNK = 64 * KiB;
