@@ -48,6 +48,7 @@ import { launchChromium } from '@lanrtc/lan-harness/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { openDropPage, pageState, until } from '../examples/file-drop/test/support/drop-page.js';
 import { buildPage, startDropIn } from '../examples/file-drop/test/support/drop-process.js';
+import { childLines } from '../test/kit/child-lines.js';
 import { cpuSnapshot, cpuSpent } from './netns-cpu.js';
 import { profilePage, summarize } from './page-profile.js';
 
@@ -74,9 +75,11 @@ const rawMessage = parseSize(opt('--raw-message') ?? '256K');
 const rawHigh = parseSize(opt('--raw-high') ?? '4M');
 const rawLow = parseSize(opt('--raw-low') ?? '1M');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
-const ALL = ['raw', 'c2n', 'n2c', 'c2c'] as const;
+const DEFAULT = ['raw', 'c2n', 'n2c', 'c2c'] as const;
+/** Beside the default paths, two diagnostic ones: Chromium ↔ a plain werift peer, no lanrtc layer. */
+const ALL = [...DEFAULT, 'c2w', 'w2c'] as const;
 type PathName = (typeof ALL)[number];
-const paths = (opt('--paths') ?? ALL.join(',')).split(',') as PathName[];
+const paths = (opt('--paths') ?? DEFAULT.join(',')).split(',') as PathName[];
 for (const p of paths) {
   if (!(ALL as readonly string[]).includes(p))
     throw new Error(`--paths: unknown path "${p}" (${ALL.join(', ')})`);
@@ -91,7 +94,11 @@ const LABEL: Record<PathName, string> = {
   c2n: 'Chromium → Node (file-drop page → host)',
   n2c: 'Node → Chromium (host → page download)',
   c2c: 'Chromium → Chromium (page → page download)',
+  c2w: 'Chromium → werift raw DataChannel (no lanrtc)',
+  w2c: 'werift → Chromium raw DataChannel (no lanrtc)',
 };
+/** The plain werift peer of `c2w` / `w2c` (bench:werift-throughput's, with its throughput fixes on). */
+const WERIFT_PEER = fileURLToPath(new URL('./werift-throughput-peer.ts', import.meta.url));
 const HOST_NAME = 'desk';
 // Plain host candidates in both browsers (docs/PLATFORM.md: otherwise `<uuid>.local`).
 const CHROMIUM_FLAGS = ['--disable-features=WebRtcHideLocalIpsWithMdns'];
@@ -251,6 +258,115 @@ async function rawRun(
   }
 }
 
+/**
+ * `c2w` / `w2c`: the anchor's page in Chromium B and a plain werift `RTCPeerConnection` in a Node
+ * process on host A (bench/werift-throughput-peer.ts, announcing max-message-size 256 KiB), one
+ * reliable ordered DataChannel, `size` bytes as `rawMessage`-byte messages (the page keeps the
+ * anchor's `bufferedAmount` marks; werift's sender its own 4 / 1 MiB). What it shows: the CPU of
+ * werift in each role against Chromium's in the anchor, without anything of lanrtc's.
+ */
+async function weriftRun(
+  host: LanHost,
+  browserB: Browser,
+  direction: 'c2w' | 'w2c',
+  run: number,
+): Promise<{ ms: number; cpu: Record<string, number> }> {
+  const role = direction === 'c2w' ? 'recv' : 'send';
+  const child = host.node(WERIFT_PEER, [role, 'patched', String(size), String(rawMessage)], {
+    env: { WERIFT_PEER_MAX_MESSAGE_SIZE: '262144' },
+  });
+  const lines = childLines(child);
+  const ctx = await browserB.newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.goto('about:blank');
+    if (direction === 'c2w') {
+      const offer = await page.evaluate(async () => {
+        const g = globalThis as unknown as Record<string, unknown>;
+        const pc = new RTCPeerConnection();
+        g.pc = pc;
+        g.dc = pc.createDataChannel('bulk', { ordered: true });
+        await pc.setLocalDescription(await pc.createOffer());
+        await new Promise<void>((r) => {
+          if (pc.iceGatheringState === 'complete') r();
+          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+        });
+        return pc.localDescription?.sdp;
+      });
+      child.stdin?.write(`${JSON.stringify({ sdp: offer })}\n`);
+      const answer = await lines.next((l) => l.event === 'sdp', { what: 'werift answer' });
+      await page.evaluate(async (sdp) => {
+        const g = globalThis as unknown as { pc: RTCPeerConnection; dc: RTCDataChannel };
+        await g.pc.setRemoteDescription({ type: 'answer', sdp });
+        if (g.dc.readyState !== 'open') await new Promise((r) => g.dc.addEventListener('open', r));
+      }, answer.sdp as string);
+      const stopProfile = await profiling(direction, run, { sender: page });
+      const cpu0 = snap();
+      const t0 = Date.now();
+      const sending = page.evaluate(
+        async ({ size, messageBytes, high, low }) => {
+          const dc = (globalThis as unknown as { dc: RTCDataChannel }).dc;
+          const message = new Uint8Array(messageBytes);
+          dc.bufferedAmountLowThreshold = low;
+          for (let sent = 0; sent < size; ) {
+            const n = Math.min(message.length, size - sent);
+            dc.send(n === message.length ? message : message.subarray(0, n));
+            sent += n;
+            if (dc.bufferedAmount > high)
+              await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+          }
+        },
+        { size, messageBytes: rawMessage, high: rawHigh, low: rawLow },
+      );
+      await lines.next((l) => l.event === 'done', { ms: 3_600_000, what: 'werift received everything' });
+      const ms = Date.now() - t0;
+      const cpu = cpuSince(cpu0);
+      await sending;
+      await stopProfile();
+      return { ms, cpu };
+    }
+    const offer = await lines.next((l) => l.event === 'sdp', { what: 'werift offer' });
+    const answer = await page.evaluate(
+      async ({ offer, size }) => {
+        const g = globalThis as unknown as Record<string, unknown>;
+        const pc = new RTCPeerConnection();
+        g.pc = pc;
+        g.done = new Promise<number>((resolve) =>
+          pc.addEventListener('datachannel', ({ channel }) => {
+            channel.binaryType = 'arraybuffer';
+            let got = 0;
+            channel.onmessage = (e) => {
+              got += (e.data as ArrayBuffer).byteLength;
+              if (got >= size) resolve(performance.timeOrigin + performance.now());
+            };
+          }),
+        );
+        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+        await pc.setLocalDescription(await pc.createAnswer());
+        await new Promise<void>((r) => {
+          if (pc.iceGatheringState === 'complete') r();
+          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+        });
+        return pc.localDescription?.sdp;
+      },
+      { offer: offer.sdp as string, size },
+    );
+    const received = page.evaluate(() => (globalThis as unknown as { done: Promise<number> }).done);
+    const stopProfile = await profiling(direction, run, { receiver: page });
+    const cpu0 = snap();
+    // The clock starts when werift gets the answer: it includes connecting (about 0.1 s).
+    const t0 = Date.now();
+    child.stdin?.write(`${JSON.stringify({ sdp: answer })}\n`);
+    const t1 = await received;
+    const cpu = cpuSince(cpu0);
+    await stopProfile();
+    return { ms: t1 - t0, cpu };
+  } finally {
+    child.kill('SIGTERM');
+    await ctx.close();
+  }
+}
+
 async function clickWhenOpen(page: Page, selector: string, button: string): Promise<void> {
   await page.waitForSelector(selector, { timeout: 120_000 });
   await page.click(button);
@@ -290,7 +406,12 @@ try {
     const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000), cpu };
     results.push(r);
     console.log(
-      JSON.stringify({ ...r, ms: Math.round(ms), mbps: round(r.mbps), sha256: path === 'raw' ? '—' : 'ok' }),
+      JSON.stringify({
+        ...r,
+        ms: Math.round(ms),
+        mbps: round(r.mbps),
+        sha256: path === 'raw' || path === 'c2w' || path === 'w2c' ? '—' : 'ok',
+      }),
     );
   };
   for (let run = 1; run <= runs; run++) {
@@ -299,6 +420,9 @@ try {
       execFileSync('sync');
       if (path === 'raw') {
         const { ms, cpu } = await rawRun(chromiumA.browser, chromiumB.browser, run);
+        record(path, run, ms, cpu);
+      } else if (path === 'c2w' || path === 'w2c') {
+        const { ms, cpu } = await weriftRun(a, chromiumB.browser, path, run);
         record(path, run, ms, cpu);
       } else if (path === 'c2n') {
         const name = `Ada${run}`;

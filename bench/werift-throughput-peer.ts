@@ -8,7 +8,9 @@
  *
  *   tsx werift-throughput-peer.ts send|recv stock|patched|fixes:13,14,… <total bytes> <message bytes>
  *
- * With WERIFT_BENCH_PROFILE=<dir> it writes a CPU profile of the transfer to <dir>/<role>-<mode>.cpuprofile.
+ * With WERIFT_BENCH_PROFILE=<dir> it writes a CPU profile of the transfer to <dir>/<role>-<mode>.cpuprofile;
+ * WERIFT_PEER_MAX_MESSAGE_SIZE=<bytes> announces that `a=max-message-size` (bench:file-transfer-browser).
+ * The peer on the other side may be Chromium (bench:file-transfer-browser, paths c2w / w2c).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -47,7 +49,10 @@ if (profiler) {
   await profiler.post('Profiler.enable');
 }
 
-const pc = new RTCPeerConnection({ iceServers: [] });
+// bench:file-transfer-browser's c2w / w2c paths talk to Chromium in 256 KiB messages: they set
+// the max-message-size lanrtc's Node peers announce (werift's default is 65536).
+const maxMessageSize = Number(process.env.WERIFT_PEER_MAX_MESSAGE_SIZE) || undefined;
+const pc = new RTCPeerConnection({ iceServers: [], ...(maxMessageSize ? { maxMessageSize } : {}) });
 const cpu0 = process.cpuUsage();
 const drops0 = udpRcvbufErrors();
 
