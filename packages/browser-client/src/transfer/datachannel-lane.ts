@@ -101,35 +101,9 @@ export function dataChannelLane(channel: RTCDataChannel, init: DataChannelLaneIn
   channel.addEventListener('error', onChannelError);
   if (channel.readyState === 'closing' || channel.readyState === 'closed') queueMicrotask(() => finish());
 
-  // One frame's worth of memory that every `writeParts` joins its parts into: `send` copies the
-  // bytes before it returns (webrtc-pc §6.2 send(), "the data stored in the buffer"; Chromium copies
-  // them into its own buffer), so the next frame can reuse it instead of allocating a new one.
-  let scratch: Uint8Array<ArrayBuffer> | undefined;
-
-  const lane: TransferLane = {
+  return {
     kind: 'datachannel',
     maxFrameBytes,
-    writeParts(parts) {
-      let size = 0;
-      for (const part of parts) size += part.byteLength;
-      // Until the channel is open a write waits, and the scratch may not be held across that.
-      if (channel.readyState !== 'open' || size > maxFrameBytes || closed) {
-        const joined = new Uint8Array(size);
-        let at = 0;
-        for (const part of parts) {
-          joined.set(part, at);
-          at += part.byteLength;
-        }
-        return lane.write(joined);
-      }
-      scratch ??= new Uint8Array(maxFrameBytes);
-      let at = 0;
-      for (const part of parts) {
-        scratch.set(part, at);
-        at += part.byteLength;
-      }
-      return lane.write(scratch.subarray(0, size));
-    },
     async write(frame) {
       if (closed) throw new TransportClosedError('the transfer channel is closed');
       if (frame.byteLength > maxFrameBytes)
@@ -183,7 +157,6 @@ export function dataChannelLane(channel: RTCDataChannel, init: DataChannelLaneIn
       finish();
     },
   };
-  return lane;
 }
 
 /** The peer's max-message-size on `connection` (Chromium reports 0 / no limit as `Infinity`), as lane options. */
