@@ -2,7 +2,7 @@
  * bench:file-transfer-browser — lanrtc's browser file paths against Chromium's own DataChannel, in
  * ONE run between two LAN hosts (namespaces), each with its own headless Chromium:
  *
- *   pnpm bench:file-transfer-browser [--size 100M] [--runs 1] [--paths raw,c2n,n2c,c2c]
+ *   pnpm bench:file-transfer-browser [--size 100M] [--runs 1] [--paths raw,c2n,n2c,c2c,c2w,w2c]
  *     [--raw-message 256K] [--raw-high 4M] [--raw-low 1M] [--profile DIR]
  *
  * - `raw` (the anchor): a page in Chromium A and a page in Chromium B, one reliable ordered
@@ -17,6 +17,9 @@
  *   the page accepts, the download's bytes SHA-256 checked.
  * - `c2c`: Chromium → Chromium, a page in Chromium A sends to a page in Chromium B (paired once by
  *   comparing digits with a small file before the clock runs), the download SHA-256 checked.
+ * - `c2w` / `w2c` (diagnostic, only when asked for in `--paths`): the anchor's page in Chromium B and
+ *   a plain werift peer on host A (bench/werift-throughput-peer.ts), no lanrtc layer: werift's CPU in
+ *   each role against Chromium's in the anchor.
  *
  * The clock for a file path starts at the user's action (the page's send click, the host's `send`
  * line), so the sender's hashing pass, the connection set-up and the receiver's accept click count,
@@ -377,6 +380,8 @@ console.log(JSON.stringify({ size, runs, paths, rawMessage, rawHigh, rawLow, upt
 const dir = await mkdtemp(join(tmpdir(), 'lanrtc-bench-file-transfer-browser-'));
 const undo: (() => unknown)[] = [() => rm(dir, { recursive: true, force: true })];
 const results: Result[] = [];
+/** The sending page's hashing pass by `path-run` (c2n, c2c), from the page's state. */
+const hashMs = new Map<string, number | undefined>();
 try {
   const src = join(dir, 'payload.bin');
   const want = generate(src, size);
@@ -405,10 +410,13 @@ try {
   const record = (path: PathName, run: number, ms: number, cpu: Record<string, number>) => {
     const r = { path, run, ms, mbps: size / 1e6 / (ms / 1000), cpu };
     results.push(r);
+    const hashed = hashMs.get(`${path}-${run}`);
     console.log(
       JSON.stringify({
         ...r,
         ms: Math.round(ms),
+        // The sending page's hashing pass, part of `ms` (c2n, c2c).
+        ...(hashed !== undefined ? { hashMs: Math.round(hashed) } : {}),
         mbps: round(r.mbps),
         sha256: path === 'raw' || path === 'c2w' || path === 'w2c' ? '—' : 'ok',
       }),
@@ -440,6 +448,7 @@ try {
         const ms = Date.now() - t0;
         const cpu = cpuSince(cpu0);
         await stopProfile();
+        hashMs.set(`${path}-${run}`, (await pageState(p)).transfers[0]?.hashMs);
         const landed = line[1] as string;
         const got = await sha256Hex(landed);
         if (got !== want) throw new Error(`c2n: the file's SHA-256 ${got} is not the source's ${want}`);
@@ -502,6 +511,7 @@ try {
         const ms = Date.now() - t0;
         const cpu = cpuSince(cpu0);
         await stopProfile();
+        hashMs.set(`${path}-${run}`, (await pageState(cy)).transfers.at(-1)?.hashMs);
         const hash = await sha256Hex(file);
         if (hash !== want) throw new Error(`c2c: the download's SHA-256 ${hash} is not the source's ${want}`);
         await got.delete();

@@ -130,12 +130,16 @@ async function sendTo(member: RoomMember, files: PathedFile[]): Promise<void> {
     entry.state = 'hashing';
     render(entry);
     connection = await agent.connect(member.id);
+    const hashStart = performance.now();
     const handle = sendFiles(connection, files, {
       hashWorker: await hashWorker,
       onHashProgress(hashed) {
         entry.hashedBytes = hashed;
         // Hashed: now the receiver is asked.
-        if (hashed === total) entry.state = 'waiting';
+        if (hashed === total) {
+          entry.state = 'waiting';
+          entry.hashMs = performance.now() - hashStart;
+        }
         render(entry);
       },
     });

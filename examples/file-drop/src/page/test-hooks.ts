@@ -20,6 +20,8 @@ export interface FileDropState {
     state: string;
     doneBytes: number;
     totalBytes: number;
+    /** The sender's hashing pass, in ms (the bench reports it). */
+    hashMs: number | undefined;
     error: string | undefined;
     files: readonly { path: string; size: number }[];
   }[];
@@ -47,6 +49,7 @@ export function installTestHooks(read: {
       state: t.state,
       doneBytes: t.state === 'done' ? t.totalBytes : (t.progress?.doneBytes ?? 0),
       totalBytes: t.totalBytes,
+      hashMs: t.hashMs,
       error: t.error,
       files: (t.progress?.files ?? t.result?.files ?? []).map((f) => ({ path: f.path, size: f.size })),
     })),

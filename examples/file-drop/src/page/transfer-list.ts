@@ -17,6 +17,8 @@ export interface TransferEntry {
   state: TransferState;
   /** Bytes hashed so far while `hashing`. */
   hashedBytes: number;
+  /** How long the sender's hashing pass took (ms), once it is over. */
+  hashMs: number | undefined;
   totalBytes: number;
   progress: TransferProgress | undefined;
   result: TransferResult | undefined;
@@ -48,6 +50,7 @@ export function addTransfer(
     peer,
     state,
     hashedBytes: 0,
+    hashMs: undefined,
     totalBytes,
     progress: undefined,
     result: undefined,
