@@ -4,10 +4,10 @@
  * `message` events) and `startSha256Worker` on the other, as a page holds its `Worker`. Digests
  * against node:crypto, the chunk's buffer moved there and back (the caller's view detached), a file's
  * chunk hashes and progress, `createFileSource` giving the same manifest with and without the worker,
- * and a worker that never becomes ready (the page then hashes itself).
+ * and a worker that never becomes ready (the page then hashes itself). Node's global `MessageChannel`
+ * is worker_threads', whose ports move transferred buffers as a worker's do.
  */
 import { randomBytes } from 'node:crypto';
-import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createFileSource } from '../../src/transfer/file-source.js';
 import { installSha256Worker, type Sha256WorkerScope } from '../../src/transfer/sha256-worker.js';
