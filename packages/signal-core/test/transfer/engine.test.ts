@@ -6,6 +6,7 @@ import {
   nobleSha256,
   runReceiver,
   runSender,
+  type TransferLane,
   type TransferProgress,
 } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,66 @@ describe('runSender / runReceiver over a memory lane', () => {
     for (const file of files) expect(sameBytes(sink.final.get(file.path), file.data)).toBe(true);
     // Every chunk went through it: 5 of a.bin, 1 of b.bin.
     expect(digests).toBe(6);
+  });
+
+  it('gives a lane back each chunk frame only after the sink wrote it, and never a buffer of its own', async () => {
+    const files = [{ path: 'a.bin', data: bytesOf(3 * 64 * KiB, 9) }];
+    const log: string[] = [];
+    const released: Uint8Array[] = [];
+    const frames = new Set<ArrayBufferLike>();
+    // Frames of 256 KiB carry a 64 KiB chunk whole: the receiver keeps a view into each.
+    const [a, b] = createMemoryLanePair({ maxFrameBytes: 256 * KiB });
+    const lane: TransferLane = {
+      ...b,
+      kind: b.kind,
+      maxFrameBytes: b.maxFrameBytes,
+      onFrame: (listener) =>
+        b.onFrame((frame) => {
+          frames.add(frame.buffer);
+          listener(frame);
+        }),
+      release(view) {
+        log.push(`release ${released.length}`);
+        released.push(view);
+      },
+    };
+    const sink = createMemorySink();
+    const writeChunk = sink.writeChunk.bind(sink);
+    sink.writeChunk = async (f, c, data) => {
+      await writeChunk(f, c, data);
+      log.push(`write ${c}`);
+    };
+    const source = createMemorySource(files, { chunkSize: 64 * KiB });
+    const [sent, received] = await Promise.allSettled([
+      runSender({ lane: a, source }),
+      runReceiver({ lane, sink, sha256: nobleSha256, decide: () => true }),
+    ]);
+    a.close();
+    b.close();
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    expect(sameBytes(sink.final.get('a.bin'), files[0]?.data)).toBe(true);
+    expect(log).toEqual(['write 0', 'release 0', 'write 1', 'release 1', 'write 2', 'release 2']);
+    for (const view of released) expect(frames.has(view.buffer)).toBe(true);
+
+    // Chunks larger than a frame are put together in the receiver's own memory: nothing to give back.
+    released.length = 0;
+    const [c, d] = createMemoryLanePair();
+    const small: TransferLane = {
+      ...d,
+      kind: d.kind,
+      maxFrameBytes: d.maxFrameBytes,
+      release: (v) => released.push(v),
+    };
+    const [sent2, received2] = await Promise.allSettled([
+      runSender({ lane: c, source: createMemorySource(files, { chunkSize: 64 * KiB }) }),
+      runReceiver({ lane: small, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    ]);
+    c.close();
+    d.close();
+    if (sent2.status === 'rejected') throw sent2.reason;
+    if (received2.status === 'rejected') throw received2.reason;
+    expect(released).toEqual([]);
   });
 });
 
