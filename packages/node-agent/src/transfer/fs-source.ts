@@ -22,6 +22,7 @@ import {
   type Sha256Factory,
 } from '@lanrtc/signal-core/transfer';
 import { UnreadableSourceError } from '../errors.js';
+import { createBufferPool } from './buffer-pool.js';
 import { cachedChunkHashes, rememberChunkHashes } from './hash-cache.js';
 import { nodeChunkDigest, sharedBuffer } from './node-chunk-digest.js';
 import { nodeSha256 } from './node-sha256.js';
@@ -284,6 +285,8 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
   // fileIndex → an open handle and how many reads are using it (an idle one may be closed).
   const handles = new Map<number, { handle: Promise<FileHandle>; users: number }>();
   let closed = false;
+  // Chunk buffers: the window's worth in flight, one read ahead, given back at each ACK.
+  const chunks = createBufferPool({ minBytes: 64 * 1024, perLength: 24 });
 
   const acquire = (fileIndex: number, file: SourceFile) => {
     let entry = handles.get(fileIndex);
@@ -327,8 +330,9 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
       const use = acquire(fileIndex, file);
       try {
         const handle = await use.handle;
-        // Not zeroed (every byte is read into it or the read is refused), and not from the shared pool.
-        const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+        // Not zeroed (every byte is read into it or the read is refused); given back at the chunk's ACK.
+        const pooled = chunks.take(length);
+        const bytes = new Uint8Array(pooled.buffer, pooled.byteOffset, length);
         const got = await readFully(handle, bytes, length, offset);
         // Checked after the read: bytes read while the file changed are never handed out. A
         // synchronous fstat (microseconds, no disk) costs less than a round trip through libuv's pool.
@@ -341,6 +345,7 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
         await release(fileIndex);
       }
     },
+    release: (bytes) => chunks.give(bytes),
     async close() {
       closed = true;
       const open = [...handles.values()];

@@ -1,14 +1,17 @@
 /**
  * Frames on a byte stream (the TLS lane): each frame is a u32 big-endian length followed by that many
  * bytes. The decoder holds at most one incomplete frame, so what a peer can make this side buffer is
- * bounded by `MAX_STREAM_FRAME_BYTES` whatever it sends. Large frames are assembled in buffers the
- * consumer gives back (`recycle`) once it is done with them: at a GiB per second, a fresh 1 MiB
- * buffer per frame made V8 collect its whole heap every few dozen MiB of that outside-heap memory,
- * which cost the receiver more CPU than the SHA-256 of every byte (BENCHMARKS.md, "File transfer").
- * That memory is a `SharedArrayBuffer`, so the chunk in it is hashed on a worker thread in place;
- * given back, it is reused, which also keeps V8 from holding on to hundreds of them.
+ * bounded by `MAX_STREAM_FRAME_BYTES` whatever it sends. Large frames are assembled in pooled shared
+ * buffers (buffer-pool.ts) that the consumer gives back (`recycle`) once it is done with them.
  */
 import { MalformedInputError } from '@lanrtc/signal-core';
+import { createBufferPool } from './buffer-pool.js';
+
+/** Frames at least this long are assembled in reusable buffers; smaller ones come from node's slab. */
+const POOLED_FRAME_BYTES = 64 * 1024;
+
+/** Buffers kept for reuse per frame length: more than the 16 MiB window holds in 1 MiB chunks. */
+const SPARE_PER_LENGTH = 24;
 
 /** Largest frame a stream lane carries: 4 MiB (a 1 MiB chunk fits in one frame, with room to spare). */
 export const MAX_STREAM_FRAME_BYTES = 4 * 1024 * 1024;
@@ -43,7 +46,8 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
   // The frame being assembled once its header is known; `undefined` while reading a header.
   let frame: Uint8Array | undefined;
   let frameFill = 0;
-  const spare = createFramePool();
+  // Shared memory: `nodeChunkDigest` hashes a chunk in it on a worker thread, without a copy.
+  const spare = createBufferPool({ minBytes: POOLED_FRAME_BYTES, perLength: SPARE_PER_LENGTH, shared: true });
 
   return {
     recycle: (view) => spare.give(view),
@@ -108,40 +112,4 @@ function readLength(bytes: Uint8Array, at: number, maxFrameBytes: number): numbe
   // Lanes carry frames of 1…max bytes (a DataChannel has no portable empty message).
   if (length === 0) throw new MalformedInputError('empty frame');
   return length;
-}
-
-/** Frames at least this long are assembled in reusable buffers; smaller ones come from node's slab. */
-const POOLED_FRAME_BYTES = 64 * 1024;
-
-/** Buffers kept for reuse per frame length: more than the 16 MiB window holds in 1 MiB chunks. */
-const SPARE_PER_LENGTH = 24;
-
-/** Reusable frame buffers, by exact length (a transfer's chunk frames are all one size). */
-function createFramePool() {
-  // The memory this pool handed out, so a foreign buffer given back is ignored.
-  const ours = new WeakSet<ArrayBufferLike>();
-  const spare = new Map<number, Buffer[]>();
-  return {
-    take(length: number): Buffer {
-      if (length < POOLED_FRAME_BYTES) return Buffer.allocUnsafe(length);
-      const reused = spare.get(length)?.pop();
-      if (reused) return reused;
-      // Its own memory (not node's slab, so giving it back frees nothing else), shared so that
-      // `nodeChunkDigest` hashes the chunk in it on a worker thread, without a copy.
-      const fresh = Buffer.from(new SharedArrayBuffer(length));
-      ours.add(fresh.buffer);
-      return fresh;
-    },
-    give(view: Uint8Array): void {
-      const memory = view.buffer;
-      if (!ours.has(memory)) return;
-      let list = spare.get(memory.byteLength);
-      if (!list) {
-        list = [];
-        spare.set(memory.byteLength, list);
-      }
-      if (list.length < SPARE_PER_LENGTH && !list.some((b) => b.buffer === memory))
-        list.push(Buffer.from(memory as ArrayBuffer));
-    },
-  };
 }

@@ -3,6 +3,7 @@ import {
   createMemorySink,
   createMemorySource,
   decodeTransferFrame,
+  type FileSource,
   nobleSha256,
   runReceiver,
   runSender,
@@ -54,6 +55,41 @@ describe('runSender / runReceiver over a memory lane', () => {
     for (const file of files) expect(sameBytes(sink.final.get(file.path), file.data)).toBe(true);
     // Every chunk went through it: 5 of a.bin, 1 of b.bin.
     expect(digests).toBe(6);
+  });
+
+  it('gives the source back each chunk\u2019s bytes once, only after the receiver acknowledged it', async () => {
+    const files = [
+      { path: 'a.bin', data: bytesOf(3 * 64 * KiB + 9, 10) },
+      { path: 'b.bin', data: bytesOf(64 * KiB, 11) },
+    ];
+    const log: string[] = [];
+    const honest = createMemorySource(files, { chunkSize: 64 * KiB });
+    const read = new Map<Uint8Array, string>();
+    const source: FileSource = {
+      manifest: honest.manifest,
+      async readChunk(f, c) {
+        const bytes = await honest.readChunk(f, c);
+        read.set(bytes, `${f}/${c}`);
+        return bytes;
+      },
+      release(bytes) {
+        log.push(`release ${read.get(bytes) ?? 'unknown'}`);
+      },
+      close: () => honest.close(),
+    };
+    const sink = createMemorySink();
+    const writeChunk = sink.writeChunk.bind(sink);
+    sink.writeChunk = async (f, c, data) => {
+      await writeChunk(f, c, data);
+      log.push(`write ${f}/${c}`);
+    };
+    const { sent, received } = await transfer({ files: [], source: source as never, receiver: { sink } });
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    const keys = ['0/0', '0/1', '0/2', '0/3', '1/0'];
+    expect(log.filter((e) => e.startsWith('release')).sort()).toEqual(keys.map((k) => `release ${k}`));
+    for (const key of keys)
+      expect(log.indexOf(`release ${key}`)).toBeGreaterThan(log.indexOf(`write ${key}`));
   });
 
   it('gives a lane back each chunk frame only after the sink wrote it, and never a buffer of its own', async () => {
