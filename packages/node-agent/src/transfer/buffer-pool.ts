@@ -9,8 +9,11 @@
 export interface BufferPoolInit {
   /** Buffers shorter than this come from node's slab and are never pooled. */
   readonly minBytes: number;
-  /** Most buffers kept per length. */
-  readonly perLength: number;
+  /**
+   * Most bytes kept for reuse in all: what a peer can make this side hold beyond its window (say, by
+   * files whose last chunks all differ in length) stays bounded.
+   */
+  readonly maxBytes: number;
   /** Allocate in a `SharedArrayBuffer`, so a worker thread can read a buffer in place. */
   readonly shared?: boolean;
 }
@@ -28,11 +31,15 @@ export function createBufferPool(init: BufferPoolInit): BufferPool {
   // The memory this pool handed out, so a foreign buffer given back is ignored.
   const ours = new WeakSet<ArrayBufferLike>();
   const spare = new Map<number, Buffer[]>();
+  let spareBytes = 0;
   return {
     take(length) {
       if (length < init.minBytes) return Buffer.allocUnsafe(length);
       const reused = spare.get(length)?.pop();
-      if (reused) return reused;
+      if (reused) {
+        spareBytes -= length;
+        return reused;
+      }
       // Its own memory, not node's slab: giving it back frees nothing else.
       const fresh = init.shared ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafeSlow(length);
       ours.add(fresh.buffer);
@@ -40,14 +47,16 @@ export function createBufferPool(init: BufferPoolInit): BufferPool {
     },
     give(view) {
       const memory = view.buffer;
-      if (!ours.has(memory)) return;
-      let list = spare.get(memory.byteLength);
+      const length = memory.byteLength;
+      if (!ours.has(memory) || spareBytes + length > init.maxBytes) return;
+      let list = spare.get(length);
       if (!list) {
         list = [];
-        spare.set(memory.byteLength, list);
+        spare.set(length, list);
       }
-      if (list.length < init.perLength && !list.some((b) => b.buffer === memory))
-        list.push(Buffer.from(memory as ArrayBuffer));
+      if (list.some((b) => b.buffer === memory)) return;
+      list.push(Buffer.from(memory as ArrayBuffer));
+      spareBytes += length;
     },
   };
 }

@@ -286,7 +286,7 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
   const handles = new Map<number, { handle: Promise<FileHandle>; users: number }>();
   let closed = false;
   // Chunk buffers: the window's worth in flight, one read ahead, given back at each ACK.
-  const chunks = createBufferPool({ minBytes: 64 * 1024, perLength: 24 });
+  const chunks = createBufferPool({ minBytes: 64 * 1024, maxBytes: 24 * 1024 * 1024 });
 
   const acquire = (fileIndex: number, file: SourceFile) => {
     let entry = handles.get(fileIndex);

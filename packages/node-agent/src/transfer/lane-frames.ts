@@ -10,8 +10,8 @@ import { createBufferPool } from './buffer-pool.js';
 /** Frames at least this long are assembled in reusable buffers; smaller ones come from node's slab. */
 const POOLED_FRAME_BYTES = 64 * 1024;
 
-/** Buffers kept for reuse per frame length: more than the 16 MiB window holds in 1 MiB chunks. */
-const SPARE_PER_LENGTH = 24;
+/** Bytes of frames kept for reuse: more than the 16 MiB window of chunks. */
+const SPARE_BYTES = 24 * 1024 * 1024;
 
 /** Largest frame a stream lane carries: 4 MiB (a 1 MiB chunk fits in one frame, with room to spare). */
 export const MAX_STREAM_FRAME_BYTES = 4 * 1024 * 1024;
@@ -47,7 +47,7 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
   let frame: Uint8Array | undefined;
   let frameFill = 0;
   // Shared memory: `nodeChunkDigest` hashes a chunk in it on a worker thread, without a copy.
-  const spare = createBufferPool({ minBytes: POOLED_FRAME_BYTES, perLength: SPARE_PER_LENGTH, shared: true });
+  const spare = createBufferPool({ minBytes: POOLED_FRAME_BYTES, maxBytes: SPARE_BYTES, shared: true });
 
   return {
     recycle: (view) => spare.give(view),

@@ -4,7 +4,7 @@ import { createBufferPool } from '../../src/transfer/buffer-pool.js';
 
 describe('createBufferPool', () => {
   it('hands a given-back buffer out again, once, for the same length only', () => {
-    const pool = createBufferPool({ minBytes: 1024, perLength: 2 });
+    const pool = createBufferPool({ minBytes: 1024, maxBytes: 8192 });
     const a = pool.take(4096);
     const b = pool.take(4096);
     expect(b.buffer).not.toBe(a.buffer);
@@ -15,8 +15,8 @@ describe('createBufferPool', () => {
     expect(pool.take(4096).buffer).not.toBe(a.buffer);
   });
 
-  it('keeps at most perLength buffers, ignores foreign memory, never pools small ones', () => {
-    const pool = createBufferPool({ minBytes: 1024, perLength: 1 });
+  it('keeps at most maxBytes, ignores foreign memory, never pools small ones', () => {
+    const pool = createBufferPool({ minBytes: 1024, maxBytes: 3000 });
     const [a, b] = [pool.take(2048), pool.take(2048)];
     pool.give(a);
     pool.give(b); // over the cap: dropped
@@ -32,9 +32,18 @@ describe('createBufferPool', () => {
   });
 
   it('allocates shared memory when asked, so a worker can read it in place', () => {
-    expect(createBufferPool({ minBytes: 1, perLength: 1, shared: true }).take(64).buffer).toBeInstanceOf(
+    expect(createBufferPool({ minBytes: 1, maxBytes: 64, shared: true }).take(64).buffer).toBeInstanceOf(
       SharedArrayBuffer,
     );
-    expect(createBufferPool({ minBytes: 1, perLength: 1 }).take(64).buffer).toBeInstanceOf(ArrayBuffer);
+    expect(createBufferPool({ minBytes: 1, maxBytes: 64 }).take(64).buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('holds no more than maxBytes however many lengths are given back', () => {
+    const pool = createBufferPool({ minBytes: 1024, maxBytes: 10 * 1024 });
+    const given = Array.from({ length: 20 }, (_, i) => pool.take(1024 + i));
+    for (const buffer of given) pool.give(buffer);
+    // 1024 + 1025 + … fits 9 of them under 10 KiB; the rest were dropped.
+    const reused = given.filter((buffer) => pool.take(buffer.length).buffer === buffer.buffer);
+    expect(reused.length).toBe(9);
   });
 });
