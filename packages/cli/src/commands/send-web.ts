@@ -6,6 +6,7 @@
  * transfer has its own bars and summary line; a decline or a failure is reported and the command
  * keeps serving until Ctrl-C, or with `--once` until a page has received everything.
  */
+import { isIPv4 } from 'node:net';
 import { basename } from 'node:path';
 import { createFileTrustStore, createNodeAgent, type FilesRoom, hostFilesRoom } from '@lanrtc/node-agent';
 import type { RoomMember } from '@lanrtc/signal-core';
@@ -63,6 +64,11 @@ export async function sendToPages(
   const name = ownNameFrom(parsed, 'send') ?? defaultDeviceName();
   if (name.trim() === '') throw new UsageError('--name must not be empty (the pages show it)', 'send');
   const given = stringValue(parsed, 'address');
+  if (given !== undefined && !isIPv4(given))
+    throw new UsageError(
+      `--address with --web must be an IPv4 address, the page link names it (got "${printable(given)}")`,
+      'send',
+    );
   const addresses = given !== undefined ? [given] : defaultAddresses();
   if (addresses.length === 0)
     throw new UsageError('no non-internal IPv4 address found: give one with --address', 'send');
