@@ -2,9 +2,9 @@
  * `lanrtc receive --web` and `lanrtc send --web` on one namespace host, Chromium on another.
  * receive: the page opened from the printed link lists the receiver (the link's invite paired it),
  * a file picked on the page is accepted by `--yes` and lands in `--dir` byte-identical, and the
- * terminal names the page. send: the page opened from the printed link is offered a folder, its
- * user accepts, both files arrive as downloads byte-identical, and `--once` exits 0 after the
- * summary. The page is built once for both.
+ * terminal names the page. send: each page opened from the printed link is offered a folder; one
+ * declines (reported, the command goes on), the next accepts, both files arrive as its downloads
+ * byte-identical, and `--once` exits 0 after the summary. The page is built once for both.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,7 +94,7 @@ describeLan('lanrtc receive --web / send --web: pages and the terminal', () => {
     }
   }, 90_000);
 
-  it('send --web --once: the page from the printed link accepts a folder, both files download byte-identical, exit 0', async () => {
+  it('send --web --once: a page declines, the next accepts a folder: both files download byte-identical, exit 0', async () => {
     const [config, files] = [env.config(), env.config()];
     const album = join(files, 'album');
     mkdirSync(join(album, 'day 2'), { recursive: true });
@@ -116,6 +116,12 @@ describeLan('lanrtc receive --web / send --web: pages and the terminal', () => {
       );
       expect(url).toMatch(new RegExp(`^http://${a.ip.replaceAll('.', '\\.')}:\\d+/#join=LRR1:`));
       await send.next(text(/^offering album to every page that opens the link/), 'sender ready');
+      // A page that declines is reported, and the command goes on serving the next one.
+      const bea = await chromium.browser.newPage();
+      await bea.goto(`${url}&name=Bea`);
+      await bea.waitForSelector('#offer-dialog[open]', { timeout: 20_000 });
+      await bea.click('#offer-decline');
+      await send.next(text(/^"Bea" declined the files$/), 'decline');
       const tab = await chromium.browser.newPage();
       const downloads = new Map<string, string>();
       const saved: Promise<void>[] = [];
