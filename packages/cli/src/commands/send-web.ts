@@ -7,8 +7,14 @@
  * keeps serving until Ctrl-C, or with `--once` until a page has received everything.
  */
 import { isIPv4 } from 'node:net';
-import { basename } from 'node:path';
-import { createFileTrustStore, createNodeAgent, type FilesRoom, hostFilesRoom } from '@lanrtc/node-agent';
+import { basename, join } from 'node:path';
+import {
+  createFileTrustStore,
+  createNodeAgent,
+  type FilesRoom,
+  hostFilesRoom,
+  receiveFiles,
+} from '@lanrtc/node-agent';
 import type { RoomMember } from '@lanrtc/signal-core';
 import { filesPageUrl } from '@lanrtc/signal-core/transfer';
 import { booleanValue, type ParsedCommand, parsePort, stringValue } from '../args.js';
@@ -110,11 +116,23 @@ export async function sendToPages(
         name,
         certificate: state.certificate,
         onSender(connection, from) {
-          // This terminal only sends: the page's transfer fails at once instead of waiting on it.
-          board.log(
-            `page "${printable(from)}" tried to send here: refused (\`lanrtc receive --web\` receives)`,
-          );
-          void connection.close();
+          // This terminal only sends, but the pages list every member as a receiver: a page that
+          // sends here is declined (the page shows "declined"). Declined, nothing is ever written;
+          // the directory is only looked into for files already there, and is never created.
+          const refused = receiveFiles(connection, {
+            dir: join(state.dir, 'send-web-receives-nothing'),
+            certificate: state.certificate,
+            lanes: ['datachannel'],
+            decide(offer) {
+              const n = offer.files.length;
+              board.log(
+                `page "${printable(from)}" offers ${n} file${n === 1 ? '' : 's'}: declined (this terminal sends; \`lanrtc receive --web\` receives)`,
+              );
+              return false;
+            },
+          });
+          // The page closes the connection once it has the decline; one that does not is closed with the agent.
+          void refused.done.catch(() => undefined);
         },
       });
       files = room;
