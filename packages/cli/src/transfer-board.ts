@@ -40,7 +40,8 @@ export function createTransferBoard(io: CliIo, moved: 'sent' | 'received'): Tran
   const host: BarHost = {
     stdout: io.stdout,
     acquire() {
-      bars ??= newMultiBar(io);
+      // Bars of a transfer that ends are removed from among the others': the rest move up.
+      bars ??= newMultiBar(io, true);
       drawing++;
       return bars;
     },

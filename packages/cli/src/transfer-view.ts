@@ -119,9 +119,14 @@ export interface BarHost {
   release(mine: readonly SingleBar[]): void;
 }
 
-/** A new `MultiBar` on stdout with the views' format. */
-export function newMultiBar(io: CliIo): MultiBar {
+/**
+ * A new `MultiBar` on stdout with the views' format; `forceRedraw` draws every bar on every frame,
+ * which bars that move up (one above them removed) need: cli-progress skips a bar whose text did
+ * not change, and would leave it drawn on its old line.
+ */
+export function newMultiBar(io: CliIo, forceRedraw = false): MultiBar {
   return new MultiBar({
+    forceRedraw,
     stream: io.stdout,
     // `{eta}` is cli-progress's own (from its updates); ours comes from the transfer's rate window.
     format: '{name} {bar} {percentage}% | {rate} | ETA {left} | {done}/{size}',
