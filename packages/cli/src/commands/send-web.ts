@@ -182,7 +182,8 @@ interface PageSendsInit {
 
 /**
  * The offers to the pages: at most one running per page, none again to a page that has everything
- * (one that declined or failed is offered again when it opens the link again).
+ * (one that declined or failed is offered again when it opens the link again — also when it
+ * reopened it while its offer was still running: a reloaded page is a new join of the same id).
  */
 function createPageSends(init: PageSendsInit) {
   const { board } = init;
@@ -218,17 +219,20 @@ function createPageSends(init: PageSendsInit) {
       },
     );
   };
+  /** Offer the files to `member` unless it has them or is receiving them now. */
+  const offer = (files: FilesRoom, member: RoomMember): void => {
+    if (busy.has(member.id) || received.has(member.id) || init.signal.aborted) return;
+    busy.add(member.id);
+    const running: Promise<void> = run(files, member).finally(() => {
+      busy.delete(member.id);
+      pending.delete(running);
+      const again = files.room.members().find((m) => m.id === member.id);
+      if (again && again.joinedAt > member.joinedAt) offer(files, again);
+    });
+    pending.add(running);
+  };
   return {
-    /** Offer the files to `member` unless it has them or is receiving them now. */
-    offer(files: FilesRoom, member: RoomMember): void {
-      if (busy.has(member.id) || received.has(member.id) || init.signal.aborted) return;
-      busy.add(member.id);
-      const running: Promise<void> = run(files, member).finally(() => {
-        busy.delete(member.id);
-        pending.delete(running);
-      });
-      pending.add(running);
-    },
+    offer,
     /** Resolves once every offer has settled (after the signal, each one promptly). */
     async settled(): Promise<void> {
       await Promise.allSettled([...pending]);
