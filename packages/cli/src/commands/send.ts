@@ -6,6 +6,7 @@
  * instead: `send-web.ts`.
  */
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { sendFiles } from '@lanrtc/node-agent';
 import type { Card, PairingMode } from '@lanrtc/signal-core';
 import { FILES_DEVICE_TYPE, type TransferLaneKind } from '@lanrtc/signal-core/transfer';
@@ -167,6 +168,8 @@ ${COMMON_USAGE}`,
       );
       const transfer = sendFiles(connection.node, paths, {
         certificate: state.certificate,
+        // Resuming runs the same command again: large unchanged files are not hashed twice.
+        hashStoreDir: join(state.dir, 'hash-cache'),
         ...(lanes ? { lanes } : {}),
         signal: io.signal,
       });
