@@ -41,7 +41,11 @@ const RATE_WINDOW_MS = 5_000;
 
 /** `moved` (sender: "sent", receiver: "received") names what happened to a file that moved. */
 export function createTransferView(io: CliIo, moved: 'sent' | 'received'): TransferView {
-  const view = io.stdout.isTTY === true ? barView(io, moved) : lineView(io, moved);
+  return withMovingTime(io.stdout.isTTY === true ? barView(ownBars(io), moved) : lineView(io, moved));
+}
+
+/** A view with `movingMs` measured from its first update. */
+export function withMovingTime(view: ViewParts): TransferView {
   let first: number | undefined;
   return {
     update(progress) {
@@ -86,21 +90,43 @@ function fileLines(moved: string, say: (line: string) => void): (progress: Progr
   };
 }
 
-/** What the two kinds of view do (the caller adds `movingMs`). */
-type ViewParts = Omit<TransferView, 'movingMs'>;
+/** What the two kinds of view do (`withMovingTime` adds `movingMs`). */
+export type ViewParts = Omit<TransferView, 'movingMs'>;
 
-/** One line per file as it finishes (moved or already there), for logs and pipes. */
-function lineView(io: CliIo, moved: string): ViewParts {
+/**
+ * One line per file as it finishes (moved or already there), for logs and pipes; `label` (a
+ * transfer among several: `to "Ada"`) ends each line.
+ */
+export function lineView(io: CliIo, moved: string, label?: string): ViewParts {
+  const end = label === undefined ? '' : ` ${label}`;
   return {
-    update: fileLines(moved, (line) => writeLine(io.stdout, line)),
+    update: fileLines(moved, (line) => writeLine(io.stdout, `${line}${end}`)),
     log: (line) => writeLine(io.stdout, line),
     stop() {},
   };
 }
 
-/** cli-progress bars: the whole transfer, then each moving file (removed once it is done). */
-function barView(io: CliIo, moved: string): ViewParts {
-  const bars = new MultiBar({
+/**
+ * Where a bar view draws: one cli-progress `MultiBar` of its own, or one shared by several views
+ * (`transfer-board.ts`), which must stay until the last of them is done.
+ */
+export interface BarHost {
+  /** Where a line goes while no bar is drawn. */
+  readonly stdout: CliIo['stdout'];
+  /** The bars to draw on, from the view's first update on. */
+  acquire(): MultiBar;
+  /** The view is done with `mine`: remove them, or stop the bars when they are the last drawn. */
+  release(mine: readonly SingleBar[]): void;
+}
+
+/**
+ * A new `MultiBar` on stdout with the views' format; `forceRedraw` draws every bar on every frame,
+ * which bars that move up (one above them removed) need: cli-progress skips a bar whose text did
+ * not change, and would leave it drawn on its old line.
+ */
+export function newMultiBar(io: CliIo, forceRedraw = false): MultiBar {
+  return new MultiBar({
+    forceRedraw,
     stream: io.stdout,
     // `{eta}` is cli-progress's own (from its updates); ours comes from the transfer's rate window.
     format: '{name} {bar} {percentage}% | {rate} | ETA {left} | {done}/{size}',
@@ -113,21 +139,45 @@ function barView(io: CliIo, moved: string): ViewParts {
     gracefulExit: false,
     autopadding: true,
   });
+}
+
+/** A bar host of one view: the bars stop with it. */
+function ownBars(io: CliIo): BarHost {
+  let bars: MultiBar | undefined;
+  return {
+    stdout: io.stdout,
+    acquire: () => {
+      bars ??= newMultiBar(io);
+      return bars;
+    },
+    release: () => bars?.stop(),
+  };
+}
+
+/**
+ * cli-progress bars: the whole transfer (named `label`, default `total`), then each moving file
+ * (removed once it is done).
+ */
+export function barView(host: BarHost, moved: string, label = 'total'): ViewParts {
+  let bars: MultiBar | undefined;
   let overall: SingleBar | undefined;
   const moving = new Map<number, { bar: SingleBar; since: number; from: number }>();
   const finished = new Set<number>();
   let stopped = false;
   const meter = rateMeter();
+  const end = label === 'total' ? '' : ` ${label}`;
   // Lines logged through the bars scroll above them (cli-progress redraws the bars below).
-  const lines = fileLines(moved, (line) => bars.log(`${line}\n`));
+  const lines = fileLines(moved, (line) => bars?.log(`${line}${end}\n`));
   return {
     update(progress) {
       if (stopped) return;
+      bars ??= host.acquire();
+      const drawn = bars;
       lines(progress);
       const done = progress.doneBytes; // held bytes included
       const { rate, etaMs } = meter(progress);
       const payload = {
-        name: 'total'.padEnd(NAME_WIDTH),
+        name: fitName(label),
         rate: formatRate(rate),
         left: formatEta(etaMs),
         done: formatBytes(done),
@@ -135,7 +185,7 @@ function barView(io: CliIo, moved: string): ViewParts {
       };
       // cli-progress draws 0 of 0 as NaN %: an empty transfer is whole from the start.
       const total = Math.max(1, progress.totalBytes);
-      if (!overall) overall = bars.create(total, progress.totalBytes === 0 ? 1 : done, payload);
+      if (!overall) overall = drawn.create(total, progress.totalBytes === 0 ? 1 : done, payload);
       else overall.update(progress.totalBytes === 0 ? 1 : done, payload);
       const now = Date.now();
       progress.files.forEach((file, i) => {
@@ -143,7 +193,7 @@ function barView(io: CliIo, moved: string): ViewParts {
         let entry = moving.get(i);
         if (file.state === 'moving' && !entry) {
           entry = {
-            bar: bars.create(Math.max(1, file.size), file.doneBytes, fileFields(file, 0, undefined)),
+            bar: drawn.create(Math.max(1, file.size), file.doneBytes, fileFields(file, 0, undefined)),
             since: now,
             from: file.doneBytes,
           };
@@ -159,26 +209,30 @@ function barView(io: CliIo, moved: string): ViewParts {
         }
         finished.add(i);
         moving.delete(i);
-        bars.remove(entry.bar);
+        drawn.remove(entry.bar);
       });
     },
     log(line) {
-      if (overall && !stopped) bars.log(`${line}\n`);
-      else writeLine(io.stdout, line);
+      if (bars && !stopped) bars.log(`${line}\n`);
+      else writeLine(host.stdout, line);
     },
     stop() {
       // A second stop() would draw the bars once more below the first.
       if (stopped) return;
       stopped = true;
-      bars.stop();
+      if (bars) host.release([...(overall ? [overall] : []), ...[...moving.values()].map((m) => m.bar)]);
     },
   };
 }
 
+/** `name` in the bars' name column: padded, or its end (a path's file name) when too long. */
+function fitName(name: string): string {
+  return (name.length > NAME_WIDTH ? `…${name.slice(-(NAME_WIDTH - 1))}` : name).padEnd(NAME_WIDTH);
+}
+
 function fileFields(file: { path: string; size: number; doneBytes: number }, rate: number, eta?: number) {
-  const name = printable(file.path);
   return {
-    name: (name.length > NAME_WIDTH ? `…${name.slice(-(NAME_WIDTH - 1))}` : name).padEnd(NAME_WIDTH),
+    name: fitName(printable(file.path)),
     rate: formatRate(rate),
     left: formatEta(eta),
     done: formatBytes(file.doneBytes),

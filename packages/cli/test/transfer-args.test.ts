@@ -4,7 +4,7 @@
  * included: usage errors exit 2 with the message and the usage, a path
  * that is not there is `SendPathError` (exit 1).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
@@ -46,6 +46,22 @@ describe('lanrtc send / receive command lines', () => {
     ],
     [['receive', 'extra'], 'unexpected argument "extra"'],
     [['receive', '--web-port', '8091'], '--web-port and --web-page go with --web'],
+    [
+      ['send', '.', '--web', '--to', 'Shed'],
+      '--to does not go with --web: the receivers are the pages that open the link',
+    ],
+    [['send', '.', '--web', '--pin', '480361'], '--pin does not go with --web: the link pairs the pages'],
+    [
+      ['send', '.', '--web', '--lane', 'tls'],
+      '--lane does not go with --web: a page has only the datachannel lane',
+    ],
+    [['send', '.', '--once', '--no-qr'], '--once, --qr go with --web'],
+    [['send', '.', '--web-page', 'dist'], '--web-page goes with --web'],
+    [['send', '.', '--web', '--web-port', 'x'], '--web-port must be an integer 0–65535 (got "x")'],
+    [
+      ['send', '.', '--web', '--address', '::1'],
+      '--address with --web must be an IPv4 address, the page link names it (got "::1")',
+    ],
     [['receive', '--web', '--web-port', 'x'], '--web-port must be an integer 0–65535 (got "x")'],
   ])('%j is a usage error', async (argv, message) => {
     const config = tempConfig();
@@ -87,6 +103,19 @@ describe('lanrtc send / receive command lines', () => {
     expect(m.stderr()).toBe(
       `lanrtc receive: WebPageNotBuiltError: no index.html in --web-page ${config.dir}: give the directory a Vite build wrote\n`,
     );
+    expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
+  });
+
+  it('send --web with a path that is not there is SendPathError, before anything starts', async () => {
+    const config = tempConfig();
+    cleanup = config.cleanup;
+    const m = memoryIo();
+    const missing = join(config.dir, 'nope');
+    // A built page of the test's own: the path is what is wrong.
+    writeFileSync(join(config.dir, 'index.html'), '<!doctype html>');
+    const argv = ['send', missing, '--web', '--web-page', config.dir, '--address', '10.0.0.1'];
+    expect(await runCli([...argv, '--config', config.dir], m.io)).toBe(1);
+    expect(m.stderr()).toBe(`lanrtc send: SendPathError: ${missing}: no such file or directory\n`);
     expect(existsSync(join(config.dir, 'identity.json'))).toBe(false);
   });
 

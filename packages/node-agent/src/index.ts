@@ -159,6 +159,12 @@ export {
 } from './transfer/files-room.js';
 export { createFsSink, type FsSinkInit } from './transfer/fs-sink.js';
 export { createFsSource, type FsSourceInit } from './transfer/fs-source.js';
+export {
+  type ChunkHashStore,
+  type ChunkHashStoreInit,
+  createChunkHashStore,
+  HASH_STORE_MIN_BYTES,
+} from './transfer/hash-store.js';
 export { MAX_STREAM_FRAME_BYTES } from './transfer/lane-frames.js';
 export { nodeChunkDigest } from './transfer/node-chunk-digest.js';
 export { nodeSha256 } from './transfer/node-sha256.js';

@@ -123,7 +123,13 @@ ${COMMON_USAGE}`,
     const state = await loadDeviceState(stringValue(parsed, 'config'), io.env);
     const web: FilesWeb | undefined =
       pageDir !== undefined
-        ? await startFilesWeb({ addresses: init.addresses, port: webPort, pageDir, logger })
+        ? await startFilesWeb({
+            addresses: init.addresses,
+            port: webPort,
+            pageDir,
+            logger,
+            command: 'receive',
+          })
         : undefined;
     const { agent, listener, trust } = await startDirectDevice(
       state,
@@ -177,7 +183,12 @@ ${COMMON_USAGE}`,
           certificate: state.certificate,
           onSender: (connection, from) => receiver.serve(connection, from),
         });
-        await printPageLink(io, filesPageUrl(web.origin, files.room.inviteText), wantsQr(parsed, io));
+        await printPageLink(
+          io,
+          filesPageUrl(web.origin, files.room.inviteText),
+          wantsQr(parsed, io),
+          'send files here or to each other',
+        );
         files.room.onJoin((m) => receiver.say(`+ page "${printable(m.name)}" (${m.id}) opened the link`));
         files.room.onLeave((m) => receiver.say(`- page "${printable(m.name)}" (${m.id}) left`));
       }

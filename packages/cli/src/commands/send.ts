@@ -2,10 +2,11 @@
  * `lanrtc send PATH... [--to NAME|ID]`: find a `files` receiver over mDNS (`lanrtc receive`) — the one
  * named by `--to`, else one picked from a list — connect to it directly as `lanrtc connect` does
  * (pairing on first contact by PIN, or on a terminal by comparing six digits), offer the files (node-agent `sendFiles`) and show the progress
- * until the receiver has verified and stored every file.
+ * until the receiver has verified and stored every file. With `--web` the receivers are browsers
+ * instead: `send-web.ts`.
  */
-import { access, constants } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { sendFiles } from '@lanrtc/node-agent';
 import type { Card, PairingMode } from '@lanrtc/signal-core';
 import { FILES_DEVICE_TYPE, type TransferLaneKind } from '@lanrtc/signal-core/transfer';
@@ -14,14 +15,17 @@ import { askNumber } from '../ask.js';
 import { COMMON_USAGE, type Command } from '../command.js';
 import { terminalCompare } from '../compare-prompt.js';
 import { CONNECT_TIMEOUT_MS, connectToDevice } from '../connect-device.js';
-import { NoReceiverError, SendPathError, UsageError } from '../errors.js';
+import { NoReceiverError, UsageError } from '../errors.js';
 import { type FindInit, findCard, listCards, timeoutFrom } from '../find-device.js';
 import { type CliIo, writeLine } from '../io.js';
 import { askPairing, ownNameFrom, pinFrom } from '../pin-entry.js';
 import { printable } from '../printable.js';
+import { checkReadable } from '../send-paths.js';
 import { type DeviceState, loadDeviceState } from '../state.js';
 import { createTransferView, summaryLine } from '../transfer-view.js';
 import { openTrust } from '../trust.js';
+import { DEFAULT_RECEIVE_WEB_PORT } from './receive-web.js';
+import { checkWebFlags, sendToPages } from './send-web.js';
 
 /** Failures after which a new run resumes (the connection or the other side went away, or Ctrl-C). */
 const RESUMABLE = new Set([
@@ -41,7 +45,7 @@ const LANES: readonly TransferLaneKind[] = ['tls', 'datachannel'];
 /** The `send` subcommand. */
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send files and directories to a receiver on the LAN (`lanrtc receive`)',
+  summary: 'send files and directories to a receiver on the LAN (`lanrtc receive`), or to browsers (--web)',
   usage: `usage: lanrtc send PATH... [options]
 
 Sends the files and directory trees PATH... (each under its own name) to a \`lanrtc receive\` on the
@@ -55,6 +59,13 @@ The data goes over TLS 1.3 between the two paired identities' certificates, or o
 DataChannel when TCP cannot connect; the summary says which. Files the receiver holds already are
 not sent again, and sending again after an interruption resumes.
 
+With --web the receivers are browsers instead: this machine serves the file-drop page and a relay on
+http://<address>:${DEFAULT_RECEIVE_WEB_PORT}/, prints the page's link (with a QR code on a terminal) and offers
+PATH... to every page that opens it; the page's user accepts or declines, and each file arrives as a
+download. Each page's transfer has its bars and a summary line; a page that declines is reported
+and the others are still served, until Ctrl-C, or with --once until one page has received every
+file. The page is the file-drop example's Vite build, which \`pnpm build\` makes.
+
 options:
   --to NAME|ID     the receiver (its card name or identity id)
   --pin PIN        pair with the PIN the receiver shows (first contact)
@@ -65,6 +76,14 @@ options:
   --address ADDR   local IP address for ICE (default: every non-internal IPv4 address)
   --timeout S      seconds to look for the receiver (default ${DEFAULT_FIND_S} with --to, ${DEFAULT_LIST_S} for the list);
                    connecting has ${CONNECT_TIMEOUT_MS / 1000} s more
+  --web            send to browsers: serve the file-drop page and a relay, print its link
+                   (not with --to, --pin, --compare, --lane, --interface, --timeout; --name is the
+                   name the pages show, --address the IPv4 address to serve on)
+  --web-port PORT  TCP port of the page and relay (default ${DEFAULT_RECEIVE_WEB_PORT}; 0: any free port)
+  --web-page DIR   serve this built page instead of the file-drop example's dist/page
+  --once           with --web: exit (0) once a page has received every file
+  --qr, --no-qr    print the page link as a QR code too (default: when stdout is a terminal)
+  --verbose        with --web: debug logs (JSON lines on stderr)
 ${COMMON_USAGE}`,
   options: {
     to: { type: 'string' },
@@ -75,11 +94,20 @@ ${COMMON_USAGE}`,
     interface: { type: 'string', multiple: true },
     address: { type: 'string' },
     timeout: { type: 'string' },
+    web: { type: 'boolean' },
+    'web-port': { type: 'string' },
+    'web-page': { type: 'string' },
+    once: { type: 'boolean' },
+    qr: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   },
   maxPositionals: Number.MAX_SAFE_INTEGER,
   async run(parsed, io) {
     const paths = [...parsed.positionals];
     if (paths.length === 0) throw new UsageError('give the files or directories to send', 'send');
+    const web = booleanValue(parsed, 'web', false);
+    checkWebFlags(parsed, web);
+    if (web) return sendToPages(parsed, paths, io);
     const to = stringValue(parsed, 'to');
     if (to === '') throw new UsageError('--to needs the NAME or ID of a receiver', 'send');
     const pin = pinFrom(parsed, 'send');
@@ -140,6 +168,8 @@ ${COMMON_USAGE}`,
       );
       const transfer = sendFiles(connection.node, paths, {
         certificate: state.certificate,
+        // Resuming runs the same command again: large unchanged files are not hashed twice.
+        hashStoreDir: join(state.dir, 'hash-cache'),
         ...(lanes ? { lanes } : {}),
         signal: io.signal,
       });
@@ -172,21 +202,6 @@ function lanesFrom(parsed: ParsedCommand): readonly TransferLaneKind[] | undefin
   const kind = LANES.find((l) => l === lane);
   if (!kind) throw new UsageError(`--lane is tls or datachannel (got "${printable(lane)}")`, 'send');
   return [kind];
-}
-
-/** Every PATH exists and can be read, before anything is looked for on the LAN. */
-async function checkReadable(paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    try {
-      await access(path, constants.R_OK);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new SendPathError(
-        `${printable(path)}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? 'error'})`}`,
-        { cause: error },
-      );
-    }
-  }
 }
 
 /**

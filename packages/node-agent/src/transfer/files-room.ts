@@ -2,7 +2,8 @@
  * A files host's room: the room `files` hosted on an agent logged into its relay (every page joins
  * it with the invite in its link, which pairs the page with this host, and its member list is each
  * page's list of receivers), the members' transfer connections handed to the caller to receive on,
- * and `sendTo` a member by name. Shared by `lanrtc receive --web` and examples/file-drop.
+ * and `sendTo` a member by name (or `sendToMember` by id). Shared by `lanrtc receive --web`,
+ * `lanrtc send --web` and examples/file-drop.
  */
 import { type FileTransfer, type HostRoom, RoomMemberUnknownError } from '@lanrtc/signal-core';
 import { FILES_CHANNEL_LABEL, FILES_ROOM_NAME } from '@lanrtc/signal-core/transfer';
@@ -41,6 +42,15 @@ export interface FilesRoom {
   nameOf(id: string): string;
   /** Send `paths` to the member called `name` over a connection of its own (`RoomMemberUnknownError` when no member has that name). */
   sendTo(name: string, paths: readonly string[]): Promise<FilesRoomSend>;
+  /**
+   * Send `paths` to the member with identity id `id` over a connection of its own, cancelled by
+   * `init.signal` (`RoomMemberUnknownError` when it is not in the room; names need not be unique).
+   */
+  sendToMember(
+    id: string,
+    paths: readonly string[],
+    init?: { readonly signal?: AbortSignal },
+  ): Promise<FilesRoomSend>;
   /** Close the room (members are told `reason`); the agent stays open. */
   close(reason?: string): Promise<void>;
 }
@@ -63,6 +73,18 @@ export async function hostFilesRoom(agent: NodeAgent, init: FilesRoomInit): Prom
       () => undefined, // a room member's connection, or it closed first
     );
   });
+  const sendToMember: FilesRoom['sendToMember'] = async (id, paths, options = {}) => {
+    const member = room.members().find((m) => m.id === id && m.id !== agent.id);
+    if (!member) throw new RoomMemberUnknownError(`no member with id ${id} is in the room`);
+    const connection = await agent.connect(member.id);
+    const transfer = sendFiles(connection, paths, {
+      certificate: init.certificate,
+      lanes: ['datachannel'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    void transfer.done.finally(() => connection.close()).catch(() => undefined);
+    return { peer: member.name, transfer };
+  };
   return {
     room,
     nameOf,
@@ -70,14 +92,9 @@ export async function hostFilesRoom(agent: NodeAgent, init: FilesRoomInit): Prom
       const member = room.members().find((m) => m.name === name && m.id !== agent.id);
       if (!member)
         throw new RoomMemberUnknownError(`no member called ${JSON.stringify(name)} is in the room`);
-      const connection = await agent.connect(member.id);
-      const transfer = sendFiles(connection, paths, {
-        certificate: init.certificate,
-        lanes: ['datachannel'],
-      });
-      void transfer.done.finally(() => connection.close()).catch(() => undefined);
-      return { peer: member.name, transfer };
+      return sendToMember(member.id, paths);
     },
+    sendToMember,
     async close(reason = 'the files host stopped') {
       stopListening();
       await room.close(reason);

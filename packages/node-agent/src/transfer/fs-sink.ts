@@ -8,7 +8,17 @@
  * bookkeeping and the final rename share one state.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, link, mkdir, open, realpath, rename, statfs, unlink } from 'node:fs/promises';
+import {
+  type FileHandle,
+  link,
+  lstat,
+  mkdir,
+  open,
+  realpath,
+  rename,
+  statfs,
+  unlink,
+} from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   FileVerificationError,
@@ -152,6 +162,7 @@ export function createFsSink(init: FsSinkInit): FileSink {
           const parent = join(realRoot, ...segments);
           t.numbered = await chooseName(parent, t, reserved, sha256, chunkSize);
           if (t.holding.state !== 'complete') t.holding = await partialHolding(parent, t, sha256, chunkSize);
+          else await dropPlacedPart(parent, t);
         } else {
           reserved.add(entry.path);
         }
@@ -302,6 +313,22 @@ async function chooseName(
     }
   }
   throw new PathConflictError(`${t.entry.path}: no free name among ${MAX_NUMBERED} alternatives`);
+}
+
+/**
+ * A crash between `place`'s link and its unlink leaves the temporary name beside the final one, both
+ * names of one file: remove that name. A temporary file that is another file (a partial of a
+ * different offer under the same name) is kept for its own resume.
+ */
+async function dropPlacedPart(parent: string, t: Target): Promise<void> {
+  const part = join(parent, partName(t.name));
+  const [partStat, finalStat] = await Promise.all([
+    lstat(part, { bigint: true }).catch(() => undefined),
+    lstat(join(parent, numberedName(t.name, t.numbered)), { bigint: true }).catch(() => undefined),
+  ]);
+  if (!partStat?.isFile() || !finalStat?.isFile()) return;
+  if (partStat.dev !== finalStat.dev || partStat.ino !== finalStat.ino) return;
+  await unlink(part).catch(() => undefined);
 }
 
 /** Whether the file at `at` has exactly the manifest entry's bytes (stops at the first chunk that differs). */

@@ -2,10 +2,11 @@
  * The sending side's files on disk: files and directory trees walked once, every file hashed in one
  * streaming pass (each byte hashed once, for its chunk, on a worker thread while the next chunk is
  * read; the file hash is the root over the chunk hashes) unless this process hashed the same file
- * version before (hash-cache.ts), then chunks read on demand by position. A file that changed since
+ * version before (hash-cache.ts) or an earlier one recorded it on disk (hash-store.ts), then chunks
+ * read on demand by position. A file that changed since
  * it was hashed is never sent as if it had not.
  */
-import { type BigIntStats, constants } from 'node:fs';
+import { type BigIntStats, constants, fstatSync } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, SourceChangedError } from '@lanrtc/signal-core';
@@ -22,7 +23,9 @@ import {
   type Sha256Factory,
 } from '@lanrtc/signal-core/transfer';
 import { UnreadableSourceError } from '../errors.js';
+import { createBufferPool } from './buffer-pool.js';
 import { cachedChunkHashes, rememberChunkHashes } from './hash-cache.js';
+import { type ChunkHashStore, HASH_STORE_MIN_BYTES } from './hash-store.js';
 import { nodeChunkDigest, sharedBuffer } from './node-chunk-digest.js';
 import { nodeSha256 } from './node-sha256.js';
 import { readChunks, readFully } from './read-chunks.js';
@@ -39,6 +42,11 @@ export interface FsSourceInit {
    * `sha256` is not given; with a `sha256` and no `chunkDigest`, that hash on this thread).
    */
   readonly chunkDigest?: ChunkDigest;
+  /**
+   * Chunk hashes kept on disk between processes (`createChunkHashStore`): a large file unchanged since
+   * it was hashed for an earlier run is offered without being read first.
+   */
+  readonly hashStore?: ChunkHashStore;
   /** Stops the walk and the hashing with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -89,7 +97,7 @@ export async function createFsSource(paths: readonly string[], init: FsSourceIni
   const manifestFiles: ManifestFile[] = [];
   for (const entry of found) {
     init.signal?.throwIfAborted();
-    const hashed = await hashFile(entry.absolute, entry.path, chunkSize, sha256, digest, init.signal);
+    const hashed = await hashFile(entry.absolute, entry.path, chunkSize, sha256, digest, init);
     files.push(hashed.file);
     manifestFiles.push(hashed.manifest);
   }
@@ -188,7 +196,7 @@ async function hashFile(
   chunkSize: number,
   sha256: Sha256Factory,
   digest: ChunkDigest | undefined,
-  signal?: AbortSignal,
+  { hashStore, signal }: Pick<FsSourceInit, 'hashStore' | 'signal'>,
 ): Promise<{ file: SourceFile; manifest: ManifestFile }> {
   const handle = await openNoFollow(absolute);
   try {
@@ -198,6 +206,11 @@ async function hashFile(
     const cacheStamp = { ...stampOf(before), ctimeNs: before.ctimeNs };
     const cached = cachedChunkHashes(cacheStamp, chunkSize);
     if (cached) return hashed(absolute, path, before, [...cached], sha256);
+    const stored = size >= HASH_STORE_MIN_BYTES ? await hashStore?.get(cacheStamp, chunkSize) : undefined;
+    if (stored) {
+      rememberChunkHashes(cacheStamp, chunkSize, stored);
+      return hashed(absolute, path, before, stored, sha256);
+    }
     const chunkHashes: Uint8Array[] = [];
     // Each byte is hashed once, for its chunk; the file hash is the root over the chunk hashes.
     const read = digest
@@ -213,7 +226,10 @@ async function hashFile(
     if (read !== size || !sameStamp(stampOf(before), stampOf(after))) {
       throw new SourceChangedError(`${path} changed while it was being hashed`);
     }
-    if (after.ctimeNs === before.ctimeNs) rememberChunkHashes(cacheStamp, chunkSize, chunkHashes);
+    if (after.ctimeNs === before.ctimeNs) {
+      rememberChunkHashes(cacheStamp, chunkSize, chunkHashes);
+      if (size >= HASH_STORE_MIN_BYTES) await hashStore?.put(cacheStamp, chunkSize, chunkHashes);
+    }
     return hashed(absolute, path, before, chunkHashes, sha256);
   } finally {
     await handle.close();
@@ -284,6 +300,8 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
   // fileIndex → an open handle and how many reads are using it (an idle one may be closed).
   const handles = new Map<number, { handle: Promise<FileHandle>; users: number }>();
   let closed = false;
+  // Chunk buffers: the window's worth in flight, one read ahead, given back at each ACK.
+  const chunks = createBufferPool({ minBytes: 64 * 1024, maxBytes: 24 * 1024 * 1024 });
 
   const acquire = (fileIndex: number, file: SourceFile) => {
     let entry = handles.get(fileIndex);
@@ -327,11 +345,13 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
       const use = acquire(fileIndex, file);
       try {
         const handle = await use.handle;
-        // Not zeroed (every byte is read into it or the read is refused), and not from the shared pool.
-        const bytes = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+        // Not zeroed (every byte is read into it or the read is refused); given back at the chunk's ACK.
+        const pooled = chunks.take(length);
+        const bytes = new Uint8Array(pooled.buffer, pooled.byteOffset, length);
         const got = await readFully(handle, bytes, length, offset);
-        // Checked after the read: bytes read while the file changed are never handed out.
-        const now = stampOf(await handle.stat({ bigint: true }));
+        // Checked after the read: bytes read while the file changed are never handed out. A
+        // synchronous fstat (microseconds, no disk) costs less than a round trip through libuv's pool.
+        const now = stampOf(fstatSync(handle.fd, { bigint: true }));
         if (got !== length || !sameStamp(now, file.stamp)) {
           throw new SourceChangedError(`${file.path} changed since it was offered`);
         }
@@ -340,6 +360,7 @@ function sourceOf(files: readonly SourceFile[], manifest: FileSource['manifest']
         await release(fileIndex);
       }
     },
+    release: (bytes) => chunks.give(bytes),
     async close() {
       closed = true;
       const open = [...handles.values()];

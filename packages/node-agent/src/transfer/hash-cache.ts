@@ -61,3 +61,9 @@ export function rememberChunkHashes(
     cachedChunks -= hashes.length;
   }
 }
+
+/** Forget every recorded hash (after a receiver refused one: an entry may be stale). */
+export function forgetChunkHashes(): void {
+  entries.clear();
+  cachedChunks = 0;
+}

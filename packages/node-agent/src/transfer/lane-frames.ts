@@ -1,9 +1,17 @@
 /**
  * Frames on a byte stream (the TLS lane): each frame is a u32 big-endian length followed by that many
  * bytes. The decoder holds at most one incomplete frame, so what a peer can make this side buffer is
- * bounded by `MAX_STREAM_FRAME_BYTES` whatever it sends.
+ * bounded by `MAX_STREAM_FRAME_BYTES` whatever it sends. Large frames are assembled in pooled shared
+ * buffers (buffer-pool.ts) that the consumer gives back (`recycle`) once it is done with them.
  */
 import { MalformedInputError } from '@lanrtc/signal-core';
+import { createBufferPool } from './buffer-pool.js';
+
+/** Frames at least this long are assembled in reusable buffers; smaller ones come from node's slab. */
+const POOLED_FRAME_BYTES = 64 * 1024;
+
+/** Bytes of frames kept for reuse: more than the 16 MiB window of chunks. */
+const SPARE_BYTES = 24 * 1024 * 1024;
 
 /** Largest frame a stream lane carries: 4 MiB (a 1 MiB chunk fits in one frame, with room to spare). */
 export const MAX_STREAM_FRAME_BYTES = 4 * 1024 * 1024;
@@ -27,6 +35,8 @@ export interface FrameDecoder {
   push(bytes: Uint8Array): Uint8Array[];
   /** True while part of a frame (or of its header) has arrived but not all of it. */
   readonly midFrame: boolean;
+  /** Give back a frame (or a view into one) `push` returned, once nothing reads it: its memory is reused. */
+  recycle(frame: Uint8Array): void;
 }
 
 /** A decoder for frames of at most `maxFrameBytes` each. */
@@ -36,8 +46,11 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
   // The frame being assembled once its header is known; `undefined` while reading a header.
   let frame: Uint8Array | undefined;
   let frameFill = 0;
+  // Shared memory: `nodeChunkDigest` hashes a chunk in it on a worker thread, without a copy.
+  const spare = createBufferPool({ minBytes: POOLED_FRAME_BYTES, maxBytes: SPARE_BYTES, shared: true });
 
   return {
+    recycle: (view) => spare.give(view),
     push(bytes) {
       const out: Uint8Array[] = [];
       let at = 0;
@@ -54,7 +67,7 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
               continue;
             }
             // Not zeroed: every byte is written before the frame is handed out.
-            frame = Buffer.allocUnsafe(length);
+            frame = spare.take(length);
             frameFill = 0;
             continue;
           }
@@ -65,7 +78,7 @@ export function createFrameDecoder(maxFrameBytes = MAX_STREAM_FRAME_BYTES): Fram
           if (headerFill < FRAME_HEADER_BYTES) break;
           headerFill = 0;
           const length = readLength(header, 0, maxFrameBytes);
-          frame = Buffer.allocUnsafe(length);
+          frame = spare.take(length);
           frameFill = 0;
           continue;
         }

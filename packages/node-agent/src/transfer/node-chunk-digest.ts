@@ -1,11 +1,12 @@
 /**
- * One-shot SHA-256 (FIPS 180-4) of a chunk on a worker thread, so the JavaScript thread decrypts and
+ * One-shot SHA-256 (FIPS 180-4) of a chunk on a worker thread (of at most two), so the JavaScript thread decrypts and
  * frames the next chunk (or reads the next one from disk) while this one is hashed, and a second core
  * works. The chunk is not copied: bytes in a `SharedArrayBuffer` are read by the worker in place.
  * (Web Crypto's `digest`, Node's other off-thread hash, copies its input on the calling thread first,
  * measured to cost about as much there as hashing it.) Bytes in an ordinary buffer are hashed here.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ChunkDigest } from '@lanrtc/signal-core/transfer';
 
@@ -24,30 +25,51 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-let worker: Worker | undefined;
-const pending = new Map<number, Pending>();
+/** One hashing thread and the chunks it was given and has not answered yet. */
+interface Hasher {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/**
+ * Up to two threads: a sender's manifest pass runs while its receiver waits for the offer, so both
+ * cores of a small machine can hash; more threads than cores would only add switching.
+ */
+const HASHERS = Math.max(1, Math.min(2, availableParallelism()));
+
+const hashers: (Hasher | undefined)[] = [];
 let nextId = 0;
 
-function hashWorker(): Worker {
-  if (worker) return worker;
-  const started = new Worker(WORKER_SOURCE, { eval: true });
-  started.on('message', ({ id, digest }: { id: number; digest: Uint8Array }) => {
-    const waiting = pending.get(id);
-    pending.delete(id);
+function startHasher(slot: number): Hasher {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const hasher: Hasher = { worker, pending: new Map() };
+  worker.on('message', ({ id, digest }: { id: number; digest: Uint8Array }) => {
+    const waiting = hasher.pending.get(id);
+    hasher.pending.delete(id);
     // An idle worker must not keep the process alive.
-    if (pending.size === 0) started.unref();
+    if (hasher.pending.size === 0) worker.unref();
     waiting?.resolve(digest);
   });
   const lost = (error: Error) => {
-    if (worker === started) worker = undefined;
-    for (const waiting of pending.values()) waiting.reject(error);
-    pending.clear();
+    if (hashers[slot] === hasher) hashers[slot] = undefined;
+    for (const waiting of hasher.pending.values()) waiting.reject(error);
+    hasher.pending.clear();
   };
-  started.on('error', lost);
-  started.on('exit', (code) => lost(new Error(`the hashing worker exited (code ${code})`)));
-  started.unref();
-  worker = started;
-  return started;
+  worker.on('error', lost);
+  worker.on('exit', (code) => lost(new Error(`the hashing worker exited (code ${code})`)));
+  worker.unref();
+  hashers[slot] = hasher;
+  return hasher;
+}
+
+/** The thread with the fewest chunks waiting (a new one while fewer than `HASHERS` run). */
+function leastBusy(): Hasher {
+  let best: Hasher | undefined;
+  for (let slot = 0; slot < HASHERS; slot++) {
+    const hasher = hashers[slot] ?? (best && best.pending.size === 0 ? undefined : startHasher(slot));
+    if (hasher && (!best || hasher.pending.size < best.pending.size)) best = hasher;
+  }
+  return best as Hasher;
 }
 
 function hashHere(bytes: Uint8Array): Uint8Array {
@@ -60,12 +82,17 @@ function hashHere(bytes: Uint8Array): Uint8Array {
  */
 export const nodeChunkDigest: ChunkDigest = (bytes) => {
   if (!(bytes.buffer instanceof SharedArrayBuffer)) return Promise.resolve(hashHere(bytes));
-  const hasher = hashWorker();
+  const hasher = leastBusy();
   const id = nextId++;
   return new Promise<Uint8Array>((resolve, reject) => {
-    if (pending.size === 0) hasher.ref();
-    pending.set(id, { resolve, reject });
-    hasher.postMessage({ id, buffer: bytes.buffer, offset: bytes.byteOffset, length: bytes.byteLength });
+    if (hasher.pending.size === 0) hasher.worker.ref();
+    hasher.pending.set(id, { resolve, reject });
+    hasher.worker.postMessage({
+      id,
+      buffer: bytes.buffer,
+      offset: bytes.byteOffset,
+      length: bytes.byteLength,
+    });
   });
 };
 

@@ -4,6 +4,8 @@
  * DTLS certificate when it can connect, else the channel itself), then runs signal-core's sending
  * engine over it (docs/PROTOCOL.md, "File transfer").
  */
+
+import { TransferAbortedError } from '@lanrtc/signal-core';
 import {
   FILES_CHANNEL_LABEL,
   type FileTransfer,
@@ -18,6 +20,8 @@ import type { DtlsCertificate } from '../peer/certificate.js';
 import { weriftDataChannelLane } from './datachannel-lane.js';
 import { nodeSignal } from './files-channel.js';
 import { createFsSource } from './fs-source.js';
+import { forgetChunkHashes } from './hash-cache.js';
+import { createChunkHashStore } from './hash-store.js';
 import { connectTlsLane } from './tls-lane-connect.js';
 
 /** Options of `sendFiles`. */
@@ -28,9 +32,18 @@ export interface SendFilesInit {
   readonly lanes?: readonly TransferLaneKind[];
   /** Bytes per chunk, the unit of hashing and resume: a power of two from 64 KiB to 16 MiB (default 1 MiB). */
   readonly chunkSize?: number;
+  /**
+   * Folder where the chunk hashes of large files are kept between runs (`createChunkHashStore`), so
+   * sending an unchanged file again — resuming — starts without hashing it first. Cleared when the
+   * receiver refuses a chunk or a file as not matching its hash. Default: none.
+   */
+  readonly hashStoreDir?: string;
   /** Cancels the transfer like `cancel()`. */
   readonly signal?: AbortSignal;
 }
+
+/** The receiver's reasons that say a hash this side offered was wrong: a stored one may be stale. */
+const HASH_REFUSED = new Set(['ChunkVerificationError', 'FileVerificationError']);
 
 /**
  * Send `paths` (files, and folders with everything under them) to the peer of `connection`; the
@@ -42,9 +55,12 @@ export function sendFiles(
   paths: readonly string[],
   init: SendFilesInit,
 ): FileTransfer {
+  const hashStore =
+    init.hashStoreDir !== undefined ? createChunkHashStore({ dir: init.hashStoreDir }) : undefined;
   return startFileTransfer(async ({ signal, onProgress }) => {
     const source = await createFsSource(paths, {
       ...(init.chunkSize !== undefined ? { chunkSize: init.chunkSize } : {}),
+      ...(hashStore ? { hashStore } : {}),
       signal: nodeSignal(signal),
     });
     let control: TransferLane | undefined;
@@ -67,6 +83,13 @@ export function sendFiles(
       });
       // The receiver sent COMPLETE last, so closing now loses nothing of the transfer.
       return await runSender({ lane, source, signal, onProgress });
+    } catch (error) {
+      // A hash the receiver refused may have come from a cache gone stale: the next run hashes anew.
+      if (error instanceof TransferAbortedError && HASH_REFUSED.has(error.reason)) {
+        forgetChunkHashes();
+        await hashStore?.clear().catch(() => undefined);
+      }
+      throw error;
     } finally {
       lane?.close();
       control?.close();

@@ -174,6 +174,7 @@ export function socketLane(socket: Socket, leftover: Uint8Array, kind: TransferL
     kind,
     maxFrameBytes: MAX_STREAM_FRAME_BYTES,
     write: (frame) => writeParts([frame]),
+    release: (frame: Uint8Array) => decoder.recycle(frame),
     writeParts,
     onFrame(listener) {
       const entry = (frame: Uint8Array) => listener(frame);

@@ -7,6 +7,7 @@
  */
 import {
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -152,6 +153,28 @@ describe('createFsSink', () => {
     ]);
     await twice.close();
     await source.close();
+  });
+
+  it('removes the temporary name a crash left beside its placed file, and keeps another file\u2019s', async () => {
+    const from = tempDir();
+    writeFileSync(join(from, 'done.bin'), bytes(3 * CHUNK, 21));
+    writeFileSync(join(from, 'other.bin'), bytes(CHUNK, 22));
+    const source = await createFsSource([join(from, 'done.bin'), join(from, 'other.bin')], {
+      chunkSize: CHUNK,
+    });
+    const to = tempDir();
+    // done.bin as a crash between link and unlink leaves it: two names, one file.
+    writeFileSync(join(to, 'done.bin'), bytes(3 * CHUNK, 21));
+    linkSync(join(to, 'done.bin'), join(to, '.done.bin.lanrtc-part'));
+    // other.bin complete, and a partial of some other offer under its temporary name.
+    writeFileSync(join(to, 'other.bin'), bytes(CHUNK, 22));
+    writeFileSync(join(to, '.other.bin.lanrtc-part'), bytes(CHUNK, 23));
+    const sink = createFsSink({ dir: to });
+    expect((await sink.prepare(source.manifest)).map((h) => h.state)).toEqual(['complete', 'complete']);
+    await sink.close();
+    await source.close();
+    expect(tree(to)).toEqual(['.other.bin.lanrtc-part', 'done.bin', 'other.bin']);
+    expectSameBytes(readFileSync(join(to, 'done.bin')), bytes(3 * CHUNK, 21));
   });
 
   it('refuses unsafe paths, links in the target and name clashes, writing nothing outside', async () => {

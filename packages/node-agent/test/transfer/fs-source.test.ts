@@ -96,6 +96,22 @@ describe('createFsSource', () => {
     await expect(createFsSource([join(dir, 'bad\nname')])).rejects.toMatchObject({ name: 'UnsafePathError' });
   });
 
+  it('reads the next chunk into the memory of one given back, with the right bytes', async () => {
+    const dir = tempDir();
+    const data = bytes(3 * CHUNK, 8);
+    writeFileSync(join(dir, 'f'), data);
+    const source = await createFsSource([join(dir, 'f')], { chunkSize: CHUNK });
+    const first = await source.readChunk(0, 0);
+    const second = await source.readChunk(0, 1);
+    expect(second.buffer).not.toBe(first.buffer);
+    source.release?.(first);
+    const third = await source.readChunk(0, 2);
+    expect(third.buffer).toBe(first.buffer);
+    expect(third).toEqual(data.subarray(2 * CHUNK));
+    expect(second).toEqual(data.subarray(CHUNK, 2 * CHUNK));
+    await source.close();
+  });
+
   it('refuses to read a file that changed since the manifest (size, mtime, replaced)', async () => {
     const dir = tempDir();
     for (const name of ['grown', 'touched', 'replaced']) writeFileSync(join(dir, name), bytes(2 * CHUNK, 3));

@@ -74,4 +74,42 @@ describe('frame decoder', () => {
         .map((f) => Uint8Array.from(f)),
     ).toEqual([frame]);
   });
+
+  it('reuses a large frame’s memory once it is given back, and only then', () => {
+    const decoder = createFrameDecoder();
+    const size = 1024 * 1024;
+    const whole = (fill: number) => encode([new Uint8Array(size).fill(fill)]);
+    // Split reads, as TLS delivers them: the frame is assembled in the decoder's memory.
+    const first = split(whole(1), [4000, 70_000]).flatMap((read) => decoder.push(read))[0] as Uint8Array;
+    const second = split(whole(2), [4000]).flatMap((read) => decoder.push(read))[0] as Uint8Array;
+    expect(second.buffer).not.toBe(first.buffer);
+    // Shared memory: a worker thread hashes the chunk in place.
+    expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+
+    decoder.recycle(first.subarray(10)); // a view into it (a DATA payload behind its header) counts
+    decoder.recycle(first); // given back twice: still handed out once
+    const third = split(whole(3), [4000]).flatMap((read) => decoder.push(read))[0] as Uint8Array;
+    expect(third.buffer).toBe(first.buffer);
+    expect(third.every((b) => b === 3)).toBe(true);
+    const fourth = split(whole(4), [4000]).flatMap((read) => decoder.push(read))[0] as Uint8Array;
+    expect(fourth.buffer).not.toBe(first.buffer);
+    expect(second.every((b) => b === 2)).toBe(true); // never given back: never written over
+  });
+
+  it('ignores memory it did not hand out, and does not pool small frames', () => {
+    const decoder = createFrameDecoder();
+    const foreign = new Uint8Array(new SharedArrayBuffer(256 * 1024));
+    decoder.recycle(foreign);
+    const frame = split(encode([new Uint8Array(256 * 1024).fill(5)]), [9]).flatMap((r) => decoder.push(r))[0];
+    expect(frame?.buffer).not.toBe(foreign.buffer);
+    const small = split(encode([new Uint8Array(1000).fill(6)]), [9]).flatMap((r) =>
+      decoder.push(r),
+    )[0] as Uint8Array;
+    decoder.recycle(small);
+    const next = split(encode([new Uint8Array(1000).fill(7)]), [9]).flatMap((r) =>
+      decoder.push(r),
+    )[0] as Uint8Array;
+    expect(small.every((b) => b === 6)).toBe(true);
+    expect(next.every((b) => b === 7)).toBe(true);
+  });
 });

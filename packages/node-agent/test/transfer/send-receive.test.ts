@@ -7,13 +7,15 @@
  * fetched again; a declined offer writes nothing.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   connectDirect,
+  createChunkHashStore,
   createDirectListener,
+  HASH_STORE_MIN_BYTES,
   type NodeConnection,
   receiveFiles,
   sendFiles,
@@ -205,6 +207,44 @@ describe.skipIf(!IN_NETNS)('sendFiles / receiveFiles (netns)', () => {
     await expect(cancelled.done).rejects.toMatchObject({ name: 'TransferCancelledError' });
     await out.close();
     await expect(waiting.done).rejects.toMatchObject({ name: 'TransportClosedError' });
+  });
+
+  it('a stale stored chunk hash is refused by the receiver; the store is cleared and sending again works', {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b] = [await party(), await party()];
+    await pairParties(a, b);
+    const from = tempDir();
+    const file = join(from, 'big.bin');
+    writeFileSync(file, randomBytes(HASH_STORE_MIN_BYTES));
+    const hashStoreDir = join(tempDir(), 'hash-cache');
+    // A stored entry for exactly this file version whose hashes are wrong (a store that went stale).
+    const st = statSync(file, { bigint: true });
+    const stamp = { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+    await createChunkHashStore({ dir: hashStoreDir }).put(
+      stamp,
+      1024 * 1024,
+      Array.from({ length: 16 }, () => new Uint8Array(32).fill(1)),
+    );
+    const to = tempDir();
+    const [out, incoming] = await connectPair(a, b);
+    const init = { dir: to, certificate: b.certificate, decide: () => true };
+    const refusing = receiveFiles(incoming, init);
+    const stale = sendFiles(out, [file], { certificate: a.certificate, hashStoreDir });
+    const [sent, received] = await Promise.allSettled([stale.done, refusing.done]);
+    expect(sent).toMatchObject({
+      status: 'rejected',
+      reason: { name: 'TransferAbortedError', reason: 'ChunkVerificationError' },
+    });
+    expect(received).toMatchObject({ status: 'rejected', reason: { name: 'ChunkVerificationError' } });
+    expect(existsSync(hashStoreDir)).toBe(false);
+
+    const receiving = receiveFiles(incoming, init);
+    const again = sendFiles(out, [file], { certificate: a.certificate, hashStoreDir });
+    await Promise.all([again.done, receiving.done]);
+    expect(await sha256File(join(to, 'big.bin'))).toBe(await sha256File(file));
+    // Hashed for real this time, and recorded for the next run.
+    expect(readdirSync(hashStoreDir).filter((n) => n.endsWith('.hashes'))).toHaveLength(1);
   });
 
   it('a declined offer writes nothing and both sides learn why', { timeout: 60_000 }, async () => {

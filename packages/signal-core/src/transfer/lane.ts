@@ -30,10 +30,16 @@ export interface TransferLane {
    */
   writeParts?(parts: readonly Uint8Array[]): Promise<void>;
   /**
-   * Each whole frame the other side wrote, in order. The array is handed over: the lane never
-   * reuses its memory (the receiver keeps views into it until the chunk is written).
+   * Each whole frame the other side wrote, in order. The array is handed over: the lane reuses its
+   * memory only once it is given back with `release` (the receiver keeps views into it until the
+   * chunk is written).
    */
   onFrame(listener: (frame: Uint8Array) => void): Unsubscribe;
+  /**
+   * Optional: give back a frame from `onFrame` (or a view into it) that nothing reads any more, so a
+   * lane that assembles frames (a stream) reuses its memory instead of allocating anew.
+   */
+  release?(frame: Uint8Array): void;
   /** Once, when the lane closed from either side; `error` when it failed rather than closed. */
   onClose(listener: (error?: Error) => void): Unsubscribe;
   /** Close the lane (idempotent); queued frames may be lost. */

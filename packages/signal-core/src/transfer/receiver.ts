@@ -71,6 +71,8 @@ interface Assembling {
   readonly chunkIndex: number;
   readonly length: number;
   buffer: Uint8Array | undefined;
+  /** Whether `buffer` is a view into the lane's frame (given back with `lane.release` once written). */
+  inFrame: boolean;
   filled: number;
   /** Incremental hash as frames arrive; `undefined` when the whole chunk goes to `chunkDigest`. */
   readonly hash: Sha256 | undefined;
@@ -163,6 +165,7 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
         chunkIndex: frame.chunkIndex,
         length,
         buffer: undefined,
+        inFrame: false,
         filled: 0,
         hash: init.chunkDigest ? undefined : init.sha256(),
       };
@@ -176,8 +179,10 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     if (chunk.filled + frame.bytes.length > chunk.length)
       throw new TransferProtocolError('DATA past the chunk end');
     // A chunk in one frame (the TLS lane) is used as is; pieces (a DataChannel) are copied together.
-    if (frame.bytes.length === chunk.length) chunk.buffer = frame.bytes;
-    else {
+    if (frame.bytes.length === chunk.length) {
+      chunk.buffer = frame.bytes;
+      chunk.inFrame = true;
+    } else {
       chunk.buffer ??= new Uint8Array(chunk.length);
       chunk.buffer.set(frame.bytes, chunk.filled);
     }
@@ -191,6 +196,7 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     if (chunk.hash && !equalBytes(chunk.hash.digest(), expected)) throw mismatch();
     nextPos += 1;
     let data = chunk.buffer as Uint8Array;
+    const inFrame = chunk.inFrame;
     // Started now, awaited in order below: chunks are hashed while later ones arrive.
     const digest = init.chunkDigest?.(data);
     digest?.catch(() => {}); // awaited in the queue; one skipped after a failure is not unhandled
@@ -204,6 +210,8 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
         if (!equalBytes(result instanceof Uint8Array ? result : result.digest, expected)) throw mismatch();
       }
       await sink.writeChunk(i, c, data);
+      // Written: the lane may reuse the frame's memory (a stream lane's 1 MiB frames, see lane.ts).
+      if (inFrame) lane.release?.(data);
       unackedBytes -= length;
       meter?.moved(i, length);
       await session.send({ type: 'ack', fileIndex: i, chunkIndex: c });

@@ -52,7 +52,8 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
   const meter = createProgressMeter(manifest, lane.kind, now);
   const assembler = createPayloadAssembler();
   let accept: AcceptPayload | undefined;
-  const inflight = new Map<number, number>();
+  // Chunks sent and not yet acknowledged: their bytes, given back to the source at the ACK.
+  const inflight = new Map<number, Uint8Array>();
   let inflightBytes = 0;
   // Per file: chunks not yet acknowledged (undefined until the ACCEPT arrived).
   const unacked: number[] = [];
@@ -99,10 +100,12 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
         return;
       case 'ack': {
         const key = chunkKey(frame.fileIndex, frame.chunkIndex);
-        const length = inflight.get(key);
-        if (length === undefined) throw new TransferProtocolError('ACK for a chunk not in flight');
+        const data = inflight.get(key);
+        if (data === undefined) throw new TransferProtocolError('ACK for a chunk not in flight');
         inflight.delete(key);
+        const length = data.length;
         inflightBytes -= length;
+        source.release?.(data);
         unacked[frame.fileIndex] = (unacked[frame.fileIndex] ?? 0) - 1;
         meter.moved(frame.fileIndex, length);
         emit(false);
@@ -164,7 +167,7 @@ export async function runSender(init: RunSenderInit): Promise<TransferResult> {
         throw new SourceChangedError('a source file changed size while it was sent');
       await session.until(() => inflightBytes + length <= window);
       pending = read(chunks.next());
-      inflight.set(chunkKey(i, c), length);
+      inflight.set(chunkKey(i, c), data);
       inflightBytes += length;
       meter.setState(i, 'moving');
       for (let offset = 0; offset < length; offset += pieceBytes)

@@ -45,6 +45,11 @@ export interface FileSource {
    * `SourceChangedError` when the file no longer matches its manifest entry (size or mtime).
    */
   readChunk(fileIndex: number, chunkIndex: number): Promise<Uint8Array>;
+  /**
+   * Optional: the engine is done with bytes `readChunk` returned — the receiver acknowledged that
+   * chunk, so no lane still holds them —, and the source may reuse their memory.
+   */
+  release?(bytes: Uint8Array): void;
   /** Release open file handles. */
   close(): Promise<void>;
 }

@@ -3,9 +3,11 @@ import {
   createMemorySink,
   createMemorySource,
   decodeTransferFrame,
+  type FileSource,
   nobleSha256,
   runReceiver,
   runSender,
+  type TransferLane,
   type TransferProgress,
 } from '@lanrtc/signal-core/transfer';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +80,101 @@ describe('runSender / runReceiver over a memory lane', () => {
     if (received.status === 'rejected') throw received.reason;
     expect(detached).toBe(6);
     for (const file of files) expect(sameBytes(sink.final.get(file.path), file.data)).toBe(true);
+  });
+
+  it('gives the source back each chunk\u2019s bytes once, only after the receiver acknowledged it', async () => {
+    const files = [
+      { path: 'a.bin', data: bytesOf(3 * 64 * KiB + 9, 10) },
+      { path: 'b.bin', data: bytesOf(64 * KiB, 11) },
+    ];
+    const log: string[] = [];
+    const honest = createMemorySource(files, { chunkSize: 64 * KiB });
+    const read = new Map<Uint8Array, string>();
+    const source: FileSource = {
+      manifest: honest.manifest,
+      async readChunk(f, c) {
+        const bytes = await honest.readChunk(f, c);
+        read.set(bytes, `${f}/${c}`);
+        return bytes;
+      },
+      release(bytes) {
+        log.push(`release ${read.get(bytes) ?? 'unknown'}`);
+      },
+      close: () => honest.close(),
+    };
+    const sink = createMemorySink();
+    const writeChunk = sink.writeChunk.bind(sink);
+    sink.writeChunk = async (f, c, data) => {
+      await writeChunk(f, c, data);
+      log.push(`write ${f}/${c}`);
+    };
+    const { sent, received } = await transfer({ files: [], source: source as never, receiver: { sink } });
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    const keys = ['0/0', '0/1', '0/2', '0/3', '1/0'];
+    expect(log.filter((e) => e.startsWith('release')).sort()).toEqual(keys.map((k) => `release ${k}`));
+    for (const key of keys)
+      expect(log.indexOf(`release ${key}`)).toBeGreaterThan(log.indexOf(`write ${key}`));
+  });
+
+  it('gives a lane back each chunk frame only after the sink wrote it, and never a buffer of its own', async () => {
+    const files = [{ path: 'a.bin', data: bytesOf(3 * 64 * KiB, 9) }];
+    const log: string[] = [];
+    const released: Uint8Array[] = [];
+    const frames = new Set<ArrayBufferLike>();
+    // Frames of 256 KiB carry a 64 KiB chunk whole: the receiver keeps a view into each.
+    const [a, b] = createMemoryLanePair({ maxFrameBytes: 256 * KiB });
+    const lane: TransferLane = {
+      ...b,
+      kind: b.kind,
+      maxFrameBytes: b.maxFrameBytes,
+      onFrame: (listener) =>
+        b.onFrame((frame) => {
+          frames.add(frame.buffer);
+          listener(frame);
+        }),
+      release(view) {
+        log.push(`release ${released.length}`);
+        released.push(view);
+      },
+    };
+    const sink = createMemorySink();
+    const writeChunk = sink.writeChunk.bind(sink);
+    sink.writeChunk = async (f, c, data) => {
+      await writeChunk(f, c, data);
+      log.push(`write ${c}`);
+    };
+    const source = createMemorySource(files, { chunkSize: 64 * KiB });
+    const [sent, received] = await Promise.allSettled([
+      runSender({ lane: a, source }),
+      runReceiver({ lane, sink, sha256: nobleSha256, decide: () => true }),
+    ]);
+    a.close();
+    b.close();
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    expect(sameBytes(sink.final.get('a.bin'), files[0]?.data)).toBe(true);
+    expect(log).toEqual(['write 0', 'release 0', 'write 1', 'release 1', 'write 2', 'release 2']);
+    for (const view of released) expect(frames.has(view.buffer)).toBe(true);
+
+    // Chunks larger than a frame are put together in the receiver's own memory: nothing to give back.
+    released.length = 0;
+    const [c, d] = createMemoryLanePair();
+    const small: TransferLane = {
+      ...d,
+      kind: d.kind,
+      maxFrameBytes: d.maxFrameBytes,
+      release: (v) => released.push(v),
+    };
+    const [sent2, received2] = await Promise.allSettled([
+      runSender({ lane: c, source: createMemorySource(files, { chunkSize: 64 * KiB }) }),
+      runReceiver({ lane: small, sink: createMemorySink(), sha256: nobleSha256, decide: () => true }),
+    ]);
+    c.close();
+    d.close();
+    if (sent2.status === 'rejected') throw sent2.reason;
+    if (received2.status === 'rejected') throw received2.reason;
+    expect(released).toEqual([]);
   });
 });
 
