@@ -196,7 +196,7 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
     if (chunk.hash && !equalBytes(chunk.hash.digest(), expected)) throw mismatch();
     nextPos += 1;
     let data = chunk.buffer as Uint8Array;
-    const inFrame = chunk.inFrame;
+    let inFrame = chunk.inFrame;
     // Started now, awaited in order below: chunks are hashed while later ones arrive.
     const digest = init.chunkDigest?.(data);
     digest?.catch(() => {}); // awaited in the queue; one skipped after a failure is not unhandled
@@ -206,7 +206,11 @@ export async function runReceiver(init: RunReceiverInit): Promise<TransferResult
       if (digest) {
         const result = await digest;
         // A digest that moved the bytes (a Web Worker's transfer) hands them back.
-        if (!(result instanceof Uint8Array)) data = result.bytes;
+        if (!(result instanceof Uint8Array)) {
+          data = result.bytes;
+          // Memory that went away and came back is no longer the view the lane handed out.
+          inFrame = false;
+        }
         if (!equalBytes(result instanceof Uint8Array ? result : result.digest, expected)) throw mismatch();
       }
       await sink.writeChunk(i, c, data);

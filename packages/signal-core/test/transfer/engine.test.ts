@@ -82,6 +82,41 @@ describe('runSender / runReceiver over a memory lane', () => {
     for (const file of files) expect(sameBytes(sink.final.get(file.path), file.data)).toBe(true);
   });
 
+  it('never gives a lane back memory a MovingChunkDigest took away and returned', async () => {
+    const files = [{ path: 'a.bin', data: bytesOf(2 * 64 * KiB, 12) }];
+    const released: Uint8Array[] = [];
+    // 256 KiB frames: each chunk arrives whole in one frame, which the lane could take back.
+    const [a, b] = createMemoryLanePair({ maxFrameBytes: 256 * KiB });
+    const lane: TransferLane = {
+      ...b,
+      kind: b.kind,
+      maxFrameBytes: b.maxFrameBytes,
+      release: (v) => released.push(v),
+    };
+    const chunkDigest = async (bytes: Uint8Array) => {
+      const { buffer, byteOffset, byteLength } = bytes;
+      const back = new Uint8Array(
+        structuredClone(buffer, { transfer: [buffer as ArrayBuffer] }),
+        byteOffset,
+        byteLength,
+      );
+      const hash = nobleSha256();
+      hash.update(back);
+      return { digest: hash.digest(), bytes: back };
+    };
+    const sink = createMemorySink();
+    const [sent, received] = await Promise.allSettled([
+      runSender({ lane: a, source: createMemorySource(files, { chunkSize: 64 * KiB }) }),
+      runReceiver({ lane, sink, sha256: nobleSha256, decide: () => true, chunkDigest }),
+    ]);
+    a.close();
+    b.close();
+    if (sent.status === 'rejected') throw sent.reason;
+    if (received.status === 'rejected') throw received.reason;
+    expect(sameBytes(sink.final.get('a.bin'), files[0]?.data)).toBe(true);
+    expect(released).toEqual([]);
+  });
+
   it('gives the source back each chunk\u2019s bytes once, only after the receiver acknowledged it', async () => {
     const files = [
       { path: 'a.bin', data: bytesOf(3 * 64 * KiB + 9, 10) },
