@@ -60,6 +60,49 @@ const opt = (name: string): string | undefined =>
   args.includes(name) ? args[args.indexOf(name) + 1] : undefined;
 
 /** `1G`, `100M`, `512K` or plain bytes; binary multiples. */
+
+/** In a page: an offer with one reliable DataChannel `label` (kept as `dc`), ICE gathered. */
+const offerWithChannel = async (label: string) => {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const pc = new RTCPeerConnection();
+  g.pc = pc;
+  g.dc = pc.createDataChannel(label, { ordered: true });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((r) => {
+    if (pc.iceGatheringState === 'complete') r();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+  });
+  return pc.localDescription?.sdp;
+};
+
+/**
+ * In a page: answer `offer` and count the bytes of the DataChannel that arrives; `done` resolves with
+ * the epoch time of the last of `size` bytes. Passed to `page.evaluate` (it runs in the browser).
+ */
+const answerCountingBytes = async ({ offer, size }: { offer: string; size: number }) => {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const pc = new RTCPeerConnection();
+  g.pc = pc;
+  // The receiver counts bytes from the channel's first message and resolves with the epoch time of the last.
+  g.done = new Promise<number>((resolve) =>
+    pc.addEventListener('datachannel', ({ channel }) => {
+      channel.binaryType = 'arraybuffer';
+      let got = 0;
+      channel.onmessage = (e) => {
+        got += (e.data as ArrayBuffer).byteLength;
+        if (got >= size) resolve(performance.timeOrigin + performance.now());
+      };
+    }),
+  );
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await new Promise<void>((r) => {
+    if (pc.iceGatheringState === 'complete') r();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
+  });
+  return pc.localDescription?.sdp;
+};
+
 function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([KMG]?)i?B?$/i.exec(text.trim());
   if (!m) throw new Error(`--size: expected e.g. 100M or a byte count, got "${text}"`);
@@ -185,44 +228,8 @@ async function rawRun(
     const [pa, pb] = [await ctxA.newPage(), await ctxB.newPage()];
     // An empty page: nothing of the app runs beside the channel.
     await Promise.all([pa.goto('about:blank'), pb.goto('about:blank')]);
-    const offer = await pa.evaluate(async () => {
-      const g = globalThis as unknown as Record<string, unknown>;
-      const pc = new RTCPeerConnection();
-      g.pc = pc;
-      g.dc = pc.createDataChannel('raw', { ordered: true });
-      await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((r) => {
-        if (pc.iceGatheringState === 'complete') r();
-        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
-      });
-      return pc.localDescription?.sdp;
-    });
-    const answer = await pb.evaluate(
-      async ({ offer, size }) => {
-        const g = globalThis as unknown as Record<string, unknown>;
-        const pc = new RTCPeerConnection();
-        g.pc = pc;
-        // The receiver counts bytes from the channel's first message and resolves with the epoch time of the last.
-        g.done = new Promise<number>((resolve) =>
-          pc.addEventListener('datachannel', ({ channel }) => {
-            channel.binaryType = 'arraybuffer';
-            let got = 0;
-            channel.onmessage = (e) => {
-              got += (e.data as ArrayBuffer).byteLength;
-              if (got >= size) resolve(performance.timeOrigin + performance.now());
-            };
-          }),
-        );
-        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-        await pc.setLocalDescription(await pc.createAnswer());
-        await new Promise<void>((r) => {
-          if (pc.iceGatheringState === 'complete') r();
-          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
-        });
-        return pc.localDescription?.sdp;
-      },
-      { offer: offer as string, size },
-    );
+    const offer = await pa.evaluate(offerWithChannel, 'raw');
+    const answer = await pb.evaluate(answerCountingBytes, { offer: offer as string, size });
     await pa.evaluate(async (answer) => {
       const g = globalThis as unknown as { pc: RTCPeerConnection; dc: RTCDataChannel };
       await g.pc.setRemoteDescription({ type: 'answer', sdp: answer as string });
@@ -284,18 +291,7 @@ async function weriftRun(
     const page = await ctx.newPage();
     await page.goto('about:blank');
     if (direction === 'c2w') {
-      const offer = await page.evaluate(async () => {
-        const g = globalThis as unknown as Record<string, unknown>;
-        const pc = new RTCPeerConnection();
-        g.pc = pc;
-        g.dc = pc.createDataChannel('bulk', { ordered: true });
-        await pc.setLocalDescription(await pc.createOffer());
-        await new Promise<void>((r) => {
-          if (pc.iceGatheringState === 'complete') r();
-          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
-        });
-        return pc.localDescription?.sdp;
-      });
+      const offer = await page.evaluate(offerWithChannel, 'bulk');
       child.stdin?.write(`${JSON.stringify({ sdp: offer })}\n`);
       const answer = await lines.next((l) => l.event === 'sdp', { what: 'werift answer' });
       await page.evaluate(async (sdp) => {
@@ -329,31 +325,7 @@ async function weriftRun(
       return { ms, cpu };
     }
     const offer = await lines.next((l) => l.event === 'sdp', { what: 'werift offer' });
-    const answer = await page.evaluate(
-      async ({ offer, size }) => {
-        const g = globalThis as unknown as Record<string, unknown>;
-        const pc = new RTCPeerConnection();
-        g.pc = pc;
-        g.done = new Promise<number>((resolve) =>
-          pc.addEventListener('datachannel', ({ channel }) => {
-            channel.binaryType = 'arraybuffer';
-            let got = 0;
-            channel.onmessage = (e) => {
-              got += (e.data as ArrayBuffer).byteLength;
-              if (got >= size) resolve(performance.timeOrigin + performance.now());
-            };
-          }),
-        );
-        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-        await pc.setLocalDescription(await pc.createAnswer());
-        await new Promise<void>((r) => {
-          if (pc.iceGatheringState === 'complete') r();
-          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r());
-        });
-        return pc.localDescription?.sdp;
-      },
-      { offer: offer.sdp as string, size },
-    );
+    const answer = await page.evaluate(answerCountingBytes, { offer: offer.sdp as string, size });
     const received = page.evaluate(() => (globalThis as unknown as { done: Promise<number> }).done);
     const stopProfile = await profiling(direction, run, { receiver: page });
     const cpu0 = snap();
