@@ -13,7 +13,7 @@
  * count × raw[32] chunkHash` (big-endian), written to a temporary name and renamed into place.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HashCacheStamp } from './hash-cache.js';
 
@@ -42,7 +42,7 @@ export interface ChunkHashStore {
   get(stamp: HashCacheStamp, chunkSize: number): Promise<Uint8Array[] | undefined>;
   /** Record the chunk hashes of a file version read whole and unchanged (a failed write is ignored). */
   put(stamp: HashCacheStamp, chunkSize: number, chunkHashes: readonly Uint8Array[]): Promise<void>;
-  /** Remove every entry. */
+  /** Remove every entry (and the folder, when nothing else is in it). */
   clear(): Promise<void>;
   /** Entries found broken and removed since this store was made. */
   readonly dropped: number;
@@ -110,7 +110,12 @@ export function createChunkHashStore(init: ChunkHashStoreInit): ChunkHashStore {
       if (writes % PRUNE_EVERY === 1) await prune();
     },
     async clear() {
-      await rm(dir, { recursive: true, force: true });
+      // Only this store's files (entries, and temporaries a crash left): the folder may hold others.
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names)
+        if (name.endsWith('.hashes') || name.endsWith('.tmp'))
+          await unlink(join(dir, name)).catch(() => undefined);
+      await rmdir(dir).catch(() => undefined); // only when nothing else is in it
     },
     get dropped() {
       return dropped;

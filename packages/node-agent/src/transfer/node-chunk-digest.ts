@@ -1,7 +1,7 @@
 /**
- * One-shot SHA-256 (FIPS 180-4) of a chunk on a worker thread (of at most two), so the JavaScript thread decrypts and
- * frames the next chunk (or reads the next one from disk) while this one is hashed, and a second core
- * works. The chunk is not copied: bytes in a `SharedArrayBuffer` are read by the worker in place.
+ * One-shot SHA-256 (FIPS 180-4) of a chunk on a worker thread (at most two of them), so the
+ * JavaScript thread decrypts and frames the next chunk (or reads the next one from disk) while this
+ * one is hashed, and a second core works. The chunk is not copied: bytes in a `SharedArrayBuffer` are read by the worker in place.
  * (Web Crypto's `digest`, Node's other off-thread hash, copies its input on the calling thread first,
  * measured to cost about as much there as hashing it.) Bytes in an ordinary buffer are hashed here.
  */

@@ -42,6 +42,16 @@ describe('createChunkHashStore', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('clears only its own entries from a folder that holds other files', async () => {
+    const dir = join(tempDir(), 'shared');
+    const store = createChunkHashStore({ dir });
+    await store.put(stampOf(), 1 << 20, hashes(3, 1));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    await store.clear();
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+    expect(await store.get(stampOf(), 1 << 20)).toBeUndefined();
+  });
+
   it.each([
     ['cut short', (b: Buffer) => b.subarray(0, b.length - 1)],
     ['a byte more', (b: Buffer) => Buffer.concat([b, Buffer.of(0)])],
