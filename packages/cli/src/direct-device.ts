@@ -26,6 +26,23 @@ export interface DirectDevice {
   readonly trust: FileTrustStore;
 }
 
+/** A node agent with this machine's persisted identity and trust store, logged into `relay` when given. */
+export async function startStateAgent(
+  state: DeviceState,
+  logger: Logger,
+  relay?: string,
+): Promise<{ agent: NodeAgent; trust: FileTrustStore }> {
+  const trust = await createFileTrustStore({ dir: state.dir });
+  const agent = await createNodeAgent({
+    identity: state.identity,
+    certificate: state.certificate,
+    trust,
+    logger,
+    ...(relay !== undefined ? { relay } : {}),
+  });
+  return { agent, trust };
+}
+
 /**
  * Start the agent (logged into `relay` too, when given) and its direct listener for `card`; a card
  * field the listener refuses is a `UsageError` of `command` (nothing is left running).
@@ -37,14 +54,7 @@ export async function startDirectDevice(
   command: string,
   relay?: string,
 ): Promise<DirectDevice> {
-  const trust = await createFileTrustStore({ dir: state.dir });
-  const agent = await createNodeAgent({
-    identity: state.identity,
-    certificate: state.certificate,
-    trust,
-    logger,
-    ...(relay !== undefined ? { relay } : {}),
-  });
+  const { agent, trust } = await startStateAgent(state, logger, relay);
   try {
     const listener = await agent.listenDirect({
       name: card.name,

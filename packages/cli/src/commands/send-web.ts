@@ -8,17 +8,12 @@
  */
 import { isIPv4 } from 'node:net';
 import { basename, join } from 'node:path';
-import {
-  createFileTrustStore,
-  createNodeAgent,
-  type FilesRoom,
-  hostFilesRoom,
-  receiveFiles,
-} from '@lanrtc/node-agent';
+import { type FilesRoom, hostFilesRoom, receiveFiles } from '@lanrtc/node-agent';
 import type { RoomMember } from '@lanrtc/signal-core';
 import { filesPageUrl } from '@lanrtc/signal-core/transfer';
 import { booleanValue, type ParsedCommand, parsePort, stringValue } from '../args.js';
 import { defaultAddresses, defaultDeviceName } from '../device-card.js';
+import { startStateAgent } from '../direct-device.js';
 import { UsageError } from '../errors.js';
 import { type CliIo, untilAborted, writeLine } from '../io.js';
 import { createStderrLogger } from '../log.js';
@@ -97,14 +92,7 @@ export async function sendToPages(
   io.signal.addEventListener('abort', onAbort, { once: true });
   let files: FilesRoom | undefined;
   try {
-    const trust = await createFileTrustStore({ dir: state.dir });
-    const agent = await createNodeAgent({
-      identity: state.identity,
-      certificate: state.certificate,
-      trust,
-      logger,
-      relay: web.relayUrl,
-    });
+    const { agent } = await startStateAgent(state, logger, web.relayUrl);
     const sends = createPageSends({
       paths,
       board,
